@@ -1,0 +1,215 @@
+"""The Document: one Markdown file, read and parsed once, shared by every rule.
+
+Positions: every offset is an index into :attr:`Document.text`, which is the file's
+text decoded, without a UTF-8 BOM and with line endings normalised to ``\\n``. Lines
+and columns are 1-based and count the file's own lines (front matter included);
+columns count code points. Because CRLF and LF both end a line, normalising does
+not move any line or column.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+if TYPE_CHECKING:
+    from playbook_lint.frontmatter import FrontMatter
+    from playbook_lint.links.extract import Anchor, Link
+
+BOM = "\ufeff"
+
+_MD: MarkdownIt | None = None
+
+
+def markdown_parser() -> MarkdownIt:
+    """Return the shared markdown-it parser (CommonMark + tables + strikethrough + linkify).
+
+    Raw HTML is on, as in the CommonMark preset; linkify finds bare URLs (it needs
+    ``linkify-it-py``).
+    """
+    global _MD
+    if _MD is None:
+        md = MarkdownIt("commonmark", {"linkify": True})
+        md.enable(["table", "strikethrough", "linkify"])
+        _MD = md
+    return _MD
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    """A file's text and how to write it back.
+
+    Attributes:
+        text: decoded text, BOM removed, line endings normalised to ``\\n``.
+        encoding: ``"utf-8"`` or, when the bytes are not UTF-8, ``"cp1252"``/``"latin-1"``.
+        bom: True if the file started with a UTF-8 BOM.
+        newline: the file's dominant line ending (``"\\n"``, ``"\\r\\n"`` or ``"\\r"``).
+    """
+
+    text: str
+    encoding: str
+    bom: bool
+    newline: str
+
+
+def decode(data: bytes) -> DecodedText:
+    """Decode file bytes into a :class:`DecodedText`. Never raises on bad bytes:
+    text that is not UTF-8 is read as cp1252, else latin-1, so a later write is lossless."""
+    bom = data.startswith(b"\xef\xbb\xbf")
+    if bom:
+        data = data[3:]
+    for encoding in ("utf-8", "cp1252", "latin-1"):
+        try:
+            raw = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    crlf = raw.count("\r\n")
+    lone_cr = raw.count("\r") - crlf
+    lf = raw.count("\n") - crlf
+    newline = "\r\n" if crlf > max(lf, lone_cr) else ("\r" if lone_cr > lf else "\n")
+    text = raw.replace("\r\n", "\n").replace("\r", "\n") if "\r" in raw else raw
+    return DecodedText(text=text, encoding=encoding, bom=bom, newline=newline)
+
+
+class Document:
+    """A parsed Markdown file.
+
+    Args:
+        path: the file's path (used for resolving relative links).
+        text: the normalised text (see module docstring); use :meth:`from_path` or
+            :meth:`from_bytes` for raw file content.
+        display_path: the path as reported (relative, forward slashes).
+        encoding, bom, newline: how the file is stored (see :class:`DecodedText`).
+
+    Attributes computed lazily and cached: ``front_matter``, ``tokens``, ``links``,
+    ``anchors``, ``prose``.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        text: str,
+        *,
+        display_path: str | None = None,
+        encoding: str = "utf-8",
+        bom: bool = False,
+        newline: str = "\n",
+    ) -> None:
+        self.path = path
+        self.text = text
+        self.display_path = display_path if display_path is not None else path.as_posix()
+        self.encoding = encoding
+        self.bom = bom
+        self.newline = newline
+        starts = [0]
+        find = text.find
+        i = find("\n")
+        while i != -1:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        self.line_starts: list[int] = starts
+
+    @classmethod
+    def from_bytes(cls, path: Path, data: bytes, *, display_path: str | None = None) -> Document:
+        """Build a Document from a file's bytes (BOM, CRLF and non-UTF-8 handled)."""
+        d = decode(data)
+        return cls(
+            path, d.text, display_path=display_path, encoding=d.encoding, bom=d.bom,
+            newline=d.newline,
+        )
+
+    @classmethod
+    def from_path(cls, path: Path, *, display_path: str | None = None) -> Document:
+        """Read and build a Document. Raises ``OSError`` if the file cannot be read."""
+        return cls.from_bytes(path, path.read_bytes(), display_path=display_path)
+
+    # -- positions -------------------------------------------------------------
+    def position(self, offset: int) -> tuple[int, int]:
+        """Return the 1-based ``(line, column)`` of ``offset`` (clamped to the text)."""
+        offset = max(0, min(offset, len(self.text)))
+        line = bisect.bisect_right(self.line_starts, offset) - 1
+        return line + 1, offset - self.line_starts[line] + 1
+
+    def offset(self, line: int, column: int = 1) -> int:
+        """Return the offset of 1-based ``(line, column)``; line 0-based index is clamped."""
+        line = max(1, min(line, len(self.line_starts)))
+        return self.line_starts[line - 1] + column - 1
+
+    def line_text(self, line: int) -> str:
+        """Return the text of 1-based ``line`` without its newline."""
+        start = self.line_starts[line - 1]
+        end = self.text.find("\n", start)
+        return self.text[start:] if end == -1 else self.text[start:end]
+
+    @property
+    def line_count(self) -> int:
+        """Number of lines (a trailing newline does not start a new line)."""
+        n = len(self.line_starts)
+        return n - 1 if self.text.endswith("\n") else n
+
+    # -- structure -------------------------------------------------------------
+    @cached_property
+    def front_matter(self) -> FrontMatter | None:
+        """The front matter block at the very start of the file, or None."""
+        from playbook_lint.frontmatter import parse_front_matter
+
+        return parse_front_matter(self.text)
+
+    @cached_property
+    def body_start(self) -> int:
+        """Offset where the Markdown body starts (after the front matter block)."""
+        fm = self.front_matter
+        return fm.end if fm is not None else 0
+
+    @cached_property
+    def markdown_source(self) -> str:
+        """The text given to markdown-it: the front matter block replaced by spaces
+        (newlines kept), so every offset, line and column stays the file's own."""
+        start = self.body_start
+        if not start:
+            return self.text
+        head = "".join("\n" if c == "\n" else " " for c in self.text[:start])
+        return head + self.text[start:]
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        """markdown-it block tokens (``token.map`` holds 0-based ``[start, end)`` lines)."""
+        env: dict = {}
+        tokens = markdown_parser().parse(self.markdown_source, env)
+        self.env = env
+        return tokens
+
+    @cached_property
+    def links(self) -> list[Link]:
+        """Every link of the body in source order (see :mod:`playbook_lint.links.extract`)."""
+        from playbook_lint.links.extract import extract_links
+
+        return extract_links(self)
+
+    @cached_property
+    def anchors(self) -> list[Anchor]:
+        """Headings' slugs and explicit ``id``/``name`` anchors, in source order."""
+        from playbook_lint.links.extract import extract_anchors
+
+        return extract_anchors(self)
+
+    @cached_property
+    def anchor_ids(self) -> frozenset[str]:
+        """The set of fragment ids a ``#fragment`` may point at."""
+        return frozenset(a.id for a in self.anchors)
+
+    @cached_property
+    def prose(self) -> str:
+        """A copy of :attr:`text` of the same length in which everything that is not
+        prose (front matter, code, URLs, link destinations, HTML tags and attributes,
+        reference definitions, comments) is replaced by spaces; newlines are kept."""
+        from playbook_lint.scope import prose_text
+
+        return prose_text(self)

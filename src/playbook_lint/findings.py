@@ -1,0 +1,135 @@
+"""Immutable records that rules produce and reporters consume.
+
+A rule yields :class:`Report` objects (offsets into :attr:`Document.text`); the
+runner turns each into a :class:`Finding` with path, line and column, the rule's
+name and code and the configured severity.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Severity(enum.IntEnum):
+    """How serious a finding is. Ordered: ``INFO < WARNING < ERROR``."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, value: str | Severity) -> Severity:
+        """Return the severity named by ``value`` (``"error"``, ``"warning"``, ``"info"``).
+
+        Raises:
+            ValueError: for any other name.
+        """
+        if isinstance(value, Severity):
+            return value
+        try:
+            return cls[str(value).strip().upper()]
+        except KeyError:
+            raise ValueError(
+                f"unknown severity {value!r} (expected error, warning or info)"
+            ) from None
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``text[start:end]`` (offsets into the normalised document text) by ``replacement``."""
+
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A fix: an imperative title, one or more non-overlapping edits, and whether it is safe.
+
+    A safe fix never changes meaning (``--fix`` applies it); an unsafe one needs
+    ``--unsafe-fixes``.
+    """
+
+    title: str
+    edits: tuple[Edit, ...]
+    safe: bool = True
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a rule yields: a span of the document and a message.
+
+    Attributes:
+        start: offset (characters) into ``Document.text`` where the problem starts.
+        end: offset just past the problem (``end >= start``).
+        message: a short sentence, no trailing full stop needed.
+        suggestion: the replacement text a user could use, if any.
+        fix: an automatic fix, if one is possible.
+        severity: overrides the rule's configured severity for this report only
+            (e.g. a link that could not be verified is a warning, not an error).
+        data: extra machine-readable fields for JSON output (e.g. link classification).
+    """
+
+    start: int
+    end: int
+    message: str
+    suggestion: str | None = None
+    fix: Fix | None = None
+    severity: Severity | None = None
+    data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem at one place, ready for reporting. Sorted by path, line, column, rule.
+
+    ``line``/``column`` and ``end_line``/``end_column`` are 1-based and count the
+    file's own lines (front matter included) and characters (code points, BOM
+    excluded). ``end_column`` is exclusive.
+    """
+
+    path: str
+    line: int
+    column: int
+    rule: str
+    code: str = field(compare=False)
+    severity: Severity = field(compare=False)
+    message: str = field(compare=False)
+    end_line: int | None = field(default=None, compare=False)
+    end_column: int | None = field(default=None, compare=False)
+    suggestion: str | None = field(default=None, compare=False)
+    fix: Fix | None = field(default=None, compare=False)
+    data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON shape of this finding (see DESIGN.md, "JSON output")."""
+        out: dict[str, Any] = {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "rule": self.rule,
+            "code": self.code,
+            "severity": str(self.severity),
+            "message": self.message,
+        }
+        if self.suggestion is not None:
+            out["suggestion"] = self.suggestion
+        if self.fix is not None:
+            out["fix"] = {
+                "title": self.fix.title,
+                "safe": self.fix.safe,
+                "edits": [
+                    {"start": e.start, "end": e.end, "replacement": e.replacement}
+                    for e in self.fix.edits
+                ],
+            }
+        out.update(self.data)
+        return out

@@ -1,0 +1,1 @@
+"""Links: extraction from documents (shared by every link rule), slugs, and the link engine."""

@@ -1,0 +1,200 @@
+"""Rule packs: YAML files of data that data-driven rules consume.
+
+A pack names the rule that reads it and the public source it comes from::
+
+    name: govuk-words-to-avoid
+    description: GOV.UK A to Z style guide, "Words to avoid".
+    source: https://www.gov.uk/guidance/style-guide/a-to-z-of-gov-uk-style#words-to-avoid
+    rule: jargon
+    entries:
+      - ...            # shape defined by the rule (Rule.pack_entry_schema)
+
+Packs are validated strictly on load with JSON Schema (the ``jsonschema``
+package): an unknown key, a wrong type or a regular expression that does not
+compile raises :class:`PackError` naming the file and the key. Built-in packs ship
+in the top-level ``rules/`` folder, installed as package data ``playbook_lint/_rules``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+TOP_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["name", "description", "source", "rule", "entries"],
+    "properties": {
+        "name": {"type": "string", "pattern": r"^[a-z0-9][a-z0-9-]*$"},
+        "description": {"type": "string", "minLength": 1},
+        "source": {
+            "oneOf": [
+                {"type": "string", "pattern": r"^https?://"},
+                {"type": "array", "items": {"type": "string", "pattern": r"^https?://"},
+                 "minItems": 1},
+            ]
+        },
+        "rule": {"type": "string", "pattern": r"^[a-z0-9][a-z0-9-]*$"},
+        "enabled": {"type": "boolean"},
+        "license": {"type": "string"},
+        "retrieved": {"type": "string"},
+        "entries": {"type": "array"},
+    },
+}
+
+
+class PackError(Exception):
+    """A rule pack could not be loaded. ``str()`` is one line: ``path: key: problem``."""
+
+    def __init__(self, path: Path | str, key: str, problem: str) -> None:
+        self.path = str(path)
+        self.key = key
+        self.problem = problem
+        where = f"{self.path}: {key}: " if key else f"{self.path}: "
+        super().__init__(where + problem)
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A validated rule pack.
+
+    Attributes:
+        name, description, rule: as in the file.
+        sources: the ``source`` URL(s) as a tuple.
+        entries: the entries, validated against the consuming rule's schema.
+        path: where it was loaded from.
+        enabled: whether the pack is on by default.
+    """
+
+    name: str
+    description: str
+    rule: str
+    sources: tuple[str, ...]
+    entries: tuple[Mapping[str, Any], ...]
+    path: Path
+    enabled: bool = True
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _key_path(error: Any) -> str:
+    parts: list[str] = []
+    for p in error.absolute_path:
+        if isinstance(p, int):
+            parts.append(f"[{p}]")
+        else:
+            parts.append(("." if parts else "") + str(p))
+    key = "".join(parts)
+    if error.validator == "additionalProperties":
+        m = re.search(r"\('([^']+)'", error.message)
+        extra = m.group(1) if m else "?"
+        return (key + "." if key else "") + extra
+    return key or "(top)"
+
+
+def _describe(error: Any) -> str:
+    if error.validator == "additionalProperties":
+        return "unknown key"
+    if error.validator == "format" and error.validator_value == "regex":
+        try:
+            re.compile(error.instance)
+        except re.error as exc:
+            return f"bad regular expression {error.instance!r}: {exc}"
+    return error.message
+
+
+def validate(data: Any, schema: Mapping[str, Any], path: Path | str) -> None:
+    """Validate ``data`` against ``schema``; raise :class:`PackError` for the first error
+    (in document order). Regular expressions are checked with ``format: regex``."""
+    import jsonschema
+
+    validator_cls = jsonschema.validators.validator_for(schema)
+    validator = validator_cls(schema, format_checker=jsonschema.FormatChecker(["regex"]))
+    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    if errors:
+        best = errors[0]
+        raise PackError(path, _key_path(best), _describe(best))
+
+
+def load_pack(path: Path, entry_schemas: Mapping[str, Mapping[str, Any]]) -> Pack:
+    """Load and validate one pack file.
+
+    Args:
+        path: the YAML file.
+        entry_schemas: JSON Schema for one entry, by rule name (from ``Rule.pack_entry_schema``).
+
+    Returns:
+        the :class:`Pack`.
+
+    Raises:
+        PackError: unreadable file, YAML syntax error (with line), unknown rule,
+            unknown key, wrong type or bad regular expression.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PackError(path, "", f"cannot read rule pack: {exc}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise PackError(path, line, f"YAML syntax error: {problem}") from None
+    validate(data, TOP_SCHEMA, path)
+    rule = data["rule"]
+    schema = entry_schemas.get(rule)
+    if schema is None:
+        raise PackError(path, "rule", f"no rule named {rule!r} reads rule packs")
+    full = dict(TOP_SCHEMA)
+    full["properties"] = {**TOP_SCHEMA["properties"], "entries": {"type": "array", "items": schema}}
+    validate(data, full, path)
+    src = data["source"]
+    return Pack(
+        name=data["name"],
+        description=data["description"],
+        rule=rule,
+        sources=(src,) if isinstance(src, str) else tuple(src),
+        entries=tuple(data["entries"]),
+        path=path,
+        enabled=data.get("enabled", True),
+    )
+
+
+def builtin_pack_dir() -> Path:
+    """Return the folder of built-in packs: ``playbook_lint/_rules`` in an installed
+    wheel, else the checkout's top-level ``rules/`` folder."""
+    installed = resources.files("playbook_lint") / "_rules"
+    if installed.is_dir():
+        return Path(str(installed))
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+def builtin_pack_paths() -> list[Path]:
+    """Return the built-in pack files, sorted by name."""
+    folder = builtin_pack_dir()
+    return sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml"))
+
+
+def load_packs(
+    paths: Iterable[Path], entry_schemas: Mapping[str, Mapping[str, Any]]
+) -> list[Pack]:
+    """Load every pack in ``paths`` (see :func:`load_pack`); names must be unique.
+
+    Raises:
+        PackError: as :func:`load_pack`, or for two packs with the same name.
+    """
+    packs: list[Pack] = []
+    seen: dict[str, Path] = {}
+    for p in paths:
+        pack = load_pack(p, entry_schemas)
+        if pack.name in seen:
+            raise PackError(p, "name", f"pack name {pack.name!r} is also used by {seen[pack.name]}")
+        seen[pack.name] = p
+        packs.append(pack)
+    return packs

@@ -1,0 +1,107 @@
+"""The rule interface that built-in rules and plugins implement.
+
+A rule is a class registered under the entry-point group ``playbook_lint.rules``.
+It is constructed once per run with its :class:`RuleConfig` (options from config
+and the rule packs meant for it), so expensive work such as compiling patterns
+happens once. :meth:`Rule.check` is pure: it reads the :class:`Document` and the
+shared :class:`Context` and yields :class:`~playbook_lint.findings.Report` objects.
+It must never open files or sockets itself; cross-file questions go through
+``ctx.workspace`` and network results through ``ctx.link_results``.
+
+The class docstring is the rule's documentation (What it does / Why it matters /
+Example / Use instead / Fix / Source).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from playbook_lint.findings import Report, Severity
+
+if TYPE_CHECKING:
+    from playbook_lint.document import Document
+    from playbook_lint.packs import Pack
+
+
+class Workspace(Protocol):
+    """Read-only questions about other files of the run, answered by the runner.
+
+    Paths are absolute :class:`pathlib.Path` objects.
+    """
+
+    def exists(self, path: Path) -> bool:
+        """Return True if ``path`` is an existing file or folder."""
+        ...
+
+    def anchors(self, path: Path) -> frozenset[str] | None:
+        """Return the fragment ids (heading slugs, explicit ``id``/``name``) of a Markdown
+        or HTML file, or None if the file does not exist or has no notion of anchors."""
+        ...
+
+
+@dataclass(frozen=True)
+class RuleConfig:
+    """What a rule is constructed with.
+
+    Attributes:
+        options: the rule's table from config (``[tool.playbook-lint.rules.<name>]``),
+            keys as written (kebab-case), minus ``severity``/``enabled``.
+        packs: the loaded rule packs whose ``rule`` is this rule's name.
+    """
+
+    options: Mapping[str, Any] = field(default_factory=dict)
+    packs: tuple[Pack, ...] = ()
+
+
+@dataclass
+class Context:
+    """Run-wide facts shared by every rule.
+
+    Attributes:
+        today: the date "now" for age checks (a parameter so tests are repeatable).
+        workspace: cross-file lookups (see :class:`Workspace`).
+        offline: True when no network check was made.
+        link_results: results of the link engine keyed by normalised URL (empty offline).
+        root: the folder paths are reported relative to.
+    """
+
+    today: date
+    workspace: Workspace
+    offline: bool = True
+    link_results: Mapping[str, Any] = field(default_factory=dict)
+    root: Path = field(default_factory=Path.cwd)
+
+
+class Rule:
+    """Base class for rules. Subclasses set the class attributes and implement :meth:`check`.
+
+    Class attributes:
+        name: stable kebab-case name, e.g. ``"missing-alt-text"``.
+        code: short code, e.g. ``"PL201"``.
+        default_severity: used unless config overrides it.
+        fixable: True if the rule can offer fixes.
+        summary: one line for ``playbook-lint rules``.
+        pack_entry_schema: JSON Schema of one pack entry, for rules that read packs.
+        options_schema: JSON Schema of the rule's options (validated on load).
+    """
+
+    name: ClassVar[str] = ""
+    code: ClassVar[str] = ""
+    default_severity: ClassVar[Severity] = Severity.WARNING
+    fixable: ClassVar[bool] = False
+    summary: ClassVar[str] = ""
+    #: JSON Schema of one entry of a rule pack this rule reads (None: reads no packs).
+    pack_entry_schema: ClassVar[Mapping[str, Any] | None] = None
+    #: JSON Schema of the rule's options table in config (None: no options).
+    options_schema: ClassVar[Mapping[str, Any] | None] = None
+
+    def __init__(self, config: RuleConfig | None = None) -> None:
+        self.config = config or RuleConfig()
+
+    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+        """Yield reports for ``doc``. Must not do I/O."""
+        raise NotImplementedError
