@@ -1,14 +1,308 @@
-"""Prose scope: which characters of a document are prose (placeholder interface)."""
+"""Prose scope: which characters of a document are prose.
+
+:func:`prose_text` returns a copy of the document text of the same length in which
+every character that is not prose is replaced by a space (newlines are kept), so an
+offset into it is an offset into :attr:`Document.text`, and a line/column computed
+from it is the file's own.
+
+Not prose: the front matter block; fenced and indented code blocks; code spans
+(CommonMark backtick runs); link destinations, titles and reference labels;
+autolinks and bare URLs and e-mail addresses; HTML tags with their attributes, HTML
+comments, ``<script>``/``<style>``/``<pre>``/``<code>``-like elements' contents and
+character references; reference definitions; Liquid/Hugo template tags
+(``{{ ... }}``, ``{% ... %}``, ``{{< ... >}}``) and the bodies of
+``{% highlight %}``/``{% comment %}``/``{{< highlight >}}`` blocks; ERB tags
+(``<% ... %>``); kramdown attribute lists (``{: .class}``); setext underlines,
+ATX heading markers, thematic breaks and container markers (``>``, list bullets and
+numbers), so that a phrase that continues on the next line of a blockquote or list
+item reads as continuous prose.
+
+Prose: the text of paragraphs, headings, list items, table cells, blockquotes, link
+text, image alt text and the text between tags in HTML blocks.
+
+The block structure comes from markdown-it's token maps (``Document.tokens``); the
+inline structure comes from a scan of the source written here (markdown-it-py's
+inline tokens carry no offsets), following the CommonMark spec
+(https://spec.commonmark.org/0.31.2/) for code spans, autolinks, raw HTML and link
+destinations.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from markdown_it.token import Token
+
     from playbook_lint.document import Document
+
+__all__ = ["prose_text", "blank"]
+
+# -- patterns (CommonMark 0.31.2, sections 6.5 autolinks and 6.6 raw HTML) ---------
+_ATTR = r"""(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)"""
+_HTML_TAG = re.compile(
+    r"<[A-Za-z][A-Za-z0-9-]*" + _ATTR + r"*\s*/?>"  # open tag
+    r"|</[A-Za-z][A-Za-z0-9-]*\s*>"  # closing tag
+    r"|<!--(?:-?>|.*?-->)"  # comment (incl. the degenerate <!--> and <!--->)
+    r"|<\?.*?\?>"  # processing instruction
+    r"|<![A-Za-z][^>]*>"  # declaration
+    r"|<!\[CDATA\[.*?\]\]>",  # CDATA
+    re.DOTALL,
+)
+_AUTOLINK = re.compile(
+    r"<[A-Za-z][A-Za-z0-9.+-]{1,31}:[^\s<>]*>"
+    r"|<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*>"
+)
+# Elements whose content is code or data, not prose.
+_RAW_ELEMENT = re.compile(
+    r"<(script|style|pre|code|kbd|samp|textarea|svg|math)\b[^>]*>.*?</\1\s*>",
+    re.DOTALL | re.IGNORECASE,
+)
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# Bare URLs, www. hosts and e-mail addresses (what linkify would turn into links).
+_BARE_URL = re.compile(
+    r"(?<![\w@/.-])(?:(?:https?|ftp|mailto|file):(?://)?|www\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}*_~]"
+    r"|(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
+)
+# Template languages, applied to the whole body before Markdown is considered.
+_TEMPLATE_BLOCKS = re.compile(
+    r"\{%-?\s*(highlight|comment)\b.*?\{%-?\s*end\1\s*-?%\}"
+    r"|\{\{[<%]\s*(highlight|code)\b.*?\{\{[<%]\s*/\2\s*[>%]\}\}",
+    re.DOTALL,
+)
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|<%.*?%>", re.DOTALL)
+_KRAMDOWN_IAL = re.compile(r"\{:[^}\n]*\}")
+_ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_BLOCK_LEAVES = {
+    "paragraph_open", "heading_open", "fence", "code_block", "html_block", "table_open", "hr",
+}
+
+
+def blank(chars: list[str], start: int, end: int) -> None:
+    """Replace ``chars[start:end]`` by spaces, keeping newlines (in place).
+
+    Args:
+        chars: the text as a list of one-character strings.
+        start, end: offsets; clamped to the list.
+    """
+    start = max(0, start)
+    end = min(len(chars), end)
+    for i in range(start, end):
+        if chars[i] != "\n":
+            chars[i] = " "
+
+
+def _blank_matches(chars: list[str], pattern: re.Pattern[str], start: int, end: int) -> None:
+    text = "".join(chars[start:end])
+    for m in pattern.finditer(text):
+        blank(chars, start + m.start(), start + m.end())
 
 
 def prose_text(doc: Document) -> str:
-    """Return ``doc.text`` with every non-prose character replaced by a space
-    (newlines kept), so offsets into it are offsets into ``doc.text``."""
-    return "".join("\n" if c == "\n" else " " for c in doc.text)
+    """Return ``doc.text`` with every non-prose character replaced by a space.
+
+    Args:
+        doc: the document (its ``text``, ``body_start``, ``line_starts`` and ``tokens``
+            are used).
+
+    Returns:
+        a string of exactly ``len(doc.text)`` characters with newlines where
+        ``doc.text`` has them; prose characters are kept unchanged. Never raises on
+        malformed Markdown or HTML: unmatched constructs are left as prose.
+    """
+    text = doc.text
+    chars = list(text)
+    body = doc.body_start
+    blank(chars, 0, body)
+    n = len(text)
+    if body >= n:
+        return "".join(chars)
+
+    # 1. Template tags first: Liquid/Hugo/ERB run before Markdown does.
+    for pattern in (_TEMPLATE_BLOCKS, _TEMPLATE, _KRAMDOWN_IAL):
+        _blank_matches(chars, pattern, body, n)
+
+    starts = doc.line_starts
+
+    def line_span(first: int, last: int) -> tuple[int, int]:
+        """Offsets of 0-based lines ``[first, last)``."""
+        s = starts[first] if first < len(starts) else n
+        e = starts[last] if last < len(starts) else n
+        return s, e
+
+    # 2. Block structure. Every line that no leaf block covers (blank lines, reference
+    #    definitions, bare container markers) is blanked.
+    covered = [False] * (len(starts) + 1)
+    tokens = doc.tokens
+    for i, tok in enumerate(tokens):
+        if tok.type not in _BLOCK_LEAVES or tok.map is None:
+            continue
+        first, last = tok.map
+        for ln in range(first, min(last, len(covered))):
+            covered[ln] = True
+        s, e = line_span(first, last)
+        if tok.type in ("fence", "code_block", "hr"):
+            blank(chars, s, e)
+        elif tok.type == "html_block":
+            _html_region(chars, s, e)
+        elif tok.type in ("paragraph_open", "heading_open"):
+            inline = tokens[i + 1] if i + 1 < len(tokens) else None
+            if inline is not None and inline.type == "inline":
+                _strip_markers(chars, text, starts, tok, inline)
+            _inline_region(chars, s, e)
+        elif tok.type == "table_open":
+            _inline_region(chars, s, e)
+    for ln in range(len(starts)):
+        if not covered[ln]:
+            s, e = line_span(ln, ln + 1)
+            if s >= body:
+                blank(chars, s, e)
+    return "".join(chars)
+
+
+def _strip_markers(
+    chars: list[str], text: str, starts: list[int], block: Token, inline: Token
+) -> None:
+    """Blank container markers and heading markers before each line's content."""
+    assert block.map is not None
+    first, last = block.map
+    content_lines = inline.content.split("\n")
+    for k, ln in enumerate(range(first, last)):
+        s = starts[ln] if ln < len(starts) else len(text)
+        e = text.find("\n", s)
+        e = len(text) if e == -1 else e
+        line = text[s:e]
+        if k >= len(content_lines):  # setext underline
+            blank(chars, s, e)
+            continue
+        content = content_lines[k].strip()
+        if not content:
+            continue
+        stripped = line.rstrip()
+        if block.type == "heading_open" and block.markup.startswith("#"):
+            hashes = line.find("#")
+            pos = line.find(content, hashes + 1) if hashes != -1 else -1
+            if pos != -1:
+                blank(chars, s, s + pos)
+                blank(chars, s + pos + len(content), e)
+            continue
+        if stripped.endswith(content):
+            blank(chars, s, s + len(stripped) - len(content))
+
+
+def _html_region(chars: list[str], start: int, end: int) -> None:
+    """Blank tags, comments, raw elements, entities and URLs of an HTML block."""
+    for pattern in (_RAW_ELEMENT, _HTML_TAG, _ENTITY, _BARE_URL):
+        _blank_matches(chars, pattern, start, end)
+
+
+def _match_destination(s: str, i: int) -> int:
+    """If ``s[i] == "("`` starts a link destination and optional title closed by ``)``,
+    return the offset just past the ``)``; else -1."""
+    n = len(s)
+    j = i + 1
+    while j < n and s[j] in " \t\n":
+        j += 1
+    if j < n and s[j] == "<":
+        k = j + 1
+        while k < n and s[k] not in "<>\n":
+            k += 2 if s[k] == "\\" else 1
+        if k >= n or s[k] != ">":
+            return -1
+        j = k + 1
+    else:
+        depth = 0
+        while j < n:
+            c = s[j]
+            if c == "\\" and j + 1 < n:
+                j += 2
+                continue
+            if c in " \t\n" or ord(c) < 0x20:
+                break
+            if c == "(":
+                depth += 1
+                if depth > 32:
+                    return -1
+            elif c == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            j += 1
+    ws = j
+    while j < n and s[j] in " \t\n":
+        j += 1
+    if j < n and s[j] in "\"'(" and j > ws:
+        close = ")" if s[j] == "(" else s[j]
+        k = j + 1
+        while k < n and s[k] != close:
+            k += 2 if s[k] == "\\" else 1
+        if k >= n:
+            return -1
+        j = k + 1
+        while j < n and s[j] in " \t\n":
+            j += 1
+    if j < n and s[j] == ")":
+        return j + 1
+    return -1
+
+
+def _inline_region(chars: list[str], start: int, end: int) -> None:
+    """Blank the non-prose inline constructs of a paragraph, heading or table."""
+    s = "".join(chars[start:end])
+    n = len(s)
+    i = 0
+    spans: list[tuple[int, int]] = []
+    while i < n:
+        c = s[i]
+        if c == "\\":
+            i += 2 if i + 1 < n and s[i + 1] in _ESCAPABLE else 1
+            continue
+        if c == "`":
+            j = i
+            while j < n and s[j] == "`":
+                j += 1
+            run = j - i
+            k = j
+            close = -1
+            while True:
+                k = s.find("`" * run, k)
+                if k == -1:
+                    break
+                m = k + run
+                if (k == 0 or s[k - 1] != "`") and (m >= n or s[m] != "`"):
+                    close = m
+                    break
+                while k < n and s[k] == "`":
+                    k += 1
+            if close == -1:
+                i = j
+                continue
+            spans.append((i, close))
+            i = close
+            continue
+        if c == "<":
+            m = _AUTOLINK.match(s, i) or _RAW_ELEMENT.match(s, i) or _HTML_TAG.match(s, i)
+            if m:
+                spans.append((i, m.end()))
+                i = m.end()
+                continue
+        if c == "]" and i + 1 < n:
+            if s[i + 1] == "(":
+                k = _match_destination(s, i + 1)
+                if k != -1:
+                    spans.append((i + 1, k))
+                    i = k
+                    continue
+            elif s[i + 1] == "[":
+                k = s.find("]", i + 2)
+                if k != -1 and k - i < 1000 and "[" not in s[i + 2:k]:
+                    spans.append((i + 1, k + 1))
+                    i = k + 1
+                    continue
+        i += 1
+    for a, b in spans:
+        blank(chars, start + a, start + b)
+    for pattern in (_ENTITY, _BARE_URL):
+        _blank_matches(chars, pattern, start, end)
