@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from playbook_lint import suppress
+from playbook_lint.config import Config
 from playbook_lint.document import Document
+from playbook_lint.errors import ConfigError
 from playbook_lint.findings import Finding, Report, Severity
-from playbook_lint.rule import Rule
+from playbook_lint.packs import Pack, PackError, builtin_pack_paths, load_packs, validate
+from playbook_lint.registry import RuleInfo, discover, resolve_names
+from playbook_lint.rule import Context, Rule, RuleConfig
 
 
 def report_to_finding(doc: Document, rule: Rule, report: Report, severity: Severity) -> Finding:
@@ -28,3 +39,216 @@ def report_to_finding(doc: Document, rule: Rule, report: Report, severity: Sever
         fix=report.fix,
         data=dict(report.data),
     )
+
+
+# --- building the rule set ---------------------------------------------------------
+
+@dataclass
+class ActiveRule:
+    """A constructed rule with its configured severity."""
+
+    rule: Rule
+    severity: Severity
+
+
+@dataclass
+class RuleSet:
+    """The rules of a run, built from the registry, config and packs.
+
+    Attributes:
+        active: the enabled rules, constructed once.
+        infos: every discovered rule (enabled or not), for name/code lookups.
+        packs: every loaded pack.
+    """
+
+    active: list[ActiveRule]
+    infos: dict[str, RuleInfo]
+    packs: list[Pack]
+
+    def canonical(self, name_or_code: str) -> str | None:
+        """Map a rule name or code to the rule's name (None if unknown)."""
+        if name_or_code in self.infos:
+            return name_or_code
+        upper = name_or_code.upper()
+        for name, info in self.infos.items():
+            if info.code and info.code.upper() == upper:
+                return name
+        return None
+
+
+def build_rules(
+    config: Config,
+    *,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    infos: dict[str, RuleInfo] | None = None,
+) -> RuleSet:
+    """Discover rules, load packs, apply config and ``--select``/``--ignore``.
+
+    Raises:
+        UsageError: unknown rule names, bad severities, invalid options or packs
+            (ConfigError/PluginError are UsageErrors).
+    """
+    infos = infos if infos is not None else discover()
+    where = str(config.path) if config.path else "config"
+    tables: dict[str, dict] = {}
+    for name, table in config.rules.items():
+        canon = RuleSet([], infos, []).canonical(name)
+        if canon is None:
+            raise ConfigError(f"{where}: rules.{name}: unknown rule")
+        tables.setdefault(canon, {}).update(table)
+    schemas = {
+        name: info.cls.pack_entry_schema
+        for name, info in infos.items()
+        if info.cls.pack_entry_schema is not None
+    }
+    pack_paths = [p for p in builtin_pack_paths()] + list(config.packs)
+    try:
+        packs = load_packs(pack_paths, schemas)
+    except PackError as exc:
+        raise ConfigError(str(exc)) from None
+    unknown = set(config.disable_packs) - {p.name for p in packs}
+    if unknown:
+        raise ConfigError(f"{where}: disable-packs: unknown pack {sorted(unknown)[0]!r}")
+    packs = [p for p in packs if p.name not in config.disable_packs]
+
+    chosen = set(infos)
+    sel = resolve_names([*config.select, *select], infos, where="--select/select")
+    if sel:
+        chosen = sel
+    chosen -= resolve_names([*config.ignore, *ignore], infos, where="--ignore/ignore")
+
+    active: list[ActiveRule] = []
+    for name in sorted(chosen):
+        info = infos[name]
+        table = tables.get(name, {})
+        sev_name = table.get("severity")
+        if table.get("enabled") is False or sev_name == "off":
+            continue
+        severity = Severity.parse(sev_name) if sev_name else info.cls.default_severity
+        options = {k: v for k, v in table.items() if k not in ("severity", "enabled")}
+        schema = info.cls.options_schema
+        if schema is not None:
+            try:
+                validate(options, schema, where)
+            except PackError as exc:
+                raise ConfigError(
+                    f"{where}: rules.{name}.{exc.key}: {exc.problem}"
+                ) from None
+        elif options:
+            raise ConfigError(
+                f"{where}: rules.{name}.{sorted(options)[0]}: unknown key (rule has no options)"
+            )
+        rule_packs = tuple(p for p in packs if p.rule == name and p.enabled)
+        try:
+            rule = info.cls(RuleConfig(options=options, packs=rule_packs))
+        except (ValueError, TypeError) as exc:
+            raise ConfigError(f"{where}: rules.{name}: {exc}") from None
+        active.append(ActiveRule(rule, severity))
+    return RuleSet(active, infos, packs)
+
+
+# --- the workspace --------------------------------------------------------------------
+
+class FileWorkspace:
+    """The real :class:`~playbook_lint.rule.Workspace`: answers from the file system,
+    caching parsed anchors so each target file is read at most once per run."""
+
+    def __init__(self) -> None:
+        self._anchors: dict[Path, frozenset[str] | None] = {}
+        self._exists: dict[Path, bool] = {}
+
+    def exists(self, path: Path) -> bool:
+        """True if ``path`` exists (file or folder)."""
+        hit = self._exists.get(path)
+        if hit is None:
+            hit = self._exists[path] = os.path.exists(path)
+        return hit
+
+    def anchors(self, path: Path) -> frozenset[str] | None:
+        """Fragment ids of a Markdown file; None when absent or not Markdown."""
+        if path in self._anchors:
+            return self._anchors[path]
+        result: frozenset[str] | None = None
+        if path.suffix.lower() in (".md", ".markdown") and path.is_file():
+            try:
+                result = Document.from_path(path).anchor_ids
+            except OSError:
+                result = None
+        self._anchors[path] = result
+        return result
+
+    def remember(self, doc: Document) -> None:
+        """Record the anchors of a document already parsed in this run."""
+        self._anchors.setdefault(doc.path, doc.anchor_ids)
+
+
+# --- running ----------------------------------------------------------------------------
+
+@dataclass
+class RunResult:
+    """What a run produced: sorted findings, file count and per-file errors (one line each)."""
+
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def display_path(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` with forward slashes when below it, else as given."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return os.path.relpath(path, root).replace(os.sep, "/") if path.is_absolute() else str(path)
+
+
+def lint_document(doc: Document, rules: RuleSet, ctx: Context) -> tuple[list[Finding], list[str]]:
+    """Run every active rule on one document and apply its suppression comments.
+
+    Returns ``(findings, errors)``; a rule that raises becomes an error line, not a crash.
+    """
+    findings: list[Finding] = []
+    errors: list[str] = []
+    for active in rules.active:
+        try:
+            for report in active.rule.check(doc, ctx):
+                findings.append(report_to_finding(doc, active.rule, report, active.severity))
+        except Exception as exc:  # a bug in one rule must not lose the other findings
+            errors.append(
+                f"{doc.display_path}: internal error in rule {active.rule.name}: "
+                f"{type(exc).__name__}: {exc}"
+            )
+    try:
+        findings = suppress.apply(doc, findings, rules.canonical)
+    except Exception as exc:
+        errors.append(f"{doc.display_path}: internal error reading suppression comments: {exc}")
+    return findings, errors
+
+
+def lint_files(
+    files: Iterable[Path],
+    rules: RuleSet,
+    *,
+    today: date,
+    root: Path,
+    offline: bool = True,
+    link_results: dict[str, object] | None = None,
+    workspace: FileWorkspace | None = None,
+) -> RunResult:
+    """Lint ``files`` (absolute paths) and return a :class:`RunResult` with sorted findings."""
+    ws = workspace or FileWorkspace()
+    ctx = Context(today=today, workspace=ws, offline=offline,
+                  link_results=link_results or {}, root=root)
+    result = RunResult()
+    for path in files:
+        result.files += 1
+        try:
+            doc = Document.from_path(path, display_path=display_path(path, root))
+        except OSError as exc:
+            result.errors.append(f"{display_path(path, root)}: cannot read: {exc.strerror or exc}")
+            continue
+        found, errors = lint_document(doc, rules, ctx)
+        result.findings.extend(found)
+        result.errors.extend(errors)
+    result.findings.sort()
+    return result

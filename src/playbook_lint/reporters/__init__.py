@@ -1,0 +1,22 @@
+"""Reporters turn sorted findings into text, JSON or GitHub workflow commands.
+
+Each reporter is a function ``render(findings, summary) -> str``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from playbook_lint.findings import Finding
+from playbook_lint.reporters import github, json, text
+from playbook_lint.reporters.common import Summary
+
+Reporter = Callable[[Sequence[Finding], Summary], str]
+
+REPORTERS: dict[str, Reporter] = {
+    "text": text.render,
+    "json": json.render,
+    "github": github.render,
+}
+
+__all__ = ["REPORTERS", "Reporter", "Summary"]

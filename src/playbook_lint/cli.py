@@ -1,0 +1,192 @@
+"""The ``playbook-lint`` command line (Click).
+
+``playbook-lint [OPTIONS] PATH...`` lints files and folders; ``playbook-lint rules``
+lists the rules and ``playbook-lint explain RULE`` prints one rule's documentation.
+
+Exit status: 0 when no finding reaches the failing severity (``--fail-on``,
+default ``error``), 1 when one does, 2 for usage or configuration errors (one
+line on standard error) or when a file could not be read.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import click
+
+from playbook_lint import __version__
+from playbook_lint.errors import UsageError
+
+FORMATS = ["text", "json", "github"]
+SEVERITIES = ["error", "warning", "info"]
+
+
+def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-11-29") from None
+
+
+def _fail(message: str) -> None:
+    click.echo(f"playbook-lint: error: {message}", err=True)
+    sys.exit(2)
+
+
+@click.command(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog="Also: 'playbook-lint rules' lists the rules; 'playbook-lint explain RULE' "
+    "documents one. Exit status: 0 clean, 1 findings at the failing severity, 2 usage "
+    "or config error.",
+)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to FILE instead of standard output.")
+@click.option("--offline", is_flag=True, help="Do not check external links over the network.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
+              help="Config file (default: .playbook-lint.toml or [tool.playbook-lint] in "
+              "pyproject.toml, searched upward from the working directory).")
+@click.option("--select", multiple=True, metavar="RULE",
+              help="Only run these rules (names or codes; repeat or comma-separate).")
+@click.option("--ignore", multiple=True, metavar="RULE",
+              help="Do not run these rules (names or codes; repeat or comma-separate).")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+              help="Lowest severity that makes the exit status 1 (default from config, "
+              "else error).")
+@click.option("--today", callback=_parse_date, metavar="YYYY-MM-DD",
+              help="Date to measure link age against (default: today).")
+@click.option("-q", "--quiet", is_flag=True, help="No summary line on standard error.")
+@click.version_option(__version__, "-V", "--version", prog_name="playbook-lint")
+def lint(
+    paths: Sequence[Path],
+    fmt: str,
+    output: Path | None,
+    offline: bool,
+    config_path: Path | None,
+    select: Sequence[str],
+    ignore: Sequence[str],
+    fail_on: str | None,
+    today: date | None,
+    quiet: bool,
+) -> None:
+    """Lint Markdown guidance: front matter, links, alt text and plain language.
+
+    PATH may be files or folders (default: the current folder). Folders are searched
+    for .md and .markdown files, skipping .gitignored files and .git, node_modules,
+    _site and vendor.
+    """
+    from playbook_lint.config import load_config
+    from playbook_lint.discover import Ignorer, iter_files
+    from playbook_lint.findings import Severity
+    from playbook_lint.reporters import REPORTERS, Summary
+    from playbook_lint.reporters.common import count_line
+    from playbook_lint.runner import build_rules, lint_files
+
+    try:
+        config = load_config(config_path)
+        rules = build_rules(config, select=select, ignore=ignore)
+        ignorer = Ignorer(config.exclude, config.base)
+        files = list(iter_files(list(paths) or [Path(".")], ignorer))
+    except UsageError as exc:
+        _fail(str(exc))
+        return
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+        return
+
+    cwd = Path.cwd().resolve()
+    result = lint_files(files, rules, today=today or date.today(), root=cwd, offline=True)
+    summary = Summary(files=result.files, version=__version__)
+    text = REPORTERS[fmt](result.findings, summary)
+    if output is not None:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"{output}: cannot write report: {exc.strerror or exc}")
+    elif text:
+        click.echo(text, nl=False)
+    for line in result.errors:
+        click.echo(f"playbook-lint: {line}", err=True)
+    if not quiet and fmt == "text" and result.findings:
+        click.echo(count_line(result.findings, result.files), err=True)
+
+    threshold = Severity.parse(fail_on) if fail_on else config.fail_on
+    if result.errors:
+        sys.exit(2)
+    sys.exit(1 if any(f.severity >= threshold for f in result.findings) else 0)
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def rules_command(fmt: str) -> None:
+    """List every rule: name, code, default severity, fixable, and where it comes from."""
+    import json
+
+    from playbook_lint.runner import build_rules
+    from playbook_lint.config import Config
+
+    try:
+        rs = build_rules(Config())
+    except UsageError as exc:
+        _fail(str(exc))
+        return
+    rows = []
+    for name, info in sorted(rs.infos.items()):
+        packs = sorted(p.name for p in rs.packs if p.rule == name)
+        rows.append({
+            "name": name, "code": info.code, "severity": str(info.cls.default_severity),
+            "fixable": info.cls.fixable, "source": info.dist, "packs": packs,
+            "summary": info.cls.summary,
+        })
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for r in rows:
+        packs = f" [packs: {', '.join(r['packs'])}]" if r["packs"] else ""
+        fix = "fixable" if r["fixable"] else "-"
+        click.echo(f"{r['name']:<22} {r['code']:<6} {r['severity']:<8} {fix:<8} "
+                   f"{r['source']}{packs}")
+        if r["summary"]:
+            click.echo(f"    {r['summary']}")
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("rule")
+def explain_command(rule: str) -> None:
+    """Print the documentation of RULE (a name or code)."""
+    from playbook_lint.registry import discover, resolve_names
+
+    try:
+        infos = discover()
+        (name,) = resolve_names([rule], infos, where="explain")
+    except UsageError as exc:
+        _fail(str(exc))
+        return
+    info = infos[name]
+    doc = inspect.cleandoc(info.cls.__doc__ or "(no documentation)")
+    click.echo(f"{name} ({info.code}), default severity {info.cls.default_severity}\n")
+    click.echo(doc)
+
+
+SUBCOMMANDS = {"rules": rules_command, "explain": explain_command}
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the console script. ``argv`` defaults to ``sys.argv[1:]``.
+
+    Exits the process with the status described in the module docstring.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in SUBCOMMANDS:
+        SUBCOMMANDS[args[0]].main(args[1:], prog_name=f"playbook-lint {args[0]}")
+    else:
+        lint.main(args, prog_name="playbook-lint")

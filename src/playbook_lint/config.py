@@ -1,0 +1,188 @@
+"""Configuration: ``[tool.playbook-lint]`` in ``pyproject.toml`` or a ``.playbook-lint.toml``.
+
+The file is found upward from the working directory: in each folder,
+``.playbook-lint.toml`` wins over a ``pyproject.toml`` that has a
+``[tool.playbook-lint]`` table (a ``pyproject.toml`` without one is passed over).
+Example::
+
+    [tool.playbook-lint]
+    fail-on = "error"            # lowest severity that makes the exit code 1
+    ignore = ["jargon"]          # rule names or codes; select = [...] keeps only these
+    packs = ["styles/our-words.yml"]   # extra rule packs, relative to this file
+    disable-packs = ["jargon-18f"]     # built-in packs to leave out, by name
+    exclude = ["drafts/", "archive/**/*.md"]   # gitignore syntax, relative to this file
+
+    [tool.playbook-lint.rules.outdated-link]
+    severity = "info"            # or "off"
+    max-age-years = 3            # rule options: see `playbook-lint explain RULE`
+
+The file is validated strictly with JSON Schema: an unknown key is an error
+naming the file and key (exit status 2).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from playbook_lint.errors import ConfigError
+from playbook_lint.findings import Severity
+
+SEVERITY_NAMES = ["error", "warning", "info"]
+
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "fail-on": {"enum": SEVERITY_NAMES},
+        "select": {"type": "array", "items": {"type": "string"}},
+        "ignore": {"type": "array", "items": {"type": "string"}},
+        "packs": {"type": "array", "items": {"type": "string"}},
+        "disable-packs": {"type": "array", "items": {"type": "string"}},
+        "exclude": {"type": "array", "items": {"type": "string"}},
+        "root": {"type": "string"},
+        "rules": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "properties": {
+                    "severity": {"enum": [*SEVERITY_NAMES, "off"]},
+                    "enabled": {"type": "boolean"},
+                },
+            },
+        },
+    },
+}
+
+
+@dataclass
+class Config:
+    """Settings for one run.
+
+    Attributes:
+        path: the config file read, or None for defaults.
+        base: folder that relative paths in the config are resolved against.
+        fail_on: lowest severity that makes the exit status 1.
+        select, ignore: rule names or codes (empty ``select`` = every rule).
+        packs: extra rule pack files (absolute paths).
+        disable_packs: built-in pack names to skip.
+        exclude: gitignore-style patterns, relative to ``base``.
+        root: the site root for site-root links (``/x/``), or None.
+        rules: per-rule tables: ``{"severity": "off"|..., "enabled": bool, <options>}``.
+    """
+
+    path: Path | None = None
+    base: Path = field(default_factory=Path.cwd)
+    fail_on: Severity = Severity.ERROR
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    packs: list[Path] = field(default_factory=list)
+    disable_packs: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    root: Path | None = None
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def rule_table(self, name: str) -> dict[str, Any]:
+        """The config table of rule ``name`` (empty if none)."""
+        return self.rules.get(name, {})
+
+    def rule_options(self, name: str) -> dict[str, Any]:
+        """The rule's options: its table without ``severity`` and ``enabled``."""
+        return {k: v for k, v in self.rule_table(name).items() if k not in ("severity", "enabled")}
+
+
+def find_config(start: Path) -> tuple[Path, Mapping[str, Any]] | None:
+    """Search ``start`` and its parents for a config file.
+
+    Returns:
+        ``(path, table)`` where ``table`` is the ``[tool.playbook-lint]`` table (or the
+        whole ``.playbook-lint.toml``), or None when there is none.
+
+    Raises:
+        ConfigError: a found file is not valid TOML.
+    """
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        dedicated = folder / ".playbook-lint.toml"
+        if dedicated.is_file():
+            return dedicated, _read_toml(dedicated)
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            data = _read_toml(pyproject)
+            table = data.get("tool", {}).get("playbook-lint")
+            if table is not None:
+                return pyproject, table
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def load_config(explicit: Path | None = None, *, cwd: Path | None = None) -> Config:
+    """Load the config: ``explicit`` if given (``--config FILE``), else the first found
+    upward from ``cwd``; defaults when there is none.
+
+    Raises:
+        ConfigError: unreadable or invalid file, unknown key, bad value.
+    """
+    cwd = cwd or Path.cwd()
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"{explicit}: config file not found")
+        data = _read_toml(explicit)
+        table = data
+        if explicit.name == "pyproject.toml" or "tool" in data:
+            table = data.get("tool", {}).get("playbook-lint", {})
+        return from_table(table, explicit.resolve())
+    found = find_config(cwd)
+    if found is None:
+        return Config(base=cwd.resolve())
+    return from_table(found[1], found[0])
+
+
+def _prefix(path: Path) -> str:
+    return "tool.playbook-lint." if path.name == "pyproject.toml" else ""
+
+
+def from_table(table: Mapping[str, Any], path: Path) -> Config:
+    """Validate a config table read from ``path`` and build a :class:`Config`.
+
+    Raises:
+        ConfigError: naming ``path`` and the key at fault.
+    """
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    errors = sorted(validator.iter_errors(dict(table)), key=lambda e: list(map(str, e.path)))
+    if errors:
+        err = errors[0]
+        key = ".".join(str(p) for p in err.absolute_path)
+        message = err.message
+        if err.validator == "additionalProperties":
+            extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+            key = ".".join([*(str(p) for p in err.absolute_path), extra[0]]) if extra else key
+            message = "unknown key"
+        raise ConfigError(f"{path}: {_prefix(path)}{key}: {message}")
+    base = path.parent
+    return Config(
+        path=path,
+        base=base,
+        fail_on=Severity.parse(table.get("fail-on", "error")),
+        select=list(table.get("select", [])),
+        ignore=list(table.get("ignore", [])),
+        packs=[(base / p).resolve() for p in table.get("packs", [])],
+        disable_packs=list(table.get("disable-packs", [])),
+        exclude=list(table.get("exclude", [])),
+        root=(base / table["root"]).resolve() if "root" in table else None,
+        rules={k: dict(v) for k, v in table.get("rules", {}).items()},
+    )

@@ -1,0 +1,129 @@
+"""Find the Markdown files to lint under the paths given on the command line.
+
+Folders are walked recursively for ``.md`` and ``.markdown`` files. Skipped: the
+folders ``.git``, ``node_modules``, ``_site``, ``vendor`` (and other hidden folders
+such as ``.venv``, except ``.github``), anything matched by a ``.gitignore`` of the
+repository (every ``.gitignore`` from the repository root down, each applying to
+its own folder, read with ``pathspec``'s gitignore implementation) and the
+config's ``exclude`` patterns. A file named explicitly is always linted, unless
+an ``exclude`` pattern of the config matches it (so pre-commit passes respect it).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+import pathspec
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+SKIP_DIRS = frozenset({".git", "node_modules", "_site", "vendor", ".hg", ".svn", "__pycache__"})
+
+
+def _spec(lines: Iterable[str]) -> pathspec.PathSpec:
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def _load_gitignore(folder: Path) -> pathspec.PathSpec | None:
+    f = folder / ".gitignore"
+    try:
+        text = f.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    return _spec(text.splitlines())
+
+
+def _repo_root(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+class Ignorer:
+    """Decides whether a path is ignored by ``.gitignore`` files and exclude patterns.
+
+    Args:
+        exclude: gitignore-style patterns, relative to ``base``.
+        base: folder the exclude patterns are relative to.
+    """
+
+    def __init__(self, exclude: Sequence[str] = (), base: Path | None = None) -> None:
+        self.base = (base or Path.cwd()).resolve()
+        self.exclude = _spec(exclude) if exclude else None
+        self._gitignores: dict[Path, pathspec.PathSpec | None] = {}
+        self._roots: dict[Path, Path | None] = {}
+
+    def _gitignore(self, folder: Path) -> pathspec.PathSpec | None:
+        if folder not in self._gitignores:
+            self._gitignores[folder] = _load_gitignore(folder)
+        return self._gitignores[folder]
+
+    def excluded(self, path: Path, is_dir: bool = False) -> bool:
+        """True if the config's exclude patterns match ``path`` (absolute)."""
+        if self.exclude is None:
+            return False
+        try:
+            rel = path.relative_to(self.base).as_posix()
+        except ValueError:
+            return False
+        return self.exclude.match_file(rel + "/" if is_dir else rel)
+
+    def gitignored(self, path: Path, is_dir: bool = False) -> bool:
+        """True if a ``.gitignore`` between the repository root and ``path`` ignores it."""
+        parent = path.parent
+        if parent not in self._roots:
+            self._roots[parent] = _repo_root(parent)
+        root = self._roots[parent]
+        if root is None:
+            return False
+        folders = [parent, *parent.parents]
+        folders = folders[: folders.index(root) + 1] if root in folders else [parent]
+        for folder in reversed(folders):
+            spec = self._gitignore(folder)
+            if spec is None:
+                continue
+            rel = path.relative_to(folder).as_posix()
+            if spec.match_file(rel + "/" if is_dir else rel):
+                return True
+        return False
+
+    def ignored(self, path: Path, is_dir: bool = False) -> bool:
+        """True if excluded by config or ignored by git."""
+        return self.excluded(path, is_dir) or self.gitignored(path, is_dir)
+
+
+def _skip_dir(name: str) -> bool:
+    return name in SKIP_DIRS or (name.startswith(".") and name not in (".github",))
+
+
+def iter_files(paths: Sequence[Path], ignorer: Ignorer) -> Iterator[Path]:
+    """Yield absolute paths of the Markdown files to lint, each once, sorted per folder.
+
+    Raises:
+        FileNotFoundError: a path given does not exist (message names it).
+    """
+    seen: set[Path] = set()
+    for given in paths:
+        path = Path(os.path.abspath(given))
+        if path.is_file():
+            if path not in seen and not ignorer.excluded(path):
+                seen.add(path)
+                yield path
+            continue
+        if not path.is_dir():
+            raise FileNotFoundError(f"{given}: no such file or folder")
+        for folder, dirs, files in os.walk(path):
+            here = Path(folder)
+            dirs[:] = sorted(
+                d for d in dirs if not _skip_dir(d) and not ignorer.ignored(here / d, True)
+            )
+            for name in sorted(files):
+                if not name.lower().endswith(MARKDOWN_SUFFIXES):
+                    continue
+                f = here / name
+                if f in seen or ignorer.ignored(f):
+                    continue
+                seen.add(f)
+                yield f

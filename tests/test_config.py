@@ -1,0 +1,80 @@
+"""Config discovery and strict validation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from playbook_lint.config import find_config, load_config
+from playbook_lint.errors import ConfigError
+from playbook_lint.findings import Severity
+
+
+def test_found_upward_in_pyproject(tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.playbook-lint]\nfail-on = "warning"\nignore = ["jargon"]\n'
+        'packs = ["styles/x.yml"]\n[tool.playbook-lint.rules.outdated-link]\n'
+        'max-age-years = 3\nseverity = "info"\n'
+    )
+    sub = tmp_path / "docs" / "deep"
+    sub.mkdir(parents=True)
+    cfg = load_config(cwd=sub)
+    assert cfg.path == tmp_path / "pyproject.toml"
+    assert cfg.fail_on is Severity.WARNING
+    assert cfg.ignore == ["jargon"]
+    assert cfg.packs == [(tmp_path / "styles" / "x.yml").resolve()]
+    assert cfg.rule_options("outdated-link") == {"max-age-years": 3}
+    assert cfg.rule_table("outdated-link")["severity"] == "info"
+
+
+def test_pyproject_without_table_is_passed_over(tmp_path: Path):
+    (tmp_path / ".playbook-lint.toml").write_text('select = ["jargon"]\n')
+    sub = tmp_path / "pkg"
+    sub.mkdir()
+    (sub / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    cfg = load_config(cwd=sub)
+    assert cfg.path == tmp_path / ".playbook-lint.toml"
+    assert cfg.select == ["jargon"]
+
+
+def test_dedicated_file_wins_in_same_folder(tmp_path: Path):
+    (tmp_path / ".playbook-lint.toml").write_text('ignore = ["a"]\n')
+    (tmp_path / "pyproject.toml").write_text('[tool.playbook-lint]\nignore = ["b"]\n')
+    assert find_config(tmp_path)[0] == tmp_path / ".playbook-lint.toml"
+
+
+def test_no_config_gives_defaults(tmp_path: Path):
+    cfg = load_config(cwd=tmp_path)
+    assert cfg.path is None
+    assert cfg.fail_on is Severity.ERROR and cfg.select == [] and cfg.rules == {}
+
+
+def test_unknown_key_names_file_and_key(tmp_path: Path):
+    f = tmp_path / "pyproject.toml"
+    f.write_text('[tool.playbook-lint]\nfail-on = "error"\nfial-on = "x"\n')
+    with pytest.raises(ConfigError) as exc:
+        load_config(cwd=tmp_path)
+    assert str(exc.value) == f"{f}: tool.playbook-lint.fial-on: unknown key"
+
+
+def test_bad_severity_value(tmp_path: Path):
+    f = tmp_path / ".playbook-lint.toml"
+    f.write_text('[rules.jargon]\nseverity = "fatal"\n')
+    with pytest.raises(ConfigError) as exc:
+        load_config(cwd=tmp_path)
+    assert str(exc.value).startswith(f"{f}: rules.jargon.severity: 'fatal' is not one of")
+
+
+def test_invalid_toml_is_a_config_error(tmp_path: Path):
+    f = tmp_path / ".playbook-lint.toml"
+    f.write_text("select = [\n")
+    with pytest.raises(ConfigError) as exc:
+        load_config(cwd=tmp_path)
+    assert str(exc.value).startswith(f"{f}: invalid TOML:")
+
+
+def test_explicit_config_missing(tmp_path: Path):
+    with pytest.raises(ConfigError) as exc:
+        load_config(tmp_path / "nope.toml", cwd=tmp_path)
+    assert str(exc.value) == f"{tmp_path / 'nope.toml'}: config file not found"

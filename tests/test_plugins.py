@@ -1,0 +1,90 @@
+"""Third-party rules registered through the ``playbook_lint.rules`` entry-point group."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from playbook_lint.errors import PluginError
+from playbook_lint.registry import discover, find_entry_points
+
+PLUGIN = '''
+from playbook_lint.findings import Report
+from playbook_lint.rule import Rule
+
+
+class NoTodo(Rule):
+    """Flags TODO markers left in a page."""
+
+    name = "no-todo"
+    code = "XT001"
+    summary = "TODO left in page"
+
+    def check(self, doc, ctx):
+        i = doc.text.find("TODO")
+        while i != -1:
+            yield Report(i, i + 4, "TODO left in page")
+            i = doc.text.find("TODO", i + 1)
+'''
+
+
+def make_dist(root: Path, dist: str, module: str, source: str, entry: str) -> None:
+    (root / f"{module}.py").write_text(source)
+    info = root / f"{dist.replace('-', '_')}-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(f"[playbook_lint.rules]\n{entry}\n")
+
+
+@pytest.fixture
+def on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    importlib.invalidate_caches()
+    return site
+
+
+def test_third_party_rule_is_discovered(on_path: Path):
+    make_dist(on_path, "playbook-lint-todo", "todo_plugin", PLUGIN, "no-todo = todo_plugin:NoTodo")
+    eps = [ep for ep in find_entry_points() if ep.name == "no-todo"]
+    rules = discover(eps)
+    assert rules["no-todo"].dist == "playbook-lint-todo"
+    assert rules["no-todo"].code == "XT001"
+
+
+def test_broken_plugin_error_names_distribution(on_path: Path):
+    make_dist(on_path, "playbook-lint-broken", "broken_plugin", "raise ImportError('boom')\n",
+              "no-todo = broken_plugin:NoTodo")
+    eps = [ep for ep in find_entry_points() if ep.name == "no-todo"]
+    with pytest.raises(PluginError) as exc:
+        discover(eps)
+    assert str(exc.value) == (
+        "rule plugin 'no-todo' from playbook-lint-broken failed to load: ImportError: boom"
+    )
+
+
+def test_entry_point_name_must_match_rule_name(on_path: Path):
+    make_dist(on_path, "playbook-lint-odd", "odd_plugin", PLUGIN, "todo = odd_plugin:NoTodo")
+    eps = [ep for ep in find_entry_points() if ep.name == "todo"]
+    with pytest.raises(PluginError, match="the entry point must use the rule's name"):
+        discover(eps)
+
+
+def test_cli_reports_plugin_finding(tmp_path: Path):
+    site = tmp_path / "site"
+    site.mkdir()
+    make_dist(site, "playbook-lint-todo", "todo_plugin", PLUGIN, "no-todo = todo_plugin:NoTodo")
+    page = tmp_path / "page.md"
+    page.write_text("# Title\n\nSome text. TODO: finish\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "playbook_lint", "--offline", "--select", "no-todo", "page.md"],
+        cwd=tmp_path, capture_output=True, text=True,
+        env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}, timeout=60,
+    )
+    assert proc.stdout == "page.md:3:12: warning no-todo TODO left in page\n"
+    assert proc.returncode == 0, proc.stderr
