@@ -21,7 +21,7 @@ import click
 from playbook_lint import __version__
 from playbook_lint.errors import UsageError
 
-FORMATS = ["text", "json", "github"]
+FORMATS = ["text", "json", "github", "sarif", "html"]
 SEVERITIES = ["error", "warning", "info"]
 
 
@@ -64,6 +64,14 @@ def _fail(message: str) -> None:
 @click.option("--today", callback=_parse_date, metavar="YYYY-MM-DD",
               help="Date to measure link age against (default: today).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line on standard error.")
+@click.option("--fix", is_flag=True,
+              help="Apply safe fixes in place (exit status 1 when a file changed).")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: unsafe fixes too.")
+@click.option("--diff", is_flag=True, help="Print fixes as a unified diff; write nothing.")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Report only findings that are not in this baseline file.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Record the current findings in FILE (for adopting on a legacy repo).")
 @click.version_option(__version__, "-V", "--version", prog_name="playbook-lint")
 def lint(
     paths: Sequence[Path],
@@ -76,6 +84,11 @@ def lint(
     fail_on: str | None,
     today: date | None,
     quiet: bool,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    baseline_path: Path | None,
+    write_baseline: Path | None,
 ) -> None:
     """Lint Markdown guidance: front matter, links, alt text and plain language.
 
@@ -86,7 +99,7 @@ def lint(
     from playbook_lint.config import load_config
     from playbook_lint.discover import Ignorer, iter_files
     from playbook_lint.findings import Severity
-    from playbook_lint.reporters import REPORTERS, Summary
+    from playbook_lint.reporters import Summary, get_reporter
     from playbook_lint.reporters.common import count_line
     from playbook_lint.runner import build_rules, lint_files
 
@@ -103,9 +116,41 @@ def lint(
         return
 
     cwd = Path.cwd().resolve()
-    result = lint_files(files, rules, today=today or date.today(), root=cwd, offline=True)
-    summary = Summary(files=result.files, version=__version__)
-    text = REPORTERS[fmt](result.findings, summary)
+    run_date = today or date.today()
+    result = lint_files(files, rules, today=run_date, root=cwd, offline=True)
+    changed: list[str] = []
+    if fix or diff:
+        from playbook_lint.fixer import apply_fixes
+
+        outcome = apply_fixes(result.findings, cwd, unsafe=unsafe_fixes, write=fix and not diff)
+        for note in outcome.notes:
+            click.echo(f"playbook-lint: {note}", err=True)
+        if diff:
+            click.echo(outcome.diff, nl=False)
+            sys.exit(1 if outcome.diff else 0)
+        changed = outcome.changed_files
+        if changed:
+            again = lint_files([cwd / p for p in changed], rules, today=run_date, root=cwd)
+            keep = [f for f in result.findings if f.path not in set(changed)]
+            result.findings = sorted(keep + again.findings)
+            click.echo(f"playbook-lint: fixed {outcome.applied} findings in {len(changed)} "
+                       f"files", err=True)
+    if write_baseline is not None:
+        from playbook_lint.baseline import write_baseline as write_base
+
+        n = write_base(result.findings, write_baseline, cwd)
+        click.echo(f"playbook-lint: wrote {n} findings to baseline {write_baseline}", err=True)
+        sys.exit(0)
+    if baseline_path is not None:
+        from playbook_lint.baseline import filter_baseline
+
+        try:
+            result.findings = filter_baseline(result.findings, baseline_path, cwd)
+        except UsageError as exc:
+            _fail(str(exc))
+    summary = Summary(files=result.files, version=__version__,
+                      rules={n: i.cls for n, i in rules.infos.items()}, root=cwd)
+    text = get_reporter(fmt)(result.findings, summary)
     if output is not None:
         try:
             output.write_text(text, encoding="utf-8")
@@ -121,6 +166,8 @@ def lint(
     threshold = Severity.parse(fail_on) if fail_on else config.fail_on
     if result.errors:
         sys.exit(2)
+    if changed:
+        sys.exit(1)
     sys.exit(1 if any(f.severity >= threshold for f in result.findings) else 0)
 
 
@@ -131,8 +178,8 @@ def rules_command(fmt: str) -> None:
     """List every rule: name, code, default severity, fixable, and where it comes from."""
     import json
 
-    from playbook_lint.runner import build_rules
     from playbook_lint.config import Config
+    from playbook_lint.runner import build_rules
 
     try:
         rs = build_rules(Config())

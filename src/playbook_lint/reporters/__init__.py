@@ -19,4 +19,21 @@ REPORTERS: dict[str, Reporter] = {
     "github": github.render,
 }
 
-__all__ = ["REPORTERS", "Reporter", "Summary"]
+
+def get_reporter(name: str) -> Reporter:
+    """Return the reporter called ``name`` (sarif and html are imported on demand).
+
+    Raises:
+        KeyError: no such reporter.
+    """
+    if name == "sarif":
+        from playbook_lint.reporters import sarif
+
+        return sarif.render
+    if name == "html":
+        from playbook_lint.reporters import html
+
+        return html.render
+    return REPORTERS[name]
+
+__all__ = ["REPORTERS", "Reporter", "Summary", "get_reporter"]

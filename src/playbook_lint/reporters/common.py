@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from playbook_lint.findings import Finding, Severity
 
 
 @dataclass
 class Summary:
-    """Run-level facts for reporters: files linted, tool version, run-level messages."""
+    """Run-level facts for reporters.
+
+    Attributes:
+        files: number of files linted.
+        version: playbook-lint's version.
+        messages: run-level messages (e.g. "network unavailable: ...").
+        rules: every known rule class by name (for rule metadata: code, summary, docs).
+        root: folder finding paths are relative to (reporters that show source lines
+            read ``root / finding.path``).
+        link_results: the link engine's results by normalised URL (empty offline).
+    """
 
     files: int = 0
     version: str = ""
     messages: list[str] = field(default_factory=list)
+    rules: Mapping[str, Any] = field(default_factory=dict)
+    root: Path = field(default_factory=Path.cwd)
+    link_results: Mapping[str, Any] = field(default_factory=dict)
 
 
 def count_line(findings: Sequence[Finding], files: int) -> str:
