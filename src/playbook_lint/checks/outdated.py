@@ -1,0 +1,362 @@
+"""The ``outdated-link`` rule (PL102): offline signs that a link has gone stale.
+
+Three checks, all offline and pure (no network, no clock: "now" is ``ctx.today``):
+
+1. dated URLs: a blog-style date in the path older than ``max-age-years``;
+2. insecure ``http://`` links (not for loopback, private addresses or reserved
+   test names);
+3. links to moved or retired sites listed in rule packs whose ``rule`` is
+   ``outdated-link`` (the built-in one is ``rules/outdated-sites.yml``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit
+
+from playbook_lint.findings import Edit, Fix, Report, Severity
+from playbook_lint.rule import Context, Rule, RuleConfig
+
+if TYPE_CHECKING:
+    from playbook_lint.document import Document
+    from playbook_lint.links.extract import Link
+
+__all__ = ["OutdatedLink", "UrlDate", "find_url_date", "is_local_host", "age_in_years"]
+
+#: The earliest year taken as a page date (the web went public in 1991).
+MIN_YEAR = 1991
+
+# /YYYY/MM/ or /YYYY/MM/DD/ as whole path segments (WordPress, Blogger, Jekyll
+# permalinks). The month and day must be two digits, as those generators write them.
+_PATH_DATE = re.compile(r"/(\d{4})/(\d{2})(?:/(\d{2}))?(?=/|$)")
+# A YYYY-MM-DD date inside one path segment, e.g. ``/news/2015-02-18-title``.
+_SLUG_DATE = re.compile(r"(?<![0-9])(\d{4})-(\d{2})-(\d{2})(?![0-9])")
+
+# Reserved names that never resolve on the public internet (RFC 2606 and RFC 6761,
+# https://www.rfc-editor.org/rfc/rfc6761) plus mDNS ``.local`` (RFC 6762).
+_RESERVED_SUFFIXES = (".localhost", ".test", ".example", ".invalid", ".local")
+_EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org")
+
+
+@dataclass(frozen=True)
+class UrlDate:
+    """A date found in a URL path.
+
+    Attributes:
+        day: the date; when the URL gives only year and month, the first of that month.
+        text: the date as written at its precision: ``"2015-02"`` or ``"2015-02-18"``.
+    """
+
+    day: date
+    text: str
+
+
+def _valid(year: str, month: str, day: str | None) -> date | None:
+    try:
+        return date(int(year), int(month), int(day) if day else 1)
+    except ValueError:
+        return None
+
+
+def find_url_date(url: str, today: date) -> UrlDate | None:
+    """Return the first date written in the path of ``url``, or None.
+
+    Only the path counts (not the host, query or fragment). Recognised forms are
+    ``/YYYY/MM/``, ``/YYYY/MM/DD/`` (two-digit month and day, whole segments) and a
+    ``YYYY-MM-DD`` run inside a segment. Numbers that are not dates are ignored:
+    ``/pull/1932``, ``/issues/2015``, a lone ``/2015/``, a month above 12, a day
+    that does not exist, a year before 1991 or a date after ``today``.
+
+    Args:
+        url: an absolute or relative URL as written.
+        today: the reference date (dates after it are not page dates).
+
+    Returns:
+        a :class:`UrlDate`, or None when the path has no date. Never raises.
+    """
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return None
+    candidates: list[tuple[int, UrlDate]] = []
+    for m in _PATH_DATE.finditer(path):
+        d = _valid(m.group(1), m.group(2), m.group(3))
+        if d is not None and MIN_YEAR <= d.year and d <= today:
+            text = f"{m.group(1)}-{m.group(2)}" + (f"-{m.group(3)}" if m.group(3) else "")
+            candidates.append((m.start(), UrlDate(d, text)))
+            break
+    for m in _SLUG_DATE.finditer(path):
+        d = _valid(m.group(1), m.group(2), m.group(3))
+        if d is not None and MIN_YEAR <= d.year and d <= today:
+            candidates.append((m.start(), UrlDate(d, m.group(0))))
+            break
+    if not candidates:
+        return None
+    return min(candidates, key=lambda c: c[0])[1]
+
+
+def age_in_years(then: date, today: date) -> int:
+    """Return the number of whole years from ``then`` to ``today`` (0 if ``then`` is later)."""
+    years = today.year - then.year - ((today.month, today.day) < (then.month, then.day))
+    return max(0, years)
+
+
+def _years_before(today: date, years: int) -> date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def is_local_host(host: str) -> bool:
+    """Return True if ``host`` is not a public internet name, so plain ``http://`` is fine.
+
+    That is: ``localhost`` and ``*.localhost``; loopback, private, link-local and
+    unspecified IP addresses (``127.0.0.1``, ``10.x``, ``192.168.x``, ``::1``,
+    ``0.0.0.0``); the reserved test names of RFC 2606/6761 (``example.com``,
+    ``example.net``, ``example.org`` and their subdomains, ``*.example``, ``*.test``,
+    ``*.invalid``) and mDNS ``*.local``. ``host`` is compared case-insensitively,
+    without brackets or trailing dot.
+    """
+    h = host.lower().strip("[]").rstrip(".")
+    if not h:
+        return True
+    if h == "localhost" or h.endswith(_RESERVED_SUFFIXES):
+        return True
+    if any(h == d or h.endswith("." + d) for d in _EXAMPLE_DOMAINS):
+        return True
+    try:
+        ip = ipaddress.ip_address(h)
+    except ValueError:
+        return False
+    return ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_unspecified
+
+
+_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+
+@dataclass(frozen=True)
+class _SiteEntry:
+    pattern: re.Pattern[str]
+    replacement: str | None
+    reason: str | None
+    source: str
+    retired: str | None
+    safe: bool
+
+
+def _compile_entries(packs: tuple[Any, ...]) -> list[_SiteEntry]:
+    out: list[_SiteEntry] = []
+    for pack in packs:
+        if not getattr(pack, "enabled", True):
+            continue
+        for e in pack.entries:
+            try:
+                rx = re.compile(e["pattern"], re.IGNORECASE)
+            except (re.error, KeyError, TypeError):
+                continue  # packs are validated on load; a hand-built bad one is skipped
+            retired = e.get("retired")
+            out.append(
+                _SiteEntry(
+                    pattern=rx,
+                    replacement=e.get("replacement"),
+                    reason=e.get("reason"),
+                    source=str(e.get("source", "")),
+                    retired=str(retired) if retired is not None else None,
+                    safe=bool(e.get("safe", False)),
+                )
+            )
+    return out
+
+
+def _strip_scheme(url: str) -> str | None:
+    m = re.match(r"(?i)(?:https?:)?//", url)
+    return url[m.end():] if m else None
+
+
+class OutdatedLink(Rule):
+    """Links that are probably out of date: old dated pages, plain ``http://``, and
+    sites that have moved or been retired.
+
+    **What it does.** Offline, for every absolute ``http(s)://`` (or ``//host``) link
+    of the body, it reports:
+
+    * a *dated* page: the path carries a date — ``/YYYY/MM/``, ``/YYYY/MM/DD/``
+      or a ``YYYY-MM-DD`` slug — older than ``max-age-years`` (default 5) counted
+      from the run's "today" (``ctx.today``, never the clock). Numbers that are not
+      dates (``/pull/1932``, ``/issues/2015``, a lone ``/2015/``, month 13) are
+      ignored, and so are images (an upload folder date says nothing about whether
+      a picture is current) and relative links (your own site's pages are checked
+      by ``broken-link``);
+    * an *insecure* ``http://`` link, except to hosts that are not on the public
+      internet: ``localhost``, ``*.localhost``, loopback/private IP addresses and
+      the reserved test names of RFC 6761 (``example.com``, ``*.test``, ...);
+    * a link to a *moved or retired site* listed in a rule pack (built-in:
+      ``rules/outdated-sites.yml``), giving the pack's reason and replacement.
+      When a link matches a pack entry, no separate ``http://`` report is made for it.
+
+    **Why it matters.** Guidance outlives the pages it cites. Old blog posts are
+    often superseded, plain HTTP links are open to tampering and many now redirect,
+    and government sites are merged or switched off (DigitalGov, usability.gov,
+    Directgov), leaving readers on redirects or dead ends.
+
+    **Example.** ``See [the plays](https://playbook.cio.gov/#play1) and
+    [this post](http://blog.example.org/2015/02/post.html).``
+
+    **Use instead.** ``See [the plays](https://playbook.usds.gov/#play1) ...``
+
+    **Fix.** Pack entries with a URL replacement offer a fix that rewrites the link;
+    it is marked safe only when the entry says the owner documented a pure host move
+    (``safe: true``), otherwise it is unsafe (the new page may differ). The
+    ``http://`` report suggests the ``https://`` URL as an unsafe fix: offline we
+    cannot know the site serves HTTPS (the ``redirected-link`` check can prove it).
+    Dated pages have no fix: a person must check them.
+
+    **Options.** ``max-age-years`` (integer >= 0, default 5; 0 turns the date check
+    off), ``check-http`` (boolean, default true).
+
+    **Pack entries** (JSON Schema :attr:`pack_entry_schema`): ``pattern`` — a
+    regular expression matched case-insensitively at the start of the URL with its
+    scheme (``http://``, ``https://`` or ``//``) removed, e.g.
+    ``(?:www\\.)?playbook\\.cio\\.gov(/.*)?$``; ``replacement`` — the new URL, which
+    may use the pattern's groups (``\\1``, ``\\g<name>``; an unmatched group is
+    empty); ``reason`` — a short clause for the message; ``source`` — the URL of
+    the evidence (required); ``retired`` — ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``;
+    ``safe`` — true only for host moves the owner documented. An entry needs a
+    ``replacement`` or a ``reason``.
+
+    **Source.** Insecure links: https://https.cio.gov/ (US federal HTTPS-only
+    standard, M-15-13) and https://www.ncsc.gov.uk/collection/cyber-security-design-principles;
+    reserved names: https://www.rfc-editor.org/rfc/rfc6761.
+    """
+
+    name: ClassVar[str] = "outdated-link"
+    code: ClassVar[str] = "PL102"
+    default_severity: ClassVar[Severity] = Severity.WARNING
+    fixable: ClassVar[bool] = True
+    summary: ClassVar[str] = "Links to old dated pages, plain http:// or moved/retired sites"
+    pack_entry_schema: ClassVar[Mapping[str, Any] | None] = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["pattern", "source"],
+        "anyOf": [{"required": ["replacement"]}, {"required": ["reason"]}],
+        "properties": {
+            "pattern": {"type": "string", "format": "regex", "minLength": 1},
+            "replacement": {"type": "string", "pattern": r"^https://"},
+            "reason": {"type": "string", "minLength": 1},
+            "source": {"type": "string", "pattern": r"^https?://"},
+            "retired": {"type": "string", "pattern": _DATE_PATTERN},
+            "safe": {"type": "boolean"},
+        },
+    }
+    options_schema: ClassVar[Mapping[str, Any] | None] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "max-age-years": {"type": "integer", "minimum": 0},
+            "check-http": {"type": "boolean"},
+        },
+    }
+
+    def __init__(self, config: RuleConfig | None = None) -> None:
+        super().__init__(config)
+        opts = self.config.options
+        age = opts.get("max-age-years", 5)
+        self.max_age_years = age if isinstance(age, int) and age >= 0 else 5
+        self.check_http = bool(opts.get("check-http", True))
+        self.sites = _compile_entries(tuple(self.config.packs))
+
+    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+        """Yield one report per problem per link (see the class docstring).
+
+        Args:
+            doc: the document; its ``links`` are read.
+            ctx: ``ctx.today`` is the reference date for ages.
+
+        Yields:
+            :class:`Report` spanning the URL as written (``link.start``..``link.end``).
+        """
+        for link in doc.links:
+            rest = _strip_scheme(link.url.strip())
+            if rest is None:
+                continue  # relative, mailto:, ftp:, templated ...
+            yield from self._check_link(doc, ctx, link, rest)
+
+    def _check_link(
+        self, doc: Document, ctx: Context, link: Link, rest: str
+    ) -> Iterator[Report]:
+        url = link.url.strip()
+        written = doc.text[link.start:link.end]
+        matched_site = False
+        for site in self.sites:
+            m = site.pattern.match(rest)
+            if m is None:
+                continue
+            matched_site = True
+            yield self._site_report(link, written, site, m)
+            break
+        if self.max_age_years and not link.is_image:
+            found = find_url_date(url, ctx.today)
+            if found is not None and found.day < _years_before(ctx.today, self.max_age_years):
+                age = age_in_years(found.day, ctx.today)
+                unit = "year" if age == 1 else "years"
+                yield Report(
+                    link.start,
+                    link.end,
+                    f"link is to a page dated {found.text} ({age} {unit} old); "
+                    "check it is still current",
+                    data={"outdated": "dated", "date": found.text, "age_years": age},
+                )
+        if self.check_http and not matched_site and url[:7].lower() == "http://":
+            try:
+                host = urlsplit(url).hostname or ""
+            except ValueError:
+                host = ""
+            if host and not is_local_host(host):
+                secure = "https://" + url[7:]
+                fix = None
+                if written[:7].lower() == "http://":
+                    fix = Fix(
+                        "Use https://",
+                        (Edit(link.start, link.start + len("http://"), "https://"),),
+                        safe=False,
+                    )
+                yield Report(
+                    link.start,
+                    link.end,
+                    "link uses insecure http://; use https:// if the site supports it",
+                    suggestion=secure,
+                    fix=fix,
+                    data={"outdated": "insecure"},
+                )
+
+    def _site_report(
+        self, link: Link, written: str, site: _SiteEntry, m: re.Match[str]
+    ) -> Report:
+        new: str | None = None
+        if site.replacement:
+            try:
+                new = m.expand(site.replacement)
+            except (re.error, IndexError):
+                new = None
+        parts: list[str] = []
+        if site.reason:
+            parts.append(site.reason)
+        else:
+            parts.append("this site has moved")
+        if new:
+            parts.append(f"use {new}")
+        message = "outdated site: " + "; ".join(parts)
+        fix = None
+        if new and written == link.url and new != link.url:
+            title = "Move link to the new site" if site.safe else "Replace with the new URL"
+            fix = Fix(title, (Edit(link.start, link.end, new),), safe=site.safe)
+        data: dict[str, Any] = {"outdated": "site", "evidence": site.source}
+        if site.retired:
+            data["retired"] = site.retired
+        return Report(link.start, link.end, message, suggestion=new, fix=fix, data=data)

@@ -1,0 +1,414 @@
+"""Tests for the ``outdated-link`` rule (PL102) and the ``outdated-sites`` pack."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from playbook_lint.checks.outdated import (
+    OutdatedLink,
+    age_in_years,
+    find_url_date,
+    is_local_host,
+)
+from playbook_lint.document import Document
+from playbook_lint.findings import Edit, Finding
+from playbook_lint.links.extract import Link
+from playbook_lint.packs import PackError, builtin_pack_dir, load_pack
+from playbook_lint.rule import Context, RuleConfig
+from playbook_lint.runner import report_to_finding
+from playbook_lint.testing import FIXED_TODAY, MemoryWorkspace, check
+
+PACK = builtin_pack_dir() / "outdated-sites.yml"
+SCHEMAS = {"outdated-link": OutdatedLink.pack_entry_schema}
+
+
+def _link(text: str, url: str, kind: str = "inline", nth: int = 0) -> Link:
+    """A Link for the ``nth`` occurrence of ``url`` in ``text`` (node = the URL itself)."""
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(url, start + 1)
+    end = start + len(url)
+    return Link(url=url, kind=kind, start=start, end=end, node_start=start, node_end=end)
+
+
+def run(
+    text: str,
+    urls: list[str | tuple[str, str]],
+    *,
+    options: dict | None = None,
+    packs: tuple = (),
+    today: date = FIXED_TODAY,
+) -> list[Finding]:
+    """Run the rule on ``text`` with hand-built links (independent of link extraction)."""
+    links = [_link(text, u) if isinstance(u, str) else _link(text, u[0], u[1]) for u in urls]
+    doc = Document(Path("/w/page.md"), text, display_path="page.md")
+    doc.links = links  # type: ignore[misc]  # overrides the cached property
+    rule = OutdatedLink(RuleConfig(options=options or {}, packs=packs))
+    ctx = Context(today=today, workspace=MemoryWorkspace(), root=Path("/w"))
+    return sorted(report_to_finding(doc, rule, r, rule.default_severity)
+                  for r in rule.check(doc, ctx))
+
+
+def pack():
+    return load_pack(PACK, SCHEMAS)
+
+
+def lcm(findings: list[Finding]) -> list[tuple[int, int, str]]:
+    return [(f.line, f.column, f.message) for f in findings]
+
+
+# -- dates ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://blog.example.gov/2015/02/post.html", "2015-02"),
+        ("https://blog.example.gov/2015/03/29/better/", "2015-03-29"),
+        ("https://site.gov/news/2014-11-26-how-to-use/", "2014-11-26"),
+        ("https://site.gov/2015/02", "2015-02"),
+        ("https://github.com/a/b/pull/1932", None),
+        ("https://github.com/a/b/issues/2015", None),
+        ("https://site.gov/2015/", None),
+        ("https://site.gov/2015/13/post", None),
+        ("https://site.gov/2015/02/30/post", None),  # 30 February: not a date
+        ("https://site.gov/2015/2/post", None),  # one-digit month: not a permalink
+        ("https://site.gov/1900/01/x", None),
+        ("https://site.gov/2027/01/x", None),  # after today
+        ("https://2015-02-03.example.gov/x", None),  # host is not the path
+        ("https://site.gov/x?from=2015-02-03", None),  # neither is the query
+        ("https://site.gov/v/12015-02-033", None),
+        ("http://[::1", None),  # unparsable URL: no date, no exception
+    ],
+)
+def test_find_url_date(url: str, expected: str | None) -> None:
+    found = find_url_date(url, FIXED_TODAY)
+    assert (found.text if found else None) == expected
+
+
+def test_age_in_years_counts_whole_years() -> None:
+    assert age_in_years(date(2015, 2, 1), date(2026, 11, 29)) == 11
+    assert age_in_years(date(2015, 11, 30), date(2026, 11, 29)) == 10
+    assert age_in_years(date(2015, 11, 29), date(2026, 11, 29)) == 11
+    assert age_in_years(date(2027, 1, 1), date(2026, 11, 29)) == 0
+
+
+def test_dated_link_message_line_and_column() -> None:
+    text = "# Title\n\nRead [the post](https://blog.example.gov/2015/02/intro.html) now.\n"
+    url = "https://blog.example.gov/2015/02/intro.html"
+    findings = run(text, [url])
+    assert lcm(findings) == [
+        (3, 17, "link is to a page dated 2015-02 (11 years old); check it is still current")
+    ]
+    f = findings[0]
+    assert (f.rule, f.code, str(f.severity)) == ("outdated-link", "PL102", "warning")
+    assert (f.end_line, f.end_column) == (3, 17 + len(url))
+    assert f.fix is None
+    assert f.data == {"outdated": "dated", "date": "2015-02", "age_years": 11}
+
+
+def test_dated_link_with_day_and_singular_year() -> None:
+    text = "a https://b.gov/2015/03/29/x/ b\n"
+    assert lcm(run(text, ["https://b.gov/2015/03/29/x/"], options={"max-age-years": 1},
+                   today=date(2016, 4, 1))) == [
+        (1, 3, "link is to a page dated 2015-03-29 (1 year old); check it is still current")
+    ]
+
+
+def test_age_threshold_is_strictly_older() -> None:
+    text = "x https://b.gov/2021/11/29/a y https://b.gov/2021/11/28/b\n"
+    found = run(text, ["https://b.gov/2021/11/29/a", "https://b.gov/2021/11/28/b"])
+    assert lcm(found) == [
+        (1, 32, "link is to a page dated 2021-11-28 (5 years old); check it is still current")
+    ]
+
+
+def test_max_age_option_and_zero_turns_off() -> None:
+    text = "x https://b.gov/2023/01/a\n"
+    assert run(text, ["https://b.gov/2023/01/a"]) == []
+    assert lcm(run(text, ["https://b.gov/2023/01/a"], options={"max-age-years": 2})) == [
+        (1, 3, "link is to a page dated 2023-01 (3 years old); check it is still current")
+    ]
+    old = "x https://b.gov/2001/01/a\n"
+    assert run(old, ["https://b.gov/2001/01/a"], options={"max-age-years": 0}) == []
+
+
+def test_dates_are_not_checked_on_images_or_relative_links() -> None:
+    text = "![Chart of sales](https://b.gov/uploads/2012/05/chart.png) [old](/2012/05/post/)\n"
+    found = run(text, [("https://b.gov/uploads/2012/05/chart.png", "image"), "/2012/05/post/"])
+    assert found == []
+
+
+# -- http -----------------------------------------------------------------------------
+
+def test_insecure_http_link_has_unsafe_https_fix() -> None:
+    text = "See <http://www.gov.uk/guidance> for more.\n"
+    findings = run(text, [("http://www.gov.uk/guidance", "autolink")])
+    assert lcm(findings) == [
+        (1, 6, "link uses insecure http://; use https:// if the site supports it")
+    ]
+    f = findings[0]
+    assert f.suggestion == "https://www.gov.uk/guidance"
+    assert f.fix is not None and f.fix.safe is False
+    assert f.fix.edits == (Edit(5, 12, "https://"),)
+    assert f.fix.title == "Use https://"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://localhost:4000/x",
+        "http://127.0.0.1:8080/",
+        "http://app.localhost/",
+        "http://[::1]/",
+        "http://192.168.1.10/admin",
+        "http://example.com/a",
+        "http://www.example.org/",
+        "http://site.test/",
+        "http://printer.local/",
+        "https://www.gov.uk/",
+    ],
+)
+def test_no_http_report_for_local_or_secure(url: str) -> None:
+    text = f"go {url} now\n"
+    assert run(text, [url]) == []
+
+
+def test_is_local_host() -> None:
+    assert is_local_host("LOCALHOST")
+    assert is_local_host("10.0.0.1")
+    assert not is_local_host("example.gov")
+    assert not is_local_host("notexample.com")
+    assert not is_local_host("8.8.8.8")
+
+
+def test_check_http_option_off() -> None:
+    text = "go http://www.gov.uk/ now\n"
+    assert run(text, ["http://www.gov.uk/"], options={"check-http": False}) == []
+
+
+def test_relative_and_other_schemes_are_ignored() -> None:
+    text = "[a](../x.md) [b](mailto:a@b.gov) [c](ftp://old.gov/2001/01/x)\n"
+    assert run(text, ["../x.md", "mailto:a@b.gov", "ftp://old.gov/2001/01/x"]) == []
+
+
+def test_dated_and_insecure_are_two_reports() -> None:
+    url = "http://blog.gardens.org/2015/02/an-intro.html"
+    text = f"[map]({url})\n"
+    assert lcm(run(text, [url])) == [
+        (1, 7, "link is to a page dated 2015-02 (11 years old); check it is still current"),
+        (1, 7, "link uses insecure http://; use https:// if the site supports it"),
+    ]
+
+
+# -- packs -----------------------------------------------------------------------------
+
+def _tmp_pack(tmp_path: Path, entries: str) -> Path:
+    p = tmp_path / "p.yml"
+    p.write_text(
+        "name: test-sites\ndescription: test\nsource: https://example.gov/\n"
+        "rule: outdated-link\nentries:\n" + entries,
+        encoding="utf-8",
+    )
+    return p
+
+
+def test_pack_replacement_with_groups_and_safe_fix(tmp_path: Path) -> None:
+    p = load_pack(_tmp_pack(tmp_path, (
+        "  - pattern: 'old\\.example\\.gov(/.*)?$'\n"
+        "    replacement: 'https://new.example.gov\\1'\n"
+        "    reason: old.example.gov moved to new.example.gov\n"
+        "    source: https://new.example.gov/news/moved\n"
+        "    retired: 2020-06\n"
+        "    safe: true\n"
+    )), SCHEMAS)
+    url = "http://old.example.gov/guide/a#b"
+    text = f"Read [the guide]({url}).\n"
+    findings = run(text, [url], packs=(p,))
+    assert lcm(findings) == [
+        (1, 18, "outdated site: old.example.gov moved to new.example.gov; "
+                "use https://new.example.gov/guide/a#b")
+    ]
+    f = findings[0]
+    assert f.suggestion == "https://new.example.gov/guide/a#b"
+    assert f.fix is not None and f.fix.safe is True
+    assert f.fix.title == "Move link to the new site"
+    assert f.fix.edits == (Edit(17, 17 + len(url), "https://new.example.gov/guide/a#b"),)
+    assert f.data == {"outdated": "site", "evidence": "https://new.example.gov/news/moved",
+                      "retired": "2020-06"}
+
+
+def test_pack_reason_only_has_no_fix_and_unmatched_group_is_empty(tmp_path: Path) -> None:
+    p = load_pack(_tmp_pack(tmp_path, (
+        "  - pattern: '(?:www\\.)?gone\\.gov\\b'\n"
+        "    reason: gone.gov was switched off in 2019\n"
+        "    source: https://example.gov/evidence\n"
+        "  - pattern: 'moved\\.gov(/.*)?$'\n"
+        "    replacement: 'https://here.gov\\1'\n"
+        "    source: https://example.gov/evidence2\n"
+    )), SCHEMAS)
+    text = "a https://WWW.Gone.gov/page b https://moved.gov c\n"
+    findings = run(text, ["https://WWW.Gone.gov/page", "https://moved.gov"], packs=(p,))
+    assert lcm(findings) == [
+        (1, 3, "outdated site: gone.gov was switched off in 2019"),
+        (1, 31, "outdated site: this site has moved; use https://here.gov"),
+    ]
+    assert findings[0].fix is None
+    assert findings[1].fix is not None and findings[1].fix.safe is False
+    assert findings[1].fix.title == "Replace with the new URL"
+
+
+@pytest.mark.parametrize(
+    ("entry", "key", "problem"),
+    [
+        ("  - pattern: 'a('\n    reason: r\n    source: https://x.gov/\n",
+         "entries[0].pattern", "bad regular expression"),
+        ("  - pattern: a\n    reason: r\n    source: https://x.gov/\n    colour: red\n",
+         "entries[0].colour", "unknown key"),
+        ("  - pattern: a\n    source: https://x.gov/\n", "entries[0]", "is not valid"),
+        ("  - pattern: a\n    reason: r\n", "entries[0]", "'source' is a required property"),
+        ("  - pattern: a\n    reason: r\n    source: https://x.gov/\n    retired: May 2020\n",
+         "entries[0].retired", "does not match"),
+        ("  - pattern: a\n    replacement: http://x.gov/\n    source: https://x.gov/\n",
+         "entries[0].replacement", "does not match"),
+    ],
+)
+def test_pack_schema_is_strict(tmp_path: Path, entry: str, key: str, problem: str) -> None:
+    with pytest.raises(PackError) as info:
+        load_pack(_tmp_pack(tmp_path, entry), SCHEMAS)
+    assert info.value.key == key
+    assert problem in info.value.problem
+
+
+def test_site_match_suppresses_http_report(tmp_path: Path) -> None:
+    p = load_pack(_tmp_pack(tmp_path, (
+        "  - pattern: 'old\\.gov(/.*)?$'\n"
+        "    replacement: 'https://new.gov\\1'\n"
+        "    source: https://new.gov/evidence\n"
+    )), SCHEMAS)
+    text = "x http://old.gov/2010/04/a y\n"
+    assert lcm(run(text, ["http://old.gov/2010/04/a"], packs=(p,))) == [
+        (1, 3, "outdated site: this site has moved; use https://new.gov/2010/04/a"),
+        (1, 3, "link is to a page dated 2010-04 (16 years old); check it is still current"),
+    ]
+
+
+# -- the built-in pack ------------------------------------------------------------------
+
+def test_builtin_pack_loads_and_is_sourced() -> None:
+    p = pack()
+    assert p.rule == "outdated-link"
+    assert len(p.entries) >= 15
+    for e in p.entries:
+        assert e["source"].startswith("https://"), e
+        assert "replacement" in e or "reason" in e
+
+
+@pytest.mark.parametrize(
+    ("url", "message", "suggestion"),
+    [
+        (
+            "https://playbook.cio.gov/designstandards/",
+            "outdated site: playbook.cio.gov/designstandards points at the retired "
+            "standards.usa.gov; the standards are now the U.S. Web Design System; "
+            "use https://designsystem.digital.gov/",
+            "https://designsystem.digital.gov/",
+        ),
+        (
+            "https://www.digitalgov.gov/2014/05/09/make-gov-apis-better/",
+            "outdated site: DigitalGov moved from digitalgov.gov to digital.gov; "
+            "use https://digital.gov/2014/05/09/make-gov-apis-better/",
+            "https://digital.gov/2014/05/09/make-gov-apis-better/",
+        ),
+        (
+            "http://govuk-elements.herokuapp.com/",
+            "outdated site: GOV.UK Elements is retired and replaced by the GOV.UK Design "
+            "System; use https://design-system.service.gov.uk/",
+            "https://design-system.service.gov.uk/",
+        ),
+        (
+            "http://govuk-elements.herokuapp.com/form-elements/",
+            "outdated site: GOV.UK Elements is retired and replaced by the GOV.UK Design "
+            "System; see frontend.design-system.service.gov.uk/migrating-from-legacy-products",
+            None,
+        ),
+        (
+            "https://pages.18f.gov/content-guide/voice/#x",
+            "outdated site: pages.18f.gov was retired; each guide moved to its own 18f.gov "
+            "subdomain; use https://content-guide.18f.gov/voice/#x",
+            "https://content-guide.18f.gov/voice/#x",
+        ),
+        (
+            "http://www.usability.gov/how-to-and-tools/methods/index.html",
+            "outdated site: usability.gov is archived and no longer updated; find current "
+            "guidance on digital.gov",
+            None,
+        ),
+        (
+            "http://www.usability.gov/",
+            "outdated site: usability.gov is archived and now redirects to digital.gov; "
+            "use https://digital.gov/topics/usability/",
+            "https://digital.gov/topics/usability/",
+        ),
+        (
+            "https://my-prototype.london.cloudapps.digital/start",
+            "outdated site: GOV.UK Platform as a Service (PaaS) was decommissioned in "
+            "December 2023",
+            None,
+        ),
+        (
+            "http://mobilegovwiki.howto.gov/Mobile+First",
+            "outdated site: HowTo.gov was retired and redirected to DigitalGov "
+            "(now digital.gov)",
+            None,
+        ),
+    ],
+)
+def test_builtin_pack_examples(url: str, message: str, suggestion: str) -> None:
+    text = f"[x]({url})\n"
+    found = [f for f in run(text, [url], packs=(pack(),)) if f.data["outdated"] == "site"]
+    assert [(f.message, f.suggestion) for f in found] == [(message, suggestion)]
+
+
+def test_builtin_pack_does_not_match_current_sites() -> None:
+    urls = ["https://playbook.usds.gov/", "https://digital.gov/guides/",
+            "https://design-system.service.gov.uk/components/",
+            "https://www.gov.uk/service-manual", "https://notdigitalgov.gov/",
+            "https://howto.gov.example.net/", "https://guides.18f.gov/methods/"]
+    text = " ".join(urls) + "\n"
+    assert run(text, urls, packs=(pack(),)) == []
+
+
+# -- end to end through link extraction ----------------------------------------------
+
+def test_end_to_end_with_check() -> None:
+    text = (
+        "---\ntitle: T\n---\n"
+        "Read [a post](https://blog.example.gov/2014/11/26/open-source/).\n"
+        "Visit <http://www.gov.uk/guidance/a>.\n"
+    )
+    findings = check(OutdatedLink, text)
+    if not findings:
+        pytest.skip("link extraction has not landed yet")
+    assert lcm(findings) == [
+        (4, 15, "link is to a page dated 2014-11-26 (12 years old); check it is still current"),
+        (5, 8, "link uses insecure http://; use https:// if the site supports it"),
+    ]
+
+
+CFA = (
+    "codeforamerica__codeforamerica.org-archive/playbooks/technology-procurement/"
+    "delivering-digital-services/index.md"
+)
+
+
+def test_corpus_delivering_digital_services_dated_links(corpus: Path) -> None:
+    path = corpus / CFA
+    doc_text = Document.from_path(path).text
+    findings = check(OutdatedLink, doc_text, path="index.md")
+    dated = sorted({f.line for f in findings if f.data.get("outdated") == "dated"})
+    if not findings:
+        pytest.skip("link extraction has not landed yet")
+    assert dated == [36, 53, 57, 70, 74, 93, 101, 104, 108, 109, 110, 112]
