@@ -1,0 +1,846 @@
+"""The HTTP link engine: check every unique external URL of a run once, politely.
+
+Public API: :func:`check_urls` (async), :func:`check_urls_sync`, :class:`EngineConfig`,
+and the records :class:`LinkResult` / :class:`EngineReport` (from ``links.result``).
+
+How a URL is checked (see issue 3):
+
+* URLs are de-duplicated by :func:`~playbook_lint.links.normalize.normalize_url`.
+  ``mailto:``/``tel:``/other non-HTTP schemes, ``exclude`` matches and hosts that
+  resolve only to loopback/private/link-local/unspecified addresses are ``skipped``.
+* One ``httpx.AsyncClient`` (connection reuse; HTTP/2 when ``h2`` is installed), at
+  most ``concurrency`` requests in flight and at most ``per_host`` per host name.
+* ``HEAD`` first; ``GET`` when HEAD answers 400/403/404/405/501/5xx or fails. GET is
+  streamed and closed after the headers plus at most 64 KiB (or ``max_body_bytes``
+  when reading an HTML page for ``#fragment`` ids).
+* Retries (``retries``, default 3) on connect errors, timeouts, 429 and 5xx with
+  exponential backoff and jitter; ``Retry-After`` (seconds or HTTP date,
+  RFC 9110 section 10.2.3, https://www.rfc-editor.org/rfc/rfc9110#field.retry-after)
+  is honoured up to ``max_retry_after``. A 429 slows the whole host: later requests
+  to it wait for the pause and go one at a time.
+* Redirects are followed by hand (up to ``max_redirects``), the chain recorded,
+  relative ``Location`` resolved, loops detected; every hop passes the address check.
+* Classification: ``broken`` for 404/410, DNS name not found, connection refused,
+  5xx after retries, redirect loops/too many/3xx without Location, invalid URLs;
+  ``unverified`` for 401/403/999, 429 after retries, timeouts, TLS failures (after
+  which the request is repeated without certificate verification, so a 404/410
+  behind a bad certificate is still ``broken``) and any other unaccepted status.
+  GOV.UK's checker does the same split: https://github.com/alphagov/link-checker-api.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import fnmatch
+import html.parser
+import importlib.util
+import json
+import random
+import re
+import socket
+import ssl
+import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from playbook_lint import __version__
+from playbook_lint.links.cache import LinkCache, default_cache_path
+from playbook_lint.links.netguard import (
+    HostResolver,
+    PrivateAddressError,
+    ResolveFunc,
+    guarded_transport,
+)
+from playbook_lint.links.normalize import host_of, normalize_url, split_fragment
+from playbook_lint.links.result import EngineReport, EngineStats, LinkResult
+
+__all__ = [
+    "DEFAULT_USER_AGENT",
+    "EngineConfig",
+    "EngineReport",
+    "EngineStats",
+    "LinkResult",
+    "check_urls",
+    "check_urls_sync",
+    "parse_retry_after",
+    "network_unavailable_message",
+]
+
+#: Sent unless configured otherwise; names the tool so site owners can identify it.
+DEFAULT_USER_AGENT = f"playbook-lint/{__version__} (+https://pypi.org/project/playbook-lint/)"
+#: Body bytes a GET reads when it only needs the status (the connection is then closed).
+PROBE_BODY_BYTES = 64 * 1024
+#: HEAD answers that make the engine try GET (servers often mishandle HEAD).
+HEAD_FALLBACK = frozenset({400, 403, 404, 405, 501})
+_ACCEPT_HEADER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+_REDIRECTS = frozenset({300, 301, 302, 303, 307, 308})
+_BOT_WALLS = frozenset({401, 403, 999})
+_NOT_FOUND_ERRNOS = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
+_UNREACHABLE_ERRNOS = {101, 113}  # ENETUNREACH, EHOSTUNREACH (Linux numbering)
+#: With only "name not found" answers, at least this many hosts must fail before the
+#: run is judged offline (one or two dead domains are more likely really dead).
+NETWORK_DOWN_MIN_HOSTS = 3
+
+
+def network_unavailable_message(count: int) -> str:
+    """Return the run-level sentence for ``count`` URLs not checked for lack of network."""
+    noun = "link" if count == 1 else "links"
+    return f"network unavailable: {count} external {noun} not checked; use --offline to skip"
+
+
+def _parse_accept(spec: Sequence[str | int]) -> tuple[tuple[int, int], ...]:
+    ranges: list[tuple[int, int]] = []
+    for item in spec:
+        text = str(item).strip()
+        m = re.fullmatch(r"(\d{3})(?:\s*\.\.\s*(\d{3}))?", text)
+        if isinstance(item, bool) or not m:
+            raise ValueError(
+                f"accept: {item!r} is not a status code or range like 200 or \"200..299\""
+            )
+        lo = int(m.group(1))
+        hi = int(m.group(2)) if m.group(2) else lo
+        if lo > hi:
+            raise ValueError(f"accept: range {text!r} is empty (start above end)")
+        ranges.append((lo, hi))
+    return tuple(ranges)
+
+
+@dataclass
+class EngineConfig:
+    """Settings of the link engine. Invalid values raise ``ValueError`` on construction.
+
+    Attributes:
+        concurrency: requests in flight at once, all hosts together (default 32).
+        per_host: requests in flight at once to one host name (default 4).
+        timeout: seconds allowed for each of connect, read, write and pool wait (20).
+        retries: extra attempts after a retryable failure (connect error, timeout,
+            429, 5xx); 3 means up to 4 attempts.
+        max_retry_after: longest pause in seconds taken for a ``Retry-After`` (60).
+        backoff_base: first backoff pause in seconds, doubled each retry (0.5).
+        backoff_max: longest backoff pause in seconds (30); jitter picks a pause
+            between half the computed value and the value.
+        user_agent: the ``User-Agent`` header (default names the tool and version).
+        headers_by_host: extra headers per host glob (``fnmatch``, case-insensitive),
+            e.g. ``{"github.com": {"Authorization": "Bearer ..."}}``; sent only on
+            requests (including redirect hops) to matching hosts.
+        accept: status codes counted as ``ok``: ints or ``"lo..hi"`` ranges
+            (default ``["200..299"]``).
+        exclude: regular expressions (``re.search``); a URL matching one, as written
+            or normalised, is ``skipped``.
+        allow_private: check loopback/private/link-local hosts too (default False).
+        check_fragments: read HTML pages of URLs linked with a ``#fragment`` and
+            report their ids in ``LinkResult.fragments``.
+        max_redirects: redirects followed before giving up (10).
+        max_body_bytes: most body bytes read from one response, compressed size (1 MiB).
+        cache_path: the cache file; None means the user cache folder.
+        cache_max_age_ok: seconds an ``ok`` result is reused (86400).
+        cache_max_age_fail: seconds any other result is reused (3600).
+        use_cache: read and write the cache (False for ``--no-cache``).
+    """
+
+    concurrency: int = 32
+    per_host: int = 4
+    timeout: float = 20.0
+    retries: int = 3
+    max_retry_after: float = 60.0
+    backoff_base: float = 0.5
+    backoff_max: float = 30.0
+    user_agent: str = DEFAULT_USER_AGENT
+    headers_by_host: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    accept: list[str | int] = field(default_factory=lambda: ["200..299"])
+    exclude: list[str] = field(default_factory=list)
+    allow_private: bool = False
+    check_fragments: bool = False
+    max_redirects: int = 10
+    max_body_bytes: int = 1024 * 1024
+    cache_path: Path | None = None
+    cache_max_age_ok: float = 86400.0
+    cache_max_age_fail: float = 3600.0
+    use_cache: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("concurrency", "per_host", "max_body_bytes"):
+            if int(getattr(self, name)) < 1:
+                raise ValueError(f"{name} must be at least 1, not {getattr(self, name)!r}")
+        for name in ("timeout", "max_retry_after", "backoff_base", "backoff_max",
+                     "cache_max_age_ok", "cache_max_age_fail"):
+            if float(getattr(self, name)) < 0:
+                raise ValueError(f"{name} must not be negative, not {getattr(self, name)!r}")
+        if self.retries < 0 or self.max_redirects < 0:
+            raise ValueError("retries and max_redirects must not be negative")
+        self._accept = _parse_accept(self.accept)
+        patterns = []
+        for pattern in self.exclude:
+            try:
+                patterns.append(re.compile(pattern))
+            except re.error as exc:
+                raise ValueError(f"exclude: {pattern!r} is not a valid regex: {exc}") from None
+        self._exclude = tuple(patterns)
+
+    def accepts(self, code: int) -> bool:
+        """True if HTTP status ``code`` counts as ``ok`` under :attr:`accept`."""
+        return any(lo <= code <= hi for lo, hi in self._accept)
+
+    def excluded_by(self, url: str) -> str | None:
+        """Return the first ``exclude`` pattern matching ``url`` (as written), else None."""
+        for pattern in self._exclude:
+            if pattern.search(url):
+                return pattern.pattern
+        return None
+
+    def headers_for(self, host: str) -> dict[str, str]:
+        """Return the extra headers for ``host`` (merged over every matching glob)."""
+        out: dict[str, str] = {}
+        host = host.lower()
+        for glob, headers in self.headers_by_host.items():
+            if fnmatch.fnmatchcase(host, glob.lower()):
+                out.update(headers)
+        return out
+
+    def fingerprint(self) -> str:
+        """A string naming the settings cached results depend on (the accept ranges)."""
+        return json.dumps(self._accept)
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Return the pause a ``Retry-After`` header asks for, in seconds (>= 0), or None.
+
+    Args:
+        value: the header value: delay-seconds (``"120"``) or an HTTP date
+            (``"Wed, 21 Oct 2015 07:28:00 GMT"``), per RFC 9110 section 10.2.3.
+        now: the current time in epoch seconds (default ``time.time()``).
+
+    Returns:
+        The pause in seconds, 0 for a date in the past, None when the value is
+        missing or unreadable. The caller applies its cap.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(int(text))
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    current = time.time() if now is None else now
+    return max(0.0, when.timestamp() - current)
+
+
+# ---------------------------------------------------------------------------------
+# internals
+
+
+@dataclass
+class _Attempt:
+    """One request's outcome: a response (status + headers) or an error kind."""
+
+    status: int | None = None
+    location: str | None = None
+    retry_after: str | None = None
+    fragments: frozenset[str] | None = None
+    body_note: str = ""
+    error: str | None = None  # kind, see _error_kind
+    error_text: str = ""
+
+
+@dataclass
+class _Host:
+    sem: asyncio.Semaphore
+    serial: asyncio.Lock = field(default_factory=asyncio.Lock)
+    not_before: float = 0.0
+    throttled: bool = False
+
+
+_RETRYABLE_ERRORS = frozenset({"timeout", "refused", "reset", "dns_temp", "unreachable",
+                               "connect"})
+_HEAD_RETRYABLE_ERRORS = frozenset({"refused", "dns_temp", "unreachable"})
+_HEAD_FALLBACK_ERRORS = frozenset({"timeout", "reset", "connect", "error"})
+_NETWORK_ERRORS = frozenset({"dns_notfound", "dns_temp", "unreachable"})
+
+
+def _chain(exc: BaseException) -> Iterable[BaseException]:
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        yield cur
+        cur = cur.__cause__ or cur.__context__
+
+
+def _error_kind(exc: BaseException) -> tuple[str, str]:
+    """Map an exception from a request to (kind, short human text)."""
+    for e in _chain(exc):
+        if isinstance(e, PrivateAddressError):
+            return "private", e.reason
+        if isinstance(e, socket.gaierror):
+            if e.errno in _NOT_FOUND_ERRNOS:
+                return "dns_notfound", "DNS name not found"
+            return "dns_temp", f"DNS lookup failed ({e.strerror or e})"
+        if isinstance(e, ssl.SSLCertVerificationError):
+            return "tls", f"TLS certificate verification failed ({e.verify_message or e})"
+        if isinstance(e, ssl.SSLError):
+            return "tls", f"TLS handshake failed ({e.reason or e})"
+        if isinstance(e, ConnectionRefusedError):
+            return "refused", "connection refused"
+        if isinstance(e, ConnectionResetError):
+            return "reset", "connection reset by the server"
+        if isinstance(e, OSError) and e.errno in _UNREACHABLE_ERRNOS:
+            return "unreachable", "network unreachable"
+    text = str(exc) or type(exc).__name__
+    lowered = text.lower()
+    if isinstance(exc, httpx.TimeoutException):
+        return "timeout", "timed out"
+    if "certificate verify failed" in lowered or "ssl" in lowered and "certificate" in lowered:
+        return "tls", f"TLS certificate verification failed ({text})"
+    if "name or service not known" in lowered or "nodename nor servname" in lowered:
+        return "dns_notfound", "DNS name not found"
+    if "temporary failure in name resolution" in lowered:
+        return "dns_temp", "DNS lookup failed (temporary failure in name resolution)"
+    if "connection refused" in lowered or "connect call failed" in lowered:
+        return "refused", "connection refused"
+    if "network is unreachable" in lowered or "no route to host" in lowered:
+        return "unreachable", "network unreachable"
+    if isinstance(exc, httpx.ConnectError):
+        return "connect", f"could not connect ({text})"
+    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
+        if "reset" in lowered or "disconnected" in lowered or not text:
+            return "reset", "the server closed the connection without answering"
+        return "reset", f"the server broke the connection ({text})"
+    if isinstance(exc, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
+        return "invalid", f"invalid URL ({text})"
+    return "error", f"request failed ({type(exc).__name__}: {text})"
+
+
+class _FragmentParser(html.parser.HTMLParser):
+    """Collect ``id`` attributes of any element and ``name`` of ``<a>``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for key, value in attrs:
+            if value and (key == "id" or (key == "name" and tag == "a")):
+                self.ids.add(value)
+
+    handle_startendtag = handle_starttag
+
+
+def html_fragments(body: str) -> frozenset[str]:
+    """Return the ``id`` values and ``<a name>`` values in HTML text ``body``.
+
+    Tolerant of truncated or malformed HTML (never raises for bad markup).
+    """
+    parser = _FragmentParser()
+    try:
+        parser.feed(body)
+        parser.close()
+    except Exception:  # noqa: BLE001 - html.parser may choke on odd input; keep what it found
+        pass
+    return frozenset(parser.ids)
+
+
+def _reason_phrase(code: int) -> str:
+    phrase = httpx.codes.get_reason_phrase(code)
+    return f"HTTP {code} {phrase}" if phrase else f"HTTP {code}"
+
+
+def _fmt_seconds(value: float) -> str:
+    return f"{value:g} s"
+
+
+class _Engine:
+    def __init__(
+        self,
+        config: EngineConfig,
+        *,
+        transport: httpx.AsyncBaseTransport | None,
+        resolver: ResolveFunc | None,
+        sleep: Callable[[float], Awaitable[None]] | None,
+        clock: Callable[[], float] | None,
+        on_result: Callable[[LinkResult, int, int], None] | None,
+    ) -> None:
+        self.config = config
+        self.transport = transport
+        self.resolver = HostResolver(resolver, allow_private=config.allow_private)
+        self.sleep = sleep or asyncio.sleep
+        self.clock = clock or time.monotonic
+        self.on_result = on_result
+        self.stats = EngineStats()
+        self.hosts: dict[str, _Host] = {}
+        self.global_sem = asyncio.Semaphore(config.concurrency)
+        self.kinds: dict[str, str] = {}  # url -> final error kind (network detection)
+        self.client: httpx.AsyncClient | None = None
+        self.insecure: httpx.AsyncClient | None = None
+        self.random = random.Random()
+
+    # -- clients -----------------------------------------------------------------
+    def _make_client(self, verify: bool) -> httpx.AsyncClient:
+        cfg = self.config
+        limits = httpx.Limits(
+            max_connections=cfg.concurrency, max_keepalive_connections=cfg.concurrency
+        )
+        http2 = importlib.util.find_spec("h2") is not None
+        transport = self.transport or guarded_transport(
+            self.resolver, verify=verify, http2=http2, limits=limits
+        )
+        return httpx.AsyncClient(
+            transport=transport,
+            headers={"User-Agent": cfg.user_agent, "Accept": _ACCEPT_HEADER},
+            timeout=httpx.Timeout(cfg.timeout),
+            follow_redirects=False,
+            trust_env=False,
+        )
+
+    def _host(self, host: str) -> _Host:
+        state = self.hosts.get(host)
+        if state is None:
+            state = self.hosts[host] = _Host(asyncio.Semaphore(self.config.per_host))
+        return state
+
+    # -- one request -------------------------------------------------------------
+    async def _send(self, url: str, method: str, want_body: bool, insecure: bool) -> _Attempt:
+        host = host_of(url)
+        state = self._host(host)
+        headers = self.config.headers_for(host)
+        async with state.sem:
+            wait = state.not_before - self.clock()
+            if wait > 0:
+                await self.sleep(wait)
+            if state.throttled:
+                async with state.serial:
+                    return await self._send_now(url, method, want_body, insecure, headers)
+            return await self._send_now(url, method, want_body, insecure, headers)
+
+    async def _send_now(
+        self, url: str, method: str, want_body: bool, insecure: bool, headers: dict[str, str]
+    ) -> _Attempt:
+        if insecure:
+            if self.insecure is None:
+                self.insecure = self._make_client(verify=False)
+            client = self.insecure
+        else:
+            assert self.client is not None
+            client = self.client
+        host = host_of(url)
+        async with self.global_sem:
+            self.stats.requests += 1
+            self.stats.per_host[host] = self.stats.per_host.get(host, 0) + 1
+            try:
+                request = client.build_request(method, url, headers=headers)
+                response = await client.send(request, stream=True)
+            except (httpx.HTTPError, OSError, ValueError) as exc:
+                kind, text = _error_kind(exc)
+                return _Attempt(error=kind, error_text=text)
+            try:
+                attempt = _Attempt(
+                    status=response.status_code,
+                    location=response.headers.get("location"),
+                    retry_after=response.headers.get("retry-after"),
+                )
+                if method == "GET" and not 300 <= response.status_code < 400:
+                    await self._read_body(response, attempt, want_body)
+            finally:
+                self.stats.bytes_read += response.num_bytes_downloaded
+                await response.aclose()
+            return attempt
+
+    async def _read_body(self, response: httpx.Response, attempt: _Attempt, want: bool) -> None:
+        cap = self.config.max_body_bytes
+        ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        html_page = ctype in ("text/html", "application/xhtml+xml")
+        try:
+            if want and html_page and self.config.accepts(response.status_code):
+                chunks: list[bytes] = []
+                async for chunk in response.aiter_bytes():
+                    chunks.append(chunk)
+                    if response.num_bytes_downloaded >= cap:
+                        attempt.body_note = f"only the first {cap} bytes were read"
+                        break
+                encoding = response.charset_encoding or "utf-8"
+                try:
+                    text = b"".join(chunks).decode(encoding, errors="replace")
+                except LookupError:
+                    text = b"".join(chunks).decode("utf-8", errors="replace")
+                attempt.fragments = html_fragments(text)
+            else:
+                limit = min(cap, PROBE_BODY_BYTES)
+                async for _chunk in response.aiter_raw():
+                    if response.num_bytes_downloaded >= limit:
+                        break
+        except httpx.DecodingError as exc:
+            attempt.body_note = f"the body could not be decoded ({exc})"
+        except (httpx.HTTPError, OSError) as exc:
+            attempt.body_note = f"reading the body failed ({_error_kind(exc)[1]})"
+
+    # -- retries -----------------------------------------------------------------
+    def _backoff(self, attempt: int) -> float:
+        cfg = self.config
+        ceiling = min(cfg.backoff_max, cfg.backoff_base * (2**attempt))
+        return ceiling * (0.5 + 0.5 * self.random.random())
+
+    async def _send_retrying(
+        self, url: str, method: str, want_body: bool, insecure: bool, tally: list[int]
+    ) -> _Attempt:
+        """Send with retries; ``tally[0]`` counts the retries made.
+
+        GET retries 429, 5xx (not 501) and connect errors/timeouts/resets. HEAD retries
+        429 and errors GET would meet as well (refused, DNS, unreachable); its other
+        failures make :meth:`_probe` try GET instead."""
+        cfg = self.config
+        attempt_no = 0
+        while True:
+            result = await self._send(url, method, want_body, insecure)
+            status = result.status
+            if status is not None:
+                retryable = status == 429 or (
+                    method == "GET" and status >= 500 and status != 501
+                )
+            elif method == "GET":
+                retryable = result.error in _RETRYABLE_ERRORS
+            else:  # HEAD: only errors that GET would meet too; others fall back to GET
+                retryable = result.error in _HEAD_RETRYABLE_ERRORS
+            if not retryable or attempt_no >= cfg.retries:
+                return result
+            pause = parse_retry_after(result.retry_after) if status is not None else None
+            if pause is None:
+                pause = self._backoff(attempt_no)
+            pause = min(pause, cfg.max_retry_after)
+            if status == 429:  # slow the whole host, not only this URL
+                state = self._host(host_of(url))
+                state.throttled = True
+                state.not_before = max(state.not_before, self.clock() + pause)
+            attempt_no += 1
+            tally[0] += 1
+            self.stats.retries += 1
+            await self.sleep(pause)
+
+    # -- one URL through its redirects ---------------------------------------------
+    async def _follow(
+        self, url: str, method: str, want_body: bool, insecure: bool
+    ) -> tuple[_Attempt, str, list[tuple[int, str]], str | None, int]:
+        """Follow redirects from ``url``. Returns (last attempt, last URL, chain,
+        terminal problem sentence or None, retries used). A problem sentence with the
+        prefix ``skip:`` means the hop was refused by the address check."""
+        cfg = self.config
+        chain: list[tuple[int, str]] = []
+        visits: dict[str, int] = {normalize_url(url): 1}
+        current = url
+        tally = [0]
+        while True:
+            try:
+                refusal = await self.resolver.check(host_of(current))
+            except OSError as exc:
+                kind, text = _error_kind(exc)
+                return _Attempt(error=kind, error_text=text), current, chain, None, tally[0]
+            if refusal:
+                where = "redirect target " if chain else ""
+                why = f"skip:not checked: {where}{refusal} (use --allow-private to check it)"
+                return _Attempt(), current, chain, why, tally[0]
+            attempt = await self._send_retrying(current, method, want_body, insecure, tally)
+            status = attempt.status
+            if status is None or status not in _REDIRECTS or (
+                status == 300 and not attempt.location
+            ):
+                return attempt, current, chain, None, tally[0]
+            if not attempt.location:
+                return attempt, current, chain, (
+                    f"{_reason_phrase(status)} redirect without a Location header"
+                ), tally[0]
+            try:
+                target = urljoin(current, attempt.location.strip())
+                scheme = urlsplit(target).scheme.lower()
+            except ValueError:
+                return attempt, current, chain, (
+                    f"{_reason_phrase(status)} redirect to an invalid Location "
+                    f"{attempt.location!r}"
+                ), tally[0]
+            chain.append((status, target))
+            if scheme not in ("http", "https"):
+                return attempt, current, chain, (
+                    f"redirect to a non-HTTP URL ({target}) was not followed"
+                ), tally[0]
+            key = normalize_url(target)
+            visits[key] = visits.get(key, 0) + 1
+            if visits[key] > 2:  # one bounce back (e.g. a cookie being set) is allowed
+                loop = " → ".join([url] + [loc for _s, loc in chain])
+                return attempt, current, chain, f"redirect loop: {loop}", tally[0]
+            if len(chain) > cfg.max_redirects:
+                return attempt, current, chain, (
+                    f"too many redirects (more than {cfg.max_redirects})"
+                ), tally[0]
+            current = target
+
+    async def _probe(self, url: str, want_body: bool) -> LinkResult:
+        """Check one normalised http(s) URL: HEAD, then GET if needed, TLS fallback."""
+        insecure = False
+        tls_note = ""
+        while True:
+            outcome = None
+            if not want_body:
+                outcome = await self._follow(url, "HEAD", False, insecure)
+                attempt = outcome[0]
+                fallback = (
+                    outcome[3] is None
+                    and (
+                        (attempt.status is not None
+                         and (attempt.status in HEAD_FALLBACK or attempt.status >= 500))
+                        or attempt.error in _HEAD_FALLBACK_ERRORS
+                    )
+                )
+                if fallback:
+                    outcome = None
+            if outcome is None:
+                outcome = await self._follow(url, "GET", want_body, insecure)
+            attempt = outcome[0]
+            if attempt.error == "tls" and not insecure:
+                insecure, tls_note = True, attempt.error_text
+                continue
+            return self._classify(url, outcome, tls_note)
+
+    def _classify(
+        self,
+        url: str,
+        outcome: tuple[_Attempt, str, list[tuple[int, str]], str | None, int],
+        tls_note: str,
+    ) -> LinkResult:
+        attempt, last_url, chain, problem, retries_used = outcome
+        cfg = self.config
+        redirects = tuple(chain)
+        permanent = bool(chain) and all(s in (301, 308) for s, _ in chain)
+        upgrade = False
+        if chain and url.startswith("http://"):
+            upgrade = normalize_url(chain[0][1]) == "https://" + url[len("http://"):]
+        status: str
+        final_url: str | None = last_url if attempt.status is not None else None
+        after = f" (after {retries_used} retries)" if retries_used else ""
+        if problem is not None:
+            if problem.startswith("skip:"):
+                status, reason = "skipped", problem[len("skip:"):]
+            else:
+                status, reason = "broken", problem
+        elif attempt.error is not None:
+            self.kinds[url] = attempt.error
+            kind = attempt.error
+            if kind == "timeout":
+                reason = f"timed out after {_fmt_seconds(cfg.timeout)}{after}"
+            elif kind == "private":
+                status, reason = "skipped", f"not checked: {attempt.error_text}"
+            else:
+                reason = attempt.error_text + after
+            if kind in ("dns_notfound", "refused", "invalid"):
+                status = "broken"
+            elif kind != "private":
+                status = "unverified"
+        else:
+            code = attempt.status
+            assert code is not None
+            reason = _reason_phrase(code)
+            if cfg.accepts(code):
+                status = "ok"
+                if attempt.body_note:
+                    reason += f"; {attempt.body_note}"
+            elif code in (404, 410):
+                status = "broken"
+            elif code >= 500:
+                status, reason = "broken", reason + after
+            elif code == 429:
+                status = "unverified"
+                reason += (
+                    f" (still rate limited after {retries_used} retries)"
+                    if retries_used else " (rate limited)"
+                )
+            elif code in _BOT_WALLS:
+                status = "unverified"
+                reason += " (the site may refuse automated checks; check it in a browser)"
+            else:
+                status = "unverified"
+        if tls_note and status != "skipped":
+            if status == "broken" and attempt.status in (404, 410):
+                reason = f"{reason} (answered without certificate verification; {tls_note})"
+            else:
+                status = "unverified"
+                reason = tls_note
+                if attempt.status is not None:
+                    reason += (
+                        "; without verification the server answered "
+                        + _reason_phrase(attempt.status)
+                    )
+        return LinkResult(
+            url=url,
+            status=status,
+            http_status=attempt.status,
+            reason=reason,
+            final_url=final_url,
+            redirects=redirects,
+            permanent_redirect=permanent,
+            https_upgrade=upgrade,
+            fragments=attempt.fragments,
+            checked_at=time.time(),
+        )
+
+    # -- the run -----------------------------------------------------------------
+    def _pre_skip(self, written: str, url: str) -> LinkResult | None:
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        now = time.time()
+        if scheme in ("mailto", "tel"):
+            return LinkResult(url, "skipped", reason=f"{scheme}: link (not checked)",
+                              checked_at=now)
+        pattern = self.config.excluded_by(written) or self.config.excluded_by(url)
+        if pattern is not None:
+            return LinkResult(url, "skipped", reason=f"excluded by pattern {pattern!r}",
+                              checked_at=now)
+        if scheme not in ("http", "https"):
+            return LinkResult(url, "skipped", reason="not an http(s) URL (not checked)",
+                              checked_at=now)
+        if not host_of(url):
+            return LinkResult(url, "broken", reason="invalid URL (no host name)",
+                              checked_at=now)
+        return None
+
+    async def run(self, urls: Iterable[str]) -> EngineReport:
+        started = time.monotonic()
+        cfg = self.config
+        report = EngineReport(stats=self.stats)
+        wanted: dict[str, bool] = {}  # normalised -> read body for fragments
+        written_of: dict[str, str] = {}
+        for written in urls:
+            key = normalize_url(written)
+            _, frag = split_fragment(written)
+            wanted[key] = wanted.get(key, False) or (cfg.check_fragments and bool(frag))
+            written_of.setdefault(key, written)
+        self.stats.urls = len(wanted)
+        cache: LinkCache | None = None
+        if cfg.use_cache:
+            cache = LinkCache(
+                cfg.cache_path or default_cache_path(),
+                max_age_ok=cfg.cache_max_age_ok,
+                max_age_fail=cfg.cache_max_age_fail,
+                fingerprint=cfg.fingerprint(),
+            )
+            report.warnings.extend(cache.load())
+        todo: list[str] = []
+        done = 0
+        total = len(wanted)
+
+        def finish(result: LinkResult) -> None:
+            nonlocal done
+            report.results[result.url] = result
+            done += 1
+            if self.on_result is not None:
+                self.on_result(result, done, total)
+
+        for key, want_body in wanted.items():
+            skipped = self._pre_skip(written_of[key], key)
+            if skipped is not None:
+                finish(skipped)
+                continue
+            cached = cache.get(key) if cache is not None else None
+            if cached is not None and not (
+                want_body and cached.status == "ok" and cached.fragments is None
+            ):
+                self.stats.cache_hits += 1
+                finish(cached)
+                continue
+            todo.append(key)
+
+        async def one(key: str) -> None:
+            try:
+                result = await self._probe(key, wanted[key])
+            except Exception as exc:  # noqa: BLE001 - one odd URL must not stop the run
+                result = LinkResult(key, "unverified", reason=f"internal error: {exc!r}",
+                                    checked_at=time.time())
+            finish(result)
+
+        if todo:
+            self.client = self._make_client(verify=True)
+            try:
+                await asyncio.gather(*(one(key) for key in todo))
+            finally:
+                await self.client.aclose()
+                if self.insecure is not None:
+                    await self.insecure.aclose()
+        offline = self._network_down(todo)
+        if offline:
+            report.network_error = network_unavailable_message(len(todo))
+            for key in todo:
+                old = report.results[key]
+                report.results[key] = replace(
+                    old, status="unverified",
+                    reason=f"not checked: network unavailable ({old.reason})",
+                )
+        elif cache is not None:
+            for key in todo:
+                cache.put(report.results[key])
+        if cache is not None and not offline:
+            report.warnings.extend(cache.save())
+        self.stats.elapsed = time.monotonic() - started
+        return report
+
+    def _network_down(self, checked: list[str]) -> bool:
+        if not checked:
+            return False
+        kinds = [self.kinds.get(key) for key in checked]
+        if not all(kind in _NETWORK_ERRORS for kind in kinds):
+            return False
+        if any(kind != "dns_notfound" for kind in kinds):
+            return True
+        return len({host_of(key) for key in checked}) >= NETWORK_DOWN_MIN_HOSTS
+
+
+async def check_urls(
+    urls: Iterable[str],
+    config: EngineConfig | None = None,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    resolver: ResolveFunc | None = None,
+    sleep: Callable[[float], Awaitable[None]] | None = None,
+    clock: Callable[[], float] | None = None,
+    on_result: Callable[[LinkResult, int, int], None] | None = None,
+) -> EngineReport:
+    """Check every unique URL of ``urls`` once and return an :class:`EngineReport`.
+
+    Args:
+        urls: absolute URLs as written in documents (fragments allowed; duplicates and
+            spelling variants are checked once, keyed by ``normalize_url``).
+        config: settings (default :class:`EngineConfig()`).
+        transport: an ``httpx`` transport to use instead of the network (tests pass
+            ``respx``/``httpx.MockTransport``). The address check still runs per hop
+            through ``resolver``; pinning connections to checked IPs needs the default.
+        resolver: async ``host -> [ip, ...]`` used for the address check and for
+            connecting (default: system ``getaddrinfo``); tests pass a fake.
+        sleep: async pause function in seconds (default ``asyncio.sleep``).
+        clock: monotonic clock in seconds used for host pacing (default
+            ``time.monotonic``); pass one advanced by ``sleep`` in tests.
+        on_result: called as ``on_result(result, done, total)`` after each URL, for a
+            progress display.
+
+    Returns:
+        The report; every unique normalised URL has a result. Never raises for a bad
+        URL or network failure (those become results); the cache may add warnings.
+    """
+    engine = _Engine(
+        config or EngineConfig(),
+        transport=transport, resolver=resolver, sleep=sleep, clock=clock, on_result=on_result,
+    )
+    return await engine.run(urls)
+
+
+def check_urls_sync(
+    urls: Iterable[str], config: EngineConfig | None = None, **kwargs: Any
+) -> EngineReport:
+    """Run :func:`check_urls` to completion with ``asyncio.run`` and return its report.
+
+    Takes the same arguments. Must not be called from a running event loop (raises
+    ``RuntimeError`` there, as ``asyncio.run`` does).
+    """
+    return asyncio.run(check_urls(urls, config, **kwargs))
