@@ -34,6 +34,15 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
         raise click.BadParameter(f"{value!r} is not a date like 2026-11-29") from None
 
 
+def _check_regex(pattern: str) -> None:
+    import re
+
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise UsageError(f"--exclude-url: bad regular expression {pattern!r}: {exc}") from None
+
+
 def _fail(message: str) -> None:
     click.echo(f"playbook-lint: error: {message}", err=True)
     sys.exit(2)
@@ -64,6 +73,15 @@ def _fail(message: str) -> None:
 @click.option("--today", callback=_parse_date, metavar="YYYY-MM-DD",
               help="Date to measure link age against (default: today).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line on standard error.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="Per-request timeout for external links (default 20).")
+@click.option("--allow-private", is_flag=True, default=None,
+              help="Also check links to loopback, private and link-local addresses.")
+@click.option("--check-fragments", is_flag=True, default=None,
+              help="Check #fragments of external links against the page's anchors.")
+@click.option("--exclude-url", multiple=True, metavar="REGEX",
+              help="Do not check external URLs matching this regular expression.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the link cache.")
 @click.option("--fix", is_flag=True,
               help="Apply safe fixes in place (exit status 1 when a file changed).")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: unsafe fixes too.")
@@ -84,6 +102,11 @@ def lint(
     fail_on: str | None,
     today: date | None,
     quiet: bool,
+    timeout: float | None,
+    allow_private: bool | None,
+    check_fragments: bool | None,
+    exclude_url: Sequence[str],
+    no_cache: bool,
     fix: bool,
     unsafe_fixes: bool,
     diff: bool,
@@ -117,7 +140,34 @@ def lint(
 
     cwd = Path.cwd().resolve()
     run_date = today or date.today()
-    result = lint_files(files, rules, today=run_date, root=cwd, offline=True)
+    link_results: dict = {}
+    messages: list[str] = []
+    online = not offline and any(a.rule.uses_link_results for a in rules.active)
+    if online:
+        from playbook_lint.links.check import engine_config, summary_line, timed_check
+
+        try:
+            for pattern in exclude_url:
+                _check_regex(pattern)
+            econf = engine_config(config.links, {
+                "timeout": timeout, "allow_private": allow_private,
+                "check_fragments": check_fragments, "exclude": list(exclude_url) or None,
+                "use_cache": False if no_cache else None,
+            }, config.base)
+        except UsageError as exc:
+            _fail(str(exc))
+        report, n_links, elapsed = timed_check(
+            files, econf, progress=sys.stderr.isatty() and not quiet)
+        link_results = report.results
+        messages += report.warnings
+        if report.network_error:
+            messages.append(report.network_error)
+        for m in messages:
+            click.echo(f"playbook-lint: {m}", err=True)
+        if not quiet:
+            click.echo(summary_line(report, n_links, elapsed), err=True)
+    result = lint_files(files, rules, today=run_date, root=cwd, offline=not online,
+                        link_results=link_results)
     changed: list[str] = []
     if fix or diff:
         from playbook_lint.fixer import apply_fixes
@@ -130,7 +180,8 @@ def lint(
             sys.exit(1 if outcome.diff else 0)
         changed = outcome.changed_files
         if changed:
-            again = lint_files([cwd / p for p in changed], rules, today=run_date, root=cwd)
+            again = lint_files([cwd / p for p in changed], rules, today=run_date, root=cwd,
+                               offline=not online, link_results=link_results)
             keep = [f for f in result.findings if f.path not in set(changed)]
             result.findings = sorted(keep + again.findings)
             click.echo(f"playbook-lint: fixed {outcome.applied} findings in {len(changed)} "
@@ -148,8 +199,9 @@ def lint(
             result.findings = filter_baseline(result.findings, baseline_path, cwd)
         except UsageError as exc:
             _fail(str(exc))
-    summary = Summary(files=result.files, version=__version__,
-                      rules={n: i.cls for n, i in rules.infos.items()}, root=cwd)
+    summary = Summary(files=result.files, version=__version__, messages=messages,
+                      rules={n: i.cls for n, i in rules.infos.items()}, root=cwd,
+                      link_results=link_results)
     text = get_reporter(fmt)(result.findings, summary)
     if output is not None:
         try:

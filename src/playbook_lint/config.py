@@ -44,6 +44,38 @@ SCHEMA: dict[str, Any] = {
         "disable-packs": {"type": "array", "items": {"type": "string"}},
         "exclude": {"type": "array", "items": {"type": "string"}},
         "root": {"type": "string"},
+        "links": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "concurrency": {"type": "integer", "minimum": 1},
+                "per-host": {"type": "integer", "minimum": 1},
+                "timeout": {"type": "number", "exclusiveMinimum": 0},
+                "retries": {"type": "integer", "minimum": 0},
+                "max-retry-after": {"type": "number", "minimum": 0},
+                "user-agent": {"type": "string"},
+                "headers": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "object", "additionalProperties": {"type": "string"},
+                    },
+                },
+                "accept": {
+                    "type": "array",
+                    "items": {"oneOf": [
+                        {"type": "integer"},
+                        {"type": "string", "pattern": r"^\d{3}(\.\.\d{3})?$"},
+                    ]},
+                },
+                "exclude": {"type": "array", "items": {"type": "string", "format": "regex"}},
+                "allow-private": {"type": "boolean"},
+                "check-fragments": {"type": "boolean"},
+                "max-redirects": {"type": "integer", "minimum": 0},
+                "cache": {"type": "string"},
+                "cache-max-age-ok": {"type": "number", "minimum": 0},
+                "cache-max-age-fail": {"type": "number", "minimum": 0},
+            },
+        },
         "rules": {
             "type": "object",
             "additionalProperties": {
@@ -72,6 +104,7 @@ class Config:
         exclude: gitignore-style patterns, relative to ``base``.
         root: the site root for site-root links (``/x/``), or None.
         rules: per-rule tables: ``{"severity": "off"|..., "enabled": bool, <options>}``.
+        links: the link checker's settings (``[tool.playbook-lint.links]``, kebab-case).
     """
 
     path: Path | None = None
@@ -84,6 +117,7 @@ class Config:
     exclude: list[str] = field(default_factory=list)
     root: Path | None = None
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    links: dict[str, Any] = field(default_factory=dict)
 
     def rule_table(self, name: str) -> dict[str, Any]:
         """The config table of rule ``name`` (empty if none)."""
@@ -162,7 +196,9 @@ def from_table(table: Mapping[str, Any], path: Path) -> Config:
     """
     import jsonschema
 
-    validator = jsonschema.Draft202012Validator(SCHEMA)
+    validator = jsonschema.Draft202012Validator(
+        SCHEMA, format_checker=jsonschema.FormatChecker(["regex"])
+    )
     errors = sorted(validator.iter_errors(dict(table)), key=lambda e: list(map(str, e.path)))
     if errors:
         err = errors[0]
@@ -185,4 +221,5 @@ def from_table(table: Mapping[str, Any], path: Path) -> Config:
         exclude=list(table.get("exclude", [])),
         root=(base / table["root"]).resolve() if "root" in table else None,
         rules={k: dict(v) for k, v in table.get("rules", {}).items()},
+        links=dict(table.get("links", {})),
     )

@@ -96,6 +96,8 @@ class Rule:
     summary: ClassVar[str] = ""
     #: JSON Schema of one entry of a rule pack this rule reads (None: reads no packs).
     pack_entry_schema: ClassVar[Mapping[str, Any] | None] = None
+    #: True if the rule reads ``ctx.link_results`` (the link engine runs only if one does).
+    uses_link_results: ClassVar[bool] = False
     #: JSON Schema of the rule's options table in config (None: no options).
     options_schema: ClassVar[Mapping[str, Any] | None] = None
 

@@ -1,0 +1,140 @@
+"""Glue between documents and the link engine: collect external URLs, build the
+engine's settings from config and CLI, show progress, summarise the run.
+
+The engine (:mod:`playbook_lint.links.engine`) knows nothing of documents; the
+rules know nothing of HTTP. This module is the one place they meet.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from playbook_lint.document import Document
+from playbook_lint.errors import ConfigError
+from playbook_lint.links.normalize import is_http_url, normalize_url
+
+ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def collect_urls(files: Iterable[Path]) -> tuple[list[str], int]:
+    """Read ``files`` and return ``(external URLs in first-seen order, total link count)``.
+
+    Only absolute ``http(s)`` URLs are returned, each normalised spelling once.
+    Unreadable files are passed over here (the lint pass reports them).
+    """
+    seen: dict[str, str] = {}
+    total = 0
+    for path in files:
+        try:
+            doc = Document.from_path(path)
+        except OSError:
+            continue
+        for link in doc.links:
+            if is_http_url(link.url):
+                total += 1
+                seen.setdefault(normalize_url(link.url), link.url)
+    return list(seen.values()), total
+
+
+def expand_env(value: str, environ: Mapping[str, str] | None = None) -> str:
+    """Replace ``${NAME}`` by the environment variable NAME ("" when unset)."""
+    env = os.environ if environ is None else environ
+    return ENV_REF.sub(lambda m: env.get(m.group(1), ""), value)
+
+
+def engine_config(table: Mapping[str, Any], overrides: Mapping[str, Any], base: Path) -> Any:
+    """Build an :class:`~playbook_lint.links.engine.EngineConfig`.
+
+    Args:
+        table: the config's ``links`` table (kebab-case keys, validated already).
+        overrides: CLI values (snake_case ``EngineConfig`` field names); None values ignored.
+        base: folder a relative ``cache`` path is resolved against.
+
+    Raises:
+        ConfigError: a value the engine rejects.
+    """
+    from playbook_lint.links.engine import EngineConfig
+
+    kwargs: dict[str, Any] = {}
+    for key, value in table.items():
+        field = key.replace("-", "_")
+        if field == "headers":
+            kwargs["headers_by_host"] = {
+                host: {h: expand_env(str(v)) for h, v in hdrs.items()}
+                for host, hdrs in value.items()
+            }
+        elif field == "cache":
+            kwargs["cache_path"] = (base / value).resolve()
+        elif field == "per_host":
+            kwargs["per_host"] = value
+        else:
+            kwargs[field] = value
+    for key, value in overrides.items():
+        if value is None:
+            continue
+        if key == "exclude":
+            kwargs["exclude"] = [*kwargs.get("exclude", []), *value]
+        else:
+            kwargs[key] = value
+    try:
+        return EngineConfig(**kwargs)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"links: {exc}") from None
+
+
+def run_engine(urls: list[str], config: Any, *, progress: bool) -> Any:
+    """Check ``urls`` with the engine; a click progress bar on stderr when ``progress``.
+
+    Returns the engine's ``EngineReport``.
+    """
+    from playbook_lint.links.engine import check_urls_sync
+
+    if not progress or not urls:
+        return check_urls_sync(urls, config)
+    import click
+
+    with click.progressbar(length=len(urls), label="Checking links", file=None,
+                           show_pos=True, item_show_func=lambda s: s) as bar:
+        done_before = [0]
+
+        def on_result(result: Any, done: int, total: int) -> None:
+            bar.update(done - done_before[0], current_item=_host(result.url))
+            done_before[0] = done
+
+        cb: Callable[..., None] = on_result
+        return check_urls_sync(urls, config, on_result=cb)
+
+
+def _host(url: str) -> str:
+    from playbook_lint.links.normalize import host_of
+
+    return host_of(url)
+
+
+def summary_line(report: Any, links: int, elapsed: float) -> str:
+    """One line: links, unique URLs, each status, redirected count and wall time (seconds)."""
+    by = Counter(r.status for r in report.results.values())
+    redirected = sum(
+        1 for r in report.results.values() if r.status == "ok" and r.permanent_redirect
+    )
+    cached = report.stats.cache_hits
+    return (
+        f"links: {links} ({len(report.results)} unique URLs): {by.get('ok', 0)} ok, "
+        f"{by.get('broken', 0)} broken, {redirected} redirected, "
+        f"{by.get('unverified', 0)} unverified, {by.get('skipped', 0)} skipped; "
+        f"{cached} from cache; {elapsed:.1f}s"
+    )
+
+
+def timed_check(files: list[Path], config: Any, *, progress: bool) -> tuple[Any, int, float]:
+    """Collect and check the URLs of ``files``: ``(EngineReport, link count, seconds)``."""
+    start = time.monotonic()
+    urls, total = collect_urls(files)
+    report = run_engine(urls, config, progress=progress)
+    return report, total, time.monotonic() - start
