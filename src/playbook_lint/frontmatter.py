@@ -462,8 +462,13 @@ def _failing_scalar_offset(root: Node, loader_cls: type, loc: _Locator) -> int:
 
 
 def _yaml_error(exc: yaml.YAMLError, loc: _Locator) -> FrontMatterError:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    mark = problem_mark or context_mark
     offset = loc.offset(mark.line, mark.column) if mark is not None else loc.base
+    if offset >= loc.limit and context_mark is not None:
+        # "unexpected end of stream": point where the unclosed thing (quote, bracket) began.
+        offset = loc.offset(context_mark.line, context_mark.column)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
     message = f"YAML syntax error: {problem}"
