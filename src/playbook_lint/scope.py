@@ -283,10 +283,10 @@ def _inline_region(chars: list[str], start: int, end: int) -> None:
             i = close
             continue
         if c == "<":
-            m = _AUTOLINK.match(s, i) or _RAW_ELEMENT.match(s, i) or _HTML_TAG.match(s, i)
-            if m:
-                spans.append((i, m.end()))
-                i = m.end()
+            tag = _AUTOLINK.match(s, i) or _RAW_ELEMENT.match(s, i) or _HTML_TAG.match(s, i)
+            if tag:
+                spans.append((i, tag.end()))
+                i = tag.end()
                 continue
         if c == "]" and i + 1 < n:
             if s[i + 1] == "(":

@@ -1,0 +1,450 @@
+"""Prose rules: ``jargon`` (PL301), driven by word-list packs in ``rules/jargon-*.yml``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from playbook_lint.findings import Edit, Fix, Report, Severity
+from playbook_lint.rule import Context, Rule, RuleConfig
+
+if TYPE_CHECKING:
+    from playbook_lint.document import Document
+
+__all__ = ["Jargon", "JARGON_ENTRY_SCHEMA", "inflect", "match_case"]
+
+#: JSON Schema of one entry of a ``rule: jargon`` pack.
+JARGON_ENTRY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["terms", "strength"],
+    "properties": {
+        "terms": {
+            "description": "Words or phrases to flag, as written (matched case-insensitively, "
+            "whole words, any run of spaces or one line break between words).",
+            "type": "array",
+            "minItems": 1,
+            "items": {"type": "string", "pattern": r"^\S(.*\S)?$"},
+        },
+        "replacements": {
+            "description": "Plainer words, best first; empty or absent: omit or rephrase.",
+            "type": "array",
+            "items": {"type": "string"},
+        },
+        "strength": {
+            "description": "strong: reported by default; weak: only with strength = weak.",
+            "enum": ["strong", "weak"],
+        },
+        "safe": {
+            "description": "True when the first replacement can replace the term without "
+            "changing meaning or grammar (offered as a safe fix).",
+            "type": "boolean",
+        },
+        "inflect": {
+            "description": "Which word of each term also matches as -s/-ed/-ing "
+            "(and -ise/-ize spellings): first (default), last or none.",
+            "enum": ["first", "last", "none"],
+        },
+        "exceptions": {
+            "description": "Regular expressions (case-insensitive, searched in the prose "
+            "around the match); a match of one that covers the whole term excuses it.",
+            "type": "array",
+            "items": {"type": "string", "format": "regex"},
+        },
+        "advice": {
+            "description": "What to do instead, for entries without replacements "
+            "(default: omit it or rephrase); shown in the message.",
+            "type": "string",
+        },
+        "note": {"description": "Background, e.g. when the term is fine (JSON output only).",
+                 "type": "string"},
+    },
+    "if": {"properties": {"safe": {"const": True}}, "required": ["safe"]},
+    "then": {
+        "required": ["replacements"],
+        "properties": {"replacements": {"minItems": 1}},
+    },
+}
+
+_OPTIONS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "strength": {"enum": ["strong", "weak"]},
+        "packs": {"type": "object", "additionalProperties": {"type": "boolean"}},
+    },
+}
+
+# -- word boundaries -------------------------------------------------------------
+# A "word character" is a Unicode letter or digit or a combining mark; hyphens,
+# underscores, apostrophes and dots between word characters join a compound.
+_MARKS = "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u0900-\u0903" \
+    "\u093a-\u094f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_W = r"[^\W_]"
+_JOIN = "-\u2010\u2011_.'\u2019"
+_LEFT = rf"(?<!{_W})(?<![{_MARKS}])(?<!{_W}[{_JOIN}])"
+_RIGHT = rf"(?!{_W}|[{_MARKS}]|[-\u2010\u2011_.]{_W}|['\u2019](?!s\b){_W})"
+_SEP = r"(?:[^\S\n]*\n[^\S\n]*|[^\S\n]+)"
+_PIECES = {" ": _SEP, "-": "[-\u2010\u2011]", "'": "['\u2019]"}
+_WS = re.compile(r"\s+")
+_VOWELS = "aeiou"
+
+# Irregular replacement verbs: base -> (past, past participle). Used only to inflect a
+# suggestion (e.g. "commenced" -> "began"); when the two differ the -ed form is ambiguous
+# and no inflected suggestion is made.
+_IRREGULAR: dict[str, tuple[str, str]] = {
+    "begin": ("began", "begun"), "build": ("built", "built"), "buy": ("bought", "bought"),
+    "choose": ("chose", "chosen"), "cut": ("cut", "cut"), "do": ("did", "done"),
+    "find": ("found", "found"), "get": ("got", "got"), "give": ("gave", "given"),
+    "go": ("went", "gone"), "have": ("had", "had"), "keep": ("kept", "kept"),
+    "leave": ("left", "left"), "let": ("let", "let"), "lose": ("lost", "lost"),
+    "make": ("made", "made"), "meet": ("met", "met"), "pay": ("paid", "paid"),
+    "put": ("put", "put"), "run": ("ran", "run"), "say": ("said", "said"),
+    "see": ("saw", "seen"), "send": ("sent", "sent"), "set": ("set", "set"),
+    "show": ("showed", "shown"), "spend": ("spent", "spent"), "take": ("took", "taken"),
+    "tell": ("told", "told"), "write": ("wrote", "written"), "think": ("thought", "thought"),
+    "bind": ("bound", "bound"), "hold": ("held", "held"), "mean": ("meant", "meant"),
+}
+
+
+# Two-syllable verbs stressed on the last syllable, which double their final consonant.
+_DOUBLE = frozenset({
+    "admit", "begin", "commit", "compel", "control", "equip", "forget", "occur", "omit",
+    "permit", "prefer", "refer", "regret", "submit", "transfer", "transmit", "upset",
+})
+
+
+def _cvc(word: str) -> bool:
+    """True if ``word`` ends consonant-vowel-consonant (not w, x, y)."""
+    return (
+        len(word) >= 3
+        and word[-1] not in _VOWELS + "wxy"
+        and word[-2] in _VOWELS
+        and word[-3] not in _VOWELS
+        and word[-1].isalpha()
+    )
+
+
+def inflect(word: str, kind: str, *, double: bool | None = None) -> str | None:
+    """Return the regular English ``kind`` form of ``word`` (lower case).
+
+    Args:
+        word: a base form, e.g. ``"use"``.
+        kind: ``""`` (base), ``"s"``, ``"ed"`` or ``"ing"``.
+        double: double a final consonant (``stop`` -> ``stopped``); None decides by
+            syllables (one vowel group and consonant-vowel-consonant ending).
+
+    Returns:
+        the form, e.g. ``inflect("use", "ing") == "using"``, or None for an irregular
+        verb whose past and past participle differ (``"begin", "ed"``).
+
+    Raises:
+        ValueError: for an unknown ``kind``.
+    """
+    w = word
+    if kind == "":
+        return w
+    lw = w.lower()
+    if double is None:
+        double = lw in _DOUBLE or (_cvc(lw) and len(re.findall(f"[{_VOWELS}]+", lw)) == 1)
+    if kind == "s":
+        if lw.endswith("y") and len(lw) > 1 and lw[-2] not in _VOWELS:
+            return w[:-1] + "ies"
+        if lw.endswith(("s", "x", "z", "ch", "sh")) or lw in ("go", "do"):
+            return w + "es"
+        return w + "s"
+    if kind == "ed":
+        if lw in _IRREGULAR:
+            past, part = _IRREGULAR[lw]
+            return past if past == part else None
+        if lw.endswith("e"):
+            return w + "d"
+        if lw.endswith("y") and len(lw) > 1 and lw[-2] not in _VOWELS:
+            return w[:-1] + "ied"
+        return w + w[-1] + "ed" if double else w + "ed"
+    if kind == "ing":
+        if lw.endswith("ie"):
+            return w[:-2] + "ying"
+        if lw.endswith("e") and not lw.endswith(("ee", "ye", "oe")) and len(lw) > 2:
+            return w[:-1] + "ing"
+        return w + w[-1] + "ing" if double else w + "ing"
+    raise ValueError(f"unknown inflection {kind!r}")
+
+
+def _spellings(word: str) -> list[str]:
+    """``word`` plus its -ise/-ize (-isation/-ization, -yse/-yze) other spelling."""
+    out = [word]
+    for a, b in (("isation", "ization"), ("ization", "isation"), ("ise", "ize"),
+                 ("ize", "ise"), ("yse", "yze"), ("yze", "yse")):
+        if word.endswith(a) and len(word) > len(a) + 2:
+            out.append(word[: -len(a)] + b)
+            break
+    return out
+
+
+def _forms(term: str, where: str) -> list[tuple[str, str, bool]]:
+    """All ``(form, kind, respelt)`` a term matches: kind is "", "s", "ed" or "ing";
+    respelt is True for the -ise/-ize twin of the listed spelling."""
+    words = term.split(" ")
+    idx = {"first": 0, "last": len(words) - 1}.get(where)
+    out: list[tuple[str, str, bool]] = []
+    seen: set[str] = set()
+
+    def add(form: str, kind: str, respelt: bool) -> None:
+        key = form.lower()
+        if key not in seen:
+            seen.add(key)
+            out.append((form, kind, respelt))
+
+    variants = [words]
+    if idx is not None:
+        variants = [words[:idx] + [s] + words[idx + 1:] for s in _spellings(words[idx])]
+    for n, ws in enumerate(variants):
+        add(" ".join(ws), "", n > 0)
+        if idx is None:
+            continue
+        base = ws[idx]
+        if not base[-1:].isalpha():
+            continue
+        for kind in ("s", "ed", "ing"):
+            for dbl in (False, True) if _cvc(base.lower()) else (False,):
+                form = inflect(base, kind, double=dbl)
+                if form:
+                    add(" ".join(ws[:idx] + [form] + ws[idx + 1:]), kind, n > 0)
+    return out
+
+
+def _norm(text: str) -> str:
+    """The lookup key of a matched or listed form: lower case, single spaces, ASCII
+    hyphens and apostrophes."""
+    text = _WS.sub(" ", text.strip()).lower()
+    return text.replace("\u2010", "-").replace("\u2011", "-").replace("\u2019", "'")
+
+
+def _trie_pattern(keys: Sequence[str]) -> str:
+    """One regular expression matching any of ``keys`` (longest first), as a
+    character trie so that matching costs about the same for 10 or 2,000 terms."""
+    trie: dict[str, Any] = {}
+    for key in keys:
+        node = trie
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        alts = [
+            _PIECES.get(ch, re.escape(ch)) + build(child)
+            for ch, child in sorted(node.items())
+            if ch != ""
+        ]
+        if not alts:
+            return ""
+        optional = "" in node
+        if len(alts) == 1 and not optional:
+            return alts[0]
+        return "(?:" + "|".join(alts) + ")" + ("?" if optional else "")
+
+    return build(trie)
+
+
+def match_case(replacement: str, matched: str) -> str:
+    """Return ``replacement`` in the case of ``matched``: ALL CAPS when the match is all
+    capitals (two or more letters), a capital first letter when the match has one,
+    else as written in the pack. ``match_case("use", "Utilise") == "Use"``."""
+    letters = [c for c in matched if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return replacement.upper()
+    if letters and matched.lstrip()[:1].isupper():
+        return replacement[:1].upper() + replacement[1:]
+    return replacement
+
+
+@dataclass(frozen=True)
+class _Entry:
+    pack: str
+    label: str
+    order: int
+    strength: str
+    replacements: tuple[str, ...]
+    safe: bool
+    inflect: str
+    exceptions: tuple[re.Pattern[str], ...]
+    advice: str | None
+    note: str | None
+
+
+def _pack_label(description: str, name: str) -> str:
+    """A pack's short label: its description up to the first colon or full stop."""
+    head = re.split(r"[:.](?:\s|$)", description.strip(), maxsplit=1)[0].strip()
+    return head if 0 < len(head) <= 60 else name
+
+
+class Jargon(Rule):
+    """Flag jargon and bureaucratic words, and suggest plain ones.
+
+    **What it does.** Finds the words and phrases of the enabled word-list packs
+    (``rules/jargon-*.yml``: GOV.UK "words to avoid", plainlanguage.gov "use simple
+    words and phrases", the 18F Content Guide's words to avoid) in the prose of a page:
+    never in front matter, code, URLs, link destinations or HTML attributes (see
+    :mod:`playbook_lint.scope`). Matching is case-insensitive, whole words only
+    (Unicode-aware; a hyphenated compound is one word), finds inflections
+    (``utilise``, ``utilises``, ``utilised``, ``utilising``, ``utilize``) and
+    finds phrases across line breaks and runs of spaces. A term is excused when one of
+    its entry's exception patterns covers it (``deliver`` services, an API ``key``).
+
+    **Why it matters.** Jargon and figurative words slow readers down and exclude
+    people with lower literacy or who read English as a second language; GOV.UK notes
+    that 1 in 6 adults in England have very poor literacy skills.
+
+    **Example.** ``We will utilise the form to leverage our key assets.``
+
+    **Use instead.** ``We will use the form to ...`` and say what actually happens.
+
+    **Fix.** Each finding suggests the first replacement in the matched case
+    (``Utilise`` -> ``Use``, ``UTILISE`` -> ``USE``; ``utilised`` -> ``used``). When the
+    pack marks the swap safe (one replacement that keeps the meaning, e.g. ``utilise``
+    -> ``use``, ``in order to`` -> ``to``) a safe fix with one edit is attached.
+
+    **Options.** ``strength = "weak"`` also reports weak terms (common words that are
+    jargon only in some sentences); ``packs = {name = false}`` turns a pack off (or on).
+
+    **Source.** https://www.gov.uk/guidance/style-guide/a-to-z-of-gov-uk-style#words-to-avoid,
+    https://www.plainlanguage.gov/guidelines/words/use-simple-words-phrases/,
+    https://content-guide.18f.gov/our-approach/plain-language/
+    """
+
+    name: ClassVar[str] = "jargon"
+    code: ClassVar[str] = "PL301"
+    default_severity: ClassVar[Severity] = Severity.WARNING
+    fixable: ClassVar[bool] = True
+    summary: ClassVar[str] = "Jargon and bureaucratic words, with plain replacements"
+    pack_entry_schema: ClassVar[Mapping[str, Any] | None] = JARGON_ENTRY_SCHEMA
+    options_schema: ClassVar[Mapping[str, Any] | None] = _OPTIONS_SCHEMA
+
+    def __init__(self, config: RuleConfig | None = None) -> None:
+        """Compile every active term of every enabled pack into one pattern.
+
+        Args:
+            config: options ``strength`` (``"strong"``/``"weak"``) and ``packs``
+                (pack name -> bool); packs whose ``rule`` is ``jargon``. Unknown or
+                ill-typed options fall back to the defaults (config loading validates
+                them against :attr:`options_schema` and reports the error).
+        """
+        super().__init__(config)
+        opts = self.config.options
+        include_weak = opts.get("strength") == "weak"
+        toggles = opts.get("packs")
+        toggles = toggles if isinstance(toggles, Mapping) else {}
+        # form -> candidates (rank, entry, inflection kind), best first: strong before weak,
+        # the listed spelling before its -ise/-ize twin, entries with replacements before
+        # those without, then pack and entry order.
+        self._lookup: dict[str, list[tuple[tuple[bool, bool, bool, int], _Entry, str]]] = {}
+        order = 0
+        for pack in self.config.packs:
+            if pack.rule != self.name or not toggles.get(pack.name, pack.enabled):
+                continue
+            label = _pack_label(pack.description, pack.name)
+            for raw in pack.entries:
+                strength = raw.get("strength", "strong")
+                if strength == "weak" and not include_weak:
+                    continue
+                order += 1
+                entry = _Entry(
+                    pack=pack.name,
+                    label=label,
+                    order=order,
+                    strength=strength,
+                    replacements=tuple(raw.get("replacements", ())),
+                    safe=bool(raw.get("safe", False)),
+                    inflect=raw.get("inflect", "first"),
+                    exceptions=tuple(
+                        re.compile(x, re.IGNORECASE) for x in raw.get("exceptions", ())
+                    ),
+                    advice=raw.get("advice"),
+                    note=raw.get("note"),
+                )
+                for term in raw["terms"]:
+                    term = _WS.sub(" ", term.strip())
+                    for form, kind, respelt in _forms(term, entry.inflect):
+                        rank = (strength != "strong", respelt, not entry.replacements, order)
+                        self._lookup.setdefault(_norm(form), []).append((rank, entry, kind))
+        for cands in self._lookup.values():
+            cands.sort(key=lambda c: c[0])
+        self._pattern: re.Pattern[str] | None = None
+        if self._lookup:
+            body = _trie_pattern(sorted(self._lookup))
+            self._pattern = re.compile(_LEFT + "(?:" + body + ")" + _RIGHT, re.IGNORECASE)
+
+    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+        """Yield one report per jargon match in ``doc.prose`` (offsets into ``doc.text``)."""
+        if self._pattern is None:
+            return
+        prose = doc.prose
+        for m in self._pattern.finditer(prose):
+            cands = self._lookup.get(_norm(m.group()))
+            if not cands:
+                continue
+            chosen = next(
+                (c for c in cands if not _excused(c[1], prose, m.start(), m.end())), None
+            )
+            if chosen is not None:
+                _, entry, kind = chosen
+                yield self._report(doc.text[m.start():m.end()], m.start(), m.end(), entry, kind)
+
+    def _report(self, matched: str, start: int, end: int, entry: _Entry, kind: str) -> Report:
+        shown = _WS.sub(" ", matched)
+        replacements: list[str] = []
+        exact = True
+        for i, r in enumerate(entry.replacements):
+            words = r.split(" ")
+            idx = {"first": 0, "last": len(words) - 1}.get(entry.inflect)
+            if kind and idx is not None and words[idx]:
+                form = inflect(words[idx], kind)
+                if form is None:  # irregular past: "began" or "begun"
+                    exact = exact and i > 0
+                    past, part = _IRREGULAR[words[idx].lower()]
+                    form = f"{past}/{part}"
+                words[idx] = form
+            replacements.append(match_case(" ".join(words), shown))
+        if replacements:
+            quoted = [f'"{r}"' for r in replacements]
+            advice = "use " + (
+                quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+            )
+        else:
+            advice = (entry.advice or "omit it or rephrase").strip().rstrip(".")
+            if advice[:2].istitle():
+                advice = advice[0].lower() + advice[1:]
+        message = f'"{shown}" is jargon ({entry.label}): {advice}'
+        suggestion = replacements[0] if replacements and exact else None
+        fix = None
+        if entry.safe and suggestion is not None:
+            fix = Fix(
+                title=f'Replace "{shown}" with "{suggestion}"',
+                edits=(Edit(start, end, suggestion),),
+                safe=True,
+            )
+        data: dict[str, Any] = {"pack": entry.pack, "strength": entry.strength}
+        if entry.note:
+            data["note"] = entry.note
+        return Report(start=start, end=end, message=message, suggestion=suggestion, fix=fix,
+                      data=data)
+
+
+def _excused(entry: _Entry, prose: str, start: int, end: int) -> bool:
+    """True if an exception pattern of ``entry`` matches a span of the surrounding
+    prose (up to 120 characters either side) that covers ``[start, end)``."""
+    if not entry.exceptions:
+        return False
+    lo = max(0, start - 120)
+    window = prose[lo:end + 120]
+    s, e = start - lo, end - lo
+    for pattern in entry.exceptions:
+        for m in pattern.finditer(window):
+            if m.start() <= s and m.end() >= e:
+                return True
+            if m.start() > s:
+                break
+    return False
