@@ -81,6 +81,8 @@ def lcm(findings: list[Finding]) -> list[tuple[int, int, str]]:
         ("https://site.gov/x?from=2015-02-03", None),  # neither is the query
         ("https://site.gov/v/12015-02-033", None),
         ("http://[::1", None),  # unparsable URL: no date, no exception
+        ("https://s3.amazonaws.com/site/uploads/2013/09/poster.JPG", None),  # media file
+        ("https://s3.amazonaws.com/site/uploads/2013/09/report.pdf", "2013-09"),
     ],
 )
 def test_find_url_date(url: str, expected: str | None) -> None:
@@ -412,3 +414,19 @@ def test_corpus_delivering_digital_services_dated_links(corpus: Path) -> None:
     if not findings:
         pytest.skip("link extraction has not landed yet")
     assert dated == [36, 53, 57, 70, 74, 93, 101, 104, 108, 109, 110, 112]
+
+
+def test_bare_domain_without_written_scheme_is_ignored() -> None:
+    # linkify turns "GOV.UK" and "digitalgov.gov" into http:// links; no scheme was written.
+    text = "Use GOV.UK and digitalgov.gov daily.\n"
+    links = [
+        Link(url="http://GOV.UK", kind="bare", start=4, end=10, node_start=4, node_end=10),
+        Link(url="http://digitalgov.gov", kind="bare", start=15, end=29, node_start=15,
+             node_end=29),
+    ]
+    doc = Document(Path("/w/page.md"), text, display_path="page.md")
+    doc.links = links  # type: ignore[misc]
+    rule = OutdatedLink(RuleConfig(packs=(pack(),)))
+    ctx = Context(today=FIXED_TODAY, workspace=MemoryWorkspace(), root=Path("/w"))
+    assert list(rule.check(doc, ctx)) == []
+    assert check(OutdatedLink, text, packs=(pack(),)) == []

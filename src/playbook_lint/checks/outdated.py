@@ -37,6 +37,13 @@ _PATH_DATE = re.compile(r"/(\d{4})/(\d{2})(?:/(\d{2}))?(?=/|$)")
 # A YYYY-MM-DD date inside one path segment, e.g. ``/news/2015-02-18-title``.
 _SLUG_DATE = re.compile(r"(?<![0-9])(\d{4})-(\d{2})-(\d{2})(?![0-9])")
 
+# Pictures, audio and video: a date in their path is an upload folder, and a still
+# picture or recording does not go out of date the way a page does.
+_MEDIA = re.compile(
+    r"\.(?:png|jpe?g|gif|svg|webp|avif|bmp|ico|tiff?|mp3|m4a|wav|ogg|mp4|m4v|webm|mov|avi)$",
+    re.IGNORECASE,
+)
+
 # Reserved names that never resolve on the public internet (RFC 2606 and RFC 6761,
 # https://www.rfc-editor.org/rfc/rfc6761) plus mDNS ``.local`` (RFC 6762).
 _RESERVED_SUFFIXES = (".localhost", ".test", ".example", ".invalid", ".local")
@@ -70,7 +77,9 @@ def find_url_date(url: str, today: date) -> UrlDate | None:
     ``/YYYY/MM/``, ``/YYYY/MM/DD/`` (two-digit month and day, whole segments) and a
     ``YYYY-MM-DD`` run inside a segment. Numbers that are not dates are ignored:
     ``/pull/1932``, ``/issues/2015``, a lone ``/2015/``, a month above 12, a day
-    that does not exist, a year before 1991 or a date after ``today``.
+    that does not exist, a year before 1991 or a date after ``today``. Links to
+    picture, audio and video files (``.png``, ``.jpg``, ``.mp3``, ``.mp4``...) have
+    no page date: their dated folder is an upload folder.
 
     Args:
         url: an absolute or relative URL as written.
@@ -82,6 +91,8 @@ def find_url_date(url: str, today: date) -> UrlDate | None:
     try:
         path = urlsplit(url).path
     except ValueError:
+        return None
+    if _MEDIA.search(path):
         return None
     candidates: list[tuple[int, UrlDate]] = []
     for m in _PATH_DATE.finditer(path):
@@ -184,14 +195,16 @@ class OutdatedLink(Rule):
     sites that have moved or been retired.
 
     **What it does.** Offline, for every absolute ``http(s)://`` (or ``//host``) link
-    of the body, it reports:
+    of the body whose scheme is written in the source (a bare ``GOV.UK`` that
+    linkify turns into ``http://GOV.UK`` is not checked), it reports:
 
     * a *dated* page: the path carries a date — ``/YYYY/MM/``, ``/YYYY/MM/DD/``
       or a ``YYYY-MM-DD`` slug — older than ``max-age-years`` (default 5) counted
       from the run's "today" (``ctx.today``, never the clock). Numbers that are not
       dates (``/pull/1932``, ``/issues/2015``, a lone ``/2015/``, month 13) are
-      ignored, and so are images (an upload folder date says nothing about whether
-      a picture is current) and relative links (your own site's pages are checked
+      ignored, and so are images and links to picture, audio or video files (an
+      upload folder date says nothing about whether a picture is current) and
+      relative links (your own site's pages are checked
       by ``broken-link``);
     * an *insecure* ``http://`` link, except to hosts that are not on the public
       internet: ``localhost``, ``*.localhost``, loopback/private IP addresses and
@@ -282,9 +295,13 @@ class OutdatedLink(Rule):
             :class:`Report` spanning the URL as written (``link.start``..``link.end``).
         """
         for link in doc.links:
+            if _strip_scheme(doc.text[link.start:link.end].lstrip()) is None:
+                # relative, mailto:, ftp:, templated, or a bare domain such as
+                # "GOV.UK" that linkify turned into http://GOV.UK: no scheme was written.
+                continue
             rest = _strip_scheme(link.url.strip())
             if rest is None:
-                continue  # relative, mailto:, ftp:, templated ...
+                continue
             yield from self._check_link(doc, ctx, link, rest)
 
     def _check_link(
