@@ -1,0 +1,524 @@
+"""Front matter rules: ``front-matter-missing`` (PL001) and ``front-matter-invalid`` (PL002).
+
+Both rules read the same **profiles**. A profile says which pages it applies to
+and what their front matter must hold::
+
+    name: codeforamerica-resource        # optional label
+    layout: resource                     # this `layout` value (or a list of them) ...
+    paths: ["playbooks/**"]              # ... and/or these gitignore-style globs
+    required: [title, subtitle]          # keys that must be present and non-empty
+    keys:                                # per-key checks, applied when the key is present
+      status: {type: string, allowed: [alpha, beta, live]}
+      feedback-email: {type: email}
+
+Profiles come from rule packs whose ``rule`` is ``front-matter-missing`` (one pack
+feeds both rules: :attr:`FrontMatterInvalid.pack_rule` names the rule whose packs it
+reads) and from the ``profiles`` option of either rule in config. A profile with
+both ``layout`` and ``paths`` applies when both match; ``paths`` are matched
+against the page's path relative to the run's root (``ctx.root``) with
+``pathspec``'s gitignore rules (https://git-scm.com/docs/gitignore#_pattern_format).
+
+Repository furniture never needs front matter and no profile applies to it:
+README, LICENSE/LICENCE, CONTRIBUTING, CHANGELOG, CODE_OF_CONDUCT and SECURITY
+files (any extension, any folder) and anything under ``.github/``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import PurePosixPath
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+import pathspec
+
+from playbook_lint.document import Document
+from playbook_lint.findings import Report, Severity
+from playbook_lint.frontmatter import FrontMatter
+from playbook_lint.rule import Context, Rule, RuleConfig
+
+__all__ = [
+    "KEY_TYPES",
+    "PROFILE_SCHEMA",
+    "FrontMatterInvalid",
+    "FrontMatterMissing",
+    "Profile",
+    "is_furniture",
+]
+
+#: The value types a profile may ask for (``keys.<key>.type``).
+KEY_TYPES = ("string", "list", "date", "email", "url", "boolean", "number")
+
+_KEY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "type": {
+            "oneOf": [
+                {"enum": list(KEY_TYPES)},
+                {"type": "array", "items": {"enum": list(KEY_TYPES)}, "minItems": 1},
+            ]
+        },
+        "allowed": {
+            "type": "array",
+            "minItems": 1,
+            "items": {"type": ["string", "number", "boolean"]},
+        },
+        "pattern": {"type": "string", "format": "regex"},
+        "description": {"type": "string"},
+    },
+}
+
+#: JSON Schema of one profile (a pack entry, or an item of the ``profiles`` option).
+PROFILE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "anyOf": [{"required": ["layout"]}, {"required": ["paths"]}],
+    "properties": {
+        "name": {"type": "string", "minLength": 1},
+        "description": {"type": "string"},
+        "layout": {
+            "oneOf": [
+                {"type": "string", "minLength": 1},
+                {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+            ]
+        },
+        "paths": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+        "required": {"type": "array", "items": {"type": "string", "minLength": 1},
+                     "uniqueItems": True},
+        "keys": {"type": "object", "additionalProperties": _KEY_SCHEMA},
+    },
+}
+
+_OPTIONS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {"profiles": {"type": "array", "items": PROFILE_SCHEMA}},
+}
+
+_FURNITURE = frozenset(
+    {"README", "LICENSE", "LICENCE", "CONTRIBUTING", "CHANGELOG", "CODE_OF_CONDUCT", "SECURITY"}
+)
+
+
+def is_furniture(rel_path: str) -> bool:
+    """Return True if ``rel_path`` (forward slashes) is repository furniture, not a page:
+    a README/LICENSE/LICENCE/CONTRIBUTING/CHANGELOG/CODE_OF_CONDUCT/SECURITY file (name
+    before the first dot, any case, any folder) or anything under a ``.github`` folder."""
+    parts = PurePosixPath(rel_path).parts
+    if ".github" in parts[:-1]:
+        return True
+    return bool(parts) and parts[-1].split(".", 1)[0].upper() in _FURNITURE
+
+
+def _quote(value: Any) -> str:
+    """Show a value as YAML would: strings in double quotes, booleans as true/false."""
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A compiled profile (see the module docstring for its shape).
+
+    Attributes:
+        name: the label, or None.
+        layouts: the ``layout`` values it applies to (empty: any page).
+        paths: the globs as written (empty: any path).
+        spec: the compiled gitignore-style matcher for ``paths`` (None when empty).
+        required: required keys, in order.
+        keys: per-key checks: ``{"type": [...], "allowed": [...], "pattern": re.Pattern}``.
+    """
+
+    name: str | None
+    layouts: tuple[str, ...]
+    paths: tuple[str, ...]
+    spec: pathspec.GitIgnoreSpec | None
+    required: tuple[str, ...]
+    keys: Mapping[str, Mapping[str, Any]]
+
+    @classmethod
+    def from_entry(cls, entry: Mapping[str, Any]) -> Profile:
+        """Build a profile from a validated entry. Raises ``ValueError`` for a bad regex."""
+        layout = entry.get("layout", ())
+        layouts = (layout,) if isinstance(layout, str) else tuple(layout)
+        paths = tuple(entry.get("paths", ()))
+        keys: dict[str, dict[str, Any]] = {}
+        for key, spec in (entry.get("keys") or {}).items():
+            types = spec.get("type", ())
+            compiled: dict[str, Any] = {
+                "type": (types,) if isinstance(types, str) else tuple(types),
+                "allowed": tuple(spec.get("allowed", ())),
+            }
+            if "pattern" in spec:
+                try:
+                    compiled["pattern"] = re.compile(spec["pattern"])
+                except re.error as exc:
+                    raise ValueError(f"keys.{key}.pattern: bad regular expression: {exc}") from None
+            keys[key] = compiled
+        return cls(
+            name=entry.get("name"),
+            layouts=layouts,
+            paths=paths,
+            spec=pathspec.GitIgnoreSpec.from_lines(paths) if paths else None,
+            required=tuple(entry.get("required", ())),
+            keys=keys,
+        )
+
+    def applies(self, rel_path: str, data: Mapping[str, Any] | None) -> str | None:
+        """Return why this profile applies to the page, as the end of a message
+        (``for layout "resource"`` or ``for pages matching "content/news/**"``), or None
+        when it does not apply. ``data`` is the page's front matter (None: it has none)."""
+        reason = None
+        if self.layouts:
+            layout = data.get("layout") if data is not None else None
+            if not isinstance(layout, str) or layout not in self.layouts:
+                return None
+            reason = f'for layout "{layout}"'
+        if self.spec is not None:
+            result = self.spec.check_file(rel_path)
+            if not result.include:
+                return None
+            if reason is None:
+                index = result.index if result.index is not None else 0
+                reason = f'for pages matching "{self.paths[index]}"'
+        return reason
+
+
+def _profiles(config: RuleConfig) -> tuple[Profile, ...]:
+    entries: list[Mapping[str, Any]] = []
+    for pack in config.packs:
+        entries.extend(pack.entries)
+    entries.extend(config.options.get("profiles", ()))
+    return tuple(Profile.from_entry(e) for e in entries)
+
+
+def _rel_path(doc: Document, ctx: Context) -> str:
+    try:
+        return doc.path.relative_to(ctx.root).as_posix()
+    except ValueError:
+        return doc.display_path
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str | list | dict) and not value)
+
+
+_FENCE_END = 3  # the opening fence is "---" or "+++"
+
+
+# --------------------------------------------------------------------------------------
+class FrontMatterMissing(Rule):
+    """Front matter, or a key in it, that the page's profile requires is missing.
+
+    **What it does.** Checks each page against the front matter profiles that apply
+    to it (by ``layout`` value and/or path globs, from rule packs and the
+    ``profiles`` option). Reports a required key that is absent (at line 1, column
+    1: the opening fence) or present but empty (at the key), and a page with no
+    front matter at all when a profile that applies by path alone requires keys.
+    Pages without front matter that no path profile covers, and repository
+    furniture (README, LICENSE, CONTRIBUTING, CHANGELOG, ``.github/``), need none.
+
+    **Why it matters.** Jekyll and Hugo templates read these keys to build titles,
+    breadcrumbs and navigation; a missing key renders as an empty heading or a
+    broken breadcrumb without any build error.
+
+    **Example** (profile: layout ``resource`` requires ``title``)::
+
+        ---
+        layout: resource
+        subtitle: How to buy technology
+        ---
+
+    gives ``1:1 front matter key "title" is required for layout "resource"``.
+
+    **Use instead**::
+
+        ---
+        layout: resource
+        title: Buying technology
+        subtitle: How to buy technology
+        ---
+
+    **Fix.** None automatic: only the author knows the value.
+
+    **Source.** Jekyll front matter, https://jekyllrb.com/docs/front-matter/; Hugo
+    front matter, https://gohugo.io/content-management/front-matter/; the built-in
+    Code for America profile, ``rules/front-matter-codeforamerica.yml``.
+    """
+
+    name: ClassVar[str] = "front-matter-missing"
+    code: ClassVar[str] = "PL001"
+    default_severity: ClassVar[Severity] = Severity.ERROR
+    summary: ClassVar[str] = "Front matter, or a key its layout or folder requires, is missing"
+    pack_entry_schema: ClassVar[Mapping[str, Any] | None] = PROFILE_SCHEMA
+    options_schema: ClassVar[Mapping[str, Any] | None] = _OPTIONS_SCHEMA
+
+    def __init__(self, config: RuleConfig | None = None) -> None:
+        super().__init__(config)
+        self.profiles = _profiles(self.config)
+
+    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+        """Yield a report per missing or empty required key (see the class docstring)."""
+        if not self.profiles:
+            return
+        rel = _rel_path(doc, ctx)
+        if is_furniture(rel):
+            return
+        fm = doc.front_matter
+        if fm is None:
+            yield from self._no_front_matter(rel)
+            return
+        if fm.data is None:
+            return  # unparsable: front-matter-invalid reports why
+        seen: set[str] = set()
+        for profile in self.profiles:
+            reason = profile.applies(rel, fm.data)
+            if reason is None:
+                continue
+            for key in profile.required:
+                if key in seen:
+                    continue
+                if key not in fm.data:
+                    seen.add(key)
+                    yield Report(0, _FENCE_END,
+                                 f'front matter key "{key}" is required {reason}')
+                elif _empty(fm.data[key]):
+                    seen.add(key)
+                    start = fm.last_key_offset(key)
+                    start = start if start is not None else 0
+                    yield Report(start, start + len(key),
+                                 f'front matter key "{key}" is empty but required {reason}')
+
+    def _no_front_matter(self, rel: str) -> Iterator[Report]:
+        keys: list[str] = []
+        reason = None
+        for profile in self.profiles:
+            if profile.layouts or not profile.required:
+                continue
+            why = profile.applies(rel, None)
+            if why is None:
+                continue
+            reason = reason or why
+            keys.extend(k for k in profile.required if k not in keys)
+        if keys and reason is not None:
+            listed = ", ".join(f'"{k}"' for k in keys)
+            yield Report(0, 0, f"front matter is missing; {listed} required {reason}"
+                         if len(keys) > 1 else
+                         f"front matter is missing; {listed} is required {reason}")
+
+
+# --------------------------------------------------------------------------------------
+_EMAIL = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+_KEY_LINE = re.compile(r"[A-Za-z0-9_-]+[ \t]*:(?:[ \t]|$)")
+
+
+def is_email(value: str) -> bool:
+    """True if ``value`` is a plain address ``local@domain.tld`` (RFC 5322 dot-atom local
+    part, DNS host name domain with an alphabetic top-level label; no display name,
+    no ``mailto:``). https://www.rfc-editor.org/rfc/rfc5322#section-3.4.1"""
+    return _EMAIL.fullmatch(value) is not None
+
+
+def is_url(value: str) -> bool:
+    """True if ``value`` is an absolute ``http``/``https`` URL with a host and no spaces."""
+    if any(c.isspace() for c in value):
+        return False
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(host)
+
+
+def _is_date(value: Any) -> bool:
+    if isinstance(value, date):
+        return True
+    if isinstance(value, str):
+        try:
+            datetime.fromisoformat(value.strip())
+        except ValueError:
+            return False
+        return True
+    return False
+
+
+_TYPE_CHECKS = {
+    "string": lambda v: isinstance(v, str),
+    "list": lambda v: isinstance(v, list),
+    "date": _is_date,
+    "email": lambda v: isinstance(v, str),
+    "url": lambda v: isinstance(v, str),
+    "boolean": lambda v: isinstance(v, bool),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+}
+_TYPE_WORDS = {
+    "string": "a string", "list": "a list", "date": "a date (YYYY-MM-DD)",
+    "email": "an email address", "url": "a URL", "boolean": "true or false",
+    "number": "a number",
+}
+
+
+def _value_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, datetime):
+        return "a date and time"
+    if isinstance(value, date):
+        return "a date"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+class FrontMatterInvalid(Rule):
+    """Front matter that cannot be read, repeats a key, or has a value of the wrong kind.
+
+    **What it does.** Reports, at the exact line and column:
+
+    * YAML or TOML syntax errors (at the line the parser stops), a block that is
+      not a mapping of keys to values, and a ``---`` first line that looks like
+      front matter (``key: value`` on line 2) but is never closed;
+    * a key written twice (at the repeat: YAML keeps only the last value silently);
+    * for pages a profile applies to, a value of the wrong type (``string``,
+      ``list``, ``date``, ``email``, ``url``, ``boolean``, ``number``), a value not
+      in ``allowed``, not matching ``pattern``, or an invalid email address or URL.
+
+    Tabs after ``key:`` are valid YAML and give the same values whichever PyYAML
+    loader is used (see :mod:`playbook_lint.frontmatter`).
+
+    **Why it matters.** Jekyll stops the page (or the whole build) on a syntax
+    error; a repeated key silently drops the first value, so the page shows a
+    status or date the author did not mean; a misspelt status or email breaks
+    badges and feedback links.
+
+    **Example**::
+
+        ---
+        status: beta
+        title: Buying technology
+        status: alph
+        ---
+
+    gives ``4:1 duplicate front matter key "status" (first set on line 2)`` and,
+    with a profile allowing alpha/beta/live, ``4:1 front matter key "status" is
+    "alph"; allowed values: "alpha", "beta", "live"``.
+
+    **Use instead**::
+
+        ---
+        status: alpha
+        title: Buying technology
+        ---
+
+    **Fix.** None automatic: which of two values is meant is the author's call.
+
+    **Source.** YAML 1.2.2 (mapping keys are unique, tabs are separation space),
+    https://yaml.org/spec/1.2.2/; TOML 1.0, https://toml.io/en/v1.0.0; Jekyll
+    front matter, https://jekyllrb.com/docs/front-matter/.
+    """
+
+    name: ClassVar[str] = "front-matter-invalid"
+    code: ClassVar[str] = "PL002"
+    default_severity: ClassVar[Severity] = Severity.ERROR
+    summary: ClassVar[str] = (
+        "Front matter has a syntax error, a repeated key or a value of the wrong kind"
+    )
+    pack_entry_schema: ClassVar[Mapping[str, Any] | None] = PROFILE_SCHEMA
+    options_schema: ClassVar[Mapping[str, Any] | None] = _OPTIONS_SCHEMA
+    #: The rule whose packs this rule reads (one profile pack feeds both rules).
+    pack_rule: ClassVar[str] = "front-matter-missing"
+
+    def __init__(self, config: RuleConfig | None = None) -> None:
+        super().__init__(config)
+        self.profiles = _profiles(self.config)
+
+    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+        """Yield a report per syntax error, repeated key and bad value (see the class docstring)."""
+        fm = doc.front_matter
+        if fm is None:
+            yield from self._unclosed(doc)
+            return
+        for err in fm.errors:
+            end = err.end if err.end is not None else err.offset
+            yield Report(err.offset, end, err.message)
+        if fm.data is None or not self.profiles:
+            return
+        rel = _rel_path(doc, ctx)
+        if is_furniture(rel):
+            return
+        seen: set[tuple[int, str]] = set()
+        for profile in self.profiles:
+            if profile.applies(rel, fm.data) is None:
+                continue
+            for key, spec in profile.keys.items():
+                if key not in fm.data or fm.data[key] is None:
+                    continue
+                for message in _value_problems(key, fm.data[key], spec):
+                    start = _key_offset(fm, key)
+                    if (start, message) in seen:
+                        continue
+                    seen.add((start, message))
+                    yield Report(start, start + len(key), message)
+
+    def _unclosed(self, doc: Document) -> Iterator[Report]:
+        if doc.line_count < 2 or doc.line_text(1).rstrip(" \t") != "---":
+            return
+        if _KEY_LINE.match(doc.line_text(2)):
+            yield Report(0, _FENCE_END,
+                         'front matter is not closed: no "---" line after the opening one')
+
+
+def _key_offset(fm: FrontMatter, key: str) -> int:
+    off = fm.last_key_offset(key)
+    return off if off is not None else 0
+
+
+def _value_problems(key: str, value: Any, spec: Mapping[str, Any]) -> list[str]:
+    """Return the messages for one key's value against its checks (empty: fine)."""
+    types: Sequence[str] = spec.get("type", ())
+    if types and not any(_TYPE_CHECKS[t](value) for t in types):
+        wanted = " or ".join(_TYPE_WORDS[t] for t in types)
+        return [f'front matter key "{key}" should be {wanted}, not {_value_kind(value)}']
+    problems: list[str] = []
+    items = value if isinstance(value, list) else [value]
+    if isinstance(value, str) and types:
+        if "email" in types and not is_email(value.strip()) and not (
+            "url" in types and is_url(value.strip())
+        ):
+            problems.append(f'front matter key "{key}" is not a valid email address: "{value}"')
+        elif "url" in types and "email" not in types and not is_url(value.strip()):
+            problems.append(f'front matter key "{key}" is not a valid URL: "{value}"')
+    allowed = spec.get("allowed", ())
+    if allowed:
+        for item in items:
+            if item not in allowed:
+                choices = ", ".join(_quote(a) for a in allowed)
+                problems.append(
+                    f'front matter key "{key}" is {_quote(item)}; allowed values: {choices}'
+                )
+    pattern = spec.get("pattern")
+    if pattern is not None:
+        for item in items:
+            if isinstance(item, str) and pattern.search(item) is None:
+                problems.append(
+                    f'front matter key "{key}" is "{item}", which does not match '
+                    f'"{pattern.pattern}"'
+                )
+    return problems
