@@ -1,0 +1,324 @@
+"""Apply the fixes that rules offer: ``--fix`` writes them, ``--diff`` shows them.
+
+Each :class:`~playbook_lint.findings.Fix` holds text edits whose offsets are into
+the file's *normalised* text (:func:`playbook_lint.document.decode`: BOM removed,
+CRLF and CR turned into LF). The fixer:
+
+1. keeps safe fixes only, unless ``unsafe`` is true;
+2. for each file, takes the fixes in finding order and skips (with a note) any fix
+   whose edits overlap an edit already taken, whose offsets fall outside the text,
+   or whose replacement the file's encoding cannot store; an identical fix offered
+   twice (e.g. by two findings) is applied once;
+3. maps every edit from the normalised text onto the file's raw text, so each line
+   keeps its own ending (a file that mixes CRLF and LF keeps the mix); a line break
+   inside a replacement is written with the file's dominant ending;
+4. applies the edits bottom-up and re-encodes with the file's encoding, adding the
+   UTF-8 BOM back if the file had one;
+5. when writing, checks the file did not change since it was read (same bytes,
+   size and modification time) and writes it atomically: a temporary file in the
+   same folder, the original's permission bits, ``fsync``, then ``os.replace``.
+   A symbolic link is followed: its target is rewritten and the link is kept.
+
+Nothing here raises for bad input: unreadable files, stale findings and failed
+writes become one-line notes in :attr:`FixOutcome.notes`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playbook_lint.document import decode
+from playbook_lint.findings import Edit, Finding
+
+__all__ = ["FixOutcome", "FilePlan", "apply_fixes", "plan_file", "unified_diff"]
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+@dataclass
+class FixOutcome:
+    """What :func:`apply_fixes` did.
+
+    Attributes:
+        notes: one-line messages for the user (skipped fixes, unreadable files,
+            failed writes), e.g. ``"docs/a.md:3:5: skipped fix for jargon: overlaps
+            another fix"``. No trailing newline.
+        diff: a unified diff of every change (``a/``/``b/`` paths, the file's own
+            line endings), ``""`` when nothing would change.
+        changed_files: the finding paths (relative to the root, as in the findings)
+            of files written; always ``[]`` when ``write`` is false.
+        applied: the number of findings whose fix was applied (or, when ``write``
+            is false, would be applied).
+    """
+
+    notes: list[str] = field(default_factory=list)
+    diff: str = ""
+    changed_files: list[str] = field(default_factory=list)
+    applied: int = 0
+
+
+@dataclass
+class FilePlan:
+    """The fixes chosen for one file's text, before anything is written.
+
+    Attributes:
+        raw: the file's decoded text as stored (BOM removed, line endings kept).
+        new_raw: ``raw`` with the chosen fixes applied.
+        applied: how many findings the chosen fixes resolve.
+        notes: one-line notes about fixes that were skipped.
+    """
+
+    raw: str
+    new_raw: str
+    applied: int
+    notes: list[str]
+
+
+def _overlaps(a: Edit, b: Edit) -> bool:
+    """True if two edits touch the same text (two insertions at one point count)."""
+    if a.start == a.end == b.start == b.end:
+        return True
+    return a.start < b.end and b.start < a.end
+
+
+def _where(f: Finding) -> str:
+    return f"{f.path}:{f.line}:{f.column}"
+
+
+def _split_lines(text: str) -> list[str]:
+    """Split on ``\\r\\n``, ``\\r`` and ``\\n`` only, keeping the endings (unlike
+    :meth:`str.splitlines`, which also splits on form feeds and U+2028)."""
+    return _LINE.findall(text)
+
+
+def _crlf_positions(raw: str) -> list[int]:
+    """Normalised offsets of the ``\\n`` that each ``\\r\\n`` of ``raw`` became."""
+    out: list[int] = []
+    i = raw.find("\r\n")
+    while i != -1:
+        out.append(i - len(out))
+        i = raw.find("\r\n", i + 2)
+    return out
+
+
+def plan_file(
+    raw: str,
+    findings: Sequence[Finding],
+    *,
+    encoding: str = "utf-8",
+    newline: str = "\n",
+) -> FilePlan:
+    """Choose and apply the fixes of ``findings`` to one file's text.
+
+    Args:
+        raw: the file's text as stored, decoded, without BOM, line endings as in the
+            file. Its normalised form (CRLF and CR as LF) is what edit offsets index.
+        findings: findings of this file that carry a fix, in the order they should
+            win when fixes overlap (normally sorted by line and column).
+        encoding: the file's encoding; a fix whose replacement it cannot encode is
+            skipped.
+        newline: how to write a ``\\n`` inside a replacement (the file's dominant
+            line ending).
+
+    Returns:
+        a :class:`FilePlan`. Never raises for bad offsets: such fixes become notes.
+    """
+    text = raw.replace("\r\n", "\n").replace("\r", "\n") if "\r" in raw else raw
+    size = len(text)
+    taken: list[Edit] = []
+    seen: set[tuple[Edit, ...]] = set()
+    applied = 0
+    notes: list[str] = []
+    for f in findings:
+        fix = f.fix
+        if fix is None:
+            continue
+        edits = tuple(sorted(fix.edits, key=lambda e: (e.start, e.end)))
+        if edits in seen:
+            applied += 1  # the same change is already planned for another finding
+            continue
+        problem = None
+        if not edits:
+            problem = "it has no edits"
+        elif any(not (0 <= e.start <= e.end <= size) for e in edits):
+            problem = "its offsets are outside the file (did the file change?)"
+        elif any(_overlaps(a, b) for i, a in enumerate(edits) for b in edits[i + 1:]):
+            problem = "its own edits overlap"
+        elif any(_overlaps(e, t) for e in edits for t in taken):
+            problem = "overlaps another fix"
+        else:
+            for e in edits:
+                try:
+                    e.replacement.replace("\n", newline).encode(encoding)
+                except UnicodeEncodeError:
+                    problem = f"the file's encoding ({encoding}) cannot store the replacement"
+                    break
+        if problem is not None:
+            notes.append(f"{_where(f)}: skipped fix for {f.rule}: {problem}")
+            continue
+        seen.add(edits)
+        taken.extend(edits)
+        applied += 1
+    crlf = _crlf_positions(raw)
+
+    def to_raw(offset: int) -> int:
+        return offset + bisect.bisect_left(crlf, offset)
+
+    new = raw
+    for e in sorted(taken, key=lambda e: (e.start, e.end), reverse=True):
+        repl = e.replacement.replace("\n", newline) if newline != "\n" else e.replacement
+        new = new[: to_raw(e.start)] + repl + new[to_raw(e.end):]
+    return FilePlan(raw=raw, new_raw=new, applied=applied, notes=notes)
+
+
+def unified_diff(old: str, new: str, path: str) -> str:
+    """Return a unified diff (3 lines of context) from ``old`` to ``new`` text.
+
+    Paths are written ``a/<path>`` and ``b/<path>``; lines keep their own endings,
+    and a last line without one gets git's ``\\ No newline at end of file`` marker.
+    Returns ``""`` when the texts are equal.
+    """
+    if old == new:
+        return ""
+    out: list[str] = []
+    for i, line in enumerate(difflib.unified_diff(
+        _split_lines(old), _split_lines(new), f"a/{path}", f"b/{path}", lineterm=""
+    )):
+        if i < 2 or line.startswith("@@"):  # headers: ---, +++ and hunk ranges
+            out.append(line + "\n")
+        elif line.endswith(("\n", "\r")):
+            out.append(line)
+        else:
+            out.append(line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def _write_atomic(target: Path, data: bytes, mode: int) -> None:
+    """Write ``data`` to ``target`` through a temporary file in the same folder.
+
+    Raises:
+        OSError: when the folder is not writable or the disk is full; the temporary
+            file is removed and ``target`` is left as it was.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _positions_exist(text: str, findings: Iterable[Finding]) -> bool:
+    """True if every finding's start and end position exists in ``text`` (a cheap
+    sign that the file is the one the findings were made from)."""
+    lines = text.split("\n")
+    for f in findings:
+        for line, col in ((f.line, f.column), (f.end_line, f.end_column)):
+            if line is None or col is None:
+                continue
+            if not (1 <= line <= len(lines)) or not (1 <= col <= len(lines[line - 1]) + 1):
+                return False
+    return True
+
+
+def apply_fixes(
+    findings: Iterable[Finding],
+    root: Path,
+    *,
+    unsafe: bool = False,
+    write: bool = True,
+) -> FixOutcome:
+    """Apply the fixes of ``findings`` to their files.
+
+    Args:
+        findings: findings of a run; those without a fix are ignored. Paths are
+            relative to ``root`` (or absolute).
+        root: the folder finding paths are relative to (the CLI's working folder).
+        unsafe: also apply fixes marked unsafe (``--unsafe-fixes``).
+        write: write the files; when false nothing is written and the outcome only
+            carries the diff (``--diff``).
+
+    Returns:
+        a :class:`FixOutcome`. Never raises for unreadable or changed files: each
+        becomes a note and the file is left untouched.
+    """
+    outcome = FixOutcome()
+    by_path: dict[str, list[Finding]] = {}
+    hidden = 0
+    for f in sorted(findings):
+        if f.fix is None:
+            continue
+        if not f.fix.safe and not unsafe:
+            hidden += 1
+            continue
+        by_path.setdefault(f.path, []).append(f)
+    diffs: list[str] = []
+    for rel, group in by_path.items():
+        path = root / rel
+        try:
+            data = path.read_bytes()
+            before = os.stat(path)
+        except OSError as exc:
+            outcome.notes.append(f"{rel}: cannot fix: cannot read: {exc.strerror or exc}")
+            continue
+        d = decode(data)
+        body = data[3:] if d.bom else data
+        raw = body.decode(d.encoding)
+        if not _positions_exist(d.text, group):
+            outcome.notes.append(
+                f"{rel}: skipped {_count(len(group), 'fix', 'fixes')}: "
+                "the file changed since it was checked"
+            )
+            continue
+        plan = plan_file(raw, group, encoding=d.encoding, newline=d.newline)
+        outcome.notes.extend(plan.notes)
+        if plan.new_raw == raw:
+            continue
+        diffs.append(unified_diff(raw, plan.new_raw, rel))
+        if not write:
+            outcome.applied += plan.applied
+            continue
+        new_data = (_UTF8_BOM if d.bom else b"") + plan.new_raw.encode(d.encoding)
+        try:
+            target = Path(os.path.realpath(path))
+            now = os.stat(target)
+            if (
+                (now.st_mtime_ns, now.st_size) != (before.st_mtime_ns, before.st_size)
+                or target.read_bytes() != data
+            ):
+                outcome.notes.append(f"{rel}: not fixed: the file changed while fixing")
+                continue
+            _write_atomic(target, new_data, stat.S_IMODE(now.st_mode))
+        except OSError as exc:
+            outcome.notes.append(f"{rel}: not fixed: cannot write: {exc.strerror or exc}")
+            continue
+        outcome.applied += plan.applied
+        outcome.changed_files.append(rel)
+    if hidden:
+        outcome.notes.append(
+            f"{_count(hidden, 'unsafe fix', 'unsafe fixes')} not applied "
+            "(use --unsafe-fixes to apply them)"
+        )
+    outcome.diff = "".join(diffs)
+    return outcome
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
