@@ -1,13 +1,51 @@
-"""Link and anchor extraction (placeholder interface; see the full implementation)."""
+"""Link and anchor extraction, shared by every link rule.
+
+:func:`extract_links` finds every link of a document at its exact place in
+:attr:`Document.text`: inline links and images, reference definitions, autolinks,
+bare URLs (as markdown-it's linkify finds them) and raw HTML ``<a href>``/``<img src>``.
+Nothing inside code spans, fenced or indented code, or HTML comments is a link.
+
+How positions are found: markdown-it inline tokens carry no positions, so each
+inline block is parsed again by a copy of the shared parser whose inline rules are
+wrapped to record ``state.pos`` before and after they match (``token.meta["pl_span"]``,
+offsets into the inline token's ``content``). Content offsets are then mapped back
+to the source lines of the block (``token.map``), which also covers blockquote and
+list prefixes. Destinations are re-read with markdown-it's own
+``parseLinkLabel``/``parseLinkDestination`` so ``<...>`` and balanced parentheses
+behave as in CommonMark (https://spec.commonmark.org/0.31.2/#link-destination).
+
+:func:`extract_anchors` lists the ids a ``#fragment`` can point at: heading slugs
+(GitHub style, see :mod:`playbook_lint.links.slugs`), kramdown/Hugo attribute lists
+``## Title {#custom-id}``, HTML ``id=`` and ``<a name=>``.
+
+Requires markdown-it-py >= 4 (``StateInline.append_pending``).
+"""
 
 from __future__ import annotations
 
+import bisect
+import copy
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING, Any
+
+from markdown_it.common.utils import isLinkClose, isLinkOpen, normalizeReference
+from markdown_it.helpers import parseLinkDestination, parseLinkLabel
+from markdown_it.ruler import Ruler
+from markdown_it.rules_inline import fragments_join
+from markdown_it.rules_inline.state_inline import StateInline
+from markdown_it.token import Token
+
+from playbook_lint.links.slugs import Slugger
 
 if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
     from playbook_lint.document import Document
+
+__all__ = ["Link", "Anchor", "extract_links", "extract_anchors", "parse_html_tags", "HtmlTag"]
 
 
 @dataclass(frozen=True)
@@ -16,15 +54,24 @@ class Link:
 
     Attributes:
         url: the destination as written in the source (entities/escapes resolved,
-            not percent-encoded), e.g. ``"../x.md#y"``.
+            not percent-encoded), e.g. ``"../x.md#y"``. For bare and autolinked
+            e-mail addresses it starts ``mailto:``; for bare ``www.`` or domain-only
+            URLs it starts ``http://`` (as markdown-it links them; see ``fuzzy``).
         kind: one of ``"inline"``, ``"image"``, ``"definition"`` (``[id]: url``),
             ``"autolink"`` (``<https://...>``), ``"bare"`` (linkified URL),
-            ``"html-a"``, ``"html-img"`` (raw HTML ``href``/``src``).
+            ``"html-a"``, ``"html-img"`` (raw HTML ``href``/``src``), and
+            ``"image-ref"`` (``![alt][id]``: an image whose URL comes from a
+            definition; its ``start/end`` is the label, its ``url`` the definition's;
+            link-checking rules skip it because the definition is reported instead).
         start, end: offsets of the URL itself in ``Document.text``.
         node_start, node_end: offsets of the whole construct (``![alt](src)``, the tag).
         text: link text, or alt text for images ("" if empty).
         alt: for images: the alt text, or None when an HTML ``<img>`` has no alt attribute.
-        attrs: for HTML links/images, the tag's attributes (lower-cased names).
+        attrs: for HTML links/images, the tag's attributes (lower-cased names, first
+            occurrence wins; a value-less attribute maps to None).
+        reference: for ``definition`` and ``image-ref``: the normalised label.
+        fuzzy: for ``bare``: True when the text had no scheme (``www.x.org``,
+            ``example.org``, ``a@b.org``) and markdown-it's linkify guessed one.
     """
 
     url: str
@@ -36,11 +83,13 @@ class Link:
     text: str = ""
     alt: str | None = None
     attrs: Mapping[str, str | None] = field(default_factory=dict)
+    reference: str | None = None
+    fuzzy: bool = False
 
     @property
     def is_image(self) -> bool:
         """True for Markdown and HTML images."""
-        return self.kind in ("image", "html-img")
+        return self.kind in ("image", "html-img", "image-ref")
 
 
 @dataclass(frozen=True)
@@ -52,11 +101,670 @@ class Anchor:
     kind: str = "heading"  # or "html-id", "html-name", "attr-list"
 
 
+# ---------------------------------------------------------------------------
+# A position-recording copy of the shared markdown-it parser
+# ---------------------------------------------------------------------------
+
+_SPAN = "pl_span"
+
+
+class _TrackingState(StateInline):
+    """StateInline that records where pending text started, so text tokens get spans."""
+
+    _pl_start = 0
+
+    def append_pending(self, text: str) -> None:
+        if not self.pending:
+            self._pl_start = self.pos
+        super().append_pending(text)
+
+    def pushPending(self) -> Token:
+        start = self._pl_start
+        token = super().pushPending()
+        token.meta[_SPAN] = (start, start + len(token.content))
+        return token
+
+
+def _track(fn: Any) -> Any:
+    def tracked(state: StateInline, silent: bool) -> bool:
+        if silent:
+            return bool(fn(state, silent))
+        start = state.pos
+        n = len(state.tokens)
+        ok = fn(state, silent)
+        if ok:
+            new = [t for t in state.tokens[n:] if _SPAN not in t.meta]
+            if new and all(t.type == "text" for t in new) and \
+                    "".join(t.content for t in new) == state.src[start:state.pos]:
+                # e.g. emphasis pushes one text token per delimiter character
+                pos = start
+                for t in new:
+                    t.meta[_SPAN] = (pos, pos + len(t.content))
+                    pos += len(t.content)
+            elif new:
+                new[0].meta[_SPAN] = (start, state.pos)
+        return bool(ok)
+
+    return tracked
+
+
+_TRACKING: MarkdownIt | None = None
+
+
+def _tracking_parser() -> MarkdownIt:
+    """A shallow copy of :func:`markdown_parser` whose inline rules record spans."""
+    global _TRACKING
+    if _TRACKING is None:
+        from playbook_lint.document import markdown_parser
+
+        base = markdown_parser()
+        md = copy.copy(base)
+        inline = copy.copy(base.inline)
+        ruler: Ruler[Any] = Ruler()
+        for rule in base.inline.ruler.__rules__:
+            ruler.push(rule.name, _track(rule.fn), {"alt": list(rule.alt)})
+            if not rule.enabled:
+                ruler.disable(rule.name)
+        inline.ruler = ruler
+        md.inline = inline
+        _TRACKING = md
+    return _TRACKING
+
+
+def _parse_inline(src: str, env: dict[str, Any]) -> tuple[list[Token], StateInline]:
+    md = _tracking_parser()
+    tokens: list[Token] = []
+    state = _TrackingState(src, md, env, tokens)
+    md.inline.tokenize(state)
+    for rule2 in md.inline.ruler2.getRules(""):
+        if rule2 is not fragments_join:  # it would move spans; merged below instead
+            rule2(state)
+    # a throwaway state for re-reading labels with parseLinkLabel
+    probe = StateInline(src, md, env, [])
+    return tokens, probe
+
+
+# ---------------------------------------------------------------------------
+# Mapping a block's content back to source offsets
+# ---------------------------------------------------------------------------
+
+
+class _Mapper:
+    """Map offsets into a block token's ``content`` to offsets into ``Document.text``.
+
+    ``mode`` is ``"suffix"`` (each content line ends its source line: paragraphs,
+    HTML blocks, setext headings) or ``"find"`` (the content is somewhere after
+    ``cursor`` on its line: ATX headings, table cells).
+    """
+
+    def __init__(
+        self, doc: Document, content: str, first_line: int, mode: str,
+        cursors: dict[int, int] | None = None,
+    ) -> None:
+        src = doc.markdown_source
+        starts = doc.line_starts
+        self.cstarts: list[int] = []
+        self.offsets: list[int] = []
+        pos = 0
+        for i, cline in enumerate(content.split("\n")):
+            self.cstarts.append(pos)
+            pos += len(cline) + 1
+            ln = min(first_line + i, len(starts) - 1)
+            ls = starts[ln]
+            le = src.find("\n", ls)
+            sline = src[ls:] if le == -1 else src[ls:le]
+            cur = cursors.get(ln, 0) if cursors is not None else 0
+            p = self._locate(sline, cline, mode, cur)
+            if cursors is not None:
+                cursors[ln] = p + len(cline)
+            self.offsets.append(ls + p)
+
+    @staticmethod
+    def _locate(sline: str, cline: str, mode: str, cursor: int) -> int:
+        if mode == "suffix":
+            if sline.endswith(cline):
+                return len(sline) - len(cline)
+            stripped, cstripped = sline.rstrip(" \t"), cline.rstrip(" \t")
+            if cstripped and stripped.endswith(cstripped):
+                return len(stripped) - len(cstripped)
+        if cline:
+            j = sline.find(cline, cursor)
+            if j >= 0:
+                return j
+            j = sline.find(cline.strip())
+            if j >= 0:
+                return j
+        return max(0, len(sline) - len(cline))
+
+    def __call__(self, q: int) -> int:
+        i = bisect.bisect_right(self.cstarts, q) - 1
+        return self.offsets[max(i, 0)] + q - self.cstarts[max(i, 0)]
+
+
+# ---------------------------------------------------------------------------
+# HTML tags
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HtmlTag:
+    """A start tag read by :func:`parse_html_tags`.
+
+    Attributes:
+        name: lower-cased tag name.
+        attrs: attributes (lower-cased names, first occurrence wins, value-less -> None).
+        start, end: offsets of the tag text in the string parsed.
+        value_spans: for each attribute with a value, the ``(start, end)`` of the value
+            as written (inside quotes) in the string parsed.
+        text: for ``<a>``: the text up to its ``</a>`` in the same string ("" otherwise).
+    """
+
+    name: str
+    attrs: Mapping[str, str | None]
+    start: int
+    end: int
+    value_spans: Mapping[str, tuple[int, int]]
+    text: str = ""
+
+
+_ATTR_RE = re.compile(
+    r"""(?:(?<=[\s/"'])|^)([^\s/>"'=][^\s/>=]*)(\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?""",
+)
+
+
+class _TagReader(HTMLParser):
+    def __init__(self, line_starts: list[int]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.line_starts = line_starts
+        self.tags: list[dict[str, Any]] = []
+        self.open_a: list[dict[str, Any]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line, col = self.getpos()
+        start = self.line_starts[line - 1] + col
+        raw = self.get_starttag_text() or ""
+        d: dict[str, str | None] = {}
+        for k, v in attrs:
+            d.setdefault(k.lower(), v)
+        rec = {"name": tag.lower(), "attrs": d, "start": start, "raw": raw, "text": []}
+        self.tags.append(rec)
+        if rec["name"] == "a":
+            self.open_a.append(rec)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag.lower() == "a" and self.open_a:
+            self.open_a.pop()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag.lower() == "a" and self.open_a:
+            self.open_a.pop()
+
+    def handle_data(self, data: str) -> None:
+        for rec in self.open_a:
+            rec["text"].append(data)
+
+
+def _value_spans(raw: str) -> dict[str, tuple[int, int]]:
+    spans: dict[str, tuple[int, int]] = {}
+    m0 = re.match(r"<[a-zA-Z][^\s/>]*", raw)
+    pos = m0.end() if m0 else 0
+    for m in _ATTR_RE.finditer(raw, pos):
+        name = m.group(1).lower()
+        if m.group(2) is None or name in spans:
+            continue
+        for g in (3, 4, 5):
+            if m.group(g) is not None:
+                spans[name] = (m.start(g), m.end(g))
+                break
+    return spans
+
+
+def parse_html_tags(html: str) -> list[HtmlTag]:
+    """Read the start tags of an HTML fragment with :class:`html.parser.HTMLParser`.
+
+    Tags inside comments are not read. Never raises: a fragment the parser cannot
+    read yields the tags read so far.
+
+    Args:
+        html: the fragment (may span lines).
+
+    Returns:
+        Tags in order, with offsets into ``html``.
+    """
+    line_starts = [0] + [i + 1 for i, c in enumerate(html) if c == "\n"]
+    reader = _TagReader(line_starts)
+    try:
+        reader.feed(html)
+        reader.close()
+    except Exception:  # noqa: BLE001 - malformed HTML must not stop the run
+        pass
+    out: list[HtmlTag] = []
+    for rec in reader.tags:
+        raw = rec["raw"]
+        spans = {k: (rec["start"] + a, rec["start"] + b) for k, (a, b) in _value_spans(raw).items()}
+        out.append(HtmlTag(
+            name=rec["name"], attrs=rec["attrs"], start=rec["start"],
+            end=rec["start"] + len(raw), value_spans=spans,
+            text=" ".join("".join(rec["text"]).split()),
+        ))
+    return out
+
+
+def _html_links(tags: list[HtmlTag], to_src: Any, texts: list[str] | None = None) -> list[Link]:
+    out: list[Link] = []
+    for i, tag in enumerate(tags):
+        if tag.name == "a":
+            key, kind = "href", "html-a"
+        elif tag.name == "img":
+            key, kind = "src", "html-img"
+        else:
+            continue
+        value = tag.attrs.get(key)
+        if value is None or key not in tag.value_spans:
+            continue
+        vs, ve = tag.value_spans[key]
+        if kind == "html-img":
+            alt = tag.attrs.get("alt") if "alt" in tag.attrs else None
+            if "alt" in tag.attrs and alt is None:
+                alt = ""
+            text = alt or ""
+        else:
+            alt = None
+            text = texts[i] if texts is not None else tag.text
+        out.append(Link(
+            url=value.strip(), kind=kind, start=to_src(vs), end=to_src(ve),
+            node_start=to_src(tag.start), node_end=to_src(tag.end), text=text, alt=alt,
+            attrs=dict(tag.attrs),
+        ))
+    return out
+
+
+def _html_anchors(tags: list[HtmlTag], to_src: Any) -> list[Anchor]:
+    out: list[Anchor] = []
+    for tag in tags:
+        for key, kind in (("id", "html-id"), ("name", "html-name")):
+            if key == "name" and tag.name != "a":
+                continue
+            value = tag.attrs.get(key)
+            if value:
+                vs = tag.value_spans.get(key, (tag.start, tag.end))[0]
+                out.append(Anchor(value, to_src(vs), kind))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Inline links
+# ---------------------------------------------------------------------------
+
+_SCHEME_TAIL = re.compile(r"(?:^|[^a-z0-9.+-])([a-z][a-z0-9.+-]*)$", re.IGNORECASE)
+
+
+def _plain_text(tokens: list[Token]) -> str:
+    parts: list[str] = []
+    for t in tokens:
+        if t.type in ("text", "text_special", "code_inline"):
+            parts.append(t.content)
+        elif t.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif t.type == "image":
+            parts.append(_plain_text(t.children or []))
+    return "".join(parts)
+
+
+def _destination(src: str, label_end: int, node_end: int) -> tuple[str, int, int] | None:
+    """Return ``(url, start, end)`` of an inline destination after ``]``, or None for a
+    reference form. ``start/end`` exclude ``<>``."""
+    pos = label_end + 1
+    if pos >= node_end or src[pos] != "(":
+        return None
+    pos += 1
+    while pos < node_end and src[pos] in " \t\n":
+        pos += 1
+    if pos >= node_end or src[pos] == ")":
+        return "", pos, pos
+    res = parseLinkDestination(src, pos, node_end)
+    if not res.ok:
+        return "", pos, pos
+    if src[pos] == "<":
+        return res.str, pos + 1, res.pos - 1
+    return res.str, pos, res.pos
+
+
+def _reference_label(
+    src: str, label_start: int, label_end: int, node_end: int
+) -> tuple[str, int, int]:
+    """Label text and span of a reference usage ``[text][id]`` / ``[text][]`` / ``[text]``."""
+    pos = label_end + 1
+    if pos < node_end and src[pos] == "[" and src[node_end - 1] == "]" and node_end - 1 > pos + 1:
+        return src[pos + 1:node_end - 1], pos + 1, node_end - 1
+    return src[label_start:label_end], label_start, label_end
+
+
+def _inline_links(doc: Document, tok: Token, to_src: _Mapper, env: dict[str, Any]) -> list[Link]:
+    src = tok.content
+    children, probe = _parse_inline(src, env)
+    md = probe.md
+    out: list[Link] = []
+    prev_type = ""
+    text_run: list[Token] = []
+
+    def flush_text() -> None:
+        if text_run:
+            _linkify_run(md, text_run, prev_before_run[0], to_src, out)
+            text_run.clear()
+
+    prev_before_run = [""]
+    n = len(children)
+    # core linkify only looks at blocks that pass linkify-it's pretest
+    pretest = md.linkify is not None and md.options.get("linkify") and md.linkify.pretest(src)
+    no_linkify = _inside_links(children) if pretest else set(range(len(children)))
+    for i, child in enumerate(children):
+        span = child.meta.get(_SPAN)
+        ctype = child.type
+        if ctype == "text" and i not in no_linkify and span is not None:
+            if not text_run:
+                prev_before_run[0] = prev_type
+            elif text_run[-1].meta[_SPAN][1] != span[0]:
+                flush_text()
+                prev_before_run[0] = prev_type
+            text_run.append(child)
+            prev_type = ctype
+            continue
+        flush_text()
+        prev_type = ctype
+        if ctype == "link_open":
+            if span is None:
+                continue
+            s, e = span
+            if child.markup == "autolink":
+                written = src[s + 1:e - 1]
+                href = child.attrs.get("href", "")
+                url = written
+                if isinstance(href, str) and href.startswith("mailto:") and not \
+                        written.lower().startswith("mailto:"):
+                    url = "mailto:" + written
+                out.append(Link(url, "autolink", to_src(s + 1), to_src(e - 1),
+                                to_src(s), to_src(e), text=written))
+            elif child.markup == "linkify":
+                m = _SCHEME_TAIL.search(src[max(0, s - 64):s])
+                start = s - (len(m.group(1)) if m else 0)
+                out.append(Link(src[start:e], "bare", to_src(start), to_src(e),
+                                to_src(start), to_src(e), text=src[start:e]))
+            else:
+                label_end = parseLinkLabel(probe, s, True)
+                if label_end < 0:
+                    continue
+                dest = _destination(src, label_end, e)
+                if dest is None:
+                    continue  # [text][id]: the definition is the link
+                url, ds, de = dest
+                depth, j = 1, i + 1
+                while j < n and depth:
+                    if children[j].type == "link_open":
+                        depth += 1
+                    elif children[j].type == "link_close":
+                        depth -= 1
+                    j += 1
+                text = _plain_text(children[i + 1:j - 1])
+                out.append(Link(url, "inline", to_src(ds), to_src(de), to_src(s), to_src(e),
+                                text=text))
+        elif ctype == "image" and span is not None:
+            s, e = span
+            alt = _plain_text(child.children or [])
+            label_end = parseLinkLabel(probe, s + 1, False)
+            if label_end < 0:
+                continue
+            dest = _destination(src, label_end, e)
+            if dest is not None:
+                url, ds, de = dest
+                out.append(Link(url, "image", to_src(ds), to_src(de), to_src(s), to_src(e),
+                                text=alt, alt=alt))
+            else:
+                label, ls, le = _reference_label(src, s + 2, label_end, e)
+                ref = normalizeReference(label)
+                src_attr = child.attrs.get("src", "")
+                out.append(Link(str(src_attr), "image-ref", to_src(ls), to_src(le),
+                                to_src(s), to_src(e), text=alt, alt=alt, reference=ref))
+        elif ctype == "html_inline" and span is not None:
+            content = child.content
+            s = span[0]
+            tags = parse_html_tags(content)
+            texts = None
+            if tags and tags[0].name == "a":
+                # text of an inline <a>: the plain text up to the closing </a>
+                j = i + 1
+                parts: list[Token] = []
+                while j < n and not (children[j].type == "html_inline"
+                                     and isLinkClose(children[j].content)):
+                    parts.append(children[j])
+                    j += 1
+                texts = [_plain_text(parts)] + [t.text for t in tags[1:]]
+            out.extend(_html_links(tags, lambda q, s=s: to_src(s + q), texts))
+    flush_text()
+    return out
+
+
+def _inside_links(tokens: list[Token]) -> set[int]:
+    """Indexes of tokens that core linkify leaves alone: inside Markdown links and before
+    an HTML ``</a>`` back to its ``<a>`` (scanned from the end, as markdown-it does)."""
+    skip: set[int] = set()
+    html_level = 0
+    i = len(tokens)
+    while i >= 1:
+        i -= 1
+        tok = tokens[i]
+        if tok.type == "link_close":
+            i -= 1
+            while i > 0 and tokens[i].level != tok.level and tokens[i].type != "link_open":
+                skip.add(i)
+                i -= 1
+            continue
+        if tok.type == "html_inline":
+            if isLinkOpen(tok.content) and html_level > 0:
+                html_level -= 1
+            if isLinkClose(tok.content):
+                html_level += 1
+        if html_level > 0:
+            skip.add(i)
+    return skip
+
+
+def _linkify_run(
+    md: MarkdownIt, run: list[Token], prev_type: str, to_src: _Mapper, out: list[Link]
+) -> None:
+    """Find bare URLs in adjacent text tokens, as markdown-it's core linkify does."""
+    linkify = md.linkify
+    if linkify is None:
+        return
+    text = "".join(t.content for t in run)
+    if not linkify.pretest(text) or not linkify.test(text):
+        return
+    base = run[0].meta[_SPAN][0]
+    matches = linkify.match(text) or []
+    if matches and matches[0].index == 0 and prev_type == "text_special":
+        matches = matches[1:]
+    for m in matches:
+        url = m.url
+        if not md.validateLink(md.normalizeLink(url)):
+            continue
+        written = text[m.index:m.last_index]
+        fuzzy = not written.lower().startswith(m.schema.lower()) if m.schema else True
+        if m.schema and m.schema != "mailto:":
+            fuzzy = False
+        s, e = to_src(base + m.index), to_src(base + m.last_index)
+        out.append(Link(url, "bare", s, e, s, e, text=written, fuzzy=fuzzy))
+
+
+# ---------------------------------------------------------------------------
+# Reference definitions
+# ---------------------------------------------------------------------------
+
+_LEAF_BLOCKS = frozenset(
+    {"paragraph_open", "heading_open", "fence", "code_block", "html_block", "hr", "table_open"}
+)
+_CONTAINER_PREFIX = re.compile(r"[ \t]*(?:>[ \t]?)*[ \t]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?")
+_DEF_LABEL = re.compile(r"\[((?:\\.|[^\\\[\]]){1,999})\]:")
+
+
+def _definitions(doc: Document, tokens: list[Token], env: dict[str, Any]) -> list[Link]:
+    refs = env.get("references") or {}
+    if not refs:
+        return []
+    covered: set[int] = set()
+    for t in tokens:
+        if t.type in _LEAF_BLOCKS and t.map:
+            covered.update(range(t.map[0], t.map[1]))
+    src = doc.markdown_source
+    starts = doc.line_starts
+    nlines = len(starts)
+    out: list[Link] = []
+    seen: set[str] = set()
+    ln = 0
+    while ln < nlines:
+        if ln in covered:
+            ln += 1
+            continue
+        run_end_line = ln
+        while run_end_line + 1 < nlines and run_end_line + 1 not in covered:
+            run_end_line += 1
+        region_end = starts[run_end_line + 1] if run_end_line + 1 < nlines else len(src)
+        line = ln
+        while line <= run_end_line:
+            ls = starts[line]
+            pre = _CONTAINER_PREFIX.match(src, ls)
+            pos = pre.end() if pre else ls
+            m = _DEF_LABEL.match(src, pos)
+            if m is None:
+                line += 1
+                continue
+            label = normalizeReference(m.group(1))
+            p = m.end()
+            while p < region_end and src[p] in " \t":
+                p += 1
+            if p < region_end and src[p] == "\n":
+                p += 1
+                pre2 = _CONTAINER_PREFIX.match(src, p)
+                p = pre2.end() if pre2 and "\n" not in pre2.group(0) else p
+                while p < region_end and src[p] in " \t":
+                    p += 1
+            res = parseLinkDestination(src, p, region_end) if p < region_end else None
+            if res is not None and res.ok and label in refs and label not in seen:
+                seen.add(label)
+                s, e = (p + 1, res.pos - 1) if src[p] == "<" else (p, res.pos)
+                le = src.find("\n", res.pos)
+                node_end = region_end if le == -1 else min(le, region_end)
+                out.append(Link(res.str, "definition", s, e, m.start(), node_end,
+                                text=m.group(1), reference=label))
+            line = bisect.bisect_right(starts, max(p, ls)) if res is not None else line + 1
+            if line <= ln:
+                line = ln + 1
+        ln = run_end_line + 1
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Public functions
+# ---------------------------------------------------------------------------
+
+
+def _inline_blocks(doc: Document) -> list[tuple[Token, _Mapper]]:
+    """Each inline token of ``doc`` with the mapper from its content to the source."""
+    tokens = doc.tokens
+    out: list[tuple[Token, _Mapper]] = []
+    cursors: dict[int, int] = {}
+    for idx, tok in enumerate(tokens):
+        if tok.type != "inline" or not tok.map:
+            continue
+        prev = tokens[idx - 1].type if idx else ""
+        if prev in ("th_open", "td_open"):
+            mapper = _Mapper(doc, tok.content, tok.map[0], "find", cursors)
+        elif prev == "heading_open" and tokens[idx - 1].markup.startswith("#"):
+            mapper = _Mapper(doc, tok.content, tok.map[0], "find")
+        else:
+            mapper = _Mapper(doc, tok.content, tok.map[0], "suffix")
+        out.append((tok, mapper))
+    return out
+
+
+def _html_block_tags(doc: Document, tok: Token) -> tuple[list[HtmlTag], _Mapper]:
+    content = tok.content[:-1] if tok.content.endswith("\n") else tok.content
+    mapper = _Mapper(doc, content, tok.map[0] if tok.map else 0, "suffix")
+    return parse_html_tags(content), mapper
+
+
 def extract_links(doc: Document) -> list[Link]:
-    """Return every link of ``doc`` in source order."""
-    return []
+    """Return every link of ``doc`` in source order (sorted by ``start``).
+
+    Args:
+        doc: the document; its ``tokens`` are parsed if not already.
+
+    Returns:
+        :class:`Link` records with offsets into ``doc.text``. Reference usages
+        ``[text][id]`` are not links (the definition is); reference images are
+        ``image-ref``. Never raises on odd input (``[x](http:// example.org)``).
+    """
+    tokens = doc.tokens
+    env: dict[str, Any] = getattr(doc, "env", None) or {}
+    out: list[Link] = []
+    blocks = dict((id(t), m) for t, m in _inline_blocks(doc))
+    for tok in tokens:
+        if tok.type == "inline" and id(tok) in blocks:
+            out.extend(_inline_links(doc, tok, blocks[id(tok)], env))
+        elif tok.type == "html_block":
+            tags, mapper = _html_block_tags(doc, tok)
+            out.extend(_html_links(tags, mapper))
+    out.extend(_definitions(doc, tokens, env))
+    out.sort(key=lambda link: (link.node_start, link.start))
+    return out
+
+
+_ATTR_LIST = re.compile(r"\s*\{:?\s*([^{}]*)\}\s*$")
+_ATTR_ID = re.compile(r"(?:^|\s)#([^\s#.{}]+)")
 
 
 def extract_anchors(doc: Document) -> list[Anchor]:
-    """Return every anchor of ``doc`` in source order."""
-    return []
+    """Return every anchor of ``doc`` in source order.
+
+    Heading slugs follow GitHub (:mod:`playbook_lint.links.slugs`), counted in
+    document order for duplicates; a heading ending in an attribute list
+    ``{#custom-id}`` (kramdown, Hugo) has that id instead, and the list is not part
+    of any slug. HTML ``id=`` (any tag) and ``<a name=>`` are anchors too.
+    """
+    tokens = doc.tokens
+    out: list[Anchor] = []
+    slugger = Slugger()
+    blocks = dict((id(t), m) for t, m in _inline_blocks(doc))
+    for idx, tok in enumerate(tokens):
+        if tok.type == "heading_open" and idx + 1 < len(tokens):
+            inline = tokens[idx + 1]
+            mapper = blocks.get(id(inline))
+            if mapper is None:
+                continue
+            offset = mapper(0)
+            text = _plain_text(inline.children or [])
+            m = _ATTR_LIST.search(text)
+            idm = _ATTR_ID.search(m.group(1)) if m else None
+            if m and (idm or m.group(1).lstrip().startswith((".", ":"))):
+                text = text[:m.start()]
+            if idm:
+                slugger.reserve(idm.group(1))
+                out.append(Anchor(idm.group(1), offset, "attr-list"))
+            else:
+                out.append(Anchor(slugger.slug(text), offset, "heading"))
+        elif tok.type == "inline" and id(tok) in blocks:
+            mapper = blocks[id(tok)]
+            # html_inline ids need spans: reparse only when the content has a tag
+            if "<" in tok.content and ("id" in tok.content or "name" in tok.content):
+                children, _ = _parse_inline(tok.content, getattr(doc, "env", {}) or {})
+                for child in children:
+                    span = child.meta.get(_SPAN)
+                    if child.type == "html_inline" and span is not None:
+                        s = span[0]
+                        out.extend(_html_anchors(parse_html_tags(child.content),
+                                                 lambda q, s=s, mp=mapper: mp(s + q)))
+        elif tok.type == "html_block":
+            tags, mapper = _html_block_tags(doc, tok)
+            out.extend(_html_anchors(tags, mapper))
+    out.sort(key=lambda a: a.offset)
+    return out

@@ -1,0 +1,122 @@
+"""Heading slugs (GitHub style) and ``#fragment`` comparison.
+
+The slug algorithm follows ``github-slugger`` (the one GitHub uses to give rendered
+Markdown headings their ``id``): https://github.com/Flet/github-slugger
+
+1. lower-case the heading's text;
+2. drop every character that is not a letter, mark, number, connector punctuation
+   (``_``), space or hyphen (so ``"What's new?"`` -> ``"whats new"``); non-ASCII
+   letters are kept (``"Café"`` -> ``"café"``);
+3. turn each space into ``-`` (runs are not collapsed: ``"a  b"`` -> ``"a--b"``);
+4. a slug already used in the page gets ``-1``, ``-2``... (:class:`Slugger`).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from urllib.parse import unquote
+
+__all__ = ["Slugger", "slugify", "normalize_fragment", "fragment_matches", "closest_anchor"]
+
+_KEEP_CATEGORIES = ("L", "M", "N")
+
+
+def slugify(text: str) -> str:
+    """Return the GitHub-style slug of a heading's plain ``text`` (no duplicate suffix).
+
+    Args:
+        text: the heading as rendered text (Markdown already stripped), any length.
+
+    Returns:
+        The slug, possibly ``""`` when the text has only punctuation.
+    """
+    out: list[str] = []
+    for ch in text.strip().lower():
+        if ch == " ":
+            out.append("-")
+        elif ch == "-":
+            out.append(ch)
+        else:
+            cat = unicodedata.category(ch)
+            if cat[0] in _KEEP_CATEGORIES or cat == "Pc":
+                out.append(ch)
+    return "".join(out)
+
+
+class Slugger:
+    """Give each heading of one page a unique slug, GitHub style.
+
+    The first ``"Intro"`` is ``intro``, the second ``intro-1``, then ``intro-2``; a
+    suffixed slug that is already taken is skipped (as github-slugger does).
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[str, int] = {}
+
+    def slug(self, text: str) -> str:
+        """Return the unique slug for heading ``text`` and remember it as used."""
+        base = slugify(text)
+        slug = base
+        if slug in self._seen:
+            n = self._seen[base]
+            while True:
+                n += 1
+                slug = f"{base}-{n}"
+                if slug not in self._seen:
+                    break
+            self._seen[base] = n
+        self._seen.setdefault(slug, 0)
+        return slug
+
+    def reserve(self, anchor_id: str) -> None:
+        """Mark ``anchor_id`` (e.g. an explicit ``{#id}``) as used, without returning a slug."""
+        self._seen.setdefault(anchor_id, 0)
+
+
+def normalize_fragment(fragment: str) -> str:
+    """Return ``fragment`` without a leading ``#`` and with percent-escapes decoded.
+
+    ``"#caf%C3%A9"`` and ``"café"`` both give ``"café"``. Invalid escapes are kept as
+    written. Never raises.
+    """
+    if fragment.startswith("#"):
+        fragment = fragment[1:]
+    if "%" in fragment:
+        try:
+            fragment = unquote(fragment, errors="strict")
+        except UnicodeDecodeError:
+            pass
+    return fragment
+
+
+def fragment_matches(fragment: str, anchor_ids: Iterable[str]) -> bool:
+    """Return True if ``fragment`` (``"#x"`` or ``"x"``, raw or percent-encoded) names one
+    of ``anchor_ids``. Comparison is exact after decoding (browsers are case-sensitive).
+
+    The empty fragment and ``top`` always match: HTML scrolls to the top for them
+    (https://html.spec.whatwg.org/multipage/browsing-the-web.html#scroll-to-the-fragment-identifier).
+    """
+    want = normalize_fragment(fragment)
+    if want in ("", "top"):
+        return True
+    ids = anchor_ids if isinstance(anchor_ids, (set, frozenset)) else set(anchor_ids)
+    if want in ids:
+        return True
+    return any(normalize_fragment(a) == want for a in ids if "%" in a)
+
+
+def closest_anchor(fragment: str, anchor_ids: Iterable[str]) -> str | None:
+    """Return the anchor id most like ``fragment`` (difflib ratio >= 0.6), or None.
+
+    A case-only difference always wins (``#Intro`` -> ``intro``).
+    """
+    import difflib
+
+    want = normalize_fragment(fragment)
+    ids = sorted(set(anchor_ids))
+    for a in ids:
+        if a.lower() == want.lower():
+            return a
+    best = difflib.get_close_matches(want, ids, n=1, cutoff=0.6)
+    return best[0] if best else None
