@@ -137,6 +137,14 @@ def test_max_age_option_and_zero_turns_off() -> None:
     assert run(old, ["https://b.gov/2001/01/a"], options={"max-age-years": 0}) == []
 
 
+def test_bad_option_values_fall_back_to_default() -> None:
+    text = "x https://b.gov/2020/01/a\n"
+    expected = [(1, 3, "link is to a page dated 2020-01 (6 years old); check it is still current")]
+    for bad in (True, -1, "3"):
+        found = run(text, ["https://b.gov/2020/01/a"], options={"max-age-years": bad})
+        assert lcm(found) == expected
+
+
 def test_dates_are_not_checked_on_images_or_relative_links() -> None:
     text = "![Chart of sales](https://b.gov/uploads/2012/05/chart.png) [old](/2012/05/post/)\n"
     found = run(text, [("https://b.gov/uploads/2012/05/chart.png", "image"), "/2012/05/post/"])

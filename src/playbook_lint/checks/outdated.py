@@ -280,7 +280,8 @@ class OutdatedLink(Rule):
         super().__init__(config)
         opts = self.config.options
         age = opts.get("max-age-years", 5)
-        self.max_age_years = age if isinstance(age, int) and age >= 0 else 5
+        valid = isinstance(age, int) and not isinstance(age, bool) and age >= 0
+        self.max_age_years = age if valid else 5  # config validation reports bad values
         self.check_http = bool(opts.get("check-http", True))
         self.sites = _compile_entries(tuple(self.config.packs))
 
