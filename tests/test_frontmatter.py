@@ -279,12 +279,13 @@ def test_block_that_is_not_a_mapping(body: str, kind: str) -> None:
     ]
 
 
-def test_control_character_is_an_error_not_a_traceback() -> None:
-    text = "---\ntitle: a\x07b\n---\n"
-    fm = _parse(text)
+@pytest.mark.parametrize("loader", LOADERS)
+def test_control_character_is_an_error_not_a_traceback(loader: str) -> None:
+    text = "---\ntitle: caf\u00e9 \U0001f600 a\x07b\n---\n"
+    fm = _parse(text, loader)
     assert fm.data is None
-    assert len(fm.errors) == 1
-    assert _pos(text, fm.errors[0].offset)[0] == 2
+    assert [(e.kind, _pos(text, e.offset)) for e in fm.errors] == [("syntax", (2, 16))]
+    assert fm.errors[0].message.startswith("YAML syntax error: unacceptable character #x0007: ")
 
 
 # -- TOML ------------------------------------------------------------------------------

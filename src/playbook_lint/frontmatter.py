@@ -397,8 +397,8 @@ def _load_yaml(raw: str, fm: FrontMatter, loc: _Locator, loader_cls: type) -> No
     if not raw.strip():
         fm.data = {}
         return
-    loader = loader_cls(raw)
     try:
+        loader = loader_cls(raw)  # the Python reader checks characters here
         try:
             node = loader.get_single_node()
             if node is None:
@@ -409,7 +409,8 @@ def _load_yaml(raw: str, fm: FrontMatter, loc: _Locator, loader_cls: type) -> No
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
-        fm.errors.append(_yaml_error(exc, loc))
+        byte_positions = not issubclass(loader_cls, Reader)
+        fm.errors.append(_yaml_error(exc, loc, raw, byte_positions))
         return
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:
         # e.g. an impossible date such as 2015-02-30 raises ValueError in PyYAML,
@@ -461,7 +462,20 @@ def _failing_scalar_offset(root: Node, loader_cls: type, loc: _Locator) -> int:
     return loc.base
 
 
-def _yaml_error(exc: yaml.YAMLError, loc: _Locator) -> FrontMatterError:
+def _yaml_error(
+    exc: yaml.YAMLError, loc: _Locator, raw: str = "", byte_positions: bool = False
+) -> FrontMatterError:
+    if isinstance(exc, yaml.reader.ReaderError):
+        # "unacceptable character #x0007", without marks. The Python reader counts
+        # characters; libyaml counts bytes of the UTF-8 text it was given.
+        position = exc.position
+        if byte_positions:
+            position = len(raw.encode("utf-8")[:position].decode("utf-8", "ignore"))
+        return FrontMatterError(
+            min(loc.base + position, loc.limit),
+            f"YAML syntax error: unacceptable character #x{exc.character:04x}: "
+            f"{exc.reason}",
+        )
     problem_mark = getattr(exc, "problem_mark", None)
     context_mark = getattr(exc, "context_mark", None)
     mark = problem_mark or context_mark
