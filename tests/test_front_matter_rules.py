@@ -184,6 +184,9 @@ def test_thematic_breaks_are_not_unclosed_front_matter() -> None:
     assert check(FrontMatterInvalid, "---\n\nText after a rule.\n") == []
     assert check(FrontMatterInvalid, "---\nJust text: with a colon later\n") == []
     assert check(FrontMatterInvalid, "Intro\n\n---\ntitle: x\n") == []
+    # the "unclosed" guess is not made for repository furniture
+    assert check(FrontMatterInvalid, "---\nNote: read this\n", path="README.md") == []
+    assert len(check(FrontMatterInvalid, "---\nNote: read this\n", path="guide.md")) == 1
 
 
 def test_unparsable_front_matter_is_not_also_reported_missing() -> None:

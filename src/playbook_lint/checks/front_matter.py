@@ -453,7 +453,8 @@ class FrontMatterInvalid(Rule):
         """Yield a report per syntax error, repeated key and bad value (see the class docstring)."""
         fm = doc.front_matter
         if fm is None:
-            yield from self._unclosed(doc)
+            if not is_furniture(_rel_path(doc, ctx)):
+                yield from self._unclosed(doc)
             return
         for err in fm.errors:
             end = err.end if err.end is not None else err.offset
