@@ -14,8 +14,9 @@ character references; reference definitions; Liquid/Hugo template tags
 ``{% highlight %}``/``{% comment %}``/``{{< highlight >}}`` blocks; ERB tags
 (``<% ... %>``); kramdown attribute lists (``{: .class}``); setext underlines,
 ATX heading markers, thematic breaks and container markers (``>``, list bullets and
-numbers), so that a phrase that continues on the next line of a blockquote or list
-item reads as continuous prose.
+numbers) and emphasis delimiters (``*``, ``**``, ``_`` outside words, ``~~``), so that a
+phrase that continues on the next line of a blockquote or list item, or a bold word,
+reads as continuous prose.
 
 Prose: the text of paragraphs, headings, list items, table cells, blockquotes, link
 text, image alt text and the text between tags in HTML blocks.
@@ -74,6 +75,8 @@ _TEMPLATE_BLOCKS = re.compile(
 )
 _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|<%.*?%>", re.DOTALL)
 _KRAMDOWN_IAL = re.compile(r"\{:[^}\n]*\}")
+# Emphasis and strikethrough delimiters (an underscore inside a word is text).
+_EMPHASIS = re.compile(r"\*+|~~+|(?<![^\W_])_+|_+(?![^\W_])")
 _ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _BLOCK_LEAVES = {
     "paragraph_open", "heading_open", "fence", "code_block", "html_block", "table_open", "hr",
@@ -304,5 +307,5 @@ def _inline_region(chars: list[str], start: int, end: int) -> None:
         i += 1
     for a, b in spans:
         blank(chars, start + a, start + b)
-    for pattern in (_ENTITY, _BARE_URL):
+    for pattern in (_ENTITY, _BARE_URL, _EMPHASIS):
         _blank_matches(chars, pattern, start, end)

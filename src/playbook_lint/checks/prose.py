@@ -384,7 +384,7 @@ class Jargon(Rule):
         prose = doc.prose
         for m in self._pattern.finditer(prose):
             cands = self._lookup.get(_norm(m.group()))
-            if not cands:
+            if not cands or _mention(prose, m.start(), m.end()) or _in_name(prose, m.start()):
                 continue
             chosen = next(
                 (c for c in cands if not _excused(c[1], prose, m.start(), m.end())), None
@@ -431,6 +431,30 @@ class Jargon(Rule):
             data["note"] = entry.note
         return Report(start=start, end=end, message=message, suggestion=suggestion, fix=fix,
                       data=data)
+
+
+_QUOTES = {'"': '"', "'": "'", "\u201c": "\u201d", "\u2018": "\u2019"}
+_PREV_WORDS = re.compile(r"([^\W\d_][\w'\u2019.&-]*)[^\S\n]+(?:(?:of|and|for|the|on|to|&)[^\S\n]+)?$")
+
+
+def _mention(prose: str, start: int, end: int) -> bool:
+    """True if the match is quoted as a word (``"utilise"``), i.e. mentioned, not used."""
+    before = prose[start - 1:start] if start else ""
+    return before in _QUOTES and prose[end:end + 1] == _QUOTES[before]
+
+
+def _in_name(prose: str, start: int) -> bool:
+    """True if a capitalised match continues a capitalised name or title mid-sentence
+    (``Technology Transformation Services``, ``President's Management Agenda``): the
+    word before it (or before a joining "of", "and", "for", "the", "on", "to") is
+    capitalised and not the first word of a sentence or line."""
+    if not prose[start:start + 1].isupper() or prose[start + 1:start + 2].isupper():
+        return False
+    m = _PREV_WORDS.search(prose, max(0, start - 80), start)
+    if m is None or not m.group(1)[:1].isupper():
+        return False
+    head = prose[max(0, m.start(1) - 3):m.start(1)].rstrip(" \t")
+    return bool(head) and head[-1] not in ".!?:\n"
 
 
 def _excused(entry: _Entry, prose: str, start: int, end: int) -> bool:

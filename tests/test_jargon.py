@@ -1,0 +1,307 @@
+"""Tests for the jargon rule (PL301) and its word-list packs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from playbook_lint.checks.prose import Jargon, inflect, match_case
+from playbook_lint.document import Document
+from playbook_lint.findings import Edit, Fix, Severity
+from playbook_lint.packs import PackError, builtin_pack_paths, load_pack, load_packs
+from playbook_lint.rule import Context, RuleConfig
+from playbook_lint.testing import FIXED_TODAY, MemoryWorkspace, check
+
+SCHEMAS = {"jargon": Jargon.pack_entry_schema or {}}
+PACK_PATHS = [p for p in builtin_pack_paths() if p.name.startswith("jargon-")]
+PACKS = load_packs(PACK_PATHS, SCHEMAS)
+GOVUK = "GOV.UK words to avoid"
+PLAIN = "plainlanguage.gov simple words"
+F18 = "18F Content Guide words to avoid"
+
+
+def run(text: str, **kw):
+    return check(Jargon, text, packs=PACKS, **kw)
+
+
+def brief(findings) -> list[tuple]:
+    return [(f.line, f.column, f.end_line, f.end_column, f.message) for f in findings]
+
+
+def write_pack(tmp_path: Path, body: str, name: str = "test-pack") -> Path:
+    path = tmp_path / f"{name}.yml"
+    path.write_text(
+        f"name: {name}\ndescription: 'Test list: for tests'\nsource: https://example.org/list\n"
+        f"rule: jargon\nentries:\n{body}",
+        encoding="utf-8",
+    )
+    return path
+
+
+# -- the packs --------------------------------------------------------------------
+def test_builtin_packs_load_with_names_and_sources() -> None:
+    assert [(p.name, p.sources[0]) for p in PACKS] == [
+        ("jargon-18f", "https://content-guide.18f.gov/our-approach/plain-language/"),
+        ("jargon-govuk",
+         "https://www.gov.uk/guidance/style-guide/a-to-z-of-gov-uk-style#words-to-avoid"),
+        ("jargon-plainlanguage",
+         "https://www.plainlanguage.gov/guidelines/words/use-simple-words-phrases/"),
+    ]
+
+
+def test_plainlanguage_pack_holds_all_229_pairs() -> None:
+    plain = next(p for p in PACKS if p.name == "jargon-plainlanguage")
+    # 229 pairs: the two "not later than" pairs share an entry, "utilize, utilization" is two.
+    assert len(plain.entries) == 229
+    strong = sorted(t for e in plain.entries if e["strength"] == "strong" for t in e["terms"])
+    for term in ("commence", "in accordance with", "in order that", "in the amount of",
+                 "in the event of", "promulgate", "utilize", "utilization", "addressees"):
+        assert term in strong
+    for term in ("however", "provide", "require", "request", "identify", "it is"):
+        assert term not in strong
+
+
+def test_safe_entries_have_a_replacement() -> None:
+    for pack in PACKS:
+        for entry in pack.entries:
+            if entry.get("safe"):
+                assert entry["replacements"], (pack.name, entry["terms"])
+
+
+@pytest.mark.parametrize(
+    ("body", "key", "problem"),
+    [
+        ("  - terms: [x]\n    strength: strong\n    colour: red\n", "entries[0].colour",
+         "unknown key"),
+        ("  - terms: [x]\n    strength: medium\n", "entries[0].strength",
+         "'medium' is not one of ['strong', 'weak']"),
+        ("  - terms: [x]\n    strength: weak\n    exceptions: ['(unclosed']\n",
+         "entries[0].exceptions[0]", "bad regular expression '(unclosed': missing ), "
+         "unterminated subpattern at position 0"),
+        ("  - terms: [' padded']\n    strength: weak\n", "entries[0].terms[0]",
+         "' padded' does not match '^\\\\S(.*\\\\S)?$'"),
+        ("  - terms: [x]\n    strength: weak\n    safe: true\n", "entries[0]",
+         "'replacements' is a required property"),
+    ],
+)
+def test_pack_entries_are_validated_strictly(tmp_path: Path, body: str, key: str,
+                                             problem: str) -> None:
+    path = write_pack(tmp_path, body)
+    with pytest.raises(PackError) as info:
+        load_pack(path, SCHEMAS)
+    assert (info.value.key, info.value.problem) == (key, problem)
+
+
+# -- scope -------------------------------------------------------------------------
+def test_fenced_code_block_is_not_checked() -> None:
+    assert run("Intro.\n\n```\nWe utilise this.\n```\n") == []
+
+
+def test_inline_code_url_and_link_destination_are_not_checked() -> None:
+    text = (
+        "Call `utilise()` first.\n"
+        "See https://example.org/utilise-guide today.\n"
+        "Read [the guide](https://example.org/leverage \"utilise\") now.\n"
+        "<a href=\"/key\" title=\"utilise\">guide</a>\n"
+        "---\ntitle: x\n"
+    )
+    assert run(text) == []
+
+
+def test_front_matter_is_not_checked() -> None:
+    assert run("---\ntitle: We utilise\n---\nFine.\n") == []
+
+
+def test_link_text_alt_text_heading_table_cell_and_list_item_are_checked() -> None:
+    text = (
+        "# Utilise it\n"
+        "\n"
+        "Read [how to utilise it](https://example.org/x).\n"
+        "\n"
+        "![We utilise maps](map.png)\n"
+        "\n"
+        "| Word | Note |\n"
+        "|---|---|\n"
+        "| fine | utilise |\n"
+        "\n"
+        "- We utilise lists\n"
+    )
+    assert [(f.line, f.column, f.end_column) for f in run(text)] == [
+        (1, 3, 10), (3, 14, 21), (5, 6, 13), (9, 10, 17), (11, 6, 13),
+    ]
+
+
+# -- the brief's sentences -------------------------------------------------------------
+def test_utilise_found_and_deliver_services_excused() -> None:
+    findings = run("We will utilise the form to deliver services.\n")
+    assert len(findings) == 1
+    f = findings[0]
+    assert (f.rule, f.code, f.severity, f.line, f.column, f.end_line, f.end_column) == (
+        "jargon", "PL301", Severity.WARNING, 1, 9, 1, 16)
+    assert f.message == f'"utilise" is jargon ({GOVUK}): use "use"'
+    assert f.suggestion == "use"
+    assert f.fix == Fix('Replace "utilise" with "use"', (Edit(8, 15, "use"),), safe=True)
+    assert f.data == {"pack": "jargon-govuk", "strength": "strong"}
+
+
+def test_deliver_an_abstract_concept_is_reported_without_a_fix() -> None:
+    assert [(f.line, f.column, f.end_column, f.message, f.suggestion, f.fix)
+            for f in run("We will deliver improvements.\n")] == [
+        (1, 9, 16, f'"deliver" is jargon ({GOVUK}): use "make", "create" or "provide"',
+         "make", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Royal Mail will deliver the post.\n",
+        "We deliver digital services to the public.\n",
+        "The pizzas were delivered late.\n",
+        "Store the API key in the vault.\n",
+        "Press the Enter key twice.\n",
+        "Tanks are built for combat operations.\n",
+        "Foster carers look after children.\n",
+        "Find the impact of the collision.\n",
+        "Open the dialogue box.\n",
+        "He works in the Technology Transformation Service team.\n",
+        'The guide says "utilise" is jargon.\n',
+    ],
+)
+def test_exceptions_excuse_the_literal_sense(text: str) -> None:
+    assert run(text) == []
+
+
+def test_hyphenated_compound_is_one_word(tmp_path: Path) -> None:
+    pack = write_pack(tmp_path, "  - terms: [off of]\n    replacements: ['off']\n"
+                                "    strength: strong\n    inflect: none\n")
+    assert check(Jargon, "The roll-off of data.\n", packs=[pack]) == []
+    assert brief(check(Jargon, "Get off of it.\n", packs=[pack])) == [
+        (1, 5, 1, 11, '"off of" is jargon (Test list): use "off"'),
+    ]
+
+
+def test_word_boundaries_are_unicode_aware(tmp_path: Path) -> None:
+    pack = write_pack(tmp_path, "  - terms: [iOS]\n    strength: strong\n    inflect: none\n")
+    assert check(Jargon, "Un film silențios.\n", packs=[pack]) == []
+    # "t" + COMBINING COMMA BELOW: still one word.
+    assert check(Jargon, "Un film silent\u0326ios.\n", packs=[pack]) == []
+    assert brief(check(Jargon, "Apps for iOS.\n", packs=[pack])) == [
+        (1, 10, 1, 13, '"iOS" is jargon (Test list): omit it or rephrase'),
+    ]
+
+
+def test_phrase_split_over_two_lines_is_found_at_the_first_line() -> None:
+    findings = run("We do this in order\nto help.\n")
+    assert [(f.line, f.column, f.end_line, f.end_column, f.message, f.fix) for f in findings] == [
+        (1, 12, 2, 3, f'"in order to" is jargon ({F18}): use "to"',
+         Fix('Replace "in order to" with "to"', (Edit(11, 22, "to"),), safe=True)),
+    ]
+
+
+def test_phrase_across_a_blockquote_marker_and_runs_of_spaces() -> None:
+    text = "> We act in order\n> to help.\n\nDo it in   order to.\n"
+    assert [(f.line, f.column) for f in run(text)] == [(1, 10), (4, 7)]
+
+
+def test_phrase_does_not_cross_a_paragraph_break() -> None:
+    assert run("We act in order\n\nto help.\n") == []
+
+
+def test_case_is_preserved_in_suggestions() -> None:
+    findings = run("Utilise it. UTILISE it. utilise it.\n")
+    assert [(f.column, f.suggestion, f.message) for f in findings] == [
+        (1, "Use", f'"Utilise" is jargon ({GOVUK}): use "Use"'),
+        (13, "USE", f'"UTILISE" is jargon ({GOVUK}): use "USE"'),
+        (25, "use", f'"utilise" is jargon ({GOVUK}): use "use"'),
+    ]
+
+
+def test_inflections_and_spellings_inflect_the_suggestion() -> None:
+    findings = run("It utilises, utilised, utilising; we utilize.\n")
+    assert [(f.column, f.suggestion, f.fix.edits if f.fix else None) for f in findings] == [
+        (4, "uses", (Edit(3, 11, "uses"),)),
+        (14, "used", (Edit(13, 21, "used"),)),
+        (24, "using", (Edit(23, 32, "using"),)),
+        (38, "use", (Edit(37, 44, "use"),)),
+    ]
+
+
+def test_irregular_replacement_gives_no_inflected_suggestion() -> None:
+    assert [(f.message, f.suggestion) for f in run("Work commenced in May.\n")] == [
+        (f'"commenced" is jargon ({PLAIN}): use "began/begun" or "started"', None),
+    ]
+
+
+def test_entry_without_replacements_gives_its_advice() -> None:
+    assert [f.message for f in run("We will transform the way you pay.\n")] == [
+        f'"transform" is jargon ({GOVUK}): describe the actual change',
+    ]
+
+
+# -- options ---------------------------------------------------------------------------
+def test_weak_terms_report_only_when_asked() -> None:
+    text = "However, we provide forms.\n"
+    assert run(text) == []
+    assert [(f.column, f.message) for f in run(text, options={"strength": "weak"})] == [
+        (1, f'"However" is jargon ({PLAIN}): use "But"'),
+        (13, f'"provide" is jargon ({PLAIN}): use "give", "offer" or "say"'),
+    ]
+
+
+def test_packs_can_be_turned_off_by_name() -> None:
+    text = "We will leverage it and commence.\n"
+    assert [f.column for f in run(text)] == [9, 25]
+    off = {"packs": {"jargon-govuk": False, "jargon-18f": False}}
+    assert [f.column for f in run(text, options=off)] == [25]
+
+
+def test_no_packs_means_no_findings() -> None:
+    assert check(Jargon, "We utilise it.\n") == []
+
+
+def test_bad_options_fall_back_to_defaults() -> None:
+    rule = Jargon(RuleConfig(options={"strength": 3, "packs": "x"}, packs=tuple(PACKS)))
+    doc = Document(Path("/w/p.md"), "We utilise it. However.\n")
+    reports = list(rule.check(doc, Context(today=FIXED_TODAY, workspace=MemoryWorkspace())))
+    assert [(r.start, r.end) for r in reports] == [(3, 10)]
+
+
+# -- helpers -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("word", "kind", "form"),
+    [("use", "s", "uses"), ("use", "ed", "used"), ("use", "ing", "using"),
+     ("stop", "ed", "stopped"), ("visit", "ed", "visited"), ("begin", "ing", "beginning"),
+     ("try", "s", "tries"), ("try", "ed", "tried"), ("make", "ed", "made"),
+     ("begin", "ed", None), ("focus", "s", "focuses")],
+)
+def test_inflect(word: str, kind: str, form: str | None) -> None:
+    assert inflect(word, kind) == form
+
+
+@pytest.mark.parametrize(
+    ("replacement", "matched", "out"),
+    [("use", "Utilise", "Use"), ("use", "UTILISE", "USE"), ("use", "utilise", "use"),
+     ("work with", "Collaborate", "Work with"), ("to", "In order to", "To"),
+     ("use", "U", "Use")],
+)
+def test_match_case(replacement: str, matched: str, out: str) -> None:
+    assert match_case(replacement, matched) == out
+
+
+# -- the real corpus ---------------------------------------------------------------------
+def test_corpus_findings_are_in_prose_and_never_raise(corpus: Path) -> None:
+    rule = Jargon(RuleConfig(options={"strength": "weak"}, packs=tuple(PACKS)))
+    ctx = Context(today=FIXED_TODAY, workspace=MemoryWorkspace())
+    files = sorted((corpus / "18F__content-guide").rglob("*.md"))
+    files += sorted((corpus / "uswds__uswds-site").rglob("*.md"))
+    assert files
+    total = 0
+    for path in files:
+        doc = Document.from_path(path)
+        for r in rule.check(doc, ctx):
+            total += 1
+            assert doc.prose[r.start:r.end] == doc.text[r.start:r.end]
+            assert r.start >= doc.body_start
+    assert total > 0
