@@ -434,7 +434,9 @@ class Jargon(Rule):
 
 
 _QUOTES = {'"': '"', "'": "'", "\u201c": "\u201d", "\u2018": "\u2019"}
-_PREV_WORDS = re.compile(r"([^\W\d_][\w'\u2019.&-]*)[^\S\n]+(?:(?:of|and|for|the|on|to|&)[^\S\n]+)?$")
+_PREV_WORDS = re.compile(
+    r"([^\W\d_][\w'\u2019.&-]*)[^\S\n]+(?:(?:of|and|for|the|on|to|&)[^\S\n]+)?$"
+)
 
 
 def _mention(prose: str, start: int, end: int) -> bool:
