@@ -77,6 +77,9 @@ _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|<%.*?%>", re.DOTALL)
 _KRAMDOWN_IAL = re.compile(r"\{:[^}\n]*\}")
 # Emphasis and strikethrough delimiters (an underscore inside a word is text).
 _EMPHASIS = re.compile(r"\*+|~~+|(?<![^\W_])_+|_+(?![^\W_])")
+# Character references, bare URLs and emphasis delimiters in one pass.
+_TEXT_NOISE = re.compile("|".join(f"(?:{p.pattern})" for p in (_ENTITY, _BARE_URL, _EMPHASIS)))
+_INLINE_SPECIAL = re.compile(r"[\\`<\]]")
 _ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _BLOCK_LEAVES = {
     "paragraph_open", "heading_open", "fence", "code_block", "html_block", "table_open", "hr",
@@ -257,7 +260,12 @@ def _inline_region(chars: list[str], start: int, end: int) -> None:
     n = len(s)
     i = 0
     spans: list[tuple[int, int]] = []
+    find_special = _INLINE_SPECIAL.search
     while i < n:
+        special = find_special(s, i)
+        if special is None:
+            break
+        i = special.start()
         c = s[i]
         if c == "\\":
             i += 2 if i + 1 < n and s[i + 1] in _ESCAPABLE else 1
@@ -305,7 +313,9 @@ def _inline_region(chars: list[str], start: int, end: int) -> None:
                     i = k + 1
                     continue
         i += 1
-    for a, b in spans:
-        blank(chars, start + a, start + b)
-    for pattern in (_ENTITY, _BARE_URL, _EMPHASIS):
-        _blank_matches(chars, pattern, start, end)
+    if spans:
+        for a, b in spans:
+            blank(chars, start + a, start + b)
+        s = "".join(chars[start:end])
+    for m in _TEXT_NOISE.finditer(s):
+        blank(chars, start + m.start(), start + m.end())
