@@ -240,7 +240,7 @@ def rules_command(fmt: str) -> None:
         return
     rows = []
     for name, info in sorted(rs.infos.items()):
-        packs = sorted(p.name for p in rs.packs if p.rule == name)
+        packs = sorted(p.name for p in rs.packs if p.rule == info.cls.pack_key())
         rows.append({
             "name": name, "code": info.code, "severity": str(info.cls.default_severity),
             "fixable": info.cls.fixable, "source": info.dist, "packs": packs,

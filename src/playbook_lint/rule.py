@@ -96,6 +96,9 @@ class Rule:
     summary: ClassVar[str] = ""
     #: JSON Schema of one entry of a rule pack this rule reads (None: reads no packs).
     pack_entry_schema: ClassVar[Mapping[str, Any] | None] = None
+    #: Name under which this rule's packs are filed (``rule:`` in the pack), when it
+    #: shares another rule's packs; None means the rule's own name.
+    pack_rule: ClassVar[str | None] = None
     #: True if the rule reads ``ctx.link_results`` (the link engine runs only if one does).
     uses_link_results: ClassVar[bool] = False
     #: JSON Schema of the rule's options table in config (None: no options).
@@ -103,6 +106,11 @@ class Rule:
 
     def __init__(self, config: RuleConfig | None = None) -> None:
         self.config = config or RuleConfig()
+
+    @classmethod
+    def pack_key(cls) -> str:
+        """The ``rule:`` value of the packs this rule reads (``pack_rule`` or ``name``)."""
+        return cls.pack_rule or cls.name
 
     def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
         """Yield reports for ``doc``. Must not do I/O."""

@@ -98,9 +98,9 @@ def build_rules(
             raise ConfigError(f"{where}: rules.{name}: unknown rule")
         tables.setdefault(canon, {}).update(table)
     schemas = {
-        name: info.cls.pack_entry_schema
-        for name, info in infos.items()
-        if info.cls.pack_entry_schema is not None
+        info.cls.pack_key(): info.cls.pack_entry_schema
+        for info in infos.values()
+        if info.cls.pack_entry_schema is not None and info.cls.pack_rule is None
     }
     pack_paths = [p for p in builtin_pack_paths()] + list(config.packs)
     try:
@@ -139,7 +139,7 @@ def build_rules(
             raise ConfigError(
                 f"{where}: rules.{name}.{sorted(options)[0]}: unknown key (rule has no options)"
             )
-        rule_packs = tuple(p for p in packs if p.rule == name and p.enabled)
+        rule_packs = tuple(p for p in packs if p.rule == info.cls.pack_key() and p.enabled)
         try:
             rule = info.cls(RuleConfig(options=options, packs=rule_packs))
         except (ValueError, TypeError) as exc:

@@ -79,7 +79,7 @@ def check(
             loaded.append(p)
         else:
             schema = rule_cls.pack_entry_schema or {}
-            loaded.append(load_pack(Path(p), {rule_cls.name: schema}))
+            loaded.append(load_pack(Path(p), {rule_cls.pack_key(): schema}))
     rule = rule_cls(RuleConfig(options=dict(options or {}), packs=tuple(loaded)))
     all_files = dict(files or {})
     all_files[path] = text
