@@ -162,6 +162,34 @@ def test_end_to_end_with_check() -> None:
         '\n<img src="three.png">\n'
     )
     findings = check(MissingAltText, text)
-    if not findings:
-        pytest.skip("link extraction has not landed yet")
     assert lcm(findings) == [(4, 1, NO_ALT_MD), (6, 1, NO_ALT_HTML)]
+
+
+def test_end_to_end_linked_image_reference_image_and_code() -> None:
+    text = (
+        "[![](badge.svg)](https://example.gov/)\n"
+        "\n"
+        "![photo][pic]\n"
+        "\n"
+        "`![](in-code.png)`\n"
+        "\n"
+        "```html\n"
+        '<img src="in-fence.png">\n'
+        "```\n"
+        "\n"
+        "[pic]: team.jpg\n"
+    )
+    assert lcm(check(MissingAltText, text)) == [
+        (1, 2, NO_ALT_MD),
+        (3, 1, 'image alt text "photo" does not describe the image'),
+    ]
+
+
+def test_corpus_govuk_developer_docs_images(corpus: Path) -> None:
+    rel = "alphagov__govuk-developer-docs/source/manual/whitehall-historical-accounts.html.md"
+    text = Document.from_path(corpus / rel).text
+    findings = check(MissingAltText, text, path="page.md")
+    assert [(f.line, f.column, f.message) for f in findings] == [
+        (17, 1, NO_ALT_MD), (21, 1, NO_ALT_MD), (25, 1, NO_ALT_MD), (29, 1, NO_ALT_MD),
+        (33, 1, NO_ALT_MD),
+    ]

@@ -400,8 +400,6 @@ def test_end_to_end_with_check() -> None:
         "Visit <http://www.gov.uk/guidance/a>.\n"
     )
     findings = check(OutdatedLink, text)
-    if not findings:
-        pytest.skip("link extraction has not landed yet")
     assert lcm(findings) == [
         (4, 15, "link is to a page dated 2014-11-26 (12 years old); check it is still current"),
         (5, 8, "link uses insecure http://; use https:// if the site supports it"),
@@ -419,8 +417,6 @@ def test_corpus_delivering_digital_services_dated_links(corpus: Path) -> None:
     doc_text = Document.from_path(path).text
     findings = check(OutdatedLink, doc_text, path="index.md")
     dated = sorted({f.line for f in findings if f.data.get("outdated") == "dated"})
-    if not findings:
-        pytest.skip("link extraction has not landed yet")
     assert dated == [36, 53, 57, 70, 74, 93, 101, 104, 108, 109, 110, 112]
 
 
@@ -438,3 +434,24 @@ def test_bare_domain_without_written_scheme_is_ignored() -> None:
     ctx = Context(today=FIXED_TODAY, workspace=MemoryWorkspace(), root=Path("/w"))
     assert list(rule.check(doc, ctx)) == []
     assert check(OutdatedLink, text, packs=(pack(),)) == []
+
+
+def test_end_to_end_kinds_and_code_is_ignored() -> None:
+    text = (
+        "Intro with `http://in.code.gov/2001/01/x` in code.\n"
+        "\n"
+        "    http://indented.code.gov/2001/01/y\n"
+        "\n"
+        '<a href="http://www.howto.gov/web-content">old</a> and [ref][r].\n'
+        "\n"
+        "[r]: https://methods.18f.gov/discover/stakeholder-interviews/\n"
+    )
+    findings = check(OutdatedLink, text, packs=(pack(),))
+    assert [(f.line, f.column, f.message, f.suggestion) for f in findings] == [
+        (5, 10, "outdated site: HowTo.gov was retired and redirected to DigitalGov "
+                "(now digital.gov)", None),
+        (7, 6, "outdated site: 18F Methods moved from methods.18f.gov to "
+               "guides.18f.gov/methods; use "
+               "https://guides.18f.gov/methods/discover/stakeholder-interviews/",
+         "https://guides.18f.gov/methods/discover/stakeholder-interviews/"),
+    ]

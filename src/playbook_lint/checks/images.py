@@ -67,7 +67,8 @@ class MissingAltText(Rule):
 
     **What it does.** Reports, at the start of the image:
 
-    * a Markdown image whose alt text is empty or only spaces (``![](chart.png)``);
+    * a Markdown image (inline ``![alt](src)`` or reference ``![alt][id]``) whose
+      alt text is empty or only spaces (``![](chart.png)``);
     * an HTML ``<img>`` with no ``alt`` attribute, or an ``alt`` of only spaces;
     * alt text that is only a file name (``![diagram.png](diagram.png)``,
       ``IMG_2041.JPG``) or only a placeholder word: image, picture, photo,
@@ -118,7 +119,7 @@ class MissingAltText(Rule):
             :class:`Report` spanning the whole image construct (``node_start``..``node_end``).
         """
         for link in doc.links:
-            if link.kind == "image":
+            if link.kind in ("image", "image-ref"):  # ![alt](src) and ![alt][ref]
                 alt = link.alt if link.alt is not None else link.text
                 message = self._markdown_message(alt or "")
             elif link.kind == "html-img":

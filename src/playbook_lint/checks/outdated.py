@@ -296,6 +296,8 @@ class OutdatedLink(Rule):
             :class:`Report` spanning the URL as written (``link.start``..``link.end``).
         """
         for link in doc.links:
+            if link.kind == "image-ref" or getattr(link, "fuzzy", False):
+                continue  # the definition carries the URL; fuzzy: no scheme written
             if _strip_scheme(doc.text[link.start:link.end].lstrip()) is None:
                 # relative, mailto:, ftp:, templated, or a bare domain such as
                 # "GOV.UK" that linkify turned into http://GOV.UK: no scheme was written.
