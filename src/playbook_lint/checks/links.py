@@ -1,0 +1,223 @@
+"""Link rules that need no network: ``broken-link`` (PL101), offline part."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+from urllib.parse import unquote
+
+from playbook_lint.findings import Edit, Fix, Report, Severity
+from playbook_lint.links.slugs import closest_anchor, fragment_matches, normalize_fragment
+from playbook_lint.rule import Context, Rule
+
+if TYPE_CHECKING:
+    from playbook_lint.document import Document
+    from playbook_lint.links.extract import Link
+
+__all__ = ["BrokenLink", "is_external", "has_template", "site_candidates"]
+
+#: Link kinds whose target a reader follows to a file of the site.
+_CHECKED_KINDS = frozenset({"inline", "image", "definition", "html-a", "html-img"})
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+_TEMPLATE_MARKS = ("{{", "{%", "<%", "%7B%7B", "%7B%25")
+
+
+def is_external(url: str) -> bool:
+    """True if ``url`` has a scheme (``https:``, ``mailto:``, ``tel:``, ``data:``...) or is
+    protocol-relative (``//host/x``): the HTTP link engine's business, not a file."""
+    return bool(_SCHEME.match(url)) or url.startswith("//")
+
+
+def has_template(url: str) -> bool:
+    """True if ``url`` contains Liquid/Hugo/ERB template syntax (``{{``, ``{%``, ``<%``),
+    which only the site generator can resolve."""
+    return any(mark in url for mark in _TEMPLATE_MARKS)
+
+
+#: Folders below the project root that site generators publish at the site root:
+#: the root itself, Middleman ``source/``, Hugo ``content/`` and ``static/``, GitHub
+#: Pages ``docs/``, and common ``src/``/``pages/``.
+SITE_SOURCE_DIRS = ("", "source", "content", "static", "docs", "src", "pages")
+
+_PAGE_SOURCES = (".md", ".markdown", ".html.md", ".html.md.erb", ".html.erb")
+
+
+def site_candidates(target: Path, written: str) -> list[Path]:
+    """Files a static site generator (Jekyll, Hugo, Middleman) may build ``target`` from.
+
+    ``target`` itself comes first. ``x.html`` may come from ``x.md``, ``x.markdown`` or
+    ``x.html.md``; a folder-style or extension-less ``x/`` or ``x`` from ``x.md``,
+    ``x/index.md`` or ``x/_index.md``. No file is read: the caller asks its workspace.
+
+    Args:
+        target: the resolved absolute path of the link.
+        written: the path part as written (its trailing ``/`` matters).
+
+    Returns:
+        Candidate paths, most literal first.
+    """
+    out = [target]
+    name = target.name
+    if name.endswith((".html", ".htm")):
+        stem = target.with_name(name.rsplit(".", 1)[0])
+        out += [stem.with_name(stem.name + ext) for ext in _PAGE_SOURCES]
+        if stem.name == "index":
+            out += [stem.with_name("_index.md")]
+    elif written.endswith("/") or "." not in name:
+        out += [target.with_name(name + ext) for ext in _PAGE_SOURCES if name]
+        out += [target / "index.md", target / "_index.md", target / "index.html"]
+    return out
+
+
+class BrokenLink(Rule):
+    """Links to local files or ``#fragments`` that do not exist.
+
+    ## What it does
+    Checks every Markdown link, image, reference definition (``[id]: url``) and raw
+    HTML ``<a href>``/``<img src>`` whose target is a file of the site:
+
+    - a relative path (``./other.md``, ``../img/map.png``, ``docs/``) must name an
+      existing file or folder, resolved against the page's folder (``?query`` is
+      ignored, ``%20`` and friends are decoded). Because pages are built by a site
+      generator, ``x.html`` also counts as existing when ``x.md``, ``x.markdown`` or
+      ``x.html.md`` does, and ``x/`` when ``x.md``, ``x/index.md`` or ``x/_index.md``
+      does (see :func:`site_candidates`); and as generators publish ``page.md`` as
+      ``page/index.html``, a relative link also counts when it resolves from
+      ``page/`` (``../glossary/`` from ``how.md`` means the sibling ``glossary.md``);
+    - a site-root path (``/guides/x.md``) is resolved against the project root when
+      that is known, and against its ``source/``, ``content/``, ``static/``,
+      ``docs/``, ``src/`` and ``pages/`` folders (where generators keep what they
+      publish at the site root); when the root is unknown it is skipped;
+    - a fragment (``#section`` or ``other.md#section``) must match a heading slug
+      (GitHub style), an ``{#id}`` attribute list, or an HTML ``id``/``<a name>`` of
+      the target page. Fragments of non-Markdown targets are not checked.
+
+    External URLs (``https:``, ``mailto:``, ``tel:``...) are left to the HTTP link
+    engine, and links holding template syntax (``{{ site.baseurl }}``, ``{% link %}``)
+    are skipped because only the site generator can resolve them. A reference usage
+    ``[text][id]`` is reported at its definition, once.
+
+    ## Why it matters
+    A broken link is a dead end: readers of guidance who follow it lose the next
+    step. Fragments break silently when a heading is reworded.
+
+    ## Example
+    ```markdown
+    Read the [setup guide](./setup.md#instal) first.
+    ```
+    (``setup.md`` has a heading "Install", slug ``install``.)
+
+    ## Use instead
+    ```markdown
+    Read the [setup guide](./setup.md#install) first.
+    ```
+
+    ## Fix
+    When a fragment is close to an existing anchor the finding suggests it and
+    offers an unsafe fix (``--unsafe-fixes``) that rewrites the fragment; a missing
+    file has no automatic fix.
+
+    ## Source
+    - CommonMark link destinations: https://spec.commonmark.org/0.31.2/#links
+    - HTML fragment navigation:
+      https://html.spec.whatwg.org/multipage/browsing-the-web.html#scroll-to-the-fragment-identifier
+    - GitHub heading anchors: https://github.com/Flet/github-slugger
+    """
+
+    name = "broken-link"
+    code = "PL101"
+    default_severity = Severity.ERROR
+    fixable = True
+    summary = "Relative links and #fragments must point at files and anchors that exist"
+
+    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+        """Yield one report per broken local link of ``doc`` (see the class docstring)."""
+        for link in doc.links:
+            if link.kind not in _CHECKED_KINDS:
+                continue
+            report = self._check_link(doc, ctx, link)
+            if report is not None:
+                yield report
+
+    def _check_link(self, doc: Document, ctx: Context, link: Link) -> Report | None:
+        url = link.url.strip()
+        if not url or is_external(url) or has_template(url):
+            return None
+        path_part, hash_mark, fragment = url.partition("#")
+        path_part = path_part.split("?", 1)[0]
+        if not path_part:
+            if not hash_mark or fragment_matches(fragment, doc.anchor_ids):
+                return None
+            return self._fragment_report(doc, link, fragment, doc.anchor_ids, None)
+        targets = self._resolve(doc, ctx, path_part)
+        if not targets:
+            return None
+        target = next(
+            (c for t in targets for c in site_candidates(t, path_part)
+             if ctx.workspace.exists(c)), None,
+        )
+        if target is None:
+            return Report(
+                link.start, link.end, f'link target "{url}" does not exist',
+                data={"url": url},
+            )
+        if not hash_mark:
+            return None
+        anchors = ctx.workspace.anchors(target)
+        if anchors is None or fragment_matches(fragment, anchors):
+            return None
+        return self._fragment_report(doc, link, fragment, anchors, path_part)
+
+    @staticmethod
+    def _resolve(doc: Document, ctx: Context, path_part: str) -> list[Path]:
+        """Paths the link may mean: one for a relative link; for a site-root link one
+        per conventional source folder below ``ctx.root`` (none if the root is unknown)."""
+        decoded = unquote(path_part)
+        if decoded.startswith("/"):
+            if not ctx.workspace.exists(ctx.root):
+                return []
+            root = PurePosixPath(ctx.root.as_posix())
+            bases = [root / d if d else root for d in SITE_SOURCE_DIRS]
+            decoded = decoded.lstrip("/")
+        else:
+            page = PurePosixPath(doc.path.as_posix())
+            bases = [page.parent]
+            stem = page.name.split(".", 1)[0]
+            if stem not in ("index", "_index", "README", "readme") and ".html." not in page.name:
+                # a "pretty" page.md is published as page/index.html, and readers'
+                # browsers resolve its relative links from page/
+                bases.append(page.parent / stem)
+        out = []
+        for base in bases:
+            joined = posixpath.normpath((base / decoded).as_posix()) if decoded else str(base)
+            out.append(Path(joined))
+        return out
+
+    @staticmethod
+    def _fragment_report(
+        doc: Document, link: Link, fragment: str, anchors: frozenset[str], page: str | None
+    ) -> Report:
+        where = "this page" if page is None else f'"{page}"'
+        message = f'no heading or anchor "#{normalize_fragment(fragment)}" in {where}'
+        best = closest_anchor(fragment, anchors)
+        suggestion = None
+        fix = None
+        if best is not None:
+            suggestion = f"{page or ''}#{best}"
+            message += f' (did you mean "#{best}"?)'
+            written = doc.text[link.start:link.end]
+            hash_at = written.find("#")
+            if written == link.url and hash_at >= 0:
+                start = link.start + hash_at + 1
+                fix = Fix(
+                    title=f'Point the link at "#{best}"',
+                    edits=(Edit(start, start + len(fragment), best),),
+                    safe=False,
+                )
+        return Report(
+            link.start, link.end, message, suggestion=suggestion, fix=fix,
+            data={"url": link.url},
+        )
