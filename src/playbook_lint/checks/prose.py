@@ -343,7 +343,7 @@ class Jargon(Rule):
         self._lookup: dict[str, list[tuple[tuple[bool, bool, bool, int], _Entry, str]]] = {}
         order = 0
         for pack in self.config.packs:
-            if pack.rule != self.name or not toggles.get(pack.name, pack.enabled):
+            if pack.rule != self.pack_key() or not toggles.get(pack.name, pack.enabled):
                 continue
             label = _pack_label(pack.description, pack.name)
             for raw in pack.entries:
