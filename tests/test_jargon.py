@@ -167,6 +167,11 @@ def test_deliver_an_abstract_concept_is_reported_without_a_fix() -> None:
         "Open the dialogue box.\n",
         "He works in the Technology Transformation Service team.\n",
         'The guide says "utilise" is jargon.\n',
+        "Vendors delivered reliable, responsive hardware.\n",
+        "Set the routing key attribute.\n",
+        "A design token is a key that unlocks a value.\n",
+        "## Agenda\n",
+        "4. Robust: content must be robust enough for assistive technology.\n",
     ],
 )
 def test_exceptions_excuse_the_literal_sense(text: str) -> None:
@@ -232,6 +237,11 @@ def test_irregular_replacement_gives_no_inflected_suggestion() -> None:
     assert [(f.message, f.suggestion) for f in run("Work commenced in May.\n")] == [
         (f'"commenced" is jargon ({PLAIN}): use "began/begun" or "started"', None),
     ]
+
+
+def test_capitalised_word_starting_a_sentence_is_not_taken_for_a_name() -> None:
+    text = "Our Key Findings. Key facts follow.\n"
+    assert [(f.column, f.suggestion) for f in run(text)] == [(5, "Important"), (19, "Important")]
 
 
 def test_entry_without_replacements_gives_its_advice() -> None:

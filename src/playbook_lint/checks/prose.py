@@ -435,7 +435,7 @@ class Jargon(Rule):
 
 _QUOTES = {'"': '"', "'": "'", "\u201c": "\u201d", "\u2018": "\u2019"}
 _PREV_WORDS = re.compile(
-    r"([^\W\d_][\w'\u2019.&-]*)[^\S\n]+(?:(?:of|and|for|the|on|to|&)[^\S\n]+)?$"
+    r"([^\W\d_](?:[\w'\u2019.&-]*\w)?)[^\S\n]+(?:(?:of|and|for|the|on|to|&)[^\S\n]+)?$"
 )
 
 
