@@ -298,3 +298,37 @@ def test_report_in_headless_chromium(tmp_path: Path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert int.from_bytes(data[16:20], "big") == 1280  # IHDR width
     assert int.from_bytes(data[20:24], "big") == 2000  # IHDR height
+
+
+def test_page_list_folds_when_long(tmp_path: Path):
+    from playbook_lint.reporters.html import OPEN_PAGE_LIST
+
+    def pages(n: int) -> str:
+        fs = [Finding(f"p{i:03}.md", 1, 1, "mystery", "", Severity.INFO, "m") for i in range(n)]
+        return render(fs, Summary(files=n, root=tmp_path))
+
+    assert '<nav class="pages" aria-labelledby="pages-h"><details open>' in pages(OPEN_PAGE_LIST)
+    assert '<nav class="pages" aria-labelledby="pages-h"><details>' in pages(OPEN_PAGE_LIST + 1)
+
+
+PROBE = """<script>window.addEventListener("load", () => {
+  const d = document.documentElement;
+  document.body.setAttribute("data-overflow", String(d.scrollWidth - d.clientWidth));
+});</script>"""
+
+
+def test_long_paths_and_lines_do_not_overflow_the_page_in_chromium(tmp_path: Path):
+    """The report has no script; a copy with a probe measures horizontal overflow."""
+    browser = find_chromium()
+    if browser is None:
+        pytest.skip("chromium is not installed (Debian: apt-get install -y chromium)")
+    long_name = "Very" + "LongCamelCasePageName" * 9 + ".md"
+    (tmp_path / long_name).write_text("x" * 3000 + "\n", encoding="utf-8")
+    findings = [Finding(long_name, 1, 10, "mystery", "", Severity.WARNING, "y" * 300, 1, 2000,
+                        "z" * 300)]
+    html = render(findings, Summary(files=1, root=tmp_path))
+    page = tmp_path / "probe.html"
+    page.write_text(html.replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    done = chromium(browser, tmp_path, "--window-size=1280,2000", "--dump-dom", page.as_uri())
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert re.search(r'data-overflow="(-?\d+)"', done.stdout).group(1) == "0"

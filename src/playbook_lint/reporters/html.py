@@ -36,6 +36,9 @@ __all__ = ["render", "LINK_STATUSES"]
 #: Link statuses in the order the link health table shows them.
 LINK_STATUSES = ("ok", "broken", "unverified", "skipped")
 
+#: The list of pages is shown open up to this many pages, folded (``<details>``) above.
+OPEN_PAGE_LIST = 40
+
 #: At most this many characters of a source line are shown around the problem.
 MAX_LINE = 400
 
@@ -48,7 +51,7 @@ CSS = """
 * { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial,
   sans-serif; color: var(--ink); background: #fff; }
-main { max-width: 1040px; margin: 0 auto; padding: 24px 32px 48px; }
+main { max-width: 1040px; margin: 0 auto; padding: 24px 32px 48px; overflow-wrap: anywhere; }
 header.top { background: var(--ink); color: #fff; }
 header.top .inner { max-width: 1040px; margin: 0 auto; padding: 16px 32px; display: flex;
   justify-content: space-between; align-items: baseline; gap: 16px; flex-wrap: wrap; }
@@ -66,9 +69,11 @@ h3 { font-size: 18px; margin: 0 0 8px; }
 .card.error { border-top-color: var(--error); }
 .card.warning { border-top-color: var(--warning); }
 .card.info { border-top-color: var(--info); }
-.grid { display: grid; grid-template-columns: 1fr; gap: 8px 32px; align-items: start; }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr));
+  gap: 8px 32px; align-items: start; }
 table { border-collapse: collapse; width: 100%; margin: 4px 0 8px; font-size: 15px; }
 caption { text-align: left; font-weight: 700; font-size: 18px; padding: 8px 0; }
+th[scope="row"] code { white-space: nowrap; }
 th, td { text-align: left; padding: 6px 10px 6px 0; border-bottom: 1px solid var(--line);
   vertical-align: top; }
 th { font-weight: 700; }
@@ -80,10 +85,12 @@ code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospac
   font-size: 14px; }
 .messages { background: var(--panel); border-left: 5px solid var(--info);
   padding: 8px 16px; margin: 16px 0; }
-nav.pages ul { columns: 2; padding-left: 20px; margin: 4px 0; }
+nav.pages summary { cursor: pointer; }
+nav.pages summary h2 { display: inline; }
+nav.pages ul { columns: 2; column-gap: 32px; padding-left: 20px; margin: 8px 0; }
 nav.pages li { break-inside: avoid; }
 section.page { margin: 28px 0 0; padding-top: 8px; border-top: 3px solid var(--ink); }
-section.page h3 { font-size: 20px; word-break: break-all; }
+section.page h3 { font-size: 20px; }
 section.page h3 .n { font-weight: 400; color: var(--muted); font-size: 16px; }
 article.finding { border-left: 5px solid var(--line); padding: 6px 0 6px 14px;
   margin: 12px 0 16px; }
@@ -97,10 +104,10 @@ article.finding.info { border-left-color: var(--info); }
 .tag.warning { background: #b24800; }
 .tag.info { background: var(--info); }
 .message { font-size: 17px; margin: 2px 0 6px; }
-pre.source { background: var(--panel); padding: 8px 12px; margin: 6px 0; white-space: pre-wrap;
-  word-break: break-word; }
+pre.source { background: var(--panel); padding: 8px 12px 8px calc(12px + 4em); margin: 6px 0;
+  white-space: pre-wrap; overflow-wrap: anywhere; text-indent: -4em; }
 pre.source .ln { color: var(--muted); user-select: none; display: inline-block;
-  min-width: 3em; }
+  min-width: 4em; text-indent: 0; }
 mark { background: var(--mark); color: var(--ink); padding: 0 1px;
   text-decoration: underline wavy var(--error); text-underline-offset: 3px; }
 .suggestion { margin: 4px 0; }
@@ -108,7 +115,6 @@ mark { background: var(--mark); color: var(--ink); padding: 0 1px;
 .fix { color: var(--muted); font-size: 14px; margin: 2px 0; }
 .clean { font-size: 19px; padding: 16px; background: #e7f4ec; border-left: 5px solid var(--ok); }
 footer { color: var(--muted); font-size: 14px; margin-top: 40px; }
-@media (min-width: 900px) { .grid { grid-template-columns: 1fr 1fr; } }
 @media print { header.top { background: none; color: var(--ink); }
   header.top .meta { color: var(--muted); } section.page { break-inside: avoid-page; } }
 """
@@ -296,12 +302,13 @@ def render(findings: Sequence[Finding], summary: Summary) -> str:
         out.append('<p class="clean" id="no-findings">No findings: every page passed the '
                    "checks that ran.</p>")
     else:
-        out.append('<nav class="pages" aria-labelledby="pages-h"><h2 id="pages-h">'
-                   f"Pages with findings ({len(pages)})</h2><ul>")
+        opened = " open" if len(pages) <= OPEN_PAGE_LIST else ""
+        out.append(f'<nav class="pages" aria-labelledby="pages-h"><details{opened}><summary>'
+                   f'<h2 id="pages-h">Pages with findings ({len(pages)})</h2></summary><ul>')
         for i, (path, items) in enumerate(pages.items(), 1):
             out.append(f'<li><a href="#page-{i}">{_e(path)}</a> '
                        f'<span class="where">{_plural(len(items), "finding")}</span></li>')
-        out.append("</ul></nav>")
+        out.append("</ul></details></nav>")
         out.append('<h2 id="findings-h">Findings by page</h2>')
         for i, (path, items) in enumerate(pages.items(), 1):
             out.append(f'<section class="page" id="page-{i}" data-path="{_e(path)}">'
