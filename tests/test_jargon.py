@@ -171,6 +171,11 @@ def test_deliver_an_abstract_concept_is_reported_without_a_fix() -> None:
         "Set the routing key attribute.\n",
         "A design token is a key that unlocks a value.\n",
         "## Agenda\n",
+        "## Impact\n",
+        "The key will rotate by itself.\n",
+        "Enter the **Key** and the **Value**.\n",
+        "Watch the backup, transform and restore jobs.\n",
+        "Email alerts are supposed to be delivered within minutes.\n",
         "4. Robust: content must be robust enough for assistive technology.\n",
     ],
 )
