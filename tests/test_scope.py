@@ -126,6 +126,17 @@ def test_liquid_hugo_erb_and_kramdown() -> None:
     )
 
 
+def test_hugo_highlight_with_a_language_is_code_without_one_is_prose() -> None:
+    text = (
+        "{{< highlight go >}}\nutilise()\n{{< /highlight >}}\n\n"
+        "We {{< highlight >}}utilise a .gov domain{{< /highlight >}} now.\n"
+    )
+    assert prose(text) == blanked(
+        text, "{{< highlight go >}}\nutilise()\n{{< /highlight >}}", "{{< highlight >}}",
+        "{{< /highlight >}}",
+    )
+
+
 def test_headings_lose_their_markers() -> None:
     text = "## Key facts ##\n\nSetext title\n============\n"
     assert prose_lines(text) == ["   Key facts", "", "Setext title", "", ""]

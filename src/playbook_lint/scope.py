@@ -70,7 +70,9 @@ _BARE_URL = re.compile(
 # Template languages, applied to the whole body before Markdown is considered.
 _TEMPLATE_BLOCKS = re.compile(
     r"\{%-?\s*(highlight|comment)\b.*?\{%-?\s*end\1\s*-?%\}"
-    r"|\{\{[<%]\s*(highlight|code)\b.*?\{\{[<%]\s*/\2\s*[>%]\}\}",
+    # Hugo's highlight needs a language; digital.gov's argument-less {{< highlight >}}
+    # marks highlighted prose, which stays prose.
+    r"|\{\{[<%]\s*(highlight|code)\s+[^\s>%}][^}]*?[>%]\}\}.*?\{\{[<%]\s*/\2\s*[>%]\}\}",
     re.DOTALL,
 )
 _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|<%.*?%>", re.DOTALL)
