@@ -503,7 +503,7 @@ class _Engine:
             status = result.status
             if status is not None:
                 retryable = status == 429 or (
-                    method == "GET" and status >= 500 and status != 501
+                    method == "GET" and 500 <= status <= 599 and status != 501
                 )
             elif method == "GET":
                 retryable = result.error in _RETRYABLE_ERRORS
@@ -554,7 +554,7 @@ class _Engine:
                 return attempt, current, chain, None, tally[0]
             if not attempt.location:
                 return attempt, current, chain, (
-                    f"{_reason_phrase(status)} redirect without a Location header"
+                    f"{_reason_phrase(status)} without a Location header"
                 ), tally[0]
             try:
                 target = urljoin(current, attempt.location.strip())
@@ -622,7 +622,8 @@ class _Engine:
             upgrade = normalize_url(chain[0][1]) == "https://" + url[len("http://"):]
         status: str
         final_url: str | None = last_url if attempt.status is not None else None
-        after = f" (after {retries_used} retries)" if retries_used else ""
+        tries = f"{retries_used} {'retry' if retries_used == 1 else 'retries'}"
+        after = f" (after {tries})" if retries_used else ""
         if problem is not None:
             if problem.startswith("skip:"):
                 status, reason = "skipped", problem[len("skip:"):]
@@ -651,12 +652,12 @@ class _Engine:
                     reason += f"; {attempt.body_note}"
             elif code in (404, 410):
                 status = "broken"
-            elif code >= 500:
+            elif 500 <= code <= 599:
                 status, reason = "broken", reason + after
             elif code == 429:
                 status = "unverified"
                 reason += (
-                    f" (still rate limited after {retries_used} retries)"
+                    f" (still rate limited after {tries})"
                     if retries_used else " (rate limited)"
                 )
             elif code in _BOT_WALLS:
