@@ -320,3 +320,35 @@ def test_corpus_findings_are_in_prose_and_never_raise(corpus: Path) -> None:
             assert doc.prose[r.start:r.end] == doc.text[r.start:r.end]
             assert r.start >= doc.body_start
     assert total > 0
+
+
+# -- options schema and the real CLI ---------------------------------------------------
+def test_options_schema_accepts_strength_and_pack_switches() -> None:
+    import jsonschema
+
+    schema = Jargon.options_schema
+    jsonschema.validate({"strength": "weak", "packs": {"jargon-govuk": False}}, schema)
+    for bad in ({"strength": "medium"}, {"packs": {"jargon-govuk": "no"}}, {"colour": 1}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, schema)
+
+
+def test_cli_runs_jargon_with_the_builtin_packs_and_fixes(tmp_path: Path, monkeypatch,
+                                                          capsys) -> None:
+    from playbook_lint import cli
+
+    monkeypatch.chdir(tmp_path)
+    page = tmp_path / "page.md"
+    page.write_text("---\ntitle: Utilise\n---\nWe utilise `utilise` to deliver services.\n",
+                    encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["--offline", "--quiet", "--no-cache", "--select", "jargon", "page.md"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out == (
+        f'page.md:4:4: warning jargon "utilise" is jargon ({GOVUK}): use "use"\n'
+    )
+    with pytest.raises(SystemExit):
+        cli.main(["--offline", "--quiet", "--no-cache", "--select", "jargon", "--fix", "page.md"])
+    assert page.read_text(encoding="utf-8") == (
+        "---\ntitle: Utilise\n---\nWe use `utilise` to deliver services.\n"
+    )
