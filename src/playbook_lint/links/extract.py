@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -221,19 +222,26 @@ class _Mapper:
 
     @staticmethod
     def _locate(sline: str, cline: str, mode: str, cursor: int) -> int:
+        # ``core`` without the blanks markdown-it may have added (tabs expanded to
+        # spaces) or removed; ``lead`` keeps offsets inside ``cline`` right.
+        core = cline.strip(" \t")
+        lead = len(cline) - len(cline.lstrip(" \t"))
         if mode == "suffix":
             if sline.endswith(cline):
                 return len(sline) - len(cline)
-            stripped, cstripped = sline.rstrip(" \t"), cline.rstrip(" \t")
-            if cstripped and stripped.endswith(cstripped):
-                return len(stripped) - len(cstripped)
+            stripped = sline.rstrip(" \t")
+            if core and stripped.endswith(core):
+                return len(stripped) - len(core) - lead
         if cline:
             j = sline.find(cline, cursor)
             if j >= 0:
                 return j
-            j = sline.find(cline.strip())
-            if j >= 0:
-                return j
+            if core:
+                j = sline.find(core, cursor)
+                if j < 0:
+                    j = sline.find(core)
+                if j >= 0:
+                    return j - lead
         return max(0, len(sline) - len(cline))
 
     def __call__(self, q: int) -> int:
@@ -714,7 +722,15 @@ def extract_links(doc: Document) -> list[Link]:
         elif tok.type == "html_block":
             tags, mapper = _html_block_tags(doc, tok)
             out.extend(_html_links(tags, mapper))
-    out.extend(_definitions(doc, tokens, env))
+    definitions = _definitions(doc, tokens, env)
+    if definitions:
+        by_label = {d.reference: d.url for d in definitions}
+        out = [
+            dataclasses.replace(link, url=by_label[link.reference])
+            if link.kind == "image-ref" and link.reference in by_label else link
+            for link in out
+        ]
+    out.extend(definitions)
     out.sort(key=lambda link: (link.node_start, link.start))
     return out
 

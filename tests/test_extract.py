@@ -1,0 +1,295 @@
+"""Link and anchor extraction: every kind, exact positions, and odd input."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from playbook_lint.document import Document, markdown_parser
+from playbook_lint.links.extract import extract_anchors, extract_links, parse_html_tags
+
+THING = "https://example.org/wiki/Thing_(disambiguation)"
+
+
+def doc_of(text: str | bytes) -> Document:
+    if isinstance(text, bytes):
+        return Document.from_bytes(Path("/w/page.md"), text)
+    return Document(Path("/w/page.md"), text)
+
+
+def rows(text: str | bytes) -> list[tuple]:
+    """(kind, url, url start, url end, node start, node end) with 1-based (line, column)."""
+    d = doc_of(text)
+    return [
+        (link.kind, link.url, d.position(link.start), d.position(link.end),
+         d.position(link.node_start), d.position(link.node_end))
+        for link in d.links
+    ]
+
+
+def test_url_with_parentheses_as_bare_inline_and_autolink() -> None:
+    text = (
+        f"See {THING} now.\n"
+        "\n"
+        f"A [link]({THING}) here.\n"
+        "\n"
+        f"An <{THING}> autolink.\n"
+    )
+    assert rows(text) == [
+        ("bare", THING, (1, 5), (1, 52), (1, 5), (1, 52)),
+        ("inline", THING, (3, 10), (3, 57), (3, 3), (3, 58)),
+        ("autolink", THING, (5, 5), (5, 52), (5, 4), (5, 53)),
+    ]
+
+
+def test_nothing_in_fenced_indented_code_or_code_spans() -> None:
+    text = (
+        "Intro\n"
+        "\n"
+        "```sh\n"
+        "curl https://example.org/${VAR}/x\n"
+        "```\n"
+        "\n"
+        "    https://example.org/indented\n"
+        "\n"
+        "Use `https://example.org/code` and `[a](b.md)` here.\n"
+    )
+    assert extract_links(doc_of(text)) == []
+
+
+def test_space_in_destination_and_spaced_mailto_do_not_crash() -> None:
+    # Neither is a link as written; markdown-it's linkify still links the bare
+    # domain and the e-mail address, and we report exactly what it links.
+    text = "[x](http:// example.org)\n\nmailto: someone@example.org\n"
+    assert rows(text) == [
+        ("bare", "http://example.org", (1, 13), (1, 24), (1, 13), (1, 24)),
+        ("bare", "mailto:someone@example.org", (3, 9), (3, 28), (3, 9), (3, 28)),
+    ]
+    assert [link.fuzzy for link in doc_of(text).links] == [True, True]
+
+
+def test_tab_indented_continuation_keeps_columns() -> None:
+    assert rows("* [a](b.md)\n\t[c](d.md)\n") == [
+        ("inline", "b.md", (1, 7), (1, 11), (1, 3), (1, 12)),
+        ("inline", "d.md", (2, 6), (2, 10), (2, 2), (2, 11)),
+    ]
+
+
+def test_crlf_and_bom_keep_positions() -> None:
+    data = (
+        b"\xef\xbb\xbf---\r\ntitle: T\r\n---\r\n\r\n"
+        b"See [x](a.md) and <img\r\n  src=\"b.png\" alt=\"\">\r\n"
+    )
+    assert rows(data) == [
+        ("inline", "a.md", (5, 9), (5, 13), (5, 5), (5, 14)),
+        ("html-img", "b.png", (6, 8), (6, 13), (5, 19), (6, 22)),
+    ]
+    img = doc_of(data).links[1]
+    assert img.alt == ""
+
+
+def test_html_block_and_inline_links_and_images() -> None:
+    text = (
+        "<div>\n"
+        '<a href="one.md" id="top-link">One</a>\n'
+        "<img\n"
+        '  src="pic.png"\n'
+        '  alt="A pic">\n'
+        "</div>\n"
+        "\n"
+        'Some <a href="two.md">two *x*</a> and <img src="p.png" aria-hidden="true">.\n'
+    )
+    assert rows(text) == [
+        ("html-a", "one.md", (2, 10), (2, 16), (2, 1), (2, 32)),
+        ("html-img", "pic.png", (4, 8), (4, 15), (3, 1), (5, 15)),
+        ("html-a", "two.md", (8, 15), (8, 21), (8, 6), (8, 23)),
+        ("html-img", "p.png", (8, 49), (8, 54), (8, 39), (8, 75)),
+    ]
+    links = doc_of(text).links
+    assert [(link.text, link.alt) for link in links] == [
+        ("One", None), ("A pic", "A pic"), ("two x", None), ("", None),
+    ]
+    assert dict(links[3].attrs) == {"src": "p.png", "aria-hidden": "true"}
+
+
+def test_containers_tables_titles_angle_brackets_and_nesting() -> None:
+    text = (
+        "---\n"
+        'title: "[no](link.md)"\n'
+        "---\n"
+        '> - see [quoted](q.md "T") and [<angle>](<a b.md>)\n'
+        "> - ![alt **bold**](img.png)\n"
+        "\n"
+        "| [a](t.md) | [a](t.md) |\n"
+        "|---|---|\n"
+        "| x | [`c`](u.md) |\n"
+        "\n"
+        "[![logo](logo.png)](home.md) [esc](a\\_b.md?x=1&amp;y=2)"
+        ' <!-- [no](c.md) <a href="d.md"> -->\n'
+    )
+    assert rows(text) == [
+        ("inline", "q.md", (4, 18), (4, 22), (4, 9), (4, 27)),
+        ("inline", "a b.md", (4, 43), (4, 49), (4, 32), (4, 51)),
+        ("image", "img.png", (5, 21), (5, 28), (5, 5), (5, 29)),
+        ("inline", "t.md", (7, 7), (7, 11), (7, 3), (7, 12)),
+        ("inline", "t.md", (7, 19), (7, 23), (7, 15), (7, 24)),
+        ("inline", "u.md", (9, 13), (9, 17), (9, 7), (9, 18)),
+        ("inline", "home.md", (11, 21), (11, 28), (11, 1), (11, 29)),
+        ("image", "logo.png", (11, 10), (11, 18), (11, 2), (11, 19)),
+        ("inline", "a_b.md?x=1&y=2", (11, 36), (11, 55), (11, 30), (11, 56)),
+    ]
+    links = doc_of(text).links
+    assert (links[2].text, links[2].alt) == ("alt bold", "alt bold")
+    assert links[5].text == "c"
+
+
+def test_reference_definitions_and_reference_images() -> None:
+    text = (
+        "![shot][pic] [used][ref]\n"
+        "\n"
+        '[pic]: <./img/shot one.png> "Title"\n'
+        "[ref]:\n"
+        "  ./ref.md\n"
+        "\n"
+        "```\n"
+        "[ref]: ./fenced.md\n"
+        "```\n"
+        "\n"
+        "    [ref]: ./indented.md\n"
+    )
+    assert rows(text) == [
+        ("image-ref", "./img/shot one.png", (1, 9), (1, 12), (1, 1), (1, 13)),
+        ("definition", "./img/shot one.png", (3, 9), (3, 27), (3, 1), (3, 36)),
+        ("definition", "./ref.md", (5, 3), (5, 11), (4, 1), (5, 11)),
+    ]
+    links = doc_of(text).links
+    assert [(link.reference, link.alt) for link in links] == [
+        ("PIC", "shot"), ("PIC", None), ("REF", None),
+    ]
+
+
+def test_only_the_first_definition_of_a_label_is_the_link() -> None:
+    text = "[a][x]\n\n[x]: first.md\n[X]: second.md\n"
+    assert [link.url for link in extract_links(doc_of(text))] == ["first.md"]
+
+
+def test_bare_links_follow_markdown_it_linkify() -> None:
+    text = (
+        "Mail a@b.org or www.example.org, not `www.code.org`.\n"
+        "\n"
+        "[https://in.link/](https://target.org/) <a href=\"https://h.org/\">https://in.html/</a>\n"
+        "\n"
+        "Escaped \\www.escaped.org stays text.\n"
+    )
+    assert rows(text) == [
+        ("bare", "mailto:a@b.org", (1, 6), (1, 13), (1, 6), (1, 13)),
+        ("bare", "http://www.example.org", (1, 17), (1, 32), (1, 17), (1, 32)),
+        ("inline", "https://target.org/", (3, 20), (3, 39), (3, 1), (3, 40)),
+        ("html-a", "https://h.org/", (3, 50), (3, 64), (3, 41), (3, 66)),
+    ]
+
+
+def test_urls_match_markdown_it_hrefs() -> None:
+    text = "[a](caf%C3%A9.md) [b](café.md) [c](<x y.md>) ![d](i.png) <https://e.org/>\n"
+    md = markdown_parser()
+    hrefs = [md.normalizeLink(link.url) for link in doc_of(text).links]
+    tokens = doc_of(text).tokens[1].children or []
+    expected = [t.attrs.get("href") or t.attrs.get("src") for t in tokens
+                if t.type in ("link_open", "image")]
+    assert hrefs == expected
+
+
+def test_empty_destination_and_unclosed_constructs() -> None:
+    text = "[empty]() [open](x.md <a href=\"y.md\n\n[x]:\n"
+    # ".md" is a top-level domain, so markdown-it's linkify links the bare names
+    assert rows(text) == [
+        ("inline", "", (1, 9), (1, 9), (1, 1), (1, 10)),
+        ("bare", "http://x.md", (1, 18), (1, 22), (1, 18), (1, 22)),
+        ("bare", "http://y.md", (1, 32), (1, 36), (1, 32), (1, 36)),
+    ]
+
+
+def test_html_tags_parser_keeps_first_attribute_and_value_less_ones() -> None:
+    tags = parse_html_tags('<img alt src="a.png" SRC="b.png">')
+    assert [(t.name, dict(t.attrs), dict(t.value_spans)) for t in tags] == [
+        ("img", {"alt": None, "src": "a.png"}, {"src": (14, 19)}),
+    ]
+    assert parse_html_tags("<a href='x") == []
+
+
+def test_anchors_slugs_attr_lists_and_html_ids() -> None:
+    text = (
+        "# Intro\n"
+        "\n"
+        "## Intro\n"
+        "\n"
+        "## Intro {#own}\n"
+        "\n"
+        "## What's new? Café_ok -- x\n"
+        "\n"
+        "Setext\n"
+        "======\n"
+        "\n"
+        "## `code` & *em* [link](x)\n"
+        "\n"
+        '<a name="legacy"></a> text <span id="inline-id">x</span>\n'
+        "\n"
+        "### Intro\n"
+    )
+    d = doc_of(text)
+    assert [(a.id, a.kind, d.position(a.offset)) for a in extract_anchors(d)] == [
+        ("intro", "heading", (1, 3)),
+        ("intro-1", "heading", (3, 4)),
+        ("own", "attr-list", (5, 4)),
+        ("whats-new-café_ok----x", "heading", (7, 4)),
+        ("setext", "heading", (9, 1)),
+        ("code--em-link", "heading", (12, 4)),
+        ("legacy", "html-name", (14, 10)),
+        ("inline-id", "html-id", (14, 38)),
+        ("intro-2", "heading", (16, 5)),
+    ]
+
+
+def test_heading_that_is_a_link_slugs_from_its_text() -> None:
+    d = doc_of("## [Heading with a link](https://example.org)\n")
+    assert d.anchor_ids == frozenset({"heading-with-a-link"})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "", "\n", "[", "![", "<", "<a", "<a href=", "[x]: <", "](", "[]()", "<img src=>",
+        "\x00[a](\x00)", "* [a](b.md)\n\t[c](d.md)", "> [a]\n>\n> [a]: <b c>", "#\n# {#}",
+        "|a|\n|-|\n|[x](y)|", "- <img\n  src=a.png>", "[a](b.md 'unclosed",
+        "> \t[t](tab.md)\n>\t\t[u](u.md)",
+    ],
+)
+def test_odd_input_never_raises(text: str) -> None:
+    d = doc_of(text)
+    for link in extract_links(d):
+        assert 0 <= link.start <= link.end <= len(d.text)
+        assert link.node_start <= link.start
+        if link.kind == "inline" and "\x00" not in text:  # NUL is read as U+FFFD
+            assert d.text[link.start:link.end] == link.url
+    extract_anchors(d)
+
+
+def test_corpus_never_raises_and_positions_hold(corpus: Path) -> None:
+    """Every corpus file extracts; plain destinations sit exactly at their offsets."""
+    files = [p for p in corpus.rglob("*") if p.suffix.lower() in (".md", ".markdown")]
+    assert len(files) > 1000
+    started = time.perf_counter()
+    total = 0
+    for path in files:
+        d = Document.from_path(path)
+        links = extract_links(d)
+        extract_anchors(d)
+        total += len(links)
+        for link in links:
+            written = d.text[link.start:link.end]
+            if link.kind in ("inline", "image", "definition") and not set("\\&") & set(written):
+                assert written == link.url, (path, d.position(link.start))
+    assert total > 20000
+    assert time.perf_counter() - started < 600
