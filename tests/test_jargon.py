@@ -176,6 +176,9 @@ def test_deliver_an_abstract_concept_is_reported_without_a_fix() -> None:
         "Enter the **Key** and the **Value**.\n",
         "Watch the backup, transform and restore jobs.\n",
         "Email alerts are supposed to be delivered within minutes.\n",
+        "Find your system's impact level.\n",
+        "This is the class that we implemented above.\n",
+        "We build capacity for delivering valuable, high-quality digital services.\n",
         "4. Robust: content must be robust enough for assistive technology.\n",
     ],
 )
