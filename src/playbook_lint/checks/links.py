@@ -21,6 +21,7 @@ __all__ = ["BrokenLink", "is_external", "has_template", "site_candidates"]
 
 #: Link kinds whose target a reader follows to a file of the site.
 _CHECKED_KINDS = frozenset({"inline", "image", "definition", "html-a", "html-img"})
+_PAGE_SUFFIXES = frozenset({".md", ".markdown", ".mdx", ".html", ".htm", ".erb"})
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _TEMPLATE_MARKS = ("{{", "{%", "<%", "%7B%7B", "%7B%25")
 
@@ -144,7 +145,9 @@ class BrokenLink(Rule):
 
     def _check_link(self, doc: Document, ctx: Context, link: Link) -> Report | None:
         url = link.url.strip()
-        if not url or is_external(url) or has_template(url):
+        # the source around the URL too: <%= x %> in angle brackets loses its "<"
+        around = doc.text[max(link.start - 1, 0):link.end + 1]
+        if not url or is_external(url) or has_template(url) or has_template(around):
             return None
         path_part, hash_mark, fragment = url.partition("#")
         path_part = path_part.split("?", 1)[0]
@@ -164,8 +167,8 @@ class BrokenLink(Rule):
                 link.start, link.end, f'link target "{url}" does not exist',
                 data={"url": url},
             )
-        if not hash_mark:
-            return None
+        if not hash_mark or target.suffix.lower() not in _PAGE_SUFFIXES:
+            return None  # a fragment of a PDF or CSV file means something else
         anchors = ctx.workspace.anchors(target)
         if anchors is None or fragment_matches(fragment, anchors):
             return None
