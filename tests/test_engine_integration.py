@@ -1,0 +1,267 @@
+"""The link engine against real HTTP servers on 127.0.0.1 (started and stopped here).
+
+Every test is bounded: short timeouts, few URLs, no retries unless the test is about
+them. Nothing but 127.0.0.1 is contacted: names are resolved by a fake resolver.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from http_server import (
+    LoopbackServer,
+    by_method,
+    endless_body_route,
+    reset_route,
+    respond,
+    silent_route,
+    status_route,
+)
+
+from playbook_lint.links.engine import PROBE_BODY_BYTES, EngineConfig, check_urls_sync
+
+
+async def loopback(host: str) -> list[str]:
+    """Every name is this machine (tests only; never the real DNS)."""
+    return ["127.0.0.1"]
+
+
+def config(**options: object) -> EngineConfig:
+    base: dict[str, object] = {"allow_private": True, "use_cache": False, "timeout": 2.0,
+                               "retries": 0, "backoff_base": 0.01}
+    base.update(options)
+    return EngineConfig(**base)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    page = (b"<!doctype html><title>t</title><h2 id='how-to-apply'>How</h2>"
+            b"<a name='old-anchor'></a>")
+    retry_state = {"n": 0}
+
+    def retry_once(h):  # type: ignore[no-untyped-def]
+        retry_state["n"] += 1
+        if retry_state["n"] == 1:
+            respond(h, 429, {"Retry-After": "1"})
+        else:
+            respond(h, 200)
+
+    routes = {
+        "/ok": status_route(200, {"Content-Type": "text/plain"}, b"fine"),
+        "/head-405": by_method(HEAD=status_route(405), GET=status_route(200, body=b"x")),
+        "/rate-limited": retry_once,
+        "/moved": status_route(301, {"Location": "/ok"}),
+        "/loop-a": status_route(302, {"Location": "/loop-b"}),
+        "/loop-b": status_route(302, {"Location": "/loop-a"}),
+        "/no-location": status_route(308),
+        "/bad-gzip": by_method(
+            HEAD=status_route(405),
+            GET=status_route(200, {"Content-Type": "text/html", "Content-Encoding": "gzip"},
+                             b"this is certainly not gzip data" * 10)),
+        "/silent": silent_route(3.0),
+        "/reset": reset_route,
+        "/huge": by_method(HEAD=status_route(405), GET=endless_body_route()),
+        "/page": status_route(200, {"Content-Type": "text/html; charset=utf-8"}, page),
+        "/gone": status_route(410),
+    }
+    with LoopbackServer(routes) as srv:
+        yield srv
+
+
+def only(report):  # type: ignore[no-untyped-def]
+    assert len(report.results) == 1
+    return next(iter(report.results.values()))
+
+
+def test_head_405_then_get_200_is_ok(server: LoopbackServer) -> None:
+    result = only(check_urls_sync([server.url("/head-405")], config()))
+    assert (result.status, result.http_status, result.reason) == ("ok", 200, "HTTP 200 OK")
+    assert [(m, p) for m, p, _ in server.requests] == [("HEAD", "/head-405"), ("GET", "/head-405")]
+
+
+def test_429_with_retry_after_then_200_is_ok(server: LoopbackServer) -> None:
+    started = time.monotonic()
+    report = check_urls_sync([server.url("/rate-limited")], config(retries=2))
+    elapsed = time.monotonic() - started
+    assert only(report).status == "ok"
+    assert server.count("HEAD", "/rate-limited") == 2
+    assert 0.9 <= elapsed < 5
+
+
+def test_301_gives_the_target(server: LoopbackServer) -> None:
+    result = only(check_urls_sync([server.url("/moved")], config()))
+    assert result.status == "ok"
+    assert result.redirects == ((301, server.url("/ok")),)
+    assert result.final_url == server.url("/ok")
+    assert result.permanent_redirect is True
+
+
+def test_302_loop_is_broken(server: LoopbackServer) -> None:
+    result = only(check_urls_sync([server.url("/loop-a")], config()))
+    a, b = server.url("/loop-a"), server.url("/loop-b")
+    assert (result.status, result.reason) == (
+        "broken", f"redirect loop: {a} → {b} → {a} → {b} → {a}")
+    assert server.count() == 4
+
+
+def test_308_without_location(server: LoopbackServer) -> None:
+    result = only(check_urls_sync([server.url("/no-location")], config()))
+    assert (result.status, result.reason) == (
+        "broken", "HTTP 308 Permanent Redirect without a Location header")
+
+
+def test_garbage_gzip_body_does_not_crash(server: LoopbackServer) -> None:
+    plain = only(check_urls_sync([server.url("/bad-gzip")], config()))
+    assert (plain.status, plain.reason) == ("ok", "HTTP 200 OK")
+    frag = only(check_urls_sync([server.url("/bad-gzip#x")], config(check_fragments=True)))
+    assert frag.status == "ok"
+    assert frag.fragments is None
+    assert frag.reason.startswith("HTTP 200 OK; the body could not be decoded (")
+
+
+def test_server_that_never_answers_times_out(server: LoopbackServer) -> None:
+    started = time.monotonic()
+    result = only(check_urls_sync([server.url("/silent")], config(timeout=0.3)))
+    assert (result.status, result.reason) == ("unverified", "timed out after 0.3 s")
+    assert time.monotonic() - started < 2.5
+
+
+def test_connection_reset_is_unverified(server: LoopbackServer) -> None:
+    result = only(check_urls_sync([server.url("/reset")], config(retries=1)))
+    assert result.status == "unverified"
+    assert result.reason in (
+        "connection reset by the server (after 1 retry)",
+        "the server closed the connection without answering (after 1 retry)",
+    )
+    assert server.count("GET", "/reset") == 2
+
+
+def test_huge_body_is_not_downloaded(server: LoopbackServer) -> None:
+    started = time.monotonic()
+    report = check_urls_sync([server.url("/huge")], config())
+    assert only(report).status == "ok"
+    # the client stopped after its probe budget (plus at most one network chunk)...
+    assert report.stats.bytes_read <= PROBE_BODY_BYTES + 128 * 1024
+    # ...so the server, which would send 2 GB, got rid of little more than socket buffers
+    assert server.bytes_sent < 64 * 1024**2
+    assert time.monotonic() - started < 5
+
+
+def test_fragment_body_read_is_capped(server: LoopbackServer) -> None:
+    report = check_urls_sync([server.url("/huge#x")], config(check_fragments=True,
+                                                             max_body_bytes=20_000))
+    assert report.stats.bytes_read <= 20_000 + 128 * 1024
+    assert server.bytes_sent < 64 * 1024**2
+
+
+def test_fragments_of_a_real_page(server: LoopbackServer) -> None:
+    result = only(check_urls_sync([server.url("/page#how-to-apply")],
+                                  config(check_fragments=True)))
+    assert result.fragments == frozenset({"how-to-apply", "old-anchor"})
+    assert server.count("HEAD") == 0
+
+
+def test_connection_refused_is_broken() -> None:
+    with LoopbackServer() as srv:
+        url = srv.url("/x")
+    result = only(check_urls_sync([url], config(retries=1)))
+    assert (result.status, result.reason) == ("broken", "connection refused (after 1 retry)")
+
+
+# -- politeness ------------------------------------------------------------------------
+
+def test_per_host_concurrency_is_never_exceeded() -> None:
+    with LoopbackServer({f"/p{i}": status_route(200) for i in range(12)}, latency=0.1) as srv:
+        urls = [srv.url(f"/p{i}") for i in range(12)]
+        report = check_urls_sync(urls, config(per_host=3, concurrency=32))
+    assert [r.status for r in report.results.values()] == ["ok"] * 12
+    assert srv.max_in_flight == 3
+    assert srv.count() == 12
+
+
+def test_global_concurrency_across_hosts() -> None:
+    with LoopbackServer({"/x": status_route(200)}, latency=0.1) as srv:
+        urls = [f"http://host{i}.test:{srv.port}/x" for i in range(8)]
+        report = check_urls_sync(urls, config(per_host=4, concurrency=2), resolver=loopback)
+    assert {r.status for r in report.results.values()} == {"ok"}
+    assert srv.max_in_flight == 2
+    assert report.stats.per_host == {f"host{i}.test": 1 for i in range(8)}
+    # the request went out under the name (Host header), connected to the resolved IP
+    assert sorted(h["host"] for _m, _p, h in srv.requests) == sorted(
+        f"host{i}.test:{srv.port}" for i in range(8))
+
+
+# -- safety ------------------------------------------------------------------------------
+
+def test_private_addresses_refused_without_allow_private(server: LoopbackServer) -> None:
+    urls = [server.url("/ok"), f"http://public-looking.example:{server.port}/ok"]
+    report = check_urls_sync(urls, config(allow_private=False), resolver=loopback)
+    assert {u: (r.status, r.reason) for u, r in report.results.items()} == {
+        server.url("/ok"): ("skipped", "not checked: 127.0.0.1 is a loopback address "
+                                       "(use --allow-private to check it)"),
+        f"http://public-looking.example:{server.port}/ok": (
+            "skipped", "not checked: public-looking.example resolves to 127.0.0.1, a loopback "
+                       "address (use --allow-private to check it)"),
+    }
+    assert server.count() == 0
+
+
+def test_connections_are_pinned_to_checked_addresses(server: LoopbackServer) -> None:
+    """Even if the per-hop check were bypassed, the transport itself refuses to connect."""
+    import asyncio
+
+    import httpx
+
+    from playbook_lint.links.netguard import HostResolver, guarded_transport
+
+    async def go() -> str:
+        transport = guarded_transport(HostResolver(loopback))
+        async with httpx.AsyncClient(transport=transport) as client:
+            try:
+                await client.get(server.url("/ok"))
+            except httpx.ConnectError as exc:
+                return str(exc)
+        return "connected"
+
+    assert asyncio.run(go()) == "refused to connect to 127.0.0.1: 127.0.0.1 is a loopback address"
+    assert server.count() == 0
+
+
+# -- cache ---------------------------------------------------------------------------------
+
+def test_warm_run_makes_zero_requests(server: LoopbackServer, tmp_path: Path) -> None:
+    urls = [server.url("/ok"), server.url("/gone"), server.url("/moved")]
+    cfg = config(use_cache=True, cache_path=tmp_path / "links.json")
+    cold = check_urls_sync(urls, cfg)
+    after_cold = server.count()
+    warm = check_urls_sync(urls, cfg)
+    assert after_cold == 4  # HEAD /ok, HEAD /gone, HEAD /moved -> HEAD /ok
+    assert server.count() == after_cold
+    assert warm.stats.requests == 0
+    assert warm.stats.cache_hits == 3
+    assert {u: r.status for u, r in warm.results.items()} == {
+        u: r.status for u, r in cold.results.items()}
+    assert warm.results[server.url("/moved")].final_url == server.url("/ok")
+
+
+def test_no_cache_bypasses_it(server: LoopbackServer, tmp_path: Path) -> None:
+    cached = config(use_cache=True, cache_path=tmp_path / "links.json")
+    check_urls_sync([server.url("/ok")], cached)
+    check_urls_sync([server.url("/ok")], config(use_cache=False,
+                                                cache_path=tmp_path / "links.json"))
+    assert server.count() == 2
+
+
+def test_corrupt_cache_is_discarded_not_fatal(server: LoopbackServer, tmp_path: Path) -> None:
+    path = tmp_path / "links.json"
+    path.write_text('{"version": 1, "entries": {"http://127.0.0.1', encoding="utf-8")
+    with pytest.warns(UserWarning, match="is corrupt"):
+        report = check_urls_sync([server.url("/ok")], config(use_cache=True, cache_path=path))
+    assert only(report).status == "ok"
+    assert len(report.warnings) == 1
+    assert report.warnings[0].startswith(f"link cache {path} is corrupt (")
+    assert list(json.loads(path.read_text())["entries"]) == [server.url("/ok")]
