@@ -268,6 +268,14 @@ def test_weak_terms_report_only_when_asked() -> None:
     ]
 
 
+def test_weak_address_is_fine_for_an_email_address() -> None:
+    weak = {"strength": "weak"}
+    assert run("Send it to your email address.\n", options=weak) == []
+    assert [f.message for f in run("We will address it.\n", options=weak)] == [
+        f'"address" is jargon ({PLAIN}): use "discuss"',
+    ]
+
+
 def test_packs_can_be_turned_off_by_name() -> None:
     text = "We will leverage it and commence.\n"
     assert [f.column for f in run(text)] == [9, 25]
