@@ -229,6 +229,20 @@ def test_file_mode_is_kept(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["page.md"]  # no temporary file left
 
 
+def test_read_only_file_is_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "page.md"
+    path.write_bytes(b"We utilise it.\n")
+    os.chmod(path, 0o444)
+    out = apply_fixes([at("We utilise it.\n", "utilise", "use")], tmp_path)
+    assert out.notes == ["page.md: not fixed: the file is read-only"]
+    assert (out.changed_files, out.applied) == ([], 0)
+    assert path.read_bytes() == b"We utilise it.\n"
+    # --diff still shows what the fix would do
+    out = apply_fixes([at("We utilise it.\n", "utilise", "use")], tmp_path, write=False)
+    assert (out.notes, out.applied) == ([], 1)
+    assert out.diff.endswith("-We utilise it.\n+We use it.\n")
+
+
 def test_symlink_is_kept_and_its_target_fixed(tmp_path: Path) -> None:
     real = tmp_path / "real.md"
     real.write_bytes(b"We utilise it.\n")

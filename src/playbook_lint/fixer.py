@@ -16,8 +16,11 @@ CRLF and CR turned into LF). The fixer:
    UTF-8 BOM back if the file had one;
 5. when writing, checks the file did not change since it was read (same bytes,
    size and modification time) and writes it atomically: a temporary file in the
-   same folder, the original's permission bits, ``fsync``, then ``os.replace``.
-   A symbolic link is followed: its target is rewritten and the link is kept.
+   same folder, the original's permission bits (and owner, when allowed),
+   ``fsync``, then ``os.replace``. A symbolic link is followed: its target is
+   rewritten and the link is kept. A read-only file (no write bit at all) is left
+   alone with a note, even for root. A hard-linked file becomes a separate file
+   (the price of an atomic write).
 
 Nothing here raises for bad input: unreadable files, stale findings and failed
 writes become one-line notes in :attr:`FixOutcome.notes`.
@@ -202,8 +205,9 @@ def unified_diff(old: str, new: str, path: str) -> str:
     return "".join(out)
 
 
-def _write_atomic(target: Path, data: bytes, mode: int) -> None:
-    """Write ``data`` to ``target`` through a temporary file in the same folder.
+def _write_atomic(target: Path, data: bytes, original: os.stat_result) -> None:
+    """Write ``data`` to ``target`` through a temporary file in the same folder, with
+    the permission bits (and, where allowed, the owner) of ``original``.
 
     Raises:
         OSError: when the folder is not writable or the disk is full; the temporary
@@ -215,7 +219,12 @@ def _write_atomic(target: Path, data: bytes, mode: int) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
+        os.chmod(tmp, stat.S_IMODE(original.st_mode))
+        if hasattr(os, "chown"):
+            try:
+                os.chown(tmp, original.st_uid, original.st_gid)
+            except OSError:
+                pass  # only root may give a file away; the mode is what matters
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -305,7 +314,10 @@ def apply_fixes(
             ):
                 outcome.notes.append(f"{rel}: not fixed: the file changed while fixing")
                 continue
-            _write_atomic(target, new_data, stat.S_IMODE(now.st_mode))
+            if not now.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+                outcome.notes.append(f"{rel}: not fixed: the file is read-only")
+                continue
+            _write_atomic(target, new_data, now)
         except OSError as exc:
             outcome.notes.append(f"{rel}: not fixed: cannot write: {exc.strerror or exc}")
             continue
