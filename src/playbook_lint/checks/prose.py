@@ -1,4 +1,22 @@
-"""Prose rules: ``jargon`` (PL301), driven by word-list packs in ``rules/jargon-*.yml``."""
+"""Prose rules: ``jargon`` (PL301), driven by word-list packs in ``rules/jargon-*.yml``.
+
+How matching works (the rule's user documentation is the :class:`Jargon` docstring):
+
+- Every form of every active term (listed spelling, its -ise/-ize twin, and -s/-ed/-ing
+  forms of the word ``inflect`` names) goes into one character trie, compiled once into
+  a single case-insensitive regular expression, run once over ``Document.prose``.
+- Word boundaries: a match may not touch a Unicode letter, digit or combining mark, nor
+  a hyphen, underscore, dot or apostrophe that joins it to one (``roll-off``,
+  ``snake_case``, ``file.md``, ``don't``); a possessive ``'s`` may follow.
+- Between the words of a phrase: any run of spaces and at most one line break (so a
+  blank line, i.e. a new paragraph, ends a phrase).
+- Several entries may share a form; the best is used: strong before weak, the listed
+  spelling before its twin, an entry with replacements before one without, then pack
+  and entry order. An entry whose exception pattern covers the match is skipped.
+- Two built-in heuristics skip a match: a word quoted on both sides (``"utilise"``,
+  a mention rather than a use) and a capitalised word continuing a capitalised name or
+  title mid-sentence (``Technology Transformation Services``).
+"""
 
 from __future__ import annotations
 
