@@ -16,6 +16,7 @@ written (``bytes_sent``). It never talks to anything but 127.0.0.1.
 from __future__ import annotations
 
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -69,9 +70,15 @@ class LoopbackServer:
     Args:
         routes: path (without query) -> route function; unknown paths answer 404.
         latency: seconds each request waits before its route runs.
+        tls: a server-side SSL context to serve HTTPS instead of HTTP.
     """
 
-    def __init__(self, routes: Mapping[str, Route] | None = None, latency: float = 0.0) -> None:
+    def __init__(
+        self,
+        routes: Mapping[str, Route] | None = None,
+        latency: float = 0.0,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
         self.routes = dict(routes or {})
         self.latency = latency
         self.requests: list[tuple[str, str, dict[str, str]]] = []
@@ -82,14 +89,18 @@ class LoopbackServer:
         self._lock = threading.Lock()
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.owner = self
+        self.scheme = "http"
+        if tls is not None:  # HTTPS: the handshake happens as each connection is accepted
+            self._httpd.socket = tls.wrap_socket(self._httpd.socket, server_side=True)
+            self.scheme = "https"
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
 
     def url(self, path: str = "/") -> str:
-        """Return ``http://127.0.0.1:<port><path>``."""
-        return f"http://127.0.0.1:{self.port}{path}"
+        """Return ``http(s)://127.0.0.1:<port><path>``."""
+        return f"{self.scheme}://127.0.0.1:{self.port}{path}"
 
     def count(self, method: str | None = None, path: str | None = None) -> int:
         """Number of requests seen, optionally only of ``method`` and/or ``path``."""

@@ -7,6 +7,9 @@ them. Nothing but 127.0.0.1 is contacted: names are resolved by a fake resolver.
 from __future__ import annotations
 
 import json
+import shutil
+import ssl
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -265,3 +268,37 @@ def test_corrupt_cache_is_discarded_not_fatal(server: LoopbackServer, tmp_path: 
     assert len(report.warnings) == 1
     assert report.warnings[0].startswith(f"link cache {path} is corrupt (")
     assert list(json.loads(path.read_text())["entries"]) == [server.url("/ok")]
+
+
+# -- TLS with a certificate nobody trusts ---------------------------------------------------
+
+@pytest.fixture
+def untrusted_tls(tmp_path: Path) -> ssl.SSLContext:
+    """A server context with a fresh self-signed certificate for 127.0.0.1 (via openssl)."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("the openssl command is needed to make a test certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-nodes", "-keyout", str(key),
+         "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True, timeout=30,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+def test_untrusted_certificate_is_unverified_or_broken(untrusted_tls: ssl.SSLContext) -> None:
+    routes = {"/ok": status_route(200), "/gone": status_route(404)}
+    with LoopbackServer(routes, tls=untrusted_tls) as srv:
+        report = check_urls_sync([srv.url("/ok"), srv.url("/gone")], config())
+    ok, gone = report.results[srv.url("/ok")], report.results[srv.url("/gone")]
+    tls = "TLS certificate verification failed (self-signed certificate)"
+    assert (ok.status, ok.http_status, ok.reason) == (
+        "unverified", 200, f"{tls}; without verification the server answered HTTP 200 OK")
+    assert (gone.status, gone.http_status, gone.reason) == (
+        "broken", 404,
+        f"HTTP 404 Not Found (answered without certificate verification; {tls})")
