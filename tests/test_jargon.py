@@ -268,6 +268,13 @@ def test_weak_terms_report_only_when_asked() -> None:
     ]
 
 
+def test_line_anchored_exception_needs_a_real_line_start() -> None:
+    # "## Impact" alone is a runbook heading; "Impact" after a long blanked URL is not.
+    url = "https://example.org/" + "x" * 200
+    assert [f.column for f in run(f"See {url} Impact\n")] == [226]
+    assert run("## Impact\n") == []
+
+
 def test_weak_address_is_fine_for_an_email_address() -> None:
     weak = {"strength": "weak"}
     assert run("Send it to your email address.\n", options=weak) == []

@@ -479,11 +479,17 @@ def _in_name(prose: str, start: int) -> bool:
 
 def _excused(entry: _Entry, prose: str, start: int, end: int) -> bool:
     """True if an exception pattern of ``entry`` matches a span of the surrounding
-    prose (up to 120 characters either side) that covers ``[start, end)``."""
+    prose (at least 120 characters either side, extended to whole lines) that covers
+    ``[start, end)``."""
     if not entry.exceptions:
         return False
-    lo = max(0, start - 120)
-    window = prose[lo:end + 120]
+    # The window is whole lines (up to 2,000 characters) so that ^ and $ in a (?m)
+    # pattern mean the start and end of a line, never the edge of the window.
+    lo = prose.rfind("\n", max(0, start - 2000), max(0, start - 120)) + 1
+    lo = lo if lo > 0 else (max(0, start - 2000) if start > 2000 else 0)
+    hi = prose.find("\n", end + 120, end + 2000)
+    hi = hi if hi != -1 else end + 2000
+    window = prose[lo:hi]
     s, e = start - lo, end - lo
     for pattern in entry.exceptions:
         for m in pattern.finditer(window):
