@@ -172,3 +172,19 @@ def test_thematic_break_and_blank_lines() -> None:
 def test_crlf_text_normalised_by_document() -> None:
     doc = Document.from_bytes(Path("/w/p.md"), b"Use `x`\r\nnow\r\n")
     assert doc.prose == "Use    \nnow\n"
+
+
+def test_random_markdown_never_raises_and_only_blanks() -> None:
+    """Seeded random soup of Markdown syntax: same length, same newlines, and every
+    character either kept or replaced by a space."""
+    import random
+
+    alphabet = list("ab key in order \n\n> - * _ ` [ ] ( ) < > ! # | { } % = \" ' \\ & ; : / . "
+                    "http:// www. ---\n +++ \t é ț \u0326 \x00")
+    rng = random.Random(3)
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 160)))
+        out = prose(text)
+        assert len(out) == len(text)
+        assert all((a == "\n") == (b == "\n") for a, b in zip(text, out, strict=True))
+        assert all(b in (a, " ") for a, b in zip(text, out, strict=True))
