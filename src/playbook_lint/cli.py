@@ -189,7 +189,10 @@ def lint(
     if write_baseline is not None:
         from playbook_lint.baseline import write_baseline as write_base
 
-        n = write_base(result.findings, write_baseline, cwd)
+        try:
+            n = write_base(result.findings, write_baseline, cwd)
+        except UsageError as exc:
+            _fail(str(exc))
         click.echo(f"playbook-lint: wrote {n} findings to baseline {write_baseline}", err=True)
         sys.exit(0)
     if baseline_path is not None:
