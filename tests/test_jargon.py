@@ -172,6 +172,8 @@ def test_deliver_an_abstract_concept_is_reported_without_a_fix() -> None:
         "A design token is a key that unlocks a value.\n",
         "## Agenda\n",
         "## Impact\n",
+        "Presenters and final agenda to be announced.\n",
+        "See the agenda - 825 kb PDF.\n",
         "The key will rotate by itself.\n",
         "Enter the **Key** and the **Value**.\n",
         "Watch the backup, transform and restore jobs.\n",
