@@ -615,11 +615,12 @@ class Plan:
 
 def make_plan(quick: bool, repeats: int | None) -> Plan:
     """Full: the whole digitalgov tree and the whole corpus, 2,000 URLs. Quick: one year
-    of digitalgov news, two small 18F repos, 200 URLs, one run each."""
+    of digitalgov news (101 files), two small repos, 200 URLs, one run each."""
     if quick:
         return Plan(True, repeats or 1, 3, 60.0, 150.0, 200,
-                    [DIGITALGOV / "content" / "news" / "2016"],
-                    [CORPUS / "18F__content-guide", CORPUS / "18F__methods"])
+                    [DIGITALGOV / "content" / "news" / "2017"],
+                    [CORPUS / "18F__content-guide",
+                     CORPUS / "codeforamerica__codeforamerica.org-archive"])
     return Plan(False, repeats or 3, 10, 240.0, 1200.0, 2000, [DIGITALGOV], [CORPUS])
 
 
