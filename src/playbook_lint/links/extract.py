@@ -451,8 +451,13 @@ def _reference_label(
 
 def _inline_links(doc: Document, tok: Token, to_src: _Mapper, env: dict[str, Any]) -> list[Link]:
     src = tok.content
+    md = _tracking_parser()
+    # core linkify only looks at blocks that pass linkify-it's pretest
+    pretest = bool(md.linkify is not None and md.options.get("linkify")
+                   and md.linkify.pretest(src))
+    if not pretest and "[" not in src and "<" not in src:
+        return []  # no link, image, autolink, HTML or bare URL can start here
     children, probe = _parse_inline(src, env)
-    md = probe.md
     out: list[Link] = []
     prev_type = ""
     text_run: list[Token] = []
@@ -464,8 +469,6 @@ def _inline_links(doc: Document, tok: Token, to_src: _Mapper, env: dict[str, Any
 
     prev_before_run = [""]
     n = len(children)
-    # core linkify only looks at blocks that pass linkify-it's pretest
-    pretest = md.linkify is not None and md.options.get("linkify") and md.linkify.pretest(src)
     no_linkify = _inside_links(children) if pretest else set(range(len(children)))
     for i, child in enumerate(children):
         span = child.meta.get(_SPAN)
