@@ -252,6 +252,14 @@ def test_anchors_slugs_attr_lists_and_html_ids() -> None:
     ]
 
 
+def test_kramdown_block_attribute_list_adds_its_id() -> None:
+    d = doc_of("## Heading\n{: #custom .wide}\n\nText\n")
+    assert [(a.id, a.kind, d.position(a.offset)) for a in d.anchors] == [
+        ("heading", "heading", (1, 4)),
+        ("custom", "attr-list", (2, 5)),
+    ]
+
+
 def test_heading_that_is_a_link_slugs_from_its_text() -> None:
     d = doc_of("## [Heading with a link](https://example.org)\n")
     assert d.anchor_ids == frozenset({"heading-with-a-link"})

@@ -739,6 +739,7 @@ def extract_links(doc: Document) -> list[Link]:
 
 
 _ATTR_LIST = re.compile(r"\s*\{:?\s*([^{}]*)\}\s*$")
+_BLOCK_IAL = re.compile(r"\{:\s*([^{}]*)\}\s*$")
 _ATTR_ID = re.compile(r"(?:^|\s)#([^\s#.{}]+)")
 
 
@@ -748,7 +749,8 @@ def extract_anchors(doc: Document) -> list[Anchor]:
     Heading slugs follow GitHub (:mod:`playbook_lint.links.slugs`), counted in
     document order for duplicates; a heading ending in an attribute list
     ``{#custom-id}`` (kramdown, Hugo) has that id instead, and the list is not part
-    of any slug. HTML ``id=`` (any tag) and ``<a name=>`` are anchors too.
+    of any slug. A kramdown block attribute list on its own line (``{: #id}``)
+    adds its id too. HTML ``id=`` (any tag) and ``<a name=>`` are anchors too.
     """
     tokens = doc.tokens
     out: list[Anchor] = []
@@ -773,6 +775,10 @@ def extract_anchors(doc: Document) -> list[Anchor]:
                 out.append(Anchor(slugger.slug(text), offset, "heading"))
         elif tok.type == "inline" and id(tok) in blocks:
             mapper = blocks[id(tok)]
+            ial = _BLOCK_IAL.match(tok.content)
+            idm = _ATTR_ID.search(ial.group(1)) if ial else None
+            if idm:  # kramdown block attribute list on its own line: {: #id}
+                out.append(Anchor(idm.group(1), mapper(ial.start(1) + idm.start(1)), "attr-list"))
             # html_inline ids need spans: reparse only when the content has a tag
             if "<" in tok.content and ("id" in tok.content or "name" in tok.content):
                 children, _ = _parse_inline(tok.content, getattr(doc, "env", {}) or {})
