@@ -409,7 +409,11 @@ def lint_tools(pl_cmd: list[str], paths: Sequence[Path], *, with_prose: bool = T
         ]
     tools.append(Tool("markdown-it-py parse (floor)",
                       [floor_python(pl_cmd), str(BENCH / "floor_parse.py"), *ps], parse_floor,
-                      ok_rc=(0,)))
+                      ok_rc=(0,), note="CommonMark+table+strikethrough+linkify, as playbook-lint"))
+    tools.append(Tool("markdown-it-py parse, no linkify",
+                      [floor_python(pl_cmd), str(BENCH / "floor_parse.py"), "--no-linkify", *ps],
+                      parse_floor, ok_rc=(0,), note="informative: the floor without the "
+                      "linkify rule"))
     return tools
 
 
