@@ -186,3 +186,39 @@ def test_helpers() -> None:
     ]
     assert Path("/s/dir/index.md") in site_candidates(Path("/s/dir"), "dir/")
     assert site_candidates(Path("/s/pic.png"), "pic.png") == [Path("/s/pic.png")]
+
+
+def test_fragments_option_loose_and_off() -> None:
+    text = (
+        "## GOV.UK teams\n"
+        "\n"
+        "[a](#gov-uk-teams) [b](#GOVUK-Teams) [c](#budget) [d](gone.md#x)\n"
+    )
+    assert found(text) == [
+        (3, 5, 18, 'no heading or anchor "#gov-uk-teams" in this page'
+                   ' (did you mean "#govuk-teams"?)'),
+        (3, 24, 36, 'no heading or anchor "#GOVUK-Teams" in this page'
+                    ' (did you mean "#govuk-teams"?)'),
+        (3, 42, 49, 'no heading or anchor "#budget" in this page'),
+        (3, 55, 64, 'link target "gone.md#x" does not exist'),
+    ]
+    assert found(text, options={"fragments": "loose"}) == [
+        (3, 42, 49, 'no heading or anchor "#budget" in this page'),
+        (3, 55, 64, 'link target "gone.md#x" does not exist'),
+    ]
+    assert found(text, options={"fragments": "off"}) == [
+        (3, 55, 64, 'link target "gone.md#x" does not exist'),
+    ]
+
+
+def test_options_schema_rejects_unknown_modes() -> None:
+    import jsonschema
+
+    schema = BrokenLink.options_schema
+    jsonschema.validate({"fragments": "loose"}, schema)
+    for bad in ({"fragments": "fuzzy"}, {"other": 1}):
+        try:
+            jsonschema.validate(bad, schema)
+        except jsonschema.ValidationError:
+            continue
+        raise AssertionError(f"{bad} accepted")

@@ -74,3 +74,11 @@ def test_closest_anchor() -> None:
     assert closest_anchor("Usage", ids) == "usage"
     assert closest_anchor("#zzz", ids) is None
     assert closest_anchor("#x", []) is None
+
+
+def test_loose_key_ignores_case_and_punctuation() -> None:
+    from playbook_lint.links.slugs import loose_key
+
+    assert loose_key("#gov-uk-teams") == loose_key("govuk-teams") == "govukteams"
+    assert loose_key("#-dockerignore") == "dockerignore"
+    assert loose_key("#caf%C3%A9_1") == "café1"

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import unquote
 
 from playbook_lint.findings import Edit, Fix, Report, Severity
-from playbook_lint.links.slugs import closest_anchor, fragment_matches, normalize_fragment
-from playbook_lint.rule import Context, Rule
+from playbook_lint.links.slugs import (
+    closest_anchor,
+    fragment_matches,
+    loose_key,
+    normalize_fragment,
+)
+from playbook_lint.rule import Context, Rule, RuleConfig
 
 if TYPE_CHECKING:
     from playbook_lint.document import Document
@@ -116,6 +121,13 @@ class BrokenLink(Rule):
     Read the [setup guide](./setup.md#install) first.
     ```
 
+    Options (``[tool.playbook-lint.rules.broken-link]``):
+    ``fragments = "exact"`` (default) compares fragments with GitHub-style heading
+    slugs as browsers do, case included; ``"loose"`` also accepts a fragment that
+    differs only in case and punctuation, for generators that slug differently
+    (Middleman/Redcarpet writes ``gov-uk`` where GitHub writes ``govuk``);
+    ``"off"`` checks files only.
+
     ## Fix
     When a fragment is close to an existing anchor the finding suggests it and
     offers an unsafe fix (``--unsafe-fixes``) that rewrites the fragment; a missing
@@ -133,6 +145,24 @@ class BrokenLink(Rule):
     default_severity = Severity.ERROR
     fixable = True
     summary = "Relative links and #fragments must point at files and anchors that exist"
+    options_schema: ClassVar[Mapping[str, Any] | None] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"fragments": {"enum": ["exact", "loose", "off"]}},
+    }
+
+    def __init__(self, config: RuleConfig | None = None) -> None:
+        super().__init__(config)
+        mode = self.config.options.get("fragments", "exact")
+        self.fragments = mode if mode in ("exact", "loose", "off") else "exact"
+
+    def _matches(self, fragment: str, anchors: Iterable[str]) -> bool:
+        if fragment_matches(fragment, anchors):
+            return True
+        if self.fragments == "loose":
+            want = loose_key(fragment)
+            return any(loose_key(a) == want for a in anchors)
+        return False
 
     def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
         """Yield one report per broken local link of ``doc`` (see the class docstring)."""
@@ -152,7 +182,9 @@ class BrokenLink(Rule):
         path_part, hash_mark, fragment = url.partition("#")
         path_part = path_part.split("?", 1)[0]
         if not path_part:
-            if not hash_mark or fragment_matches(fragment, doc.anchor_ids):
+            if not hash_mark or self.fragments == "off" or self._matches(
+                fragment, doc.anchor_ids
+            ):
                 return None
             return self._fragment_report(doc, link, fragment, doc.anchor_ids, None)
         targets = self._resolve(doc, ctx, path_part)
@@ -167,10 +199,11 @@ class BrokenLink(Rule):
                 link.start, link.end, f'link target "{url}" does not exist',
                 data={"url": url},
             )
-        if not hash_mark or target.suffix.lower() not in _PAGE_SUFFIXES:
+        if not hash_mark or self.fragments == "off" or \
+                target.suffix.lower() not in _PAGE_SUFFIXES:
             return None  # a fragment of a PDF or CSV file means something else
         anchors = ctx.workspace.anchors(target)
-        if anchors is None or fragment_matches(fragment, anchors):
+        if anchors is None or self._matches(fragment, anchors):
             return None
         return self._fragment_report(doc, link, fragment, anchors, path_part)
 

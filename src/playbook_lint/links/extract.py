@@ -777,7 +777,7 @@ def extract_anchors(doc: Document) -> list[Anchor]:
             mapper = blocks[id(tok)]
             ial = _BLOCK_IAL.match(tok.content)
             idm = _ATTR_ID.search(ial.group(1)) if ial else None
-            if idm:  # kramdown block attribute list on its own line: {: #id}
+            if ial and idm:  # kramdown block attribute list on its own line: {: #id}
                 out.append(Anchor(idm.group(1), mapper(ial.start(1) + idm.start(1)), "attr-list"))
             # html_inline ids need spans: reparse only when the content has a tag
             if "<" in tok.content and ("id" in tok.content or "name" in tok.content):

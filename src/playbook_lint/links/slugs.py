@@ -13,11 +13,14 @@ Markdown headings their ``id``): https://github.com/Flet/github-slugger
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from urllib.parse import unquote
 
-__all__ = ["Slugger", "slugify", "normalize_fragment", "fragment_matches", "closest_anchor"]
+__all__ = [
+    "Slugger", "slugify", "normalize_fragment", "fragment_matches", "closest_anchor", "loose_key",
+]
 
 _KEEP_CATEGORIES = ("L", "M", "N")
 
@@ -104,6 +107,19 @@ def fragment_matches(fragment: str, anchor_ids: Iterable[str]) -> bool:
     if want in ids:
         return True
     return any(normalize_fragment(a) == want for a in ids if "%" in a)
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def loose_key(fragment: str) -> str:
+    """Return ``fragment`` decoded, lower-cased, with everything but letters and digits
+    removed, so slugs from different site generators compare equal.
+
+    GitHub turns "GOV.UK teams" into ``govuk-teams``, Redcarpet (Middleman) into
+    ``gov-uk-teams``; both give ``govukteams`` here.
+    """
+    return _NOT_ALNUM.sub("", normalize_fragment(fragment).lower())
 
 
 def closest_anchor(fragment: str, anchor_ids: Iterable[str]) -> str | None:
