@@ -309,6 +309,19 @@ def test_findings_that_no_longer_fit_the_file_are_skipped(tmp_path: Path) -> Non
     assert path.read_bytes() == b"Short now.\n"
 
 
+def test_file_modified_after_the_run_read_it_is_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "page.md"
+    path.write_bytes(b"We utilise it.\n")
+    read_at = os.stat(path).st_mtime_ns
+    os.utime(path, ns=(read_at + 5, read_at + 5))  # saved again after the lint read it
+    fix = at("We utilise it.\n", "utilise", "use")
+    out = apply_fixes([fix], tmp_path, read_at_ns=read_at)
+    assert out.notes == ["page.md: skipped 1 fix: the file changed since it was checked"]
+    assert path.read_bytes() == b"We utilise it.\n"
+    out = apply_fixes([fix], tmp_path, read_at_ns=read_at + 5)
+    assert (out.notes, out.changed_files) == ([], ["page.md"])
+
+
 def test_file_changed_while_fixing_is_not_overwritten(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

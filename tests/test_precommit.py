@@ -226,8 +226,10 @@ def installed(hook_repo: tuple[Path, str], pc_env: dict[str, str],
     yield
 
 
-def config(path: Path, sha: str, hook: str = "playbook-lint") -> str:
-    return (f"repos:\n  - repo: {path}\n    rev: {sha}\n    hooks:\n      - id: {hook}\n")
+def config(path: Path, sha: str, hook: str = "playbook-lint", args: str = "") -> str:
+    extra = f"        args: {args}\n" if args else ""
+    return (f"repos:\n  - repo: {path}\n    rev: {sha}\n    hooks:\n      - id: {hook}\n"
+            + extra)
 
 
 # --- the tests ------------------------------------------------------------------------
@@ -283,3 +285,24 @@ def test_hook_manifest_is_valid_and_as_documented() -> None:
     for hook in hooks.values():
         assert (hook["language"], hook["types"], hook["require_serial"]) == (
             "python", ["markdown"], True)
+
+
+def test_fix_args_make_the_hook_a_fixer(
+    installed: None, hook_repo: tuple[Path, str], pc_env: dict[str, str], tmp_path: Path
+) -> None:
+    """With ``args: [--fix]`` (as the hooks file suggests) the hook fixes the page and
+    fails once, as pre-commit fixers do; the next run passes and changes nothing."""
+    path, sha = hook_repo
+    page = "---\ntitle: Permits\n---\n\n# Permits\n\nWe utilise the form.\n"
+    repo = user_repo(tmp_path / "fix", {"page.md": page})
+    (repo / ".pre-commit-config.yaml").write_text(config(path, sha, args="[--fix]"),
+                                                   encoding="utf-8")
+    commit_all(repo)
+    done = pre_commit(repo, pc_env, "run", "--all-files")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "- files were modified by this hook" in done.stdout
+    fixed = "---\ntitle: Permits\n---\n\n# Permits\n\nWe use the form.\n"
+    assert (repo / "page.md").read_text(encoding="utf-8") == fixed
+    done = pre_commit(repo, pc_env, "run", "--all-files")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (repo / "page.md").read_text(encoding="utf-8") == fixed

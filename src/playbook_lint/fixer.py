@@ -253,6 +253,7 @@ def apply_fixes(
     *,
     unsafe: bool = False,
     write: bool = True,
+    read_at_ns: int | None = None,
 ) -> FixOutcome:
     """Apply the fixes of ``findings`` to their files.
 
@@ -263,6 +264,10 @@ def apply_fixes(
         unsafe: also apply fixes marked unsafe (``--unsafe-fixes``).
         write: write the files; when false nothing is written and the outcome only
             carries the diff (``--diff``).
+        read_at_ns: when the findings' files were read (``time.time_ns()`` taken just
+            before linting). A file modified after it is skipped with a note: its
+            findings may no longer match its text. None: only the weaker checks
+            (positions must exist; the file must not change while fixing).
 
     Returns:
         a :class:`FixOutcome`. Never raises for unreadable or changed files: each
@@ -286,6 +291,12 @@ def apply_fixes(
             before = os.stat(path)
         except OSError as exc:
             outcome.notes.append(f"{rel}: cannot fix: cannot read: {exc.strerror or exc}")
+            continue
+        if read_at_ns is not None and before.st_mtime_ns > read_at_ns:
+            outcome.notes.append(
+                f"{rel}: skipped {_count(len(group), 'fix', 'fixes')}: "
+                "the file changed since it was checked"
+            )
             continue
         d = decode(data)
         body = data[3:] if d.bom else data
