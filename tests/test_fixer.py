@@ -143,6 +143,9 @@ def test_edits_map_onto_raw_text_keeping_each_line_ending() -> None:
     plan = plan_file(raw, [finding(text, 2, 5, "B\nC"), finding(text, 7, 7, "!")],
                      newline="\r\n")
     assert plan.new_raw == "a\r\nB\r\nC\nd!"
+    # a replacement holding CR or CRLF is normalised first, never doubled
+    plan = plan_file(raw, [finding(text, 0, 1, "A\r\nA\rA")], newline="\r\n")
+    assert plan.new_raw == "A\r\nA\r\nA\r\nb\rc\nd"
 
 
 # --- diffs ----------------------------------------------------------------------------

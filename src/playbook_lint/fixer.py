@@ -11,7 +11,8 @@ CRLF and CR turned into LF). The fixer:
    twice (e.g. by two findings) is applied once;
 3. maps every edit from the normalised text onto the file's raw text, so each line
    keeps its own ending (a file that mixes CRLF and LF keeps the mix); a line break
-   inside a replacement is written with the file's dominant ending;
+   inside a replacement (``\n``, or ``\r\n``/``\r`` if a rule gives one) is written
+   with the file's dominant ending;
 4. applies the edits bottom-up and re-encodes with the file's encoding, adding the
    UTF-8 BOM back if the file had one;
 5. when writing, checks the file did not change since it was read (same bytes,
@@ -178,7 +179,11 @@ def plan_file(
 
     new = raw
     for e in sorted(taken, key=lambda e: (e.start, e.end), reverse=True):
-        repl = e.replacement.replace("\n", newline) if newline != "\n" else e.replacement
+        repl = e.replacement
+        if "\r" in repl:  # rules should give normalised text; be lenient if they do not
+            repl = repl.replace("\r\n", "\n").replace("\r", "\n")
+        if newline != "\n":
+            repl = repl.replace("\n", newline)
         new = new[: to_raw(e.start)] + repl + new[to_raw(e.end):]
     return FilePlan(raw=raw, new_raw=new, applied=applied, notes=notes)
 
