@@ -222,3 +222,15 @@ def test_options_schema_rejects_unknown_modes() -> None:
         except jsonschema.ValidationError:
             continue
         raise AssertionError(f"{bad} accepted")
+
+
+def test_host_name_without_scheme_gets_a_hint() -> None:
+    text = "[a](pra.digital.gov) [b](www.example.org/page) [c](notes.md)\n"
+    findings = check(BrokenLink, text)
+    assert [(f.column, f.message, f.suggestion) for f in findings] == [
+        (5, 'link target "pra.digital.gov" does not exist (missing "https://"?)',
+         "https://pra.digital.gov"),
+        (26, 'link target "www.example.org/page" does not exist (missing "https://"?)',
+         "https://www.example.org/page"),
+        (52, 'link target "notes.md" does not exist', None),
+    ]

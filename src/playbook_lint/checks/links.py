@@ -27,6 +27,12 @@ __all__ = ["BrokenLink", "is_external", "has_template", "site_candidates"]
 #: Link kinds whose target a reader follows to a file of the site.
 _CHECKED_KINDS = frozenset({"inline", "image", "definition", "html-a", "html-img"})
 _PAGE_SUFFIXES = frozenset({".md", ".markdown", ".mdx", ".html", ".htm", ".erb"})
+#: A link written like a host name without a scheme ("www.x.org", "pra.digital.gov/a").
+_LOOKS_LIKE_HOST = re.compile(
+    r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:gov|com|org|net|edu|mil|int|io|uk|us|eu)"
+    r"(?:[/?#:]|$)",
+    re.IGNORECASE,
+)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _TEMPLATE_MARKS = ("{{", "{%", "<%", "%7B%7B", "%7B%25")
 
@@ -129,9 +135,11 @@ class BrokenLink(Rule):
     ``"off"`` checks files only.
 
     ## Fix
-    When a fragment is close to an existing anchor the finding suggests it and
-    offers an unsafe fix (``--unsafe-fixes``) that rewrites the fragment; a missing
-    file has no automatic fix.
+    A target written like a host name (``www.example.org``, ``agency.gov/page``) is
+    most likely a web address missing its scheme: the finding says so and suggests
+    ``https://`` in front. When a fragment is close to an existing anchor the finding
+    suggests it and offers an unsafe fix (``--unsafe-fixes``) that rewrites the
+    fragment; a missing file has no automatic fix.
 
     ## Source
     - CommonMark link destinations: https://spec.commonmark.org/0.31.2/#links
@@ -195,9 +203,13 @@ class BrokenLink(Rule):
              if ctx.workspace.exists(c)), None,
         )
         if target is None:
+            message = f'link target "{url}" does not exist'
+            suggestion = None
+            if _LOOKS_LIKE_HOST.match(url):
+                suggestion = "https://" + url
+                message += ' (missing "https://"?)'
             return Report(
-                link.start, link.end, f'link target "{url}" does not exist',
-                data={"url": url},
+                link.start, link.end, message, suggestion=suggestion, data={"url": url},
             )
         if not hash_mark or self.fragments == "off" or \
                 target.suffix.lower() not in _PAGE_SUFFIXES:
