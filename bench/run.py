@@ -815,8 +815,10 @@ def main(argv: list[str] | None = None) -> int:
     report["tables"] = texts
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    name = f"{stamp}{'-quick' if plan.quick else ''}.json"
-    for path in (RESULTS / name, RESULTS / ("latest-quick.json" if plan.quick else "latest.json")):
+    kind = ("-quick" if plan.quick else "") + ("" if a.only is None else
+                                               "-only-" + "-".join(sorted(wanted)))
+    name = f"{stamp}{kind}.json"
+    for path in (RESULTS / name, RESULTS / f"latest{kind}.json"):
         path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     log(f"done in {report['seconds']} s; results in {RESULTS / name}")
     if failures:
