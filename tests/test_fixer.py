@@ -143,6 +143,8 @@ def test_edits_map_onto_raw_text_keeping_each_line_ending() -> None:
     plan = plan_file(raw, [finding(text, 2, 5, "B\nC"), finding(text, 7, 7, "!")],
                      newline="\r\n")
     assert plan.new_raw == "a\r\nB\r\nC\nd!"
+    # deleting the text between a lone CR and an LF must not fuse them into one CRLF
+    assert plan_file("a\rb\n", [finding("a\nb\n", 2, 3, "")]).new_raw == "a\r\n\n"
     # a replacement holding CR or CRLF is normalised first, never doubled
     plan = plan_file(raw, [finding(text, 0, 1, "A\r\nA\rA")], newline="\r\n")
     assert plan.new_raw == "A\r\nA\r\nA\r\nb\rc\nd"
@@ -412,3 +414,40 @@ def test_cli_diff_writes_nothing(
     page.write_bytes(CLI_SAFE)
     assert run_cli(["--offline", "--diff", "page.md"]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_random_edits_match_the_normalised_text_and_keep_untouched_endings() -> None:
+    """Seeded random texts mixing LF, CRLF and CR, with random non-overlapping edits:
+    the raw result, normalised, equals the edits applied to the normalised text (so no
+    two line breaks ever fuse into one CRLF), and the text before the first edit is
+    kept byte for byte, line endings included."""
+    import random
+
+    rng = random.Random(20261129)
+    for _ in range(2000):
+        raw = "".join(rng.choice(["ab", "c", "\n", "\r\n", "\r", "\u00e9 ", "x"])
+                      for _ in range(rng.randint(0, 30)))
+        text = raw.replace("\r\n", "\n").replace("\r", "\n")
+        points = sorted(rng.sample(range(len(text) + 1), k=min(len(text) + 1, 6)))
+        spans = list(zip(points[::2], points[1::2], strict=False))
+        fixes = [finding(text, s, e, rng.choice(["", "Z", "y\nq", "\n"]), rule=f"r{i}")
+                 for i, (s, e) in enumerate(spans)]
+        newline = rng.choice(["\n", "\r\n", "\r"])
+        plan = plan_file(raw, fixes, newline=newline)
+        want = text
+        for f in reversed(fixes):
+            e = f.fix.edits[0]  # type: ignore[union-attr]
+            want = want[: e.start] + e.replacement + want[e.end:]
+        got = plan.new_raw.replace("\r\n", "\n").replace("\r", "\n")
+        assert (got, plan.notes) == (want, []), (raw, spans, newline)
+        keep = _raw_len(raw, spans[0][0] if spans else len(text))
+        assert plan.new_raw[:keep] == raw[:keep], (raw, spans, newline)
+
+
+def _raw_len(raw: str, offset: int) -> int:
+    """Length of the raw prefix whose normalised form has ``offset`` characters."""
+    n = i = 0
+    while n < offset:
+        i += 2 if raw.startswith("\r\n", i) else 1
+        n += 1
+    return i

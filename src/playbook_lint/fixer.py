@@ -12,7 +12,8 @@ CRLF and CR turned into LF). The fixer:
 3. maps every edit from the normalised text onto the file's raw text, so each line
    keeps its own ending (a file that mixes CRLF and LF keeps the mix); a line break
    inside a replacement (``\n``, or ``\r\n``/``\r`` if a rule gives one) is written
-   with the file's dominant ending;
+   with the file's dominant ending; should an edit bring a lone CR next to an LF,
+   that CR is written as CRLF so the two line breaks stay two;
 4. applies the edits bottom-up and re-encodes with the file's encoding, adding the
    UTF-8 BOM back if the file had one;
 5. when writing, checks the file did not change since it was read (same bytes,
@@ -177,15 +178,32 @@ def plan_file(
     def to_raw(offset: int) -> int:
         return offset + bisect.bisect_left(crlf, offset)
 
-    new = raw
-    for e in sorted(taken, key=lambda e: (e.start, e.end), reverse=True):
+    pieces: list[str] = []
+    pos = 0
+    for e in sorted(taken, key=lambda e: (e.start, e.end)):
         repl = e.replacement
         if "\r" in repl:  # rules should give normalised text; be lenient if they do not
             repl = repl.replace("\r\n", "\n").replace("\r", "\n")
         if newline != "\n":
             repl = repl.replace("\n", newline)
-        new = new[: to_raw(e.start)] + repl + new[to_raw(e.end):]
-    return FilePlan(raw=raw, new_raw=new, applied=applied, notes=notes)
+        pieces += [raw[pos:to_raw(e.start)], repl]
+        pos = to_raw(e.end)
+    pieces.append(raw[pos:])
+    return FilePlan(raw=raw, new_raw=_join(pieces), applied=applied, notes=notes)
+
+
+def _join(pieces: Sequence[str]) -> str:
+    """Concatenate ``pieces`` so that no two line breaks fuse: a lone CR that would
+    meet a following LF (and become one CRLF line break) is written as CRLF, which
+    adds a character after it and so can never fuse with what comes before."""
+    out: list[str] = []
+    for piece in pieces:
+        if not piece:
+            continue
+        if out and out[-1][-1] == "\r" and piece[0] == "\n":
+            out[-1] += "\n"
+        out.append(piece)
+    return "".join(out)
 
 
 def unified_diff(old: str, new: str, path: str) -> str:
