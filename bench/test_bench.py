@@ -1,0 +1,110 @@
+"""Self-tests of the benchmark harness: output parsers, link generator, loopback server.
+
+Run with ``python -m pytest bench/test_bench.py -q``. No network beyond 127.0.0.x,
+no anchors needed, a few seconds. They pin exact values so a parser that silently
+returns 0 (and would make a tool look fast) fails here.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import run  # noqa: E402
+
+
+def test_parse_playbook_counts_rule_and_maps_lines_to_urls() -> None:
+    out = json.dumps({"findings": [
+        {"path": "site/page-000.md", "line": 12, "rule": "broken-link"},
+        {"path": "site/page-000.md", "line": 13, "rule": "redirected-link"},
+    ]})
+    parse = run.parse_playbook("broken-link", {("page-000.md", 12): "http://127.0.0.1:1/x"})
+    assert parse(out, "") == (1, {"http://127.0.0.1:1/x"})
+    assert run.parse_playbook()(out, "") == (2, None)
+
+
+def test_parse_playbook_rejects_a_finding_on_a_line_without_a_link() -> None:
+    out = json.dumps({"findings": [{"path": "a/page-001.md", "line": 3, "rule": "broken-link"}]})
+    with pytest.raises(ValueError, match="no generated link at a/page-001.md:3"):
+        run.parse_playbook("broken-link", {})(out, "")
+
+
+def test_parse_markdownlint_needs_matching_summary() -> None:
+    err = ("x/a.md:2 error MD041/first-line-heading/first-line-h1 First line\n"
+           "x/b.md:15:1 error MD032/blanks-around-lists Lists\n")
+    assert run.parse_markdownlint("Linting: 2 file(s)\nSummary: 2 error(s)\n", err) == (2, None)
+    with pytest.raises(ValueError, match="summary says 3 but 2 finding lines"):
+        run.parse_markdownlint("Summary: 3 error(s)\n", err)
+    with pytest.raises(ValueError, match="no 'Summary:' line"):
+        run.parse_markdownlint("", err)
+
+
+def test_parse_proselint_pymarkdown_floor() -> None:
+    pro = {"result": {"file:///a.md": {"diagnostics": [{}, {}]}, "file:///b.md": {}}}
+    assert run.parse_proselint(json.dumps(pro), "") == (2, None)
+    pym = "/c/a.md:1:1: MD041: First line (first-line-heading)\n/c/a.md:9:3: MD032: Lists\n"
+    assert run.parse_pymarkdown(pym, "") == (2, None)
+    assert run.parse_floor("17 files, 900 tokens\n", "") == (17, None)
+    with pytest.raises(ValueError, match="no counts line"):
+        run.parse_floor("", "")
+
+
+def test_parse_link_tools() -> None:
+    ly = {"error_map": {"a.md": [{"url": "http://127.0.0.2:9/missing/page-1"}],
+                        "b.md": [{"url": "http://127.0.0.3:9/missing/page-2"}]}}
+    assert run.parse_lychee(json.dumps(ly), "") == (
+        2, {"http://127.0.0.2:9/missing/page-1", "http://127.0.0.3:9/missing/page-2"})
+    lk = {"links": [{"url": "http://h/1", "state": "BROKEN"}, {"url": "http://h/2", "state": "OK"}]}
+    assert run.parse_linkinator(json.dumps(lk), "") == (1, {"http://h/1"})
+    mlc = ("FILE: a.md\n  [✖] http://127.0.0.1:9/missing/page-0 → Status: 404\n\n"
+           "  2 links checked.\n")
+    assert run.parse_mlc(mlc, "") == (1, {"http://127.0.0.1:9/missing/page-0"})
+
+
+def test_generate_links(tmp_path: Path) -> None:
+    ls = run.generate_links(tmp_path / "site", 8080, 200, per_file=50)
+    assert len(ls.files) == 4
+    assert len(ls.urls) == len(set(ls.urls)) == 200
+    assert len(ls.expected_broken) == 20
+    assert ls.per_host_max == 10
+    assert all("/missing/" in u for u in ls.expected_broken)
+    lines = (tmp_path / "site" / "page-000.md").read_text().splitlines()
+    assert lines[0] == "---"
+    (name, line), url = next(iter(ls.line_urls.items()))
+    assert name == "page-000.md"
+    assert lines[line - 1] == f"- [Reference {url.rsplit('-', 1)[1]}]({url})"
+
+
+def _get(host: str, port: int, method: str, path: str) -> tuple[int, dict[str, str]]:
+    conn = http.client.HTTPConnection(host, port, timeout=5)
+    try:
+        conn.request(method, path)
+        resp = conn.getresponse()
+        resp.read()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}
+    finally:
+        conn.close()
+
+
+def test_link_server_answers_and_counts() -> None:
+    port = run.free_port()
+    server = run.ServerProcess(port, lifetime=30)
+    try:
+        assert _get("127.0.0.1", port, "GET", "/ok/page-1")[0] == 200
+        assert _get("127.0.0.20", port, "HEAD", "/missing/page-2")[0] == 404
+        status, headers = _get("127.0.0.3", port, "GET", "/moved/page-3")
+        assert (status, headers["location"]) == (301, f"http://127.0.0.3:{port}/ok/moved-page-3")
+        status, headers = _get("127.0.0.4", port, "GET", "/busy/page-4")
+        assert (status, headers["retry-after"]) == (429, "1")
+        assert _get("127.0.0.4", port, "GET", "/busy/page-4")[0] == 200
+        assert _get("127.0.0.5", port, "GET", "/busy/page-4")[0] == 429  # per host
+    finally:
+        stats = server.stop()
+    assert stats == {"requests": 6, "by_method": {"GET": 5, "HEAD": 1},
+                     "by_status": {"200": 2, "301": 1, "404": 1, "429": 2}}
