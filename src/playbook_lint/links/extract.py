@@ -18,7 +18,7 @@ behave as in CommonMark (https://spec.commonmark.org/0.31.2/#link-destination).
 (GitHub style, see :mod:`playbook_lint.links.slugs`), kramdown/Hugo attribute lists
 ``## Title {#custom-id}``, HTML ``id=`` and ``<a name=>``.
 
-Requires markdown-it-py >= 4 (``StateInline.append_pending``).
+Tested with markdown-it-py 3.0 and 4.x.
 """
 
 from __future__ import annotations
@@ -110,14 +110,32 @@ _SPAN = "pl_span"
 
 
 class _TrackingState(StateInline):
-    """StateInline that records where pending text started, so text tokens get spans."""
+    """StateInline that records where pending text started, so text tokens get spans.
+
+    markdown-it-py 4 appends literal text through ``append_pending``; version 3
+    assigns ``state.pending += ...``, which a property catches instead.
+    """
 
     _pl_start = 0
 
-    def append_pending(self, text: str) -> None:
-        if not self.pending:
-            self._pl_start = self.pos
-        super().append_pending(text)
+    if hasattr(StateInline, "append_pending"):
+
+        def append_pending(self, text: str) -> None:
+            if not self.pending:
+                self._pl_start = self.pos
+            super().append_pending(text)  # type: ignore[misc]
+
+    else:  # pragma: no cover - markdown-it-py 3
+
+        @property  # type: ignore[no-redef]
+        def pending(self) -> str:
+            return self.__dict__.get("_pl_text", "")
+
+        @pending.setter
+        def pending(self, value: str) -> None:
+            if value and not self.__dict__.get("_pl_text"):
+                self._pl_start = self.pos
+            self.__dict__["_pl_text"] = value
 
     def pushPending(self) -> Token:
         start = self._pl_start
