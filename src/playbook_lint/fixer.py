@@ -14,7 +14,8 @@ CRLF and CR turned into LF). The fixer:
    inside a replacement (``\n``, or ``\r\n``/``\r`` if a rule gives one) is written
    with the file's dominant ending; should an edit bring a lone CR next to an LF,
    that CR is written as CRLF so the two line breaks stay two;
-4. applies the edits bottom-up and re-encodes with the file's encoding, adding the
+4. applies the edits (all offsets refer to the original text, as if applied
+   bottom-up) and re-encodes with the file's encoding, adding the
    UTF-8 BOM back if the file had one;
 5. when writing, checks the file did not change since it was read (same bytes,
    size and modification time) and writes it atomically: a temporary file in the
