@@ -11,7 +11,7 @@ CRLF and CR turned into LF). The fixer:
    twice (e.g. by two findings) is applied once;
 3. maps every edit from the normalised text onto the file's raw text, so each line
    keeps its own ending (a file that mixes CRLF and LF keeps the mix); a line break
-   inside a replacement (``\n``, or ``\r\n``/``\r`` if a rule gives one) is written
+   inside a replacement (``\\n``, or ``\\r\\n``/``\\r`` if a rule gives one) is written
    with the file's dominant ending; should an edit bring a lone CR next to an LF,
    that CR is written as CRLF so the two line breaks stay two;
 4. applies the edits (all offsets refer to the original text, as if applied
