@@ -145,6 +145,54 @@ def test_containers_tables_titles_angle_brackets_and_nesting() -> None:
     assert links[5].text == "c"
 
 
+def test_table_cells_with_escaped_pipes() -> None:
+    text = (
+        "| a \\| b | [t](t.md) |\n"
+        "|--|--|\n"
+        "| [x\\|y](p.md) | [z](z.md) |\n"
+        "| `a\\|b` [c\\|d](<e\\|f.md>) | [z](z.md) |\n"
+    )
+    assert rows(text) == [
+        ("inline", "t.md", (1, 16), (1, 20), (1, 12), (1, 21)),
+        ("inline", "p.md", (3, 10), (3, 14), (3, 3), (3, 15)),
+        ("inline", "z.md", (3, 22), (3, 26), (3, 18), (3, 27)),
+        ("inline", "e|f.md", (4, 18), (4, 25), (4, 10), (4, 27)),
+        ("inline", "z.md", (4, 34), (4, 38), (4, 30), (4, 39)),
+    ]
+
+
+def test_setext_lazy_continuation_multiline_destination_and_list() -> None:
+    text = (
+        "Setext [one](a.md)\n"
+        "line [two](b.md)\n"
+        "---\n"
+        "\n"
+        "> quote [q](q.md)\n"
+        "lazy [l](l.md)\n"
+        "\n"
+        "[multi](\n"
+        "  m.md\n"
+        '  "title")\n'
+        "\n"
+        "<p><a href='s.md'>s</a><a href=u.md>u</a></p>\n"
+        "\n"
+        "1. item\n"
+        "\n"
+        "   [in](list.md)\n"
+    )
+    assert rows(text) == [
+        ("inline", "a.md", (1, 14), (1, 18), (1, 8), (1, 19)),
+        ("inline", "b.md", (2, 12), (2, 16), (2, 6), (2, 17)),
+        ("inline", "q.md", (5, 13), (5, 17), (5, 9), (5, 18)),
+        ("inline", "l.md", (6, 10), (6, 14), (6, 6), (6, 15)),
+        ("inline", "m.md", (9, 3), (9, 7), (8, 1), (10, 11)),
+        ("html-a", "s.md", (12, 13), (12, 17), (12, 4), (12, 19)),
+        ("html-a", "u.md", (12, 32), (12, 36), (12, 24), (12, 37)),
+        ("inline", "list.md", (16, 9), (16, 16), (16, 4), (16, 17)),
+    ]
+    assert doc_of(text).anchor_ids == frozenset({"setext-one-line-two"})
+
+
 def test_reference_definitions_and_reference_images() -> None:
     text = (
         "![shot][pic] [used][ref]\n"

@@ -224,6 +224,9 @@ class _Mapper:
         starts = doc.line_starts
         self.cstarts: list[int] = []
         self.offsets: list[int] = []
+        #: per content line, a full offset map when the source differs from the
+        #: content character by character (table cells with escaped pipes ``\|``)
+        self.charmaps: list[list[int] | None] = []
         pos = 0
         for i, cline in enumerate(content.split("\n")):
             self.cstarts.append(pos)
@@ -233,10 +236,38 @@ class _Mapper:
             le = src.find("\n", ls)
             sline = src[ls:] if le == -1 else src[ls:le]
             cur = cursors.get(ln, 0) if cursors is not None else 0
-            p = self._locate(sline, cline, mode, cur)
+            charmap = None
+            if mode == "find" and "|" in cline and sline.find(cline, cur) < 0:
+                charmap = self._escaped_pipes(sline, cline, cur)
+            if charmap is not None:
+                p = charmap[0]
+                end = charmap[-1]
+                charmap = [ls + k for k in charmap]
+            else:
+                p = self._locate(sline, cline, mode, cur)
+                end = p + len(cline)
             if cursors is not None:
-                cursors[ln] = p + len(cline)
+                cursors[ln] = end
             self.offsets.append(ls + p)
+            self.charmaps.append(charmap)
+
+    @staticmethod
+    def _escaped_pipes(sline: str, cline: str, cursor: int) -> list[int] | None:
+        """Source index of each character of ``cline`` (plus its end) when the source
+        writes some of its ``|`` as ``\\|``; None if it does not appear so."""
+        pattern = r"\\?\|".join(re.escape(part) for part in cline.split("|"))
+        m = re.compile(pattern).search(sline, cursor)
+        if m is None:
+            return None
+        out: list[int] = []
+        k = m.start()
+        for ch in cline:
+            if ch == "|" and sline[k] == "\\":
+                k += 1
+            out.append(k)
+            k += 1
+        out.append(k)
+        return out
 
     @staticmethod
     def _locate(sline: str, cline: str, mode: str, cursor: int) -> int:
@@ -263,8 +294,11 @@ class _Mapper:
         return max(0, len(sline) - len(cline))
 
     def __call__(self, q: int) -> int:
-        i = bisect.bisect_right(self.cstarts, q) - 1
-        return self.offsets[max(i, 0)] + q - self.cstarts[max(i, 0)]
+        i = max(bisect.bisect_right(self.cstarts, q) - 1, 0)
+        charmap = self.charmaps[i]
+        if charmap is not None:
+            return charmap[max(0, min(q - self.cstarts[i], len(charmap) - 1))]
+        return self.offsets[i] + q - self.cstarts[i]
 
 
 # ---------------------------------------------------------------------------
