@@ -39,9 +39,11 @@ class FakeTime:
         return self.now
 
     async def sleep(self, seconds: float) -> None:
+        """Pauses overlap like real ones: a pause started at t ends at t + seconds."""
         self.sleeps.append(round(seconds, 6))
+        wake = self.now + seconds
         await asyncio.sleep(0)
-        self.now += seconds
+        self.now = max(self.now, wake)
 
 
 async def public(host: str) -> list[str]:
@@ -267,15 +269,25 @@ def test_backoff_is_capped(mock: respx.MockRouter, fake_time: FakeTime) -> None:
 
 
 def test_429_slows_the_whole_host(mock: respx.MockRouter, fake_time: FakeTime) -> None:
+    asked_at: dict[str, float] = {}
+
+    def record(name: str, response: httpx.Response):  # type: ignore[no-untyped-def]
+        def effect(request: httpx.Request) -> httpx.Response:
+            asked_at[name] = fake_time.now
+            return response
+        return effect
+
     mock.head("https://a.example/1").mock(side_effect=[
         httpx.Response(429, headers={"Retry-After": "5"}), httpx.Response(200)])
-    mock.head("https://a.example/2").respond(200)
-    mock.head("https://b.example/").respond(200)
-    report = run(["https://a.example/1", "https://a.example/2", "https://b.example/"],
-                 fake_time, per_host=1)
+    # /2 is reached through a redirect from another host, so it is asked for after
+    # /1 has been told to slow down
+    mock.head("https://b.example/start").respond(302, headers={"Location": "https://a.example/2"})
+    mock.head("https://a.example/2").mock(side_effect=record("a2", httpx.Response(200)))
+    mock.head("https://c.example/").mock(side_effect=record("c", httpx.Response(200)))
+    report = run(["https://a.example/1", "https://b.example/start", "https://c.example/"],
+                 fake_time)
     assert [r.status for r in report.results.values()] == ["ok", "ok", "ok"]
-    # /1 waits 5 s for its retry; /2, queued behind it on the same host, waits for the
-    # host's pause too; b.example is not slowed.
+    assert asked_at == {"a2": 1005.0, "c": 1000.0}  # a.example paused 5 s, c.example not
     assert fake_time.sleeps == [5.0, 5.0]
 
 

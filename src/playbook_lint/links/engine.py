@@ -86,6 +86,10 @@ _UNREACHABLE_ERRNOS = {101, 113}  # ENETUNREACH, EHOSTUNREACH (Linux numbering)
 #: With only "name not found" answers, at least this many hosts must fail before the
 #: run is judged offline (one or two dead domains are more likely really dead).
 NETWORK_DOWN_MIN_HOSTS = 3
+#: When this many hosts have failed at the network level (DNS, no route) and nothing
+#: has been reached yet, the run stops early and reports the network unavailable
+#: rather than waiting for thousands of slow failing lookups.
+NETWORK_DOWN_EARLY_HOSTS = 8
 
 
 def network_unavailable_message(count: int) -> str:
@@ -371,7 +375,14 @@ class _Engine:
     ) -> None:
         self.config = config
         self.transport = transport
-        self.resolver = HostResolver(resolver, allow_private=config.allow_private)
+        self.resolver = HostResolver(
+            resolver, allow_private=config.allow_private, timeout=config.timeout,
+            max_parallel=config.concurrency,
+        )
+        self.reached = 0  # lookups that worked + HTTP responses received
+        self.failed_hosts: set[str] = set()  # hosts that failed at the network level
+        self.offline = False
+        self.tasks: list[asyncio.Task[None]] = []
         self.sleep = sleep or asyncio.sleep
         self.clock = clock or time.monotonic
         self.on_result = on_result
@@ -541,13 +552,20 @@ class _Engine:
                 refusal = await self.resolver.check(host_of(current))
             except OSError as exc:
                 kind, text = _error_kind(exc)
+                self._network_failure(kind, host_of(current))
                 return _Attempt(error=kind, error_text=text), current, chain, None, tally[0]
+            if not self.resolver.allow_private:
+                self.reached += 1
             if refusal:
                 where = "redirect target " if chain else ""
                 why = f"skip:not checked: {where}{refusal} (use --allow-private to check it)"
                 return _Attempt(), current, chain, why, tally[0]
             attempt = await self._send_retrying(current, method, want_body, insecure, tally)
             status = attempt.status
+            if status is not None:
+                self.reached += 1
+            elif attempt.error is not None:
+                self._network_failure(attempt.error, host_of(current))
             if status is None or status not in _REDIRECTS or (
                 status == 300 and not attempt.location
             ):
@@ -579,6 +597,18 @@ class _Engine:
                     f"too many redirects (more than {cfg.max_redirects})"
                 ), tally[0]
             current = target
+
+    def _network_failure(self, kind: str | None, host: str) -> None:
+        """Note a network-level failure; stop the run early when nothing is reachable."""
+        if kind not in _NETWORK_ERRORS or self.offline:
+            return
+        self.failed_hosts.add(host)
+        if self.reached == 0 and len(self.failed_hosts) >= NETWORK_DOWN_EARLY_HOSTS:
+            self.offline = True
+            current = asyncio.current_task()
+            for task in self.tasks:
+                if task is not current and not task.done():
+                    task.cancel()
 
     async def _probe(self, url: str, want_body: bool) -> LinkResult:
         """Check one normalised http(s) URL: HEAD, then GET if needed, TLS fallback."""
@@ -757,6 +787,12 @@ class _Engine:
         async def one(key: str) -> None:
             try:
                 result = await self._probe(key, wanted[key])
+            except asyncio.CancelledError:
+                if not self.offline:
+                    raise
+                self.kinds[key] = "offline"
+                result = LinkResult(key, "unverified", reason="not attempted",
+                                    checked_at=time.time())
             except Exception as exc:  # noqa: BLE001 - one odd URL must not stop the run
                 result = LinkResult(key, "unverified", reason=f"internal error: {exc!r}",
                                     checked_at=time.time())
@@ -765,15 +801,17 @@ class _Engine:
         if todo:
             self.client = self._make_client(verify=True)
             try:
-                await asyncio.gather(*(one(key) for key in todo))
+                self.tasks = [asyncio.create_task(one(key)) for key in todo]
+                await asyncio.gather(*self.tasks)
             finally:
                 await self.client.aclose()
                 if self.insecure is not None:
                     await self.insecure.aclose()
-        offline = self._network_down(todo)
+        checked = [key for key in todo if report.results[key].status != "skipped"]
+        offline = self._network_down(checked)
         if offline:
-            report.network_error = network_unavailable_message(len(todo))
-            for key in todo:
+            report.network_error = network_unavailable_message(len(checked))
+            for key in checked:
                 old = report.results[key]
                 report.results[key] = replace(
                     old, status="unverified",
@@ -788,6 +826,8 @@ class _Engine:
         return report
 
     def _network_down(self, checked: list[str]) -> bool:
+        if self.offline:
+            return True
         if not checked:
             return False
         kinds = [self.kinds.get(key) for key in checked]

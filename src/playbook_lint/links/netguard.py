@@ -20,6 +20,7 @@ import asyncio
 import ipaddress
 import socket
 import ssl
+import threading
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
@@ -90,15 +91,45 @@ _NOT_FOUND = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME
 _SHARED_SPACE = ipaddress.ip_network("100.64.0.0/10")  # RFC 6598, not is_private in 3.11
 
 
+def _deliver(fut: asyncio.Future[list[str]], value: list[str] | None,
+             exc: BaseException | None) -> None:
+    if fut.done():  # the waiter gave up (timeout, cancelled run)
+        return
+    if exc is not None:
+        fut.set_exception(exc)
+    else:
+        fut.set_result(value or [])
+
+
 async def _system_resolve(host: str) -> list[str]:
+    """Resolve ``host`` with ``getaddrinfo`` in a daemon thread.
+
+    A daemon thread rather than the loop's executor: when DNS hangs (5-10 s per name
+    on a machine without network), an abandoned lookup must neither block the other
+    lookups nor keep the process alive at exit.
+    """
     loop = asyncio.get_running_loop()
-    infos = await loop.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    seen: list[str] = []
-    for info in infos:
-        ip = str(info[4][0])
-        if ip not in seen:
-            seen.append(ip)
-    return seen
+    fut: asyncio.Future[list[str]] = loop.create_future()
+
+    def work() -> None:
+        value: list[str] | None = None
+        error: BaseException | None = None
+        try:
+            infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+            value = []
+            for info in infos:
+                ip = str(info[4][0])
+                if ip not in value:
+                    value.append(ip)
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting coroutine
+            error = exc
+        try:
+            loop.call_soon_threadsafe(_deliver, fut, value, error)
+        except RuntimeError:  # the loop has closed meanwhile
+            pass
+
+    threading.Thread(target=work, name=f"resolve {host}", daemon=True).start()
+    return await fut
 
 
 def _literal_ip(host: str) -> str | None:
@@ -117,13 +148,25 @@ class HostResolver:
         resolve: async ``(host) -> [ip, ...]``; defaults to the system resolver
             (``getaddrinfo``). Tests pass a fake so no DNS is used.
         allow_private: when True, nothing is refused and :meth:`check` does not resolve.
+        timeout: seconds a lookup may take before it counts as a temporary DNS failure
+            (``socket.gaierror`` with ``EAI_AGAIN``); None waits for the resolver.
+        max_parallel: lookups in progress at once.
 
     Errors from ``resolve`` (``socket.gaierror``, ``OSError``) propagate from
     :meth:`resolve`/:meth:`check`; a failed lookup is cached for the run too.
     """
 
-    def __init__(self, resolve: ResolveFunc | None = None, *, allow_private: bool = False) -> None:
+    def __init__(
+        self,
+        resolve: ResolveFunc | None = None,
+        *,
+        allow_private: bool = False,
+        timeout: float | None = None,
+        max_parallel: int = 32,
+    ) -> None:
         self._resolve = resolve or _system_resolve
+        self._timeout = timeout
+        self._parallel = asyncio.Semaphore(max_parallel)
         self.allow_private = allow_private
         self._cache: dict[str, asyncio.Future[list[str]]] = {}
         #: number of lookups actually made (not answered from the run cache)
@@ -141,7 +184,13 @@ class HostResolver:
             self._cache[host] = fut
             self.lookups += 1
             try:
-                ips = list(await self._resolve(host))
+                async with self._parallel:
+                    try:
+                        ips = list(await asyncio.wait_for(self._resolve(host), self._timeout))
+                    except TimeoutError:
+                        raise socket.gaierror(
+                            socket.EAI_AGAIN, f"timed out after {self._timeout:g} s"
+                        ) from None
                 if not ips:
                     raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
                 fut.set_result(ips)
@@ -167,6 +216,7 @@ class HostResolver:
         """
         if self.allow_private:
             return None
+        host = host.lower()
         ips = await self.resolve(host)
         reasons = [refusal_reason(ip) for ip in ips]
         if not all(reasons):
