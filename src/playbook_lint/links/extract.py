@@ -528,9 +528,6 @@ def _inline_links(doc: Document, tok: Token, to_src: _Mapper, env: dict[str, Any
         if ctype == "text" and i not in no_linkify and span is not None:
             if not text_run:
                 prev_before_run[0] = prev_type
-            elif text_run[-1].meta[_SPAN][1] != span[0]:
-                flush_text()
-                prev_before_run[0] = prev_type
             text_run.append(child)
             prev_type = ctype
             continue
@@ -643,7 +640,21 @@ def _linkify_run(
     text = "".join(t.content for t in run)
     if not linkify.pretest(text) or not linkify.test(text):
         return
-    base = run[0].meta[_SPAN][0]
+    # adjacent text tokens are merged as fragments_join does; each keeps its own
+    # source start (emphasis leaves empty tokens for used delimiters in between)
+    seg_content: list[int] = []
+    seg_source: list[int] = []
+    pos = 0
+    for t in run:
+        if t.content:
+            seg_content.append(pos)
+            seg_source.append(t.meta[_SPAN][0])
+            pos += len(t.content)
+
+    def source(q: int) -> int:
+        k = max(bisect.bisect_right(seg_content, q) - 1, 0)
+        return seg_source[k] + q - seg_content[k]
+
     matches = linkify.match(text) or []
     if matches and matches[0].index == 0 and prev_type == "text_special":
         matches = matches[1:]
@@ -655,7 +666,7 @@ def _linkify_run(
         fuzzy = not written.lower().startswith(m.schema.lower()) if m.schema else True
         if m.schema and m.schema != "mailto:":
             fuzzy = False
-        s, e = to_src(base + m.index), to_src(base + m.last_index)
+        s, e = to_src(source(m.index)), to_src(source(m.last_index - 1)) + 1
         out.append(Link(url, "bare", s, e, s, e, text=written, fuzzy=fuzzy))
 
 
