@@ -239,6 +239,16 @@ def test_bare_links_follow_markdown_it_linkify() -> None:
     ]
 
 
+def test_email_autolinks_get_mailto_and_keep_their_span() -> None:
+    text = "Write to <someone@example.org> or <mailto:x@example.org> or <HTTP://X.ORG/a>.\n"
+    assert rows(text) == [
+        ("autolink", "mailto:someone@example.org", (1, 11), (1, 30), (1, 10), (1, 31)),
+        ("autolink", "mailto:x@example.org", (1, 36), (1, 56), (1, 35), (1, 57)),
+        ("autolink", "HTTP://X.ORG/a", (1, 62), (1, 76), (1, 61), (1, 77)),
+    ]
+    assert doc_of(text).links[0].text == "someone@example.org"
+
+
 def test_bare_links_after_emphasis_keep_columns() -> None:
     # used emphasis delimiters leave empty text tokens that markdown-it merges
     text = "**_Note_**: Digital.gov does **x** GOV.UK and*more.org*\n"
