@@ -375,6 +375,12 @@ def parse_mlc(out: str, err: str) -> tuple[int, set[str]]:
     return len(broken), broken
 
 
+def parse_rawclient(out: str, err: str) -> tuple[int, set[str]]:
+    """bench/rawclient.py prints ``{"requests", "status", "broken": [...]}``."""
+    broken = set(json.loads(out)["broken"])
+    return len(broken), broken
+
+
 # ----------------------------------------------------------------------- scenarios
 
 def markdown_globs(paths: Sequence[Path]) -> list[str]:
@@ -567,7 +573,14 @@ def link_tools(pl_cmd: list[str], ls: LinkSet, work: Path, cache_dir: Path,
     mlc = Tool("markdown-link-check", ["node", str(node_bin("markdown-link-check")), "-q",
                                        "-r", *files],
                parse_mlc, cwd=work, note="fixed: 2 at a time per file, files in sequence")
-    return [pl, ly, lk, mlc]
+    urlfile = work / "urls.txt"
+    urlfile.write_text("\n".join(ls.urls) + "\n", encoding="utf-8")
+    raw = Tool("raw client (measured floor)", [sys.executable, str(BENCH / "rawclient.py"),
+                                               "--per-host", str(PER_HOST), str(urlfile)],
+               parse_rawclient, ok_rc=(0,), cwd=work,
+               note="one GET per URL, keep-alive, no redirects/retries: what server and "
+               "machine allow")
+    return [pl, ly, lk, mlc, raw]
 
 
 # --------------------------------------------------------------------------- output

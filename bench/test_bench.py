@@ -65,6 +65,8 @@ def test_parse_link_tools() -> None:
     mlc = ("FILE: a.md\n  [✖] http://127.0.0.1:9/missing/page-0 → Status: 404\n\n"
            "  2 links checked.\n")
     assert run.parse_mlc(mlc, "") == (1, {"http://127.0.0.1:9/missing/page-0"})
+    raw = {"requests": 3, "status": {"200": 2, "404": 1}, "broken": ["http://h/m"]}
+    assert run.parse_rawclient(json.dumps(raw), "") == (1, {"http://h/m"})
 
 
 def test_generate_links(tmp_path: Path) -> None:
