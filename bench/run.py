@@ -614,6 +614,52 @@ def table(title: str, results: list[ToolResult], extra: str = "") -> str:
     return "\n".join(lines)
 
 
+def target_lines(scenarios: dict[str, dict]) -> list[dict[str, object]]:
+    """Issue 6's targets, each with its measured ratio and whether it is met.
+
+    ``scenarios`` is the results mapping (scenario key -> {"tools": [rows]}); a target
+    whose inputs are missing (scenario not run, tool failed) is reported with
+    ``value`` None and ``met`` None.
+    """
+
+    def med(key: str, tool: str) -> float | None:
+        for row in scenarios.get(key, {}).get("tools", []):
+            if row["tool"] == tool and row["median"] is not None and not row["errors"]:
+                return float(row["median"])
+        return None
+
+    def rss(key: str, tool: str) -> float | None:
+        for row in scenarios.get(key, {}).get("tools", []):
+            if row["tool"] == tool and row["rss_mib"] is not None:
+                return float(row["rss_mib"])
+        return None
+
+    def ratio(a: float | None, b: float | None) -> float | None:
+        return None if a is None or not b else a / b
+
+    pl_dg = med("offline-digitalgov", "playbook-lint")
+    pl_link = med("links", "playbook-lint")
+    shares = scenarios.get("warm-cache", {}).get("shares", {}).get("playbook-lint")
+    rows = [
+        ("offline digitalgov vs markdownlint-cli2", "<= 1.0x",
+         ratio(pl_dg, med("offline-digitalgov", "markdownlint-cli2")), 1.0),
+        ("offline digitalgov vs markdown-it-py parse floor", "<= 1.5x",
+         ratio(pl_dg, med("offline-digitalgov", "markdown-it-py parse (floor)")), 1.5),
+        ("pre-commit one file vs markdownlint-cli2", "<= 1.0x",
+         ratio(med("pre-commit", "playbook-lint"), med("pre-commit", "markdownlint-cli2")), 1.0),
+        ("link check vs lychee", "<= 1.0x", ratio(pl_link, med("links", "lychee")), 1.0),
+        ("link check vs floor", "<= 1.3x",
+         ratio(pl_link, med("links", "floor (URLs/host / per-host x latency)")), 1.3),
+        ("warm cache run / cold run", "<= 0.10",
+         statistics.median(shares) if shares else None, 0.10),
+        ("peak RSS on digitalgov (MiB)", "<= 300", rss("offline-digitalgov", "playbook-lint"),
+         300.0),
+    ]
+    return [{"target": name, "goal": goal, "value": value,
+             "met": None if value is None else value <= limit}
+            for name, goal, value, limit in rows]
+
+
 # ------------------------------------------------------------------------ main flow
 
 @dataclass
@@ -823,6 +869,17 @@ def main(argv: list[str] | None = None) -> int:
                        f"{agree}\n{share_text}\nrequests served per run: {req}",
                        shares={k: v for k, v in shares.items()}, **facts)
 
+    targets = target_lines(scenarios)  # type: ignore[arg-type]
+    report["targets"] = targets
+    tl = ["== targets (issue 6), playbook-lint ratios from this run"
+          + (" (--quick: smaller inputs than the targets are set for)" if plan.quick else "")]
+    for t in targets:
+        v = t["value"]
+        shown = "-" if v is None else f"{v:.2f}"
+        verdict = "not measured" if t["met"] is None else "met" if t["met"] else "NOT met"
+        tl.append(f"{t['target']:<50} {t['goal']:>8} {shown:>8}  {verdict}")
+    print("\n".join(tl) + "\n", flush=True)
+    texts.append("\n".join(tl))
     report["seconds"] = round(time.time() - started, 1)
     report["failures"] = failures
     report["tables"] = texts
