@@ -727,7 +727,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.time()
     report: dict[str, object] = {
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
-        "quick": plan.quick, "machine": {"cpus": os.cpu_count(), "platform": sys.platform},
+        "quick": plan.quick, "machine": {"cpus": os.cpu_count(), "platform": sys.platform,
+                                         "loadavg_start": os.getloadavg()},
         "rss_method": "ru_maxrss from os.wait4 on the tool process (largest of it and the "
                       "descendants it waited for), KiB -> MiB",
         "versions": tool_versions(pl_cmd), "scenarios": {},
@@ -881,6 +882,9 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(tl) + "\n", flush=True)
     texts.append("\n".join(tl))
     report["seconds"] = round(time.time() - started, 1)
+    report["machine"]["loadavg_end"] = os.getloadavg()  # type: ignore[index]
+    log(f"load average at start {report['machine']['loadavg_start']}, "  # type: ignore[index]
+        f"at end {os.getloadavg()} (other work on the machine skews absolute times)")
     report["failures"] = failures
     report["tables"] = texts
     RESULTS.mkdir(parents=True, exist_ok=True)
