@@ -684,7 +684,7 @@ def make_plan(quick: bool, repeats: int | None) -> Plan:
                     [DIGITALGOV / "content" / "news" / "2017"],
                     [CORPUS / "18F__content-guide",
                      CORPUS / "codeforamerica__codeforamerica.org-archive"])
-    return Plan(False, repeats or 3, 10, 240.0, 1200.0, 2000, [DIGITALGOV], [CORPUS])
+    return Plan(False, repeats or 3, 10, 120.0, 1200.0, 2000, [DIGITALGOV], [CORPUS])
 
 
 def main(argv: list[str] | None = None) -> int:
