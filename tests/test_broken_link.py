@@ -234,3 +234,47 @@ def test_host_name_without_scheme_gets_a_hint() -> None:
          "https://www.example.org/page"),
         (52, 'link target "notes.md" does not exist', None),
     ]
+
+
+# --- external links, from the link engine's results ------------------------------------
+
+def _res(url, status, http_status, reason, fragments=None):
+    from playbook_lint.links.result import LinkResult
+
+    return LinkResult(url=url, status=status, http_status=http_status, reason=reason,
+                      final_url=url, fragments=fragments)
+
+
+def test_external_results_broken_unverified_fragment_and_ok():
+    text = ("- [a](https://a.example.gov/gone)\n"
+            "- [b](https://b.example.gov/wall)\n"
+            "- [c](https://c.example.gov/page#missing)\n"
+            "- [d](https://c.example.gov/page#intro)\n"
+            "- [e](mailto:x@example.gov)\n")
+    results = {
+        "https://a.example.gov/gone": _res("https://a.example.gov/gone", "broken", 404,
+                                           "HTTP 404 Not Found"),
+        "https://b.example.gov/wall": _res("https://b.example.gov/wall", "unverified", 403,
+                                           "HTTP 403 Forbidden (often a bot wall)"),
+        "https://c.example.gov/page": _res("https://c.example.gov/page", "ok", 200, "HTTP 200 OK",
+                                           frozenset({"intro"})),
+    }
+    found = check(BrokenLink, text, link_results=results)
+    got = [(f.line, f.column, str(f.severity), f.message, f.data["classification"])
+           for f in found]
+    assert got == [
+        (1, 7, "error", "link is broken: HTTP 404 Not Found", "broken"),
+        (2, 7, "warning", "link could not be verified: HTTP 403 Forbidden (often a bot wall)",
+         "unverified"),
+        (3, 7, "error", 'no anchor "#missing" on https://c.example.gov/page', "broken"),
+    ]
+
+
+def test_unverified_severity_is_configurable():
+    text = "[b](https://b.example.gov/wall)\n"
+    results = {"https://b.example.gov/wall": _res("https://b.example.gov/wall", "unverified",
+                                                  None, "timed out after 20 s")}
+    (f,) = check(BrokenLink, text, link_results=results, options={"unverified": "error"})
+    assert (str(f.severity), f.message) == (
+        "error", "link could not be verified: timed out after 20 s")
+    assert check(BrokenLink, text, link_results=results, options={"unverified": "off"}) == []

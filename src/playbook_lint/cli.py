@@ -159,6 +159,8 @@ def lint(
         report, n_links, elapsed = timed_check(
             files, econf, progress=sys.stderr.isatty() and not quiet)
         link_results = report.results
+        if report.network_error:  # one run-level message, not one warning per link
+            link_results = {k: r for k, r in link_results.items() if r.status != "unverified"}
         messages += report.warnings
         if report.network_error:
             messages.append(report.network_error)

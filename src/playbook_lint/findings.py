@@ -41,7 +41,8 @@ class Severity(enum.IntEnum):
 
 @dataclass(frozen=True)
 class Edit:
-    """Replace ``text[start:end]`` (offsets into the normalised document text) by ``replacement``."""
+    """Replace ``text[start:end]`` (offsets into the normalised document text) by
+    ``replacement``."""
 
     start: int
     end: int

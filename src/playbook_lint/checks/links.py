@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from playbook_lint.document import Document
     from playbook_lint.links.extract import Link
 
+from playbook_lint.links.normalize import is_http_url, normalize_url, split_fragment
+
 __all__ = ["BrokenLink", "is_external", "has_template", "site_candidates"]
 
 #: Link kinds whose target a reader follows to a file of the site.
@@ -107,8 +109,14 @@ class BrokenLink(Rule):
       (GitHub style), an ``{#id}`` attribute list, or an HTML ``id``/``<a name>`` of
       the target page. Fragments of non-Markdown targets are not checked.
 
-    External URLs (``https:``, ``mailto:``, ``tel:``...) are left to the HTTP link
-    engine, and links holding template syntax (``{{ site.baseurl }}``, ``{% link %}``)
+    External ``http(s)`` URLs are checked once per run by the link engine (not with
+    ``--offline``) and reported from its results: ``broken`` (404, 410, DNS name not
+    found, connection refused, 5xx after retries) at the rule's severity;
+    ``unverified`` (401/403/999 bot walls, 429 after retries, timeouts, TLS failures)
+    at warning severity with the reason, so bot walls do not fail CI (option
+    ``unverified``); with ``--check-fragments``, a ``#fragment`` that the fetched
+    HTML page has no ``id``/``name`` for. ``mailto:``, ``tel:`` and excluded URLs are
+    not checked. Links holding template syntax (``{{ site.baseurl }}``, ``{% link %}``)
     are skipped because only the site generator can resolve them. A reference usage
     ``[text][id]`` is reported at its definition, once.
 
@@ -132,7 +140,9 @@ class BrokenLink(Rule):
     slugs as browsers do, case included; ``"loose"`` also accepts a fragment that
     differs only in case and punctuation, for generators that slug differently
     (Middleman/Redcarpet writes ``gov-uk`` where GitHub writes ``govuk``);
-    ``"off"`` checks files only.
+    ``"off"`` checks files only. ``unverified = "warning"`` (default) is the severity
+    of external links that could not be verified; ``"error"`` fails CI on them,
+    ``"off"`` hides them.
 
     ## Fix
     A target written like a host name (``www.example.org``, ``agency.gov/page``) is
@@ -156,13 +166,21 @@ class BrokenLink(Rule):
     options_schema: ClassVar[Mapping[str, Any] | None] = {
         "type": "object",
         "additionalProperties": False,
-        "properties": {"fragments": {"enum": ["exact", "loose", "off"]}},
+        "properties": {
+            "fragments": {"enum": ["exact", "loose", "off"]},
+            "unverified": {"enum": ["error", "warning", "info", "off"]},
+        },
     }
+    uses_link_results = True
 
     def __init__(self, config: RuleConfig | None = None) -> None:
         super().__init__(config)
         mode = self.config.options.get("fragments", "exact")
         self.fragments = mode if mode in ("exact", "loose", "off") else "exact"
+        unverified = self.config.options.get("unverified", "warning")
+        self.unverified: Severity | None = (
+            None if unverified == "off" else Severity.parse(unverified)
+        )
 
     def _matches(self, fragment: str, anchors: Iterable[str]) -> bool:
         if fragment_matches(fragment, anchors):
@@ -180,6 +198,38 @@ class BrokenLink(Rule):
             report = self._check_link(doc, ctx, link)
             if report is not None:
                 yield report
+        if ctx.link_results:
+            yield from self._external(doc, ctx)
+
+    def _external(self, doc: Document, ctx: Context) -> Iterator[Report]:
+        """Reports from the link engine's results for the external links of ``doc``."""
+        for link in doc.links:
+            if not is_http_url(link.url):
+                continue
+            result = ctx.link_results.get(normalize_url(link.url))
+            if result is None or result.status in ("ok", "skipped") and not (
+                result.status == "ok" and result.fragments is not None
+            ):
+                continue
+            data = {"classification": result.status, "http_status": result.http_status,
+                    "reason": result.reason}
+            if result.status == "broken":
+                yield Report(link.start, link.end, f"link is broken: {result.reason}",
+                             data=data)
+            elif result.status == "unverified":
+                if self.unverified is not None:
+                    yield Report(link.start, link.end,
+                                 f"link could not be verified: {result.reason}",
+                                 severity=self.unverified, data=data)
+            else:  # ok, with the page's anchors known
+                _, fragment = split_fragment(link.url)
+                if not fragment or self.fragments == "off" or self._matches(
+                    fragment, result.fragments
+                ):
+                    continue
+                yield Report(link.start, link.end,
+                             f'no anchor "#{fragment}" on {split_fragment(link.url)[0]}',
+                             data={**data, "classification": "broken"})
 
     def _check_link(self, doc: Document, ctx: Context, link: Link) -> Report | None:
         url = link.url.strip()
