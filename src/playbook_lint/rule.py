@@ -67,6 +67,8 @@ class Context:
         offline: True when no network check was made.
         link_results: results of the link engine keyed by normalised URL (empty offline).
         root: the folder paths are reported relative to.
+        site: the site model (page URLs, permalinks, aliases, site root, base URL) when
+            one was built, else None; see :mod:`playbook_lint.site`.
     """
 
     today: date
@@ -74,6 +76,7 @@ class Context:
     offline: bool = True
     link_results: Mapping[str, Any] = field(default_factory=dict)
     root: Path = field(default_factory=Path.cwd)
+    site: Any = None
 
 
 class Rule:
