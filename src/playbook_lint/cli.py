@@ -82,6 +82,8 @@ def _fail(message: str) -> None:
 @click.option("--exclude-url", multiple=True, metavar="REGEX",
               help="Do not check external URLs matching this regular expression.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the link cache.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Worker processes for large trees (default: the cores available).")
 @click.option("--fix", is_flag=True,
               help="Apply safe fixes in place (exit status 1 when a file changed).")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: unsafe fixes too.")
@@ -107,6 +109,7 @@ def lint(
     check_fragments: bool | None,
     exclude_url: Sequence[str],
     no_cache: bool,
+    jobs: int | None,
     fix: bool,
     unsafe_fixes: bool,
     diff: bool,
@@ -122,6 +125,7 @@ def lint(
     from playbook_lint.config import load_config
     from playbook_lint.discover import Ignorer, iter_files
     from playbook_lint.findings import Severity
+    from playbook_lint.parallel import lint_parallel
     from playbook_lint.reporters import Summary, get_reporter
     from playbook_lint.reporters.common import count_line
     from playbook_lint.runner import build_rules, lint_files
@@ -168,8 +172,8 @@ def lint(
             click.echo(f"playbook-lint: {m}", err=True)
         if not quiet:
             click.echo(summary_line(report, n_links, elapsed), err=True)
-    result = lint_files(files, rules, today=run_date, root=cwd, offline=not online,
-                        link_results=link_results)
+    result = lint_parallel(files, rules, today=run_date, root=cwd, offline=not online,
+                           link_results=link_results, jobs=jobs)
     changed: list[str] = []
     if fix or diff:
         from playbook_lint.fixer import apply_fixes
