@@ -124,12 +124,14 @@ def test_run_stops_early_when_nothing_is_reachable() -> None:
     hang = asyncio.Event()
 
     async def resolver(host: str) -> list[str]:
+        if host == "localhost":  # answered from /etc/hosts even offline: proves nothing
+            return ["127.0.0.1"]
         if int(host.split(".")[0][1:]) < 8:
             raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
         await hang.wait()  # never set: only the early stop can end these
         return ["93.184.215.14"]
 
-    urls = [f"https://h{i}.example/page" for i in range(20)]
+    urls = ["http://localhost:4000/"] + [f"https://h{i}.example/page" for i in range(20)]
 
     async def go():  # type: ignore[no-untyped-def]
         return await asyncio.wait_for(
@@ -138,6 +140,8 @@ def test_run_stops_early_when_nothing_is_reachable() -> None:
     report = asyncio.run(go())
     assert report.network_error == (
         "network unavailable: 20 external links not checked; use --offline to skip")
+    local = report.results.pop("http://localhost:4000/")
+    assert local.status == "skipped"
     reasons = sorted({r.reason for r in report.results.values()})
     assert reasons == [
         "not checked: network unavailable (DNS lookup failed (Temporary failure in name "

@@ -379,7 +379,7 @@ class _Engine:
             resolver, allow_private=config.allow_private, timeout=config.timeout,
             max_parallel=config.concurrency,
         )
-        self.reached = 0  # lookups that worked + HTTP responses received
+        self.reached = 0  # HTTP responses received (see also resolver.public_answers)
         self.failed_hosts: set[str] = set()  # hosts that failed at the network level
         self.offline = False
         self.tasks: list[asyncio.Task[None]] = []
@@ -554,8 +554,6 @@ class _Engine:
                 kind, text = _error_kind(exc)
                 self._network_failure(kind, host_of(current))
                 return _Attempt(error=kind, error_text=text), current, chain, None, tally[0]
-            if not self.resolver.allow_private:
-                self.reached += 1
             if refusal:
                 where = "redirect target " if chain else ""
                 why = f"skip:not checked: {where}{refusal} (use --allow-private to check it)"
@@ -603,7 +601,8 @@ class _Engine:
         if kind not in _NETWORK_ERRORS or self.offline:
             return
         self.failed_hosts.add(host)
-        if self.reached == 0 and len(self.failed_hosts) >= NETWORK_DOWN_EARLY_HOSTS:
+        reached = self.reached + self.resolver.public_answers
+        if reached == 0 and len(self.failed_hosts) >= NETWORK_DOWN_EARLY_HOSTS:
             self.offline = True
             current = asyncio.current_task()
             for task in self.tasks:

@@ -171,6 +171,9 @@ class HostResolver:
         self._cache: dict[str, asyncio.Future[list[str]]] = {}
         #: number of lookups actually made (not answered from the run cache)
         self.lookups = 0
+        #: lookups that returned at least one public address (proof the DNS works;
+        #: ``localhost`` from /etc/hosts proves nothing)
+        self.public_answers = 0
 
     async def resolve(self, host: str) -> list[str]:
         """Return the IP addresses of ``host`` (an IP literal is returned as itself)."""
@@ -193,6 +196,8 @@ class HostResolver:
                         ) from None
                 if not ips:
                     raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+                if any(refusal_reason(ip) is None for ip in ips):
+                    self.public_answers += 1
                 fut.set_result(ips)
             except BaseException as exc:
                 # A definite "no such name" is kept for the run; a temporary failure is
