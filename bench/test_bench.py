@@ -110,3 +110,21 @@ def test_link_server_answers_and_counts() -> None:
         stats = server.stop()
     assert stats == {"requests": 6, "by_method": {"GET": 5, "HEAD": 1},
                      "by_status": {"200": 2, "301": 1, "404": 1, "429": 2}}
+
+
+def test_measure_counts_the_whole_process_tree() -> None:
+    # two children of 60 MiB each, alive together: the tree holds >= 120 MiB, while the
+    # largest single process (what wait4's ru_maxrss reports) holds about 70 MiB
+    child = "b = bytearray(60 * 2**20); import time; time.sleep(0.6)"
+    parent = (f"import subprocess, sys; ps = [subprocess.Popen([sys.executable, '-c', {child!r}])"
+              " for _ in range(2)]; [p.wait() for p in ps]")
+    m = run.measure([sys.executable, "-c", parent], timeout=30)
+    assert m.rc == 0
+    assert m.rss_kib >= 120 * 1024
+    assert m.wall >= 0.6
+
+
+def test_measure_kills_a_run_past_its_timeout() -> None:
+    m = run.measure([sys.executable, "-c", "import time; time.sleep(30)"], timeout=0.5)
+    assert m.timed_out is True
+    assert m.rc == -9
