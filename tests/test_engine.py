@@ -217,6 +217,11 @@ def test_url_without_host_is_broken(mock: respx.MockRouter) -> None:
     assert (result.status, result.reason) == ("broken", "invalid URL (no host name)")
 
 
+def test_url_with_bad_port_is_broken(mock: respx.MockRouter) -> None:
+    result = one(run(["https://a.example:abc/"]))
+    assert (result.status, result.reason) == ("broken", "invalid URL (Invalid port: 'abc')")
+
+
 # -- retries ----------------------------------------------------------------------
 
 def test_retry_after_seconds(mock: respx.MockRouter, fake_time: FakeTime) -> None:
@@ -596,3 +601,18 @@ def test_error_kinds(exc: BaseException, kind: str, text: str) -> None:
     from playbook_lint.links.engine import _error_kind
 
     assert _error_kind(exc) == (kind, text)
+
+
+def test_silent_host_is_given_up_after_three_timeouts(mock: respx.MockRouter,
+                                                      fake_time: FakeTime) -> None:
+    head = mock.head(url__startswith="https://slow.example/").mock(
+        side_effect=httpx.ConnectTimeout("timed out"))
+    get = mock.get(url__startswith="https://slow.example/").mock(
+        side_effect=httpx.ConnectTimeout("timed out"))
+    mock.head("https://fine.example/").respond(200)
+    urls = [f"https://slow.example/{i}" for i in range(5)] + ["https://fine.example/"]
+    report = run(urls, fake_time, per_host=1, timeout=1.0)
+    assert head.call_count + get.call_count == 3
+    reasons = [(r.status, r.reason) for r in report.results.values()]
+    silent = ("unverified", "slow.example timed out 3 times in a row; no more requests sent to it")
+    assert reasons == [silent] * 5 + [("ok", "HTTP 200 OK")]

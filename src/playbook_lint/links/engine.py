@@ -90,6 +90,10 @@ NETWORK_DOWN_MIN_HOSTS = 3
 #: has been reached yet, the run stops early and reports the network unavailable
 #: rather than waiting for thousands of slow failing lookups.
 NETWORK_DOWN_EARLY_HOSTS = 8
+#: After this many timeouts in a row from one host (and no answer in between), its
+#: remaining URLs are not requested: a silent host would otherwise cost
+#: (retries + 2) x timeout for every URL on it and hang CI.
+HOST_TIMEOUTS_GIVE_UP = 3
 
 
 def network_unavailable_message(count: int) -> str:
@@ -262,6 +266,7 @@ class _Host:
     serial: asyncio.Lock = field(default_factory=asyncio.Lock)
     not_before: float = 0.0
     throttled: bool = False
+    timeouts_in_row: int = 0  # reset by any response
 
 
 _RETRYABLE_ERRORS = frozenset({"timeout", "refused", "reset", "dns_temp", "unreachable",
@@ -424,13 +429,23 @@ class _Engine:
         state = self._host(host)
         headers = self.config.headers_for(host)
         async with state.sem:
+            if state.timeouts_in_row >= HOST_TIMEOUTS_GIVE_UP:
+                return _Attempt(error="host_silent", error_text=(
+                    f"{host} timed out {state.timeouts_in_row} times in a row; "
+                    "no more requests sent to it"))
             wait = state.not_before - self.clock()
             if wait > 0:
                 await self.sleep(wait)
             if state.throttled:
                 async with state.serial:
-                    return await self._send_now(url, method, want_body, insecure, headers)
-            return await self._send_now(url, method, want_body, insecure, headers)
+                    attempt = await self._send_now(url, method, want_body, insecure, headers)
+            else:
+                attempt = await self._send_now(url, method, want_body, insecure, headers)
+            if attempt.error == "timeout":
+                state.timeouts_in_row += 1
+            elif attempt.status is not None:
+                state.timeouts_in_row = 0
+            return attempt
 
     async def _send_now(
         self, url: str, method: str, want_body: bool, insecure: bool, headers: dict[str, str]
@@ -449,7 +464,7 @@ class _Engine:
             try:
                 request = client.build_request(method, url, headers=headers)
                 response = await client.send(request, stream=True)
-            except (httpx.HTTPError, OSError, ValueError) as exc:
+            except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
                 kind, text = _error_kind(exc)
                 return _Attempt(error=kind, error_text=text)
             try:
@@ -663,6 +678,8 @@ class _Engine:
             kind = attempt.error
             if kind == "timeout":
                 reason = f"timed out after {_fmt_seconds(cfg.timeout)}{after}"
+            elif kind == "host_silent":
+                reason = attempt.error_text
             elif kind == "private":
                 status, reason = "skipped", f"not checked: {attempt.error_text}"
             else:
@@ -821,6 +838,8 @@ class _Engine:
                 cache.put(report.results[key])
         if cache is not None and not offline:
             report.warnings.extend(cache.save())
+        # first-seen order of the input, whatever order the checks finished in
+        report.results = {key: report.results[key] for key in wanted}
         self.stats.elapsed = time.monotonic() - started
         return report
 

@@ -78,7 +78,7 @@ class EngineReport:
     """Everything one run of :func:`~playbook_lint.links.engine.check_urls` produced.
 
     Attributes:
-        results: one :class:`LinkResult` per normalised URL.
+        results: one :class:`LinkResult` per normalised URL, in first-seen order.
         network_error: one run-level sentence when the network looked unavailable
             (every lookup failed the same way), e.g. ``"network unavailable: 12
             external links not checked; use --offline to skip"``; else None. The
