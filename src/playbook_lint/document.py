@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 if TYPE_CHECKING:
@@ -25,6 +26,18 @@ if TYPE_CHECKING:
 BOM = "\ufeff"
 
 _MD: MarkdownIt | None = None
+
+
+_BLOCK_RULES: list | None = None
+
+
+def _block_core_rules() -> list:
+    """The core rules that build the block structure (``normalize``, ``block``)."""
+    global _BLOCK_RULES
+    if _BLOCK_RULES is None:
+        rules = markdown_parser().core.ruler.getRules("")
+        _BLOCK_RULES = [r for r in rules if r.__name__ in ("normalize", "block")]
+    return _BLOCK_RULES
 
 
 def markdown_parser() -> MarkdownIt:
@@ -180,9 +193,24 @@ class Document:
 
     @cached_property
     def tokens(self) -> list[Token]:
-        """markdown-it block tokens (``token.map`` holds 0-based ``[start, end)`` lines)."""
+        """markdown-it block tokens (``token.map`` holds 0-based ``[start, end)`` lines).
+
+        Only the block structure is parsed here, plus the inline children of headings
+        (for anchors): inline content is parsed once, with positions, by the link
+        extractor, so a full inline pass here would be work done twice.
+        ``self.env["references"]`` holds the reference definitions.
+        """
+        md = markdown_parser()
         env: dict = {}
-        tokens = markdown_parser().parse(self.markdown_source, env)
+        state = StateCore(self.markdown_source, md, env)
+        for rule in _block_core_rules():
+            rule(state)
+        tokens = state.tokens
+        for i, tok in enumerate(tokens):
+            if tok.type == "inline" and i and tokens[i - 1].type == "heading_open":
+                children: list[Token] = []
+                md.inline.parse(tok.content, md, env, children)
+                tok.children = children
         self.env = env
         return tokens
 
