@@ -88,3 +88,37 @@ def test_cli_reports_plugin_finding(tmp_path: Path):
     )
     assert proc.stdout == "page.md:3:12: warning no-todo TODO left in page\n"
     assert proc.returncode == 0, proc.stderr
+
+
+def test_a_crashing_rule_is_one_error_line_and_others_still_report(tmp_path: Path):
+    from playbook_lint.config import Config
+    from playbook_lint.findings import Report
+    from playbook_lint.registry import RuleInfo
+    from playbook_lint.rule import Rule
+    from playbook_lint.runner import build_rules, lint_files
+    from playbook_lint.testing import FIXED_TODAY
+
+    class Crash(Rule):
+        name, code = "crash", "XC001"
+
+        def check(self, doc, ctx):
+            raise ValueError("bad state")
+            yield
+
+    class Crash2(Crash):
+        name, code = "crash-too", "XC002"
+
+    class Fine(Rule):
+        name, code = "fine", "XF001"
+
+        def check(self, doc, ctx):
+            yield Report(0, 1, "first character")
+
+    page = tmp_path / "p.md"
+    page.write_text("x\n")
+    infos = {**discover(), **{c.name: RuleInfo(c, "test") for c in (Crash, Crash2, Fine)}}
+    rules = build_rules(Config(base=tmp_path, select=["crash", "crash-too", "fine"]),
+                        infos=infos)
+    res = lint_files([page], rules, today=FIXED_TODAY, root=tmp_path)
+    assert res.errors == ["p.md: internal error in rules crash, crash-too: ValueError: bad state"]
+    assert [(f.rule, f.message) for f in res.findings] == [("fine", "first character")]

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from playbook_lint import suppress
 from playbook_lint.config import Config
@@ -59,11 +60,13 @@ class RuleSet:
         active: the enabled rules, constructed once.
         infos: every discovered rule (enabled or not), for name/code lookups.
         packs: every loaded pack.
+        site_options: the config's ``site`` table, for building the site model.
     """
 
     active: list[ActiveRule]
     infos: dict[str, RuleInfo]
     packs: list[Pack]
+    site_options: dict = field(default_factory=dict)
 
     def canonical(self, name_or_code: str) -> str | None:
         """Map a rule name or code to the rule's name (None if unknown)."""
@@ -145,7 +148,7 @@ def build_rules(
         except (ValueError, TypeError) as exc:
             raise ConfigError(f"{where}: rules.{name}: {exc}") from None
         active.append(ActiveRule(rule, severity))
-    return RuleSet(active, infos, packs)
+    return RuleSet(active, infos, packs, dict(getattr(config, "site", {}) or {}))
 
 
 # --- the workspace --------------------------------------------------------------------
@@ -208,16 +211,18 @@ def lint_document(doc: Document, rules: RuleSet, ctx: Context) -> tuple[list[Fin
     Returns ``(findings, errors)``; a rule that raises becomes an error line, not a crash.
     """
     findings: list[Finding] = []
-    errors: list[str] = []
+    failed: dict[str, list[str]] = {}  # one line per distinct error, naming its rules
     for active in rules.active:
         try:
             for report in active.rule.check(doc, ctx):
                 findings.append(report_to_finding(doc, active.rule, report, active.severity))
         except Exception as exc:  # a bug in one rule must not lose the other findings
-            errors.append(
-                f"{doc.display_path}: internal error in rule {active.rule.name}: "
-                f"{type(exc).__name__}: {exc}"
-            )
+            failed.setdefault(f"{type(exc).__name__}: {exc}", []).append(active.rule.name)
+    errors = [
+        f"{doc.display_path}: internal error in rule{'s' if len(names) > 1 else ''} "
+        f"{', '.join(names)}: {message}"
+        for message, names in failed.items()
+    ]
     try:
         findings = suppress.apply(doc, findings, rules.canonical)
     except Exception as exc:
@@ -234,13 +239,32 @@ def lint_files(
     offline: bool = True,
     link_results: dict[str, object] | None = None,
     workspace: FileWorkspace | None = None,
+    site: Any = None,
 ) -> RunResult:
-    """Lint ``files`` (absolute paths) and return a :class:`RunResult` with sorted findings."""
+    """Lint ``files`` (absolute paths) and return a :class:`RunResult` with sorted findings.
+
+    ``site`` is the :class:`~playbook_lint.site.Site` model put on ``Context.site``;
+    when None, each file's site is built once per run and site root (cached) by
+    :func:`playbook_lint.site.site_for` from ``rules.site_options``. Files the site
+    says are not pages (README, LICENSE, ``.github/``, vendored ``assets/**``,
+    partials without front matter; see :meth:`Site.is_page`) are not linted.
+    """
+    from playbook_lint.site import site_for
+
     ws = workspace or FileWorkspace()
     ctx = Context(today=today, workspace=ws, offline=offline,
-                  link_results=link_results or {}, root=root)
+                  link_results=link_results or {}, root=root, site=site)
     result = RunResult()
     for path in files:
+        if site is None:
+            try:
+                ctx.site = site_for(path, root, rules.site_options)
+            except (OSError, ValueError, RecursionError) as exc:
+                result.errors.append(f"{display_path(path, root)}: cannot build the site "
+                                     f"model: {exc}")
+                ctx.site = None
+        if ctx.site is not None and not ctx.site.is_page(path):
+            continue
         result.files += 1
         try:
             doc = Document.from_path(path, display_path=display_path(path, root))
