@@ -616,3 +616,16 @@ def test_silent_host_is_given_up_after_three_timeouts(mock: respx.MockRouter,
     reasons = [(r.status, r.reason) for r in report.results.values()]
     silent = ("unverified", "slow.example timed out 3 times in a row; no more requests sent to it")
     assert reasons == [silent] * 5 + [("ok", "HTTP 200 OK")]
+
+
+def test_bot_challenge_page_is_unverified_not_broken(mock: respx.MockRouter,
+                                                     fake_time: FakeTime) -> None:
+    challenge = httpx.Response(503, headers={"cf-mitigated": "challenge", "server": "cloudflare"})
+    mock.head("https://a.example/").mock(return_value=challenge)
+    get = mock.get("https://a.example/").mock(return_value=challenge)
+    result = one(run(["https://a.example/"], fake_time))
+    assert (result.status, result.reason) == (
+        "unverified",
+        "HTTP 503 Service Unavailable (a bot challenge page answered; check it in a browser)")
+    assert get.call_count == 1
+    assert fake_time.sleeps == []

@@ -22,7 +22,9 @@ How a URL is checked (see issue 3):
   relative ``Location`` resolved, loops detected; every hop passes the address check.
 * Classification: ``broken`` for 404/410, DNS name not found, connection refused,
   5xx after retries, redirect loops/too many/3xx without Location, invalid URLs;
-  ``unverified`` for 401/403/999, 429 after retries, timeouts, TLS failures (after
+  ``unverified`` for 401/403/999, bot challenge pages (a ``cf-mitigated`` header,
+  https://developers.cloudflare.com/cloudflare-challenges/challenge-types/challenge-pages/detect-response/),
+  429 after retries, timeouts, TLS failures (after
   which the request is repeated without certificate verification, so a 404/410
   behind a bad certificate is still ``broken``) and any other unaccepted status.
   GOV.UK's checker does the same split: https://github.com/alphagov/link-checker-api.
@@ -256,6 +258,7 @@ class _Attempt:
     retry_after: str | None = None
     fragments: frozenset[str] | None = None
     body_note: str = ""
+    challenge: bool = False  # a bot challenge page (Cloudflare ``cf-mitigated``)
     error: str | None = None  # kind, see _error_kind
     error_text: str = ""
 
@@ -472,6 +475,7 @@ class _Engine:
                     status=response.status_code,
                     location=response.headers.get("location"),
                     retry_after=response.headers.get("retry-after"),
+                    challenge="cf-mitigated" in response.headers,
                 )
                 if method == "GET" and not 300 <= response.status_code < 400:
                     await self._read_body(response, attempt, want_body)
@@ -527,7 +531,9 @@ class _Engine:
         while True:
             result = await self._send(url, method, want_body, insecure)
             status = result.status
-            if status is not None:
+            if result.challenge:
+                retryable = False  # a challenge page will not go away by asking again
+            elif status is not None:
                 retryable = status == 429 or (
                     method == "GET" and 500 <= status <= 599 and status != 501
                 )
@@ -696,6 +702,9 @@ class _Engine:
                 status = "ok"
                 if attempt.body_note:
                     reason += f"; {attempt.body_note}"
+            elif attempt.challenge:
+                status = "unverified"
+                reason += " (a bot challenge page answered; check it in a browser)"
             elif code in (404, 410):
                 status = "broken"
             elif 500 <= code <= 599:
