@@ -17,7 +17,7 @@ from typing import Any
 
 from playbook_lint.document import Document
 from playbook_lint.errors import ConfigError
-from playbook_lint.links.normalize import is_http_url, normalize_url
+from playbook_lint.links.normalize import is_http_url
 
 ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -25,10 +25,12 @@ ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 def collect_urls(files: Iterable[Path]) -> tuple[list[str], int]:
     """Read ``files`` and return ``(external URLs in first-seen order, total link count)``.
 
-    Only absolute ``http(s)`` URLs are returned, each normalised spelling once.
-    Unreadable files are passed over here (the lint pass reports them).
+    Only absolute ``http(s)`` URLs are returned, each spelling once (with its
+    ``#fragment``: the engine checks each normalised URL once, but needs to know
+    which fragments were asked for). Unreadable files are passed over here (the
+    lint pass reports them).
     """
-    seen: dict[str, str] = {}
+    seen: dict[str, None] = {}
     total = 0
     for path in files:
         try:
@@ -38,8 +40,8 @@ def collect_urls(files: Iterable[Path]) -> tuple[list[str], int]:
         for link in doc.links:
             if is_http_url(link.url):
                 total += 1
-                seen.setdefault(normalize_url(link.url), link.url)
-    return list(seen.values()), total
+                seen.setdefault(link.url, None)
+    return list(seen), total
 
 
 def expand_env(value: str, environ: Mapping[str, str] | None = None) -> str:
