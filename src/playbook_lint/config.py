@@ -12,6 +12,12 @@ Example::
     disable-packs = ["jargon-18f"]     # built-in packs to leave out, by name
     exclude = ["drafts/", "archive/**/*.md"]   # gitignore syntax, relative to this file
 
+    [tool.playbook-lint.site]    # the site model: see playbook_lint.site
+    root = "."                   # default: nearest folder with _config.yml, hugo.toml, ...
+    base-url = "https://playbook.example.gov"   # own links resolve locally
+    exclude = ["drafts/"]        # not pages (README, LICENSE, .github/ ... already)
+    include = ["README.md"]      # pages after all
+
     [tool.playbook-lint.rules.outdated-link]
     severity = "info"            # or "off"
     max-age-years = 3            # rule options: see `playbook-lint explain RULE`
@@ -44,6 +50,16 @@ SCHEMA: dict[str, Any] = {
         "disable-packs": {"type": "array", "items": {"type": "string"}},
         "exclude": {"type": "array", "items": {"type": "string"}},
         "root": {"type": "string"},
+        "site": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "root": {"type": "string"},
+                "base-url": {"type": "string", "pattern": "^https?://[^/\\s]+(/\\S*)?$"},
+                "include": {"type": "array", "items": {"type": "string"}},
+                "exclude": {"type": "array", "items": {"type": "string"}},
+            },
+        },
         "links": {
             "type": "object",
             "additionalProperties": False,
@@ -105,6 +121,11 @@ class Config:
         root: the site root for site-root links (``/x/``), or None.
         rules: per-rule tables: ``{"severity": "off"|..., "enabled": bool, <options>}``.
         links: the link checker's settings (``[tool.playbook-lint.links]``, kebab-case).
+        site: the site model's settings (``[tool.playbook-lint.site]``): ``root``
+            (absolute path), ``base-url`` (the site's own address), ``include`` and
+            ``exclude`` (gitignore patterns relative to the site root: which files page
+            rules see besides/instead of the default furniture exclusions); see
+            :mod:`playbook_lint.site`.
     """
 
     path: Path | None = None
@@ -118,6 +139,7 @@ class Config:
     root: Path | None = None
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     links: dict[str, Any] = field(default_factory=dict)
+    site: dict[str, Any] = field(default_factory=dict)
 
     def rule_table(self, name: str) -> dict[str, Any]:
         """The config table of rule ``name`` (empty if none)."""
@@ -222,4 +244,13 @@ def from_table(table: Mapping[str, Any], path: Path) -> Config:
         root=(base / table["root"]).resolve() if "root" in table else None,
         rules={k: dict(v) for k, v in table.get("rules", {}).items()},
         links=dict(table.get("links", {})),
+        site=_site_table(table.get("site", {}), base),
     )
+
+
+def _site_table(table: Mapping[str, Any], base: Path) -> dict[str, Any]:
+    """The ``site`` table with ``root`` made absolute (relative to the config file)."""
+    out = dict(table)
+    if "root" in out:
+        out["root"] = (base / out["root"]).resolve()
+    return out

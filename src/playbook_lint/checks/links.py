@@ -17,6 +17,7 @@ from playbook_lint.links.slugs import (
     normalize_fragment,
 )
 from playbook_lint.rule import Context, Rule, RuleConfig
+from playbook_lint.site import pulls_in_content
 
 if TYPE_CHECKING:
     from playbook_lint.document import Document
@@ -29,6 +30,8 @@ __all__ = ["BrokenLink", "is_external", "has_template", "site_candidates"]
 #: Link kinds whose target a reader follows to a file of the site.
 _CHECKED_KINDS = frozenset({"inline", "image", "definition", "html-a", "html-img"})
 _PAGE_SUFFIXES = frozenset({".md", ".markdown", ".mdx", ".html", ".htm", ".erb"})
+#: Sources whose ``#fragments`` are checked (``x.html.md.erb`` ends ``.erb``).
+_ANCHOR_SOURCES = tuple(_PAGE_SUFFIXES)
 #: A link written like a host name without a scheme ("www.x.org", "pra.digital.gov/a").
 _LOOKS_LIKE_HOST = re.compile(
     r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:gov|com|org|net|edu|mil|int|io|uk|us|eu)"
@@ -37,6 +40,14 @@ _LOOKS_LIKE_HOST = re.compile(
 )
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _TEMPLATE_MARKS = ("{{", "{%", "<%", "%7B%7B", "%7B%25")
+
+
+#: Files site generators write themselves (feeds, sitemaps, search indexes): a site
+#: path to one of these has no source file.
+GENERATED_FILES = frozenset({
+    "index.xml", "feed.xml", "atom.xml", "rss.xml", "sitemap.xml", "robots.txt",
+    "search.json", "index.json", "feed.json", "404.html",
+})
 
 
 def is_external(url: str) -> bool:
@@ -192,20 +203,78 @@ class BrokenLink(Rule):
 
     def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
         """Yield one report per broken local link of ``doc`` (see the class docstring)."""
+        site = ctx.site
         for link in doc.links:
             if link.kind not in _CHECKED_KINDS:
                 continue
-            report = self._check_link(doc, ctx, link)
+            own = site.own_path(link.url.strip()) if site is not None else None
+            if own is not None:
+                report = self._check_url(doc, ctx, own, link.start, link.end,
+                                         shown=link.url.strip())
+            else:
+                report = self._check_link(doc, ctx, link)
             if report is not None:
                 yield report
+        if site is not None:
+            yield from self._templates(doc, ctx)
+            yield from self._front_matter(doc, ctx)
         if ctx.link_results:
             yield from self._external(doc, ctx)
+
+    def _templates(self, doc: Document, ctx: Context) -> Iterator[Report]:
+        """Links written as templates (``{{ site.baseurl }}/x/``, ``{% link x.md %}``,
+        ``{{< ref "x.md" >}}``...), expanded through the site model."""
+        from playbook_lint.links.templates import expand, template_links
+
+        for tl in template_links(doc):
+            link = tl.link
+            exp = expand(tl.written.strip(), doc.path, ctx.site)
+            if exp.status == "missing":
+                yield Report(link.start, link.end,
+                             f'link target "{tl.written.strip()}" does not exist '
+                             f"({exp.reason})", data={"url": tl.written.strip()})
+            elif exp.status == "unknown":
+                yield Report(link.start, link.end,
+                             f'link "{tl.written.strip()}" not checked: {exp.reason} '
+                             "is not understood", severity=Severity.INFO,
+                             data={"url": tl.written.strip()})
+            elif not exp.url or is_external(exp.url):
+                own = ctx.site.own_path(exp.url) if exp.url else None
+                if own is not None:
+                    report = self._check_url(doc, ctx, own, link.start, link.end,
+                                             shown=tl.written.strip())
+                    if report is not None:
+                        yield report
+            else:
+                report = self._check_url(doc, ctx, exp.url, link.start, link.end,
+                                         shown=tl.written.strip())
+                if report is not None:
+                    yield report
+
+    def _front_matter(self, doc: Document, ctx: Context) -> Iterator[Report]:
+        """Site paths (and own-site URLs) written as front matter values, e.g.
+        breadcrumbs, reported at the value."""
+        from playbook_lint.links.fmlinks import front_matter_links
+
+        for fl in front_matter_links(doc):
+            url = fl.url
+            if is_external(url):
+                own = ctx.site.own_path(url)
+                if own is None:
+                    continue
+                url = own
+            report = self._check_url(doc, ctx, url, fl.start, fl.end, shown=fl.url,
+                                     where=f' (front matter "{fl.key}")')
+            if report is not None:
+                yield report
 
     def _external(self, doc: Document, ctx: Context) -> Iterator[Report]:
         """Reports from the link engine's results for the external links of ``doc``."""
         for link in doc.links:
             if not is_http_url(link.url):
                 continue
+            if ctx.site is not None and ctx.site.own_path(link.url) is not None:
+                continue  # checked locally through the site model
             result = ctx.link_results.get(normalize_url(link.url))
             if result is None or result.status in ("ok", "skipped") and not (
                 result.status == "ok" and result.fragments is not None
@@ -237,6 +306,15 @@ class BrokenLink(Rule):
         around = doc.text[max(link.start - 1, 0):link.end + 1]
         if not url or is_external(url) or has_template(url) or has_template(around):
             return None
+        return self._check_url(doc, ctx, url, link.start, link.end, link=link)
+
+    def _check_url(
+        self, doc: Document, ctx: Context, url: str, start: int, end: int, *,
+        link: Link | None = None, shown: str | None = None, where: str = "",
+    ) -> Report | None:
+        """Check the local ``url`` written at ``start..end``; ``shown`` is how the finding
+        names it (the template as written) when it differs from ``url``."""
+        shown = url if shown is None else shown
         path_part, hash_mark, fragment = url.partition("#")
         path_part = path_part.split("?", 1)[0]
         if not path_part:
@@ -244,30 +322,48 @@ class BrokenLink(Rule):
                 fragment, doc.anchor_ids
             ):
                 return None
-            return self._fragment_report(doc, link, fragment, doc.anchor_ids, None)
-        targets = self._resolve(doc, ctx, path_part)
-        if not targets:
-            return None
-        target = next(
-            (c for t in targets for c in site_candidates(t, path_part)
-             if ctx.workspace.exists(c)), None,
-        )
+            if ctx.site is not None and pulls_in_content(doc.text[doc.body_start:]):
+                return None  # an include may hold the heading
+            return self._fragment_report(doc, start, end, link, fragment, doc.anchor_ids,
+                                         None)
+        if ctx.site is not None and path_part.startswith("/") and \
+                path_part.rstrip("/").rsplit("/", 1)[-1].lower() in GENERATED_FILES:
+            return None  # feeds and sitemaps are written by the generator
+        target = self._site_page(ctx, path_part)
         if target is None:
-            message = f'link target "{url}" does not exist'
+            targets = self._resolve(doc, ctx, path_part)
+            if not targets:
+                return None
+            target = next(
+                (c for t in targets for c in site_candidates(t, path_part)
+                 if ctx.workspace.exists(c)), None,
+            )
+        if target is None:
+            message = f'link target "{shown}" does not exist{where}'
             suggestion = None
             if _LOOKS_LIKE_HOST.match(url):
                 suggestion = "https://" + url
                 message += ' (missing "https://"?)'
-            return Report(
-                link.start, link.end, message, suggestion=suggestion, data={"url": url},
-            )
+            return Report(start, end, message, suggestion=suggestion, data={"url": shown})
         if not hash_mark or self.fragments == "off" or \
-                target.suffix.lower() not in _PAGE_SUFFIXES:
+                not target.name.lower().endswith(_ANCHOR_SOURCES):
             return None  # a fragment of a PDF or CSV file means something else
         anchors = ctx.workspace.anchors(target)
+        if anchors is not None and ctx.site is not None:
+            if ctx.site.anchors_incomplete(target):
+                return None  # an include or shortcode may hold the heading
+            anchors = anchors | ctx.site.layout_anchors(target)
         if anchors is None or self._matches(fragment, anchors):
             return None
-        return self._fragment_report(doc, link, fragment, anchors, path_part)
+        return self._fragment_report(doc, start, end, link, fragment, anchors, path_part)
+
+    @staticmethod
+    def _site_page(ctx: Context, path_part: str) -> Path | None:
+        """The page the site model publishes at site path ``path_part``, if any."""
+        site = ctx.site
+        if site is None or not path_part.startswith("/") or path_part.startswith("//"):
+            return None
+        return site.page_for_url(path_part)
 
     @staticmethod
     def _resolve(doc: Document, ctx: Context, path_part: str) -> list[Path]:
@@ -296,7 +392,8 @@ class BrokenLink(Rule):
 
     @staticmethod
     def _fragment_report(
-        doc: Document, link: Link, fragment: str, anchors: frozenset[str], page: str | None
+        doc: Document, start: int, end: int, link: Link | None, fragment: str,
+        anchors: frozenset[str], page: str | None,
     ) -> Report:
         where = "this page" if page is None else f'"{page}"'
         message = f'no heading or anchor "#{normalize_fragment(fragment)}" in {where}'
@@ -306,16 +403,16 @@ class BrokenLink(Rule):
         if best is not None:
             suggestion = f"{page or ''}#{best}"
             message += f' (did you mean "#{best}"?)'
-            written = doc.text[link.start:link.end]
+            written = doc.text[start:end]
             hash_at = written.find("#")
-            if written == link.url and hash_at >= 0:
-                start = link.start + hash_at + 1
+            if link is not None and written == link.url and hash_at >= 0:
+                at = start + hash_at + 1
                 fix = Fix(
                     title=f'Point the link at "#{best}"',
-                    edits=(Edit(start, start + len(fragment), best),),
+                    edits=(Edit(at, at + len(fragment), best),),
                     safe=False,
                 )
         return Report(
-            link.start, link.end, message, suggestion=suggestion, fix=fix,
-            data={"url": link.url},
+            start, end, message, suggestion=suggestion, fix=fix,
+            data={"url": link.url if link is not None else doc.text[start:end]},
         )

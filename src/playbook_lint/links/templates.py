@@ -1,0 +1,223 @@
+"""Template links: link destinations written in a site generator's template language.
+
+Real guidance sites write internal links as templates that only the generator can
+expand, e.g. (Jekyll/Liquid) ``{{ site.baseurl }}/x/``, ``{{site.baseurl}}/x``,
+``{{ "/x/" | relative_url }}``, ``{% link _methods/x.md %}``,
+``{% post_url 2020-01-02-title %}``; (Hugo) ``{{< ref "x.md" >}}``,
+``{{< relref "x.md#y" >}}``; (Eleventy) ``{% page "/x/" %}``; and ERB ``<%= ... %>``.
+markdown-it does not even see ``[a]({{< ref "x.md" >}})`` as a link (a destination
+may not hold spaces).
+
+The pre-pass (:func:`template_links`) masks every template expression of the body
+with the same number of ``x`` characters, parses the masked text again and keeps the
+links whose destination (or HTML ``href``/``src``) overlaps a template. Because the
+mask keeps every offset, line and column stay the source's own.
+:func:`expand` then turns the written destination into a plain URL through the
+:class:`~playbook_lint.site.Site` model, or says why it cannot.
+
+Liquid: https://jekyllrb.com/docs/liquid/tags/#links and
+https://jekyllrb.com/docs/liquid/filters/ ; Hugo: https://gohugo.io/functions/urls/ref/ ;
+Eleventy: https://www.11ty.dev/docs/shortcodes/ .
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playbook_lint.document import Document
+    from playbook_lint.links.extract import Link
+    from playbook_lint.site import Site
+
+__all__ = ["TEMPLATE", "TemplateLink", "Expansion", "mask_templates", "template_links",
+           "expand"]
+
+#: One template expression on one line: Hugo shortcodes ``{{< >}}``/``{{% %}}``,
+#: Liquid/Nunjucks output ``{{ }}`` and tags ``{% %}``, ERB ``<% %>``.
+TEMPLATE = re.compile(r"\{\{<.*?>\}\}|\{\{%.*?%\}\}|\{\{.*?\}\}|\{%.*?%\}|<%.*?%>")
+
+_CHECKED_KINDS = frozenset({"inline", "image", "definition", "html-a", "html-img"})
+
+
+@dataclass(frozen=True)
+class TemplateLink:
+    """A link whose destination holds template syntax.
+
+    Attributes:
+        link: the link as parsed from the masked text (its offsets are the source's).
+        written: the destination as written in the source, templates included.
+    """
+
+    link: Link
+    written: str
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """What a template destination means.
+
+    Attributes:
+        status: ``"url"`` (``url`` holds the plain URL), ``"missing"`` (a ``{% link %}``,
+            ``{% post_url %}`` or ``ref``/``relref`` names no page; ``reason`` says
+            which) or ``"unknown"`` (a template this pre-pass does not understand).
+        url: the expanded URL (``"/x/#y"``, ``"../x.md"``, ``"https://..."``) or "".
+        reason: for ``missing``/``unknown``: a short phrase for the message.
+    """
+
+    status: str
+    url: str = ""
+    reason: str = ""
+
+
+def mask_templates(text: str, start: int = 0) -> tuple[str, list[tuple[int, int]]]:
+    """Replace each template expression after ``start`` by as many ``x`` characters.
+
+    Returns:
+        ``(masked, spans)``: the text of the same length, and the ``(start, end)``
+        offsets of every masked expression.
+    """
+    spans: list[tuple[int, int]] = []
+    parts: list[str] = []
+    pos = 0
+    for m in TEMPLATE.finditer(text, start):
+        spans.append((m.start(), m.end()))
+        parts.append(text[pos:m.start()])
+        parts.append("x" * (m.end() - m.start()))
+        pos = m.end()
+    parts.append(text[pos:])
+    return "".join(parts), spans
+
+
+def template_links(doc: Document) -> list[TemplateLink]:
+    """Return the links of ``doc``'s body whose destination holds a template.
+
+    Links inside code spans and code blocks are not links, as for plain links. Front
+    matter is not searched (see :mod:`playbook_lint.links.frontmatter_links`).
+    """
+    from playbook_lint.document import Document
+
+    body = doc.body_start
+    text = doc.text
+    if "{{" not in text and "{%" not in text and "<%" not in text:
+        return []
+    masked, spans = mask_templates(text, body)
+    if not spans:
+        return []
+    shadow = Document(doc.path, masked, display_path=doc.display_path)
+    out: list[TemplateLink] = []
+    starts = [s for s, _ in spans]
+    import bisect
+
+    for link in shadow.links:
+        if link.kind not in _CHECKED_KINDS:
+            continue
+        i = bisect.bisect_right(starts, link.end) - 1
+        if i < 0 or spans[i][1] <= link.start:
+            # a template may start before the destination ends but after it starts
+            continue
+        out.append(TemplateLink(link, text[link.start:link.end]))
+    return out
+
+
+_VARIABLE_PREFIX = re.compile(
+    r"^\{\{-?\s*site\.(?:baseurl|url|base_?url|github\.url)\s*-?\}\}$", re.IGNORECASE,
+)
+_FILTERED = re.compile(
+    r"""^\{\{-?\s*(["'])(.*?)\1\s*((?:\|\s*[\w:]+(?:\s*:\s*[\w."']+)?\s*)+)-?\}\}$""",
+)
+_KNOWN_FILTERS = re.compile(
+    r"^(?:relative_url|absolute_url|url|prepend:\s*site\.baseurl|prepend:\s*site\.url)$",
+)
+_LINK_TAG = re.compile(r"^\{%-?\s*link\s+(.+?)\s*-?%\}$")
+_POST_URL = re.compile(r"^\{%-?\s*post_url\s+(.+?)\s*-?%\}$")
+_PAGE_TAG = re.compile(r"""^\{%-?\s*page\s+(["'])(.*?)\1\s*-?%\}$""")
+_HUGO_REF = re.compile(
+    r"""^\{\{[<%]\s*(ref|relref)\s+(?:(?:path=)?(["'])(.*?)\2|(\S+?))\s*[>%]\}\}$""",
+)
+
+
+def _one(expr: str, page: Path, site: Site) -> Expansion:
+    if _VARIABLE_PREFIX.match(expr):
+        return Expansion("url", "")
+    m = _FILTERED.match(expr)
+    if m:
+        filters = [f.strip() for f in m.group(3).split("|") if f.strip()]
+        if all(_KNOWN_FILTERS.match(f) for f in filters):
+            value = m.group(2)
+            return Expansion("url", value if value.startswith(("/", "#")) or "://" in value
+                             else "/" + value)
+        return Expansion("unknown", reason=f"filter {filters[-1].split(':')[0]!r}")
+    m = _LINK_TAG.match(expr)
+    if m:
+        rel = m.group(1).strip().strip("\"'")
+        if "{{" in rel or "{%" in rel:
+            return Expansion("unknown", reason="a variable in {% link %}")
+        target = site.source_file(rel)
+        if target is None:
+            return Expansion("missing", reason=f'no file "{rel}" in the site')
+        return Expansion("url", site.url_of(target) or "/")
+    m = _POST_URL.match(expr)
+    if m:
+        name = m.group(1).strip().strip("\"'")
+        for ext in (".md", ".markdown", ".html"):
+            target = site.source_file(f"_posts/{name}{ext}")
+            if target is not None:
+                return Expansion("url", site.url_of(target) or "/")
+        return Expansion("missing", reason=f'no post "{name}" in _posts/')
+    m = _PAGE_TAG.match(expr)
+    if m:
+        return Expansion("url", m.group(2))
+    m = _HUGO_REF.match(expr)
+    if m:
+        ref = m.group(3) if m.group(3) is not None else m.group(4)
+        path_part, hash_mark, fragment = ref.partition("#")
+        target = site.hugo_ref(path_part, page) if path_part else page
+        if target is None:
+            return Expansion("missing", reason=f'no page "{path_part}" for {m.group(1)}')
+        url = site.url_of(target) or "/"
+        return Expansion("url", url + (f"#{fragment}" if hash_mark else ""))
+    return Expansion("unknown", reason=f"template {_short(expr)}")
+
+
+def _short(expr: str) -> str:
+    return expr if len(expr) <= 40 else expr[:37] + "..."
+
+
+def expand(written: str, page: Path, site: Site) -> Expansion:
+    """Expand the template destination ``written`` of a link on ``page``.
+
+    Args:
+        written: the destination as written, e.g. ``{{ site.baseurl }}/x/#y``.
+        page: the absolute path of the linking page (Hugo ``ref`` looks near it).
+        site: the site model.
+
+    Returns:
+        An :class:`Expansion`; ``missing`` wins over ``unknown`` so a broken
+        ``{% link %}`` is reported even next to an unknown variable. Never raises.
+    """
+    out: list[str] = []
+    pos = 0
+    unknown: Expansion | None = None
+    for m in TEMPLATE.finditer(written):
+        out.append(written[pos:m.start()])
+        pos = m.end()
+        exp = _one(m.group(0), page, site)
+        if exp.status == "missing":
+            return exp
+        if exp.status == "unknown":
+            unknown = unknown or exp
+            continue
+        url = exp.url
+        if out and "".join(out).endswith("/") and url.startswith("/"):
+            url = url[1:]
+        out.append(url)
+    out.append(written[pos:])
+    if unknown is not None:
+        return unknown
+    url = "".join(out)
+    if url.startswith("//") and not written.startswith("//"):
+        url = "/" + url.lstrip("/")
+    return Expansion("url", url)

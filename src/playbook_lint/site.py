@@ -1,0 +1,595 @@
+"""The site model: which public URL each page of a static site is published at.
+
+Guidance repositories are Jekyll, Hugo, Middleman and Eleventy sites. Their internal
+links are written as site paths (``/playbooks/x/``), not as file paths, so a link
+checker has to know where the generator publishes each page. :class:`Site` answers
+that from the files and their front matter, without running the generator.
+
+Built once per run at the edge (:func:`build_site` reads every page's front matter
+once; :meth:`Site.from_pages` builds one from memory for tests) and put on
+:attr:`playbook_lint.rule.Context.site`; rules only query it.
+
+Where pages are published (each page gets every URL below; any of them resolves):
+
+* from its path below the site root, and below ``content/`` (Hugo), ``source/``
+  (Middleman), ``src/`` and ``docs/``: ``x.md`` -> ``/x/`` and ``/x.html``;
+  ``x/index.md`` and ``x/_index.md`` -> ``/x/``. Every extension of a page source
+  (``.md``, ``.markdown``, ``.html.md``, ``.html.md.erb``, ``.html.erb``, ``.mdx``)
+  is dropped;
+* Jekyll collections: ``_plays/x.md`` -> ``/plays/x/``; posts:
+  ``_posts/2017-06-06-title.md`` -> ``/2017/06/06/title/``
+  (https://jekyllrb.com/docs/permalinks/);
+* front matter ``permalink`` (Jekyll, Eleventy) and ``url`` (Hugo) replace the path;
+  Hugo ``slug`` replaces the last path segment
+  (https://gohugo.io/content-management/urls/);
+* ``redirect_from`` (jekyll-redirect-from), ``aliases`` (Hugo) and ``old_paths``
+  (GOV.UK) also resolve to the page.
+
+URLs are compared without ``index.html``, a trailing ``/`` or ``.html``
+(``/x/``, ``/x``, ``/x.html`` and ``/x/index.html`` are the same page), then
+without case (Hugo lower-cases paths).
+
+The site root is ``site.root`` from config, else the nearest folder above the
+linted path holding ``_config.yml``, ``config.toml``/``hugo.toml``, ``.eleventy.js``,
+``config.rb`` or ``.git`` (:func:`find_site_root`), else the run's root.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import pathspec
+
+__all__ = [
+    "Site", "Page", "build_site", "find_site_root", "url_key", "page_urls",
+    "SITE_MARKERS", "DEFAULT_EXCLUDE", "site_for",
+]
+
+#: Files whose folder is a site root.
+SITE_MARKERS = (
+    "_config.yml", "_config.yaml", "_config.toml", "config.toml", "hugo.toml", "hugo.yaml",
+    "hugo.json", ".eleventy.js", "eleventy.config.js", "eleventy.config.mjs",
+    "eleventy.config.cjs", "config.rb", ".git",
+)
+#: Folders below the site root whose content is published at the site root.
+SOURCE_DIRS = ("content", "source", "src", "docs")
+#: Page source extensions, longest first (a page ``x.html.md.erb`` is ``x``).
+PAGE_EXTENSIONS = (
+    ".html.md.erb", ".html.markdown", ".html.md", ".html.erb", ".md.erb",
+    ".markdown", ".md", ".mdx", ".html", ".htm", ".njk", ".liquid",
+)
+#: Repository furniture and vendored or partial content that is not a page of the
+#: site: gitignore syntax, relative to the site root. Page rules skip these files
+#: unless the config's ``site.include`` names them.
+DEFAULT_EXCLUDE = (
+    ".github/", "node_modules/", "vendor/", "assets/**/*.md", "assets/**/*.markdown",
+)
+#: File names (before the first dot, any case, any folder) of repository furniture.
+FURNITURE = frozenset({
+    "README", "LICENSE", "LICENCE", "CONTRIBUTING", "CODE_OF_CONDUCT", "SECURITY",
+    "CHANGELOG", "ISSUE_TEMPLATE", "PULL_REQUEST_TEMPLATE", "PRODUCT_TEAM",
+})
+#: Folders that only hold partials/templates (never pages) in Jekyll, Hugo, Middleman.
+PARTIAL_DIRS = frozenset({"_includes", "_layouts", "includes", "layouts", "partials",
+                          "_partials", "_data", "data"})
+_SKIP_WALK = frozenset({".git", "node_modules", "_site", "vendor", ".hg", ".svn",
+                        "__pycache__", ".venv"})
+#: Generated-output folders skipped at the site root only (Hugo ``public/``, ``resources/``).
+_SKIP_AT_ROOT = frozenset({"public", "resources"})
+_POST = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+
+
+def url_key(path: str) -> str:
+    """Return the comparison key of a URL path: decoded, without ``index.html``/
+    ``index.htm``, ``.html``/``.htm`` or a trailing ``/``, always starting with ``/``.
+
+    ``"/x/"``, ``"/x"``, ``"/x.html"`` and ``"/x/index.html"`` all give ``"/x"``;
+    ``"/"`` and ``"/index.html"`` give ``"/"``. Never raises.
+    """
+    p = unquote(path.split("#", 1)[0].split("?", 1)[0]).strip()
+    if not p.startswith("/"):
+        p = "/" + p
+    while "//" in p:
+        p = p.replace("//", "/")
+    for tail in ("/index.html", "/index.htm", "/index.php"):
+        if p.endswith(tail):
+            p = p[: -len(tail) + 1]
+            break
+    for ext in (".html", ".htm"):
+        if p.endswith(ext):
+            p = p[: -len(ext)]
+            break
+    p = p.rstrip("/")
+    return p or "/"
+
+
+def _strip_page_ext(name: str) -> str | None:
+    low = name.lower()
+    for ext in PAGE_EXTENSIONS:
+        if low.endswith(ext) and len(name) > len(ext):
+            return name[: -len(ext)]
+    return None
+
+
+def page_urls(rel: str, data: Mapping[str, Any] | None) -> tuple[list[str], list[str]]:
+    """Return ``(urls, claims)`` for a page source at ``rel`` (posix, relative to the
+    site root) with front matter ``data``.
+
+    ``urls`` are every URL path the page may be published at (see the module
+    docstring); ``claims`` are the URLs its front matter sets explicitly
+    (``permalink``, ``url``), used to find two pages claiming one URL.
+    """
+    urls: list[str] = []
+    claims: list[str] = []
+    parts = list(PurePosixPath(rel).parts)
+    if not parts:
+        return urls, claims
+    stem = _strip_page_ext(parts[-1])
+    if stem is None:
+        return urls, claims
+    variants: list[list[str]] = [parts[:-1]]
+    if parts[:-1] and parts[0] in SOURCE_DIRS:
+        variants.append(parts[1:-1])
+    if parts[:-1] and parts[0].startswith("_") and parts[0] not in PARTIAL_DIRS:
+        variants.append([parts[0][1:], *parts[1:-1]])  # Jekyll collection
+    data = data if isinstance(data, Mapping) else {}
+    slug = data.get("slug")
+    for folders in variants:
+        name_parts = list(folders)
+        if stem not in ("index", "_index", "README", "readme"):
+            name_parts.append(stem)
+        urls.append("/" + "/".join(name_parts) + ("/" if name_parts else ""))
+        if isinstance(slug, str) and slug.strip() and name_parts:
+            urls.append("/" + "/".join([*name_parts[:-1], slug.strip().strip("/")]) + "/")
+    if parts[0] == "_posts" or "_posts" in parts:
+        m = _POST.match(stem)
+        if m:
+            y, mo, d, title = m.groups()
+            urls.append(f"/{y}/{mo}/{d}/{title}/")
+            cats = data.get("categories") or data.get("category")
+            if isinstance(cats, str):
+                cats = cats.split()
+            if isinstance(cats, list) and cats:
+                prefix = "/".join(str(c).lower() for c in cats)
+                urls.append(f"/{prefix}/{y}/{mo}/{d}/{title}/")
+    for key in ("permalink", "url"):
+        value = data.get(key)
+        if isinstance(value, str) and value.strip().startswith("/") and ":" not in value:
+            urls.insert(0, value.strip())
+            claims.append(value.strip())
+    for key in ("redirect_from", "aliases", "old_paths"):
+        value = data.get(key)
+        values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        for v in values:
+            if isinstance(v, str) and v.strip():
+                v = v.strip()
+                urls.append(v if v.startswith("/") else "/" + v)
+    return urls, claims
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the site.
+
+    Attributes:
+        source: absolute path of the source file.
+        urls: every URL path it resolves from, the canonical one first.
+        claims: URL paths its front matter sets explicitly (``permalink``/``url``).
+        has_front_matter: True when the file starts with a front matter block.
+        title: the front matter ``title``, if it is a string (layouts render it as the
+            page's first heading, so its slug is an anchor of the page).
+        templated: True when the body pulls in content the model cannot see (see
+            :func:`pulls_in_content`), so its anchors are not all known.
+    """
+
+    source: Path
+    urls: tuple[str, ...]
+    claims: tuple[str, ...] = ()
+    has_front_matter: bool = True
+    title: str | None = None
+    templated: bool = False
+
+
+@dataclass
+class Site:
+    """Questions about one static site, answered from an index built once.
+
+    Attributes:
+        root: the site root (absolute).
+        base_url: the site's own address (``https://playbook.example.gov``, no
+            trailing ``/``) from config ``site.base-url``, or None.
+        baseurl: a path prefix every URL is served under (Jekyll ``baseurl``), or "".
+        pages: the pages, by absolute source path.
+        include, exclude: gitignore patterns (relative to ``root``) from config that
+            widen or narrow which files page rules see (see :meth:`is_page`).
+    """
+
+    root: Path
+    base_url: str | None = None
+    baseurl: str = ""
+    pages: dict[Path, Page] = field(default_factory=dict)
+    include: Sequence[str] = ()
+    exclude: Sequence[str] = ()
+    image_alts: Mapping[str, str | None] | None = None
+
+    def __post_init__(self) -> None:
+        self._by_key: dict[str, Path] = {}
+        self._by_lower: dict[str, Path] = {}
+        self._claims: dict[str, list[Path]] = {}
+        self._by_name: dict[str, list[Path]] = {}
+        for page in self.pages.values():
+            self._index(page)
+        self._exclude = pathspec.GitIgnoreSpec.from_lines([*DEFAULT_EXCLUDE, *self.exclude])
+        self._include = pathspec.GitIgnoreSpec.from_lines(list(self.include)) \
+            if self.include else None
+
+    def _index(self, page: Page) -> None:
+        for u in page.urls:
+            k = url_key(u)
+            self._by_key.setdefault(k, page.source)
+            self._by_lower.setdefault(k.lower(), page.source)
+        for c in page.claims:
+            self._claims.setdefault(url_key(c), []).append(page.source)
+        self._by_name.setdefault(page.source.name, []).append(page.source)
+
+    # -- building ----------------------------------------------------------------------
+    @classmethod
+    def from_pages(
+        cls,
+        root: Path,
+        pages: Mapping[str | Path, str | Mapping[str, Any] | None],
+        **kwargs: Any,
+    ) -> Site:
+        """Build a site from memory (for tests and plugins).
+
+        Args:
+            root: the site root.
+            pages: source path (absolute, or relative to ``root``) -> the file's text,
+                or its front matter data directly (None: no front matter).
+            kwargs: other :class:`Site` attributes (``base_url``, ``baseurl``...).
+        """
+        from playbook_lint.frontmatter import parse_front_matter
+
+        out: dict[Path, Page] = {}
+        for p, content in pages.items():
+            path = Path(p) if Path(p).is_absolute() else root / p
+            has_fm = True
+            templated = False
+            if isinstance(content, str):
+                fm = parse_front_matter(content)
+                has_fm = fm is not None
+                data = fm.data if fm is not None else None
+                templated = pulls_in_content(content[fm.end if fm else 0:])
+            else:
+                data = content
+                has_fm = content is not None
+            page = _make_page(root, path, data, has_fm, templated)
+            if page is not None:
+                out[path] = page
+        return cls(root=root, pages=out, **kwargs)
+
+    # -- questions ---------------------------------------------------------------------
+    def page_for_url(self, path: str) -> Path | None:
+        """Return the source of the page published at URL ``path`` (``/x/y/``, with or
+        without ``.html``, ``#fragment`` and ``?query`` ignored), or None.
+
+        The Jekyll ``baseurl`` prefix, when set and present, is removed first.
+        """
+        p = unquote(path.split("#", 1)[0].split("?", 1)[0])
+        if self.baseurl and (p == self.baseurl or p.startswith(self.baseurl + "/")):
+            p = p[len(self.baseurl):] or "/"
+        k = url_key(p)
+        hit = self._by_key.get(k)
+        if hit is None:
+            hit = self._by_lower.get(k.lower())
+        return hit
+
+    def url_of(self, source: Path) -> str | None:
+        """Return the canonical URL path of the page built from ``source``, or None."""
+        page = self.pages.get(source)
+        return page.urls[0] if page and page.urls else None
+
+    def anchors_incomplete(self, source: Path) -> bool:
+        """True if the page built from ``source`` pulls in content at build time
+        (includes, loops, shortcodes), so a missing ``#fragment`` may still exist."""
+        page = self.pages.get(source)
+        return page is not None and page.templated
+
+    def layout_anchors(self, source: Path) -> frozenset[str]:
+        """Anchors a page's layout adds: the GitHub-style slug of its ``title`` (themes
+        render the title as the first heading; Jekyll's kramdown and Hugo give it that
+        id). Empty when the page has no title."""
+        from playbook_lint.links.slugs import slugify
+
+        page = self.pages.get(source)
+        if page is None or not page.title:
+            return frozenset()
+        return frozenset({slugify(page.title)})
+
+    def claimants(self, url: str) -> list[Path]:
+        """Pages whose front matter sets ``permalink``/``url`` to ``url`` (same key)."""
+        return list(self._claims.get(url_key(url), []))
+
+    def source_file(self, rel: str) -> Path | None:
+        """Return the page source at ``rel`` (relative to the site root, as Jekyll's
+        ``{% link %}`` takes it), or None when there is no such page."""
+        rel = rel.strip().strip("\"'").lstrip("/")
+        path = Path(os.path.normpath(self.root / rel))
+        return path if path in self.pages else None
+
+    def hugo_ref(self, ref: str, page: Path) -> Path | None:
+        """Resolve a Hugo ``ref``/``relref`` argument the way Hugo looks pages up
+        (https://gohugo.io/functions/urls/ref/): a path from ``content/`` when it starts
+        with ``/``, else from the linking page's folder, else from ``content/``, else a
+        unique file name anywhere; ``x`` may also mean ``x.md``, ``x/index.md`` or
+        ``x/_index.md``. Returns the page source, or None.
+        """
+        ref = ref.split("#", 1)[0].strip()
+        if not ref:
+            return page
+        content = self.root / "content"
+        bases = [content] if ref.startswith("/") else [page.parent, content, self.root]
+        rel = ref.lstrip("/")
+        for base in bases:
+            target = Path(os.path.normpath(base / rel))
+            for cand in (target, target.with_name(target.name + ".md"),
+                         target / "index.md", target / "_index.md"):
+                if cand in self.pages:
+                    return cand
+        if "/" not in rel:
+            names = self._by_name.get(rel) or self._by_name.get(rel + ".md") or []
+            if len(names) >= 1:
+                return names[0]
+        hit = self.page_for_url("/" + rel)
+        return hit
+
+    def own_path(self, url: str) -> str | None:
+        """If ``url`` is an absolute URL on this site's ``base_url``, return its path
+        (``/x/#y``); else None."""
+        if not self.base_url:
+            return None
+        try:
+            mine = urlsplit(self.base_url)
+            got = urlsplit(url)
+        except ValueError:
+            return None
+        if got.scheme not in ("http", "https") or got.hostname is None:
+            return None
+        if got.hostname.lower() != (mine.hostname or "").lower():
+            return None
+        prefix = mine.path.rstrip("/")
+        path = got.path or "/"
+        if prefix and (path == prefix or path.startswith(prefix + "/")):
+            path = path[len(prefix):] or "/"
+        return path + (f"?{got.query}" if got.query else "") + (
+            f"#{got.fragment}" if got.fragment else "")
+
+    def image_alt(self, uid: str) -> tuple[bool, str | None]:
+        """Hugo image data: ``(known, alt)`` for ``data/images/<uid>.yml``. ``known`` is
+        False when there is no such data file; ``alt`` is None when it has no ``alt``."""
+        alts = self.image_alts or {}
+        if uid not in alts:
+            return False, None
+        return True, alts[uid]
+
+    def is_page(self, path: Path) -> bool:
+        """True if page rules should lint ``path``: False for repository furniture
+        (README, LICENSE, CONTRIBUTING...), ``.github/``, ``node_modules/``, vendored
+        ``assets/**`` Markdown (see :data:`DEFAULT_EXCLUDE` and config ``site.exclude``)
+        and partials without front matter, unless config ``site.include`` matches."""
+        try:
+            rel = path.relative_to(self.root).as_posix()
+        except ValueError:
+            return True
+        if self._include is not None and self._include.match_file(rel):
+            return True
+        if self._exclude.match_file(rel):
+            return False
+        if path.name.split(".", 1)[0].upper() in FURNITURE:
+            return False
+        page = self.pages.get(path)
+        if page is not None and not page.has_front_matter and _is_partial(rel):
+            return False
+        return True
+
+
+def _is_partial(rel: str) -> bool:
+    """A file without front matter is a partial when it sits in an include/layout
+    folder or any ``_folder`` (Jekyll renders no Markdown without front matter there:
+    it is pulled into pages by ``{% include %}``), or its name starts with ``_``
+    (Middleman, Sass-style partials; Hugo's ``_index`` is a page)."""
+    parts = PurePosixPath(rel).parts
+    if any(p in PARTIAL_DIRS or p.startswith("_") for p in parts[:-1]):
+        return True
+    name = parts[-1] if parts else ""
+    return name.startswith("_") and not name.startswith("_index.")
+
+
+#: Template constructs that insert content (and so headings and ids) when the site is
+#: built: Liquid/Nunjucks ``include``/``render``/loops, Hugo shortcodes and partials, ERB.
+_PULLS_IN = re.compile(
+    r"\{%-?\s*(?:include|include_relative|render|for|partial)\b|\{\{<|\{\{%|<%=|"
+    r"\{\{-?\s*(?:partial|include|content)\b",
+)
+
+
+def pulls_in_content(text: str) -> bool:
+    """True if ``text`` has a template construct that inserts content at build time
+    (``{% include %}``, ``{% for %}``, Hugo ``{{< shortcode >}}``, ERB ``<%= %>``):
+    the page's anchors are then not all visible in its source."""
+    return _PULLS_IN.search(text) is not None
+
+
+def _make_page(
+    root: Path, path: Path, data: Any, has_fm: bool, templated: bool = False
+) -> Page | None:
+    try:
+        rel = path.relative_to(root).as_posix()
+    except ValueError:
+        return None
+    urls, claims = page_urls(rel, data if isinstance(data, Mapping) else None)
+    if not urls:
+        return None
+    title = data.get("title") if isinstance(data, Mapping) else None
+    return Page(path, tuple(urls), tuple(claims), has_fm,
+                title if isinstance(title, str) else None, templated)
+
+
+def find_site_root(start: Path, stop: Path | None = None) -> Path | None:
+    """Return the nearest folder at or above ``start`` holding one of
+    :data:`SITE_MARKERS`, or None. The search ends at ``stop`` (inclusive) if given."""
+    start = start if start.is_dir() else start.parent
+    for folder in (start, *start.parents):
+        if any((folder / m).exists() for m in SITE_MARKERS):
+            return folder
+        if stop is not None and folder == stop:
+            break
+    return None
+
+
+_FM_OPEN = (b"---", b"+++")
+
+
+def _read_page(path: Path) -> tuple[bool, Any, bool]:
+    """``(has_front_matter, data, templated)`` of a page file (see :class:`Page`)."""
+    from playbook_lint.document import decode
+    from playbook_lint.frontmatter import parse_front_matter
+
+    try:
+        data_bytes = path.read_bytes()
+    except OSError:
+        return False, None, False
+    templated = (b"{{" in data_bytes or b"{%" in data_bytes or b"<%" in data_bytes)
+    if not data_bytes.lstrip(b"\xef\xbb\xbf").startswith(_FM_OPEN):
+        if templated:
+            templated = pulls_in_content(decode(data_bytes).text)
+        return False, None, templated
+    text = decode(data_bytes).text
+    fm = parse_front_matter(text)
+    if templated:
+        templated = pulls_in_content(text[fm.end if fm is not None else 0:])
+    if fm is None:
+        return False, None, templated
+    return True, fm.data, templated
+
+
+def _jekyll_baseurl(root: Path) -> str:
+    cfg = root / "_config.yml"
+    if not cfg.is_file():
+        return ""
+    try:
+        text = cfg.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    m = re.search(r"^baseurl:\s*['\"]?(/[^'\"\s#]*)", text, re.MULTILINE)
+    return m.group(1).rstrip("/") if m else ""
+
+
+def _image_alts(root: Path) -> dict[str, str | None]:
+    """Alt text of each Hugo image data file ``data/images/<uid>.yml`` (None: no alt)."""
+    import yaml
+
+    folder = root / "data" / "images"
+    out: dict[str, str | None] = {}
+    if not folder.is_dir():
+        return out
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    for entry in os.scandir(folder):
+        name = entry.name
+        uid, dot, ext = name.rpartition(".")
+        if not dot or ext.lower() not in ("yml", "yaml"):
+            continue
+        alt: str | None = None
+        try:
+            with open(entry.path, encoding="utf-8", errors="replace") as fh:
+                data = yaml.load(fh, Loader=loader)  # noqa: S506 - a safe loader
+            value = data.get("alt") if isinstance(data, dict) else None
+            alt = str(value) if value is not None else None
+        except (OSError, yaml.YAMLError):
+            alt = None
+        out[uid] = alt
+    return out
+
+
+def build_site(
+    root: Path,
+    *,
+    base_url: str | None = None,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    extra: Iterable[Path] = (),
+) -> Site:
+    """Walk ``root`` once and build its :class:`Site` (reads each page's front matter).
+
+    Args:
+        root: the site root (absolute).
+        base_url: the site's own address, e.g. ``https://playbook.example.gov``.
+        include, exclude: gitignore patterns from config ``site.include``/``site.exclude``.
+        extra: more page files (e.g. linted files outside the root); ignored if outside.
+
+    Never raises on unreadable files (they are left out).
+    """
+    pages: dict[Path, Page] = {}
+    files: list[Path] = []
+    for folder, dirs, names in os.walk(root):
+        at_root = folder == str(root)
+        dirs[:] = [d for d in dirs if d not in _SKIP_WALK and not
+                   (d.startswith(".") and d != ".github") and not
+                   (at_root and d in _SKIP_AT_ROOT)]
+        for name in names:
+            if _strip_page_ext(name) is not None:
+                files.append(Path(folder) / name)
+    files.extend(p for p in extra if p not in set(files))
+    for path in files:
+        has_fm, data, templated = _read_page(path)
+        page = _make_page(root, path, data, has_fm, templated)
+        if page is not None:
+            pages[path] = page
+    return Site(
+        root=root, base_url=(base_url or "").rstrip("/") or None,
+        baseurl=_jekyll_baseurl(root), pages=pages, include=include, exclude=exclude,
+        image_alts=_image_alts(root),
+    )
+
+
+_CACHE: dict[tuple, Site] = {}
+
+
+def site_for(
+    path: Path,
+    fallback_root: Path,
+    options: Mapping[str, Any] | None = None,
+) -> Site:
+    """Return the (cached) :class:`Site` that ``path`` belongs to.
+
+    Args:
+        path: a linted file (absolute).
+        fallback_root: the run's root, used when no site root is configured or found.
+        options: the config's ``site`` table (``root`` absolute, ``base-url``,
+            ``include``, ``exclude``).
+    """
+    options = options or {}
+    root = options.get("root")
+    if root is None:
+        root = find_site_root(path.parent)
+        if root is None:
+            root = fallback_root
+            if fallback_root not in path.parents:
+                root = path.parent
+    root = Path(root)
+    key = (root, options.get("base-url"), tuple(options.get("include", ())),
+           tuple(options.get("exclude", ())))
+    site = _CACHE.get(key)
+    if site is None:
+        site = _CACHE[key] = build_site(
+            root, base_url=options.get("base-url"),
+            include=tuple(options.get("include", ())),
+            exclude=tuple(options.get("exclude", ())),
+        )
+    return site
