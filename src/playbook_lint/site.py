@@ -414,7 +414,8 @@ def _is_partial(rel: str) -> bool:
 #: Template constructs that insert content (and so headings and ids) when the site is
 #: built: Liquid/Nunjucks ``include``/``render``/loops, Hugo shortcodes and partials, ERB.
 _PULLS_IN = re.compile(
-    r"\{%-?\s*(?:include|include_relative|render|for|partial)\b|\{\{<|\{\{%|<%=|"
+    r"\{%-?\s*(?:include|include_relative|render|for|partial)\b|"
+    r"\{\{[<%]\s*(?!(?:rel)?ref\b)[\w-]|<%=|"
     r"\{\{-?\s*(?:partial|include|content)\b",
 )
 
@@ -491,6 +492,32 @@ def _jekyll_baseurl(root: Path) -> str:
     return m.group(1).rstrip("/") if m else ""
 
 
+def _generator_base_url(root: Path) -> str | None:
+    """The site's own address from the generator's config: Hugo ``baseURL``
+    (``hugo.toml``/``config.toml``) or Jekyll ``url`` + ``baseurl`` (``_config.yml``)."""
+    import tomllib
+
+    for name in ("hugo.toml", "config.toml"):
+        cfg = root / name
+        if cfg.is_file():
+            try:
+                value = tomllib.loads(cfg.read_text(encoding="utf-8", errors="replace"))
+            except (OSError, tomllib.TOMLDecodeError):
+                return None
+            url = value.get("baseURL") or value.get("baseurl")
+            return url if isinstance(url, str) and url.startswith("http") else None
+    cfg = root / "_config.yml"
+    if cfg.is_file():
+        try:
+            text = cfg.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+        m = re.search(r"^url:\s*['\"]?(https?://[^'\"\s#]+)", text, re.MULTILINE)
+        if m:
+            return m.group(1).rstrip("/") + _jekyll_baseurl(root)
+    return None
+
+
 def _image_alts(root: Path) -> dict[str, str | None]:
     """Alt text of each Hugo image data file ``data/images/<uid>.yml`` (None: no alt)."""
     import yaml
@@ -529,7 +556,8 @@ def build_site(
 
     Args:
         root: the site root (absolute).
-        base_url: the site's own address, e.g. ``https://playbook.example.gov``.
+        base_url: the site's own address, e.g. ``https://playbook.example.gov``; by
+            default Hugo's ``baseURL`` or Jekyll's ``url`` + ``baseurl`` when set.
         include, exclude: gitignore patterns from config ``site.include``/``site.exclude``.
         extra: more page files (e.g. linted files outside the root); ignored if outside.
 
@@ -551,6 +579,8 @@ def build_site(
         page = _make_page(root, path, data, has_fm, templated)
         if page is not None:
             pages[path] = page
+    if not base_url:
+        base_url = _generator_base_url(root)
     return Site(
         root=root, base_url=(base_url or "").rstrip("/") or None,
         baseurl=_jekyll_baseurl(root), pages=pages, include=include, exclude=exclude,

@@ -459,6 +459,8 @@ class FrontMatterInvalid(Rule):
         for err in fm.errors:
             end = err.end if err.end is not None else err.offset
             yield Report(err.offset, end, err.message)
+        if fm.data is not None and ctx.site is not None:
+            yield from _permalink_collisions(doc, fm, ctx)
         if fm.data is None or not self.profiles:
             return
         rel = _rel_path(doc, ctx)
@@ -484,6 +486,31 @@ class FrontMatterInvalid(Rule):
         if _KEY_LINE.match(doc.line_text(2)):
             yield Report(0, _FENCE_END,
                          'front matter is not closed: no "---" line after the opening one')
+
+
+def _permalink_collisions(doc: Document, fm: FrontMatter, ctx: Context) -> Iterator[Report]:
+    """Two pages that claim one URL with ``permalink`` (Jekyll, Eleventy) or ``url``
+    (Hugo): only one of them can be published there. Reported on each claimant, at
+    the value, naming the other page (from the site model, ``ctx.site``)."""
+    assert fm.data is not None
+    for key in ("permalink", "url"):
+        value = fm.data.get(key)
+        if not isinstance(value, str) or not value.strip().startswith("/"):
+            continue
+        others = [p for p in ctx.site.claimants(value.strip()) if p != doc.path]
+        if not others:
+            continue
+        start = _key_offset(fm, key)
+        line_end = doc.text.find("\n", start)
+        line = doc.text[start:line_end if line_end >= 0 else len(doc.text)]
+        at = line.find(value.strip(), len(key))
+        vstart = start + at if at >= 0 else start
+        try:
+            other = others[0].relative_to(ctx.site.root).as_posix()
+        except ValueError:
+            other = others[0].as_posix()
+        yield Report(vstart, vstart + len(value.strip()),
+                     f'{key} "{value.strip()}" is also claimed by "{other}"')
 
 
 def _key_offset(fm: FrontMatter, key: str) -> int:

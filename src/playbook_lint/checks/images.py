@@ -29,6 +29,9 @@ _IMAGE_FILE = re.compile(
     r"^[\w.~/-]*[\w-]\.(?:png|jpe?g|gif|svg|webp|avif|bmp|tiff?|ico|heic)$", re.IGNORECASE
 )
 _ARTICLE = re.compile(r"^(?:an?|the)\s+", re.IGNORECASE)
+#: Hugo image shortcodes that take a data uid (https://gohugo.io/content-management/shortcodes/).
+_HUGO_IMG = re.compile(r"\{\{([<%])\s*(?:img|img-right)\s+(.*?)\s*[>%]\}\}")
+_SHORTCODE_PARAM = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 def alt_problem(alt: str) -> str | None:
@@ -128,6 +131,41 @@ class MissingAltText(Rule):
                 continue
             if message is not None:
                 yield Report(link.node_start, max(link.node_end, link.node_start), message)
+        if ctx.site is not None and "{{" in doc.text:
+            yield from self._hugo_images(doc, ctx)
+
+    @staticmethod
+    def _hugo_images(doc: Document, ctx: Context) -> Iterator[Report]:
+        """Hugo image shortcodes ``{{< img src="uid" >}}`` (also ``img-right``): the
+        alt text is the shortcode's ``alt`` or else the ``alt`` of the data file
+        ``data/images/<uid>.yml`` (as GSA's digital.gov theme does). Reported only when
+        that data file exists and has no ``alt``; an unknown uid is not guessed at."""
+        code_lines: set[int] = set()
+        for tok in doc.tokens:
+            if tok.type in ("fence", "code_block") and tok.map:
+                code_lines.update(range(tok.map[0] + 1, tok.map[1] + 1))
+        for m in _HUGO_IMG.finditer(doc.text, doc.body_start):
+            if doc.position(m.start())[0] in code_lines:
+                continue
+            params = dict((k.lower(), v1 if v1 is not None else v2)
+                          for k, v1, v2 in _SHORTCODE_PARAM.findall(m.group(2)))
+            uid = (params.get("src") or "").strip()
+            if not uid or "/" in uid or "." in uid.rsplit("/", 1)[-1]:
+                continue  # a path, not a data uid
+            if "alt" in params:
+                message = MissingAltText._markdown_message(params["alt"])
+            else:
+                known, alt = ctx.site.image_alt(uid)
+                if not known:
+                    continue
+                message = None if alt and alt.strip() else (
+                    f'image "{uid}" has no alt text: add "alt" to data/images/{uid}.yml '
+                    'or an alt="..." to the shortcode'
+                )
+                if message is None and alt:
+                    message = _useless_message(alt)
+            if message is not None:
+                yield Report(m.start(), m.end(), message)
 
     @staticmethod
     def _markdown_message(alt: str) -> str | None:

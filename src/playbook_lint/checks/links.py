@@ -235,8 +235,8 @@ class BrokenLink(Rule):
                              f"({exp.reason})", data={"url": tl.written.strip()})
             elif exp.status == "unknown":
                 yield Report(link.start, link.end,
-                             f'link "{tl.written.strip()}" not checked: {exp.reason} '
-                             "is not understood", severity=Severity.INFO,
+                             f'template link "{tl.written.strip()}" not checked: '
+                             f"{exp.reason} is not understood", severity=Severity.INFO,
                              data={"url": tl.written.strip()})
             elif not exp.url or is_external(exp.url):
                 own = ctx.site.own_path(exp.url) if exp.url else None
@@ -371,9 +371,10 @@ class BrokenLink(Rule):
         per conventional source folder below ``ctx.root`` (none if the root is unknown)."""
         decoded = unquote(path_part)
         if decoded.startswith("/"):
-            if not ctx.workspace.exists(ctx.root):
+            site_root = ctx.site.root if ctx.site is not None else ctx.root
+            if not ctx.workspace.exists(site_root):
                 return []
-            root = PurePosixPath(ctx.root.as_posix())
+            root = PurePosixPath(site_root.as_posix())
             bases = [root / d if d else root for d in SITE_SOURCE_DIRS]
             decoded = decoded.lstrip("/")
         else:

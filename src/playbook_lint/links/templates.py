@@ -149,7 +149,7 @@ def _one(expr: str, page: Path, site: Site) -> Expansion:
             value = m.group(2)
             return Expansion("url", value if value.startswith(("/", "#")) or "://" in value
                              else "/" + value)
-        return Expansion("unknown", reason=f"filter {filters[-1].split(':')[0]!r}")
+        return Expansion("unknown", reason=f'the filter "{filters[-1].split(":")[0]}"')
     m = _LINK_TAG.match(expr)
     if m:
         rel = m.group(1).strip().strip("\"'")
@@ -179,7 +179,7 @@ def _one(expr: str, page: Path, site: Site) -> Expansion:
             return Expansion("missing", reason=f'no page "{path_part}" for {m.group(1)}')
         url = site.url_of(target) or "/"
         return Expansion("url", url + (f"#{fragment}" if hash_mark else ""))
-    return Expansion("unknown", reason=f"template {_short(expr)}")
+    return Expansion("unknown", reason=_short(expr))
 
 
 def _short(expr: str) -> str:

@@ -1,0 +1,246 @@
+"""The site model (issue 4): page URLs, site roots, pages vs furniture, and each
+generator's fixture site linted end to end (tests/fixtures/sites, our own words)."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from playbook_lint.config import Config, from_table
+from playbook_lint.discover import Ignorer, iter_files
+from playbook_lint.errors import ConfigError
+from playbook_lint.runner import build_rules, lint_files
+from playbook_lint.site import Site, build_site, find_site_root, page_urls, site_for, url_key
+
+SITES = Path(__file__).parent / "fixtures" / "sites"
+
+
+def lint_site(root: Path, rules: str = "broken-link,missing-alt-text,front-matter-invalid",
+              config: Config | None = None) -> tuple[int, list[tuple]]:
+    """Lint every Markdown file of ``root`` as the CLI does; (files linted, findings)."""
+    ruleset = build_rules(config or Config(), select=rules.split(","))
+    files = list(iter_files([root], Ignorer()))
+    result = lint_files(files, ruleset, today=date(2026, 11, 29), root=root)
+    assert result.errors == []
+    return result.files, [(f.path, f.line, f.column, f.end_column, str(f.severity), f.message)
+                          for f in result.findings]
+
+
+# -- URLs ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [("/x/", "/x"), ("/x", "/x"), ("/x.html", "/x"), ("/x/index.html", "/x"),
+     ("/", "/"), ("/index.html", "/"), ("x/y/", "/x/y"), ("/a%20b/#frag", "/a b"),
+     ("/x/?q=1", "/x"), ("//x//y/", "/x/y")],
+)
+def test_url_key(written: str, key: str) -> None:
+    assert url_key(written) == key
+
+
+def test_page_urls_from_paths_and_front_matter() -> None:
+    assert page_urls("guides/launch.md", {}) == (["/guides/launch/"], [])
+    assert page_urls("guides/index.md", None) == (["/guides/"], [])
+    assert page_urls("content/news/_index.md", {}) == (["/content/news/", "/news/"], [])
+    assert page_urls("source/manual/deploy.html.md.erb", {}) == (
+        ["/source/manual/deploy/", "/manual/deploy/"], [])
+    assert page_urls("_plays/review.md", {}) == (["/_plays/review/", "/plays/review/"], [])
+    assert page_urls("_posts/2024-03-01-new-plays.md", {"categories": ["News"]}) == (
+        ["/_posts/2024-03-01-new-plays/", "/posts/2024-03-01-new-plays/",
+         "/2024/03/01/new-plays/", "/news/2024/03/01/new-plays/"], [])
+    assert page_urls("content/news/first-post.md", {"slug": "hello-world"}) == (
+        ["/content/news/first-post/", "/content/news/hello-world/", "/news/first-post/",
+         "/news/hello-world/"], [])
+    assert page_urls("pages/a.md", {"permalink": "/a-b/", "redirect_from": ["/old/", "older"],
+                                    "aliases": "/alias/"}) == (
+        ["/a-b/", "/pages/a/", "/old/", "/older", "/alias/"], ["/a-b/"])
+    # a permalink pattern is not a URL; a non-page file has none
+    assert page_urls("a.md", {"permalink": "/:title/"}) == (["/a/"], [])
+    assert page_urls("img/map.png", {}) == ([], [])
+
+
+def test_site_questions_from_memory() -> None:
+    root = Path("/s")
+    site = Site.from_pages(root, {
+        "_plays/plan.md": "---\ntitle: Plan ahead\npermalink: /plays/plan/\n---\nText\n",
+        "guides/Launch.md": {"title": "Launch"},
+        "_includes/bit.md": "No front matter\n",
+        "content/news/x.md": "---\ntitle: X\n---\n{% include note.html %}\n",
+        "README.md": "Read me\n",
+    }, base_url="https://guide.example.gov/sub", baseurl="/sub")
+    assert site.page_for_url("/plays/plan.html#x") == root / "_plays/plan.md"
+    assert site.page_for_url("/sub/plays/plan/") == root / "_plays/plan.md"
+    assert site.page_for_url("/guides/launch/") == root / "guides/Launch.md"  # any case
+    assert site.page_for_url("/plays/nope/") is None
+    assert site.url_of(root / "_plays/plan.md") == "/plays/plan/"
+    assert site.source_file("_plays/plan.md") == root / "_plays/plan.md"
+    assert site.source_file("_plays/gone.md") is None
+    assert site.claimants("/plays/plan") == [root / "_plays/plan.md"]
+    assert site.layout_anchors(root / "_plays/plan.md") == frozenset({"plan-ahead"})
+    assert site.anchors_incomplete(root / "content/news/x.md") is True
+    assert site.anchors_incomplete(root / "_plays/plan.md") is False
+    assert site.own_path("https://guide.example.gov/sub/x/?a=1#b") == "/x/?a=1#b"
+    assert site.own_path("https://GUIDE.example.gov/sub") == "/"
+    assert site.own_path("https://other.example.gov/sub/x/") is None
+    assert site.own_path("mailto:a@guide.example.gov") is None
+    assert [site.is_page(root / p) for p in (
+        "_plays/plan.md", "_includes/bit.md", "README.md", ".github/x.md",
+        "assets/kit/docs/a.md", "node_modules/p/a.md", "docs/readme.markdown")] == [
+        True, False, False, False, False, False, False]
+
+
+def test_include_and_exclude_globs() -> None:
+    site = Site.from_pages(Path("/s"), {"README.md": "x\n", "drafts/a.md": "---\n---\n"},
+                           include=["README.md"], exclude=["drafts/"])
+    assert site.is_page(Path("/s/README.md")) is True
+    assert site.is_page(Path("/s/drafts/a.md")) is False
+    assert site.is_page(Path("/elsewhere/a.md")) is True
+
+
+def test_hugo_ref_lookup() -> None:
+    root = Path("/h")
+    site = Site.from_pages(root, {
+        "content/news/first.md": {}, "content/news/_index.md": {},
+        "content/guides/setup/index.md": {}, "content/guides/setup/step.md": {},
+    })
+    page = root / "content/guides/setup/step.md"
+    assert site.hugo_ref("first.md", page) == root / "content/news/first.md"
+    assert site.hugo_ref("/news/first", page) == root / "content/news/first.md"
+    assert site.hugo_ref("/news", page) == root / "content/news/_index.md"
+    assert site.hugo_ref("index.md", page) == root / "content/guides/setup/index.md"
+    assert site.hugo_ref("/guides/setup", page) == root / "content/guides/setup/index.md"
+    assert site.hugo_ref("missing.md", page) is None
+    assert site.hugo_ref("#top", page) == page
+
+
+def test_find_site_root(tmp_path: Path) -> None:
+    (tmp_path / "site" / "a" / "b").mkdir(parents=True)
+    (tmp_path / "site" / "hugo.toml").write_text("", encoding="utf-8")
+    assert find_site_root(tmp_path / "site" / "a" / "b") == tmp_path / "site"
+    assert find_site_root(tmp_path / "site" / "a", stop=tmp_path / "site" / "a") is None
+    assert find_site_root(tmp_path) is None
+    assert find_site_root(SITES / "jekyll" / "_plays") == SITES / "jekyll"
+    assert find_site_root(SITES / "eleventy" / "pages") == SITES / "eleventy"
+    assert find_site_root(SITES / "middleman" / "source" / "manual") == SITES / "middleman"
+
+
+def test_site_for_uses_config_root_and_caches(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    page = tmp_path / "docs" / "a.md"
+    page.write_text("---\ntitle: A\n---\n", encoding="utf-8")
+    one = site_for(page, tmp_path, {"root": tmp_path})
+    assert one is site_for(page, tmp_path, {"root": tmp_path})
+    assert one.root == tmp_path and one.page_for_url("/docs/a/") == page
+    # no marker, and the run's root is elsewhere: the file's own folder
+    assert site_for(page, Path("/nowhere"), {}).root == tmp_path / "docs"
+
+
+def test_build_site_reads_generator_config_and_image_data() -> None:
+    hugo = build_site(SITES / "hugo")
+    assert hugo.base_url == "https://guide.example.gov"
+    assert hugo.image_alt("team-photo") == (True, "Five people around a whiteboard")
+    assert hugo.image_alt("chart") == (True, None)
+    assert hugo.image_alt("unknown-uid") == (False, None)
+    assert hugo.page_for_url("/start/") in (SITES / "hugo/content/guides/setup.md",
+                                            SITES / "hugo/content/about/index.md")
+    jekyll = build_site(SITES / "jekyll")
+    assert jekyll.baseurl == "/guide"
+    assert jekyll.page_for_url("/guide/plays/review/") == SITES / "jekyll/_plays/review.md"
+
+
+# -- config ----------------------------------------------------------------------------
+
+def test_site_config_table(tmp_path: Path) -> None:
+    cfg = from_table({"site": {"root": "web", "base-url": "https://x.example.gov",
+                               "include": ["README.md"], "exclude": ["drafts/"]}},
+                     tmp_path / ".playbook-lint.toml")
+    assert cfg.site == {"root": (tmp_path / "web").resolve(),
+                        "base-url": "https://x.example.gov",
+                        "include": ["README.md"], "exclude": ["drafts/"]}
+    with pytest.raises(ConfigError, match=r"site\.base-url: 'x\.gov' does not match"):
+        from_table({"site": {"base-url": "x.gov"}}, tmp_path / ".playbook-lint.toml")
+    with pytest.raises(ConfigError, match=r"site\.baseurl: unknown key"):
+        from_table({"site": {"baseurl": "/x"}}, tmp_path / ".playbook-lint.toml")
+
+
+# -- each generator, end to end ----------------------------------------------------------
+
+def test_jekyll_site() -> None:
+    files, found = lint_site(SITES / "jekyll")
+    # README/CONTRIBUTING, .github/, vendored assets/** and the _includes partial are
+    # not pages: 6 pages linted, and their dead links are not reported.
+    assert files == 6
+    assert found == [
+        ("_posts/2024-03-01-new-plays.md", 5, 19, 47, "error",
+         'link target "{% link _plays/retired.md %}" does not exist '
+         '(no file "_plays/retired.md" in the site)'),
+        ("_posts/2024-03-01-new-plays.md", 5, 63, 95, "error",
+         'link target "{{ site.baseurl }}/guides/lanch/" does not exist'),
+        ("_posts/2024-03-01-new-plays.md", 7, 55, 74, "info",
+         'template link "{{ page.next_url }}" not checked: {{ page.next_url }} is not '
+         "understood"),
+        ("guides/launch.md", 5, 15, 32, "error",
+         'link target "/play/plan-ahead/" does not exist '
+         '(front matter "nav-breadcrumbs[1].Plays")'),
+    ]
+
+
+def test_jekyll_site_with_include_glob(tmp_path: Path) -> None:
+    config = from_table({"site": {"include": ["CONTRIBUTING.md"]}},
+                        SITES / "jekyll" / ".playbook-lint.toml")
+    files, found = lint_site(SITES / "jekyll", "broken-link", config)
+    assert files == 7
+    assert ("CONTRIBUTING.md", 3, 15, 24, "error", 'link target "/nowhere/" does not exist') \
+        in found
+
+
+def test_hugo_site() -> None:
+    files, found = lint_site(SITES / "hugo")
+    assert files == 5  # the layouts/partials note is not a page
+    assert found == [
+        ("content/_index.md", 12, 16, 40, "error",
+         'link target "{{< ref "missing.md" >}}" does not exist (no page "missing.md" for ref)'),
+        ("content/_index.md", 12, 63, 94, "error",
+         'link target "https://guide.example.gov/nope/" does not exist'),
+        ("content/about/index.md", 3, 6, 13, "error",
+         'url "/start/" is also claimed by "content/guides/setup.md"'),
+        ("content/guides/setup.md", 3, 6, 13, "error",
+         'url "/start/" is also claimed by "content/about/index.md"'),
+        ("content/news/first-post.md", 9, 1, 24, "warning",
+         'image "chart" has no alt text: add "alt" to data/images/chart.yml or an '
+         'alt="..." to the shortcode'),
+    ]
+
+
+def test_middleman_site() -> None:
+    files, found = lint_site(SITES / "middleman")
+    assert files == 2  # source/_footer.html.md is a partial; .erb pages are not Markdown
+    assert found == [
+        ("source/index.html.md", 6, 21, 53, "error",
+         'no heading or anchor "#roll-forward" in "/manual/deploy.html"'),
+        ("source/index.html.md", 8, 13, 33, "error",
+         'link target "/manual/missing.html" does not exist'),
+    ]
+
+
+def test_eleventy_site() -> None:
+    files, found = lint_site(SITES / "eleventy")
+    assert files == 2
+    assert found == [
+        ("index.md", 5, 59, 81, "error", 'link target "{% page "/contact/" %}" does not exist'),
+    ]
+
+
+def test_deleting_a_linked_file_is_reported(tmp_path: Path) -> None:
+    site = tmp_path / "jekyll"
+    shutil.copytree(SITES / "jekyll", site)
+    (site / "_plays" / "plan-ahead.md").unlink()
+    _, found = lint_site(site, "broken-link")
+    assert [f for f in found if f[0] == "_plays/review.md"] == [
+        ("_plays/review.md", 7, 23, 54, "error",
+         'link target "{% link _plays/plan-ahead.md %}" does not exist '
+         '(no file "_plays/plan-ahead.md" in the site)'),
+    ]
