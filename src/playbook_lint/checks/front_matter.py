@@ -398,7 +398,9 @@ class FrontMatterInvalid(Rule):
     * a key written twice (at the repeat: YAML keeps only the last value silently);
     * for pages a profile applies to, a value of the wrong type (``string``,
       ``list``, ``date``, ``email``, ``url``, ``boolean``, ``number``), a value not
-      in ``allowed``, not matching ``pattern``, or an invalid email address or URL.
+      in ``allowed``, not matching ``pattern``, or an invalid email address or URL;
+    * with the site model, a ``permalink`` (or Hugo ``url``) that another page claims
+      too (at the value, naming the other page): only one can be published there.
 
     Tabs after ``key:`` are valid YAML and give the same values whichever PyYAML
     loader is used (see :mod:`playbook_lint.frontmatter`).

@@ -80,6 +80,10 @@ class MissingAltText(Rule):
       "Image 1"). A bare "logo" is reported because it does not say whose logo:
       write the organisation's name.
 
+    Hugo image shortcodes ``{{< img src="uid" >}}`` take their alt text from the
+    shortcode's ``alt`` or from the data file ``data/images/<uid>.yml`` (as on
+    digital.gov); they are reported only when that file exists and has no ``alt``.
+
     Decorative HTML images are fine: ``alt=""``, ``aria-hidden="true"``,
     ``role="presentation"`` or ``role="none"``. An empty Markdown alt cannot be told
     apart from a forgotten one, so it is always reported: for a decorative image

@@ -127,9 +127,29 @@ class BrokenLink(Rule):
     at warning severity with the reason, so bot walls do not fail CI (option
     ``unverified``); with ``--check-fragments``, a ``#fragment`` that the fetched
     HTML page has no ``id``/``name`` for. ``mailto:``, ``tel:`` and excluded URLs are
-    not checked. Links holding template syntax (``{{ site.baseurl }}``, ``{% link %}``)
-    are skipped because only the site generator can resolve them. A reference usage
-    ``[text][id]`` is reported at its definition, once.
+    not checked. A reference usage ``[text][id]`` is reported at its definition, once.
+
+    With the site model (:mod:`playbook_lint.site`, built by the runner):
+
+    - a site path (``/playbooks/x/``) resolves to the page published there: from its
+      file path, ``permalink``/``url``, Jekyll collections, Hugo sections and
+      ``slug``, and ``redirect_from``/``aliases``; static files resolve by path;
+    - template links are expanded and checked (:mod:`playbook_lint.links.templates`):
+      ``{{ site.baseurl }}/x/``, ``{{ "/x/" | relative_url }}``,
+      ``{% link _dir/x.md %}``, ``{% post_url name %}``, Eleventy
+      ``{% page "/x/" %}``, Hugo ``{{< ref "x.md" >}}``/``relref``, also in HTML
+      ``href``/``src``; one that names no page is reported with the template as
+      written; a template not understood is an ``info`` finding, never an error;
+    - site paths and own-site URLs written as front matter values (breadcrumbs,
+      ``parent``, ``image``) are checked and reported at the value;
+    - absolute URLs on the site's own address (config ``site.base-url``, Hugo
+      ``baseURL``, Jekyll ``url``) are checked locally, not over HTTP;
+    - a ``#fragment`` may also name the slug of the target page's ``title`` (its
+      layout renders it as a heading); fragments into pages that pull in content at
+      build time (``{% include %}``, loops, shortcodes) are not judged, and neither
+      are links to feeds and sitemaps the generator writes (``/index.xml``).
+
+    Without a site model (a rule run on its own), template links are skipped.
 
     ## Why it matters
     A broken link is a dead end: readers of guidance who follow it lose the next

@@ -124,6 +124,30 @@ def _years_before(today: date, years: int) -> date:
         return today.replace(year=today.year - years, day=28)
 
 
+_DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-")
+
+
+def page_date(doc: Document) -> date | None:
+    """The date a page was written, when it says so: front matter ``date`` (a date,
+    a datetime or a string starting ``YYYY-MM-DD``), else a Jekyll/Hugo post file
+    name ``YYYY-MM-DD-title.md``; None otherwise. Dated pages (news, blog posts) are
+    records of their time: a link's age is measured from the page's date."""
+    from datetime import datetime
+
+    fm = doc.front_matter
+    value = fm.data.get("date") if fm is not None and fm.data else None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        m = re.match(r"(\d{4})-(\d{2})-(\d{2})", value.strip())
+        if m:
+            return _valid(*m.groups())
+    m = _DATED_NAME.match(doc.path.name)
+    return _valid(*m.groups()) if m else None
+
+
 def is_local_host(host: str) -> bool:
     """Return True if ``host`` is not a public internet name, so plain ``http://`` is fine.
 
@@ -200,7 +224,9 @@ class OutdatedLink(Rule):
 
     * a *dated* page: the path carries a date — ``/YYYY/MM/``, ``/YYYY/MM/DD/``
       or a ``YYYY-MM-DD`` slug — older than ``max-age-years`` (default 5) counted
-      from the run's "today" (``ctx.today``, never the clock). Numbers that are not
+      from the run's "today" (``ctx.today``, never the clock) or, on a dated page
+      (front matter ``date`` or a ``YYYY-MM-DD-title.md`` post name: a news item or
+      blog post is a record of its time), from the page's own date. Numbers that are not
       dates (``/pull/1932``, ``/issues/2015``, a lone ``/2015/``, month 13) are
       ignored, and so are images and links to picture, audio or video files (an
       upload folder date says nothing about whether a picture is current) and
@@ -322,13 +348,17 @@ class OutdatedLink(Rule):
             break
         if self.max_age_years and not link.is_image:
             found = find_url_date(url, ctx.today)
-            if found is not None and found.day < _years_before(ctx.today, self.max_age_years):
-                age = age_in_years(found.day, ctx.today)
+            written_on = page_date(doc)
+            ref = written_on if written_on is not None and written_on < ctx.today \
+                else ctx.today
+            if found is not None and found.day < _years_before(ref, self.max_age_years):
+                age = age_in_years(found.day, ref)
                 unit = "year" if age == 1 else "years"
+                when = "old" if ref == ctx.today else "older than this page"
                 yield Report(
                     link.start,
                     link.end,
-                    f"link is to a page dated {found.text} ({age} {unit} old); "
+                    f"link is to a page dated {found.text} ({age} {unit} {when}); "
                     "check it is still current",
                     data={"outdated": "dated", "date": found.text, "age_years": age},
                 )

@@ -402,7 +402,9 @@ class Jargon(Rule):
         prose = doc.prose
         for m in self._pattern.finditer(prose):
             cands = self._lookup.get(_norm(m.group()))
-            if not cands or _mention(prose, m.start(), m.end()) or _in_name(prose, m.start()):
+            if not cands or _mention(prose, m.start(), m.end()) or _in_name(prose, m.start()) \
+                    or _starts_name(prose, m.start(), m.end()) \
+                    or _label(doc.text, m.start(), m.end()):
                 continue
             chosen = next(
                 (c for c in cands if not _excused(c[1], prose, m.start(), m.end())), None
@@ -475,6 +477,41 @@ def _in_name(prose: str, start: int) -> bool:
         return False
     head = prose[max(0, m.start(1) - 3):m.start(1)].rstrip(" \t")
     return bool(head) and head[-1] not in ".!?:\n"
+
+
+_NEXT_WORD = re.compile(r"[^\S\n]+(?:(?:of|and|for|the|on|to|&)[^\S\n]+)?([^\W\d_])")
+
+
+def _starts_name(prose: str, start: int, end: int) -> bool:
+    """True if a capitalised match starts a capitalised name mid-sentence
+    (``is "Key Derived Format"``, ``the Impact Review Board``): the next word (after
+    an optional "of", "and"...) is capitalised, and the word before is lower-case
+    (so neither a sentence start nor Title Case text such as "Our Key Findings")."""
+    if not prose[start:start + 1].isupper() or prose[start + 1:start + 2].isupper():
+        return False
+    nxt = _NEXT_WORD.match(prose, end)
+    if nxt is None or not nxt.group(1).isupper():
+        return False
+    head = prose[max(0, start - 40):start].rstrip(" \t\"'\u201c\u2018(")
+    if not head or head[-1] in ".!?:\n#*-":
+        return False
+    prev = re.search(r"([^\W\d_][\w'\u2019-]*)$", head)
+    # after a lower-case word: a name begins ("is Key Derived Format"); after a
+    # capitalised one it is Title Case text ("Our Key Findings"), still prose
+    return prev is not None and prev.group(1)[:1].islower()
+
+
+def _label(text: str, start: int, end: int) -> bool:
+    """True if a capitalised match is the whole of a bold or italic span
+    (``into the __Key__ field``): the name of a field, button or term, not prose."""
+    if not text[start:start + 1].isupper():
+        return False
+    for mark in ("**", "__", "*", "_"):
+        n = len(mark)
+        if text[start - n:start] == mark and text[end:end + n] == mark and \
+                text[start - n - 1:start - n] not in ("*", "_"):
+            return True
+    return False
 
 
 def _excused(entry: _Entry, prose: str, start: int, end: int) -> bool:
