@@ -212,6 +212,12 @@ def test_hugo_site() -> None:
         ("content/news/first-post.md", 9, 1, 24, "warning",
          'image "chart" has no alt text: add "alt" to data/images/chart.yml or an '
          'alt="..." to the shortcode'),
+        # alt="" keeps the data file's alt (team-photo has one, chart has none)
+        ("content/news/first-post.md", 16, 1, 31, "warning",
+         'image "chart" has no alt text: add "alt" to data/images/chart.yml or an '
+         'alt="..." to the shortcode'),
+        ("content/news/first-post.md", 17, 1, 41, "warning",
+         'image alt text "Image" does not describe the image'),
     ]
 
 

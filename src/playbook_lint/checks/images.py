@@ -81,8 +81,9 @@ class MissingAltText(Rule):
       write the organisation's name.
 
     Hugo image shortcodes ``{{< img src="uid" >}}`` take their alt text from the
-    shortcode's ``alt`` or from the data file ``data/images/<uid>.yml`` (as on
-    digital.gov); they are reported only when that file exists and has no ``alt``.
+    shortcode's ``alt`` or, when that is absent or empty, from the data file
+    ``data/images/<uid>.yml`` (as on digital.gov); they are reported only when that
+    file exists and has no ``alt``.
 
     Decorative HTML images are fine: ``alt=""``, ``aria-hidden="true"``,
     ``role="presentation"`` or ``role="none"``. An empty Markdown alt cannot be told
@@ -156,9 +157,9 @@ class MissingAltText(Rule):
             uid = (params.get("src") or "").strip()
             if not uid or "/" in uid or "." in uid.rsplit("/", 1)[-1]:
                 continue  # a path, not a data uid
-            if "alt" in params:
-                message = MissingAltText._markdown_message(params["alt"])
-            else:
+            if (params.get("alt") or "").strip():
+                message = _useless_message(params["alt"])
+            else:  # alt="" leaves the data file's alt in place (Hugo's "default")
                 known, alt = ctx.site.image_alt(uid)
                 if not known:
                     continue
