@@ -180,8 +180,8 @@ def test_jekyll_site() -> None:
         ("_posts/2024-03-01-new-plays.md", 5, 63, 95, "error",
          'link target "{{ site.baseurl }}/guides/lanch/" does not exist'),
         ("_posts/2024-03-01-new-plays.md", 7, 55, 74, "info",
-         'template link "{{ page.next_url }}" not checked: {{ page.next_url }} is not '
-         "understood"),
+         'template link "{{ page.next_url }}" not checked: the variable "page.next_url" is '
+         "not understood"),
         ("guides/launch.md", 5, 15, 32, "error",
          'link target "/play/plan-ahead/" does not exist '
          '(front matter "nav-breadcrumbs[1].Plays")'),

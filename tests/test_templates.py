@@ -59,8 +59,10 @@ def test_mask_keeps_every_offset() -> None:
         ('{{< relref "/news/first.md#the-details" >}}', "url",
          "/content/news/first/#the-details", ""),
         ('{{% ref "gone.md" %}}', "missing", "", 'no page "gone.md" for ref'),
-        ("{{ page.next }}/x", "unknown", "", "{{ page.next }}"),
-        ("<%= url_for 'x' %>", "unknown", "", "<%= url_for 'x' %>"),
+        ("{{ page.next }}/x", "unknown", "", 'the variable "page.next"'),
+        ("<%= url_for 'x' %>", "unknown", "", "ERB"),
+        ('{{< tmp "events/x.md" >}}', "unknown", "", 'the Hugo shortcode "tmp"'),
+        ("{% capture x %}", "unknown", "", 'the tag "capture"'),
     ],
 )
 def test_expand(written: str, status: str, url: str, reason: str) -> None:
@@ -115,8 +117,8 @@ def test_broken_link_reports_template_links_at_their_source() -> None:
         (2, 52, 83, Severity.ERROR,
          'link target "{{site.baseurl}}/discover/nope/" does not exist'),
         (3, 13, 32, Severity.INFO,
-         'template link "{{ page.next_url }}" not checked: {{ page.next_url }} is not '
-         "understood"),
+         'template link "{{ page.next_url }}" not checked: the variable "page.next_url" is '
+         "not understood"),
     ]
 
 

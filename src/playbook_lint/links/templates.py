@@ -179,11 +179,27 @@ def _one(expr: str, page: Path, site: Site) -> Expansion:
             return Expansion("missing", reason=f'no page "{path_part}" for {m.group(1)}')
         url = site.url_of(target) or "/"
         return Expansion("url", url + (f"#{fragment}" if hash_mark else ""))
-    return Expansion("unknown", reason=_short(expr))
+    return Expansion("unknown", reason=_describe(expr))
 
 
-def _short(expr: str) -> str:
-    return expr if len(expr) <= 40 else expr[:37] + "..."
+_SHORTCODE_NAME = re.compile(r"^\{\{[<%]\s*/?\s*([\w-]+)")
+_VARIABLE_NAME = re.compile(r"^\{\{-?\s*([\w.\[\]'\"-]+)")
+_TAG_NAME = re.compile(r"^\{%-?\s*(\w+)")
+
+
+def _describe(expr: str) -> str:
+    """Name what was not understood: ``the Hugo shortcode "tmp"``, ``the variable
+    "page.next_url"``, ``the tag "include"``, ``ERB``."""
+    m = _SHORTCODE_NAME.match(expr)
+    if m:
+        return f'the Hugo shortcode "{m.group(1)}"'
+    m = _VARIABLE_NAME.match(expr)
+    if m:
+        return f'the variable "{m.group(1)}"'
+    m = _TAG_NAME.match(expr)
+    if m:
+        return f'the tag "{m.group(1)}"'
+    return "ERB"
 
 
 def expand(written: str, page: Path, site: Site) -> Expansion:
