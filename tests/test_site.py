@@ -250,3 +250,27 @@ def test_deleting_a_linked_file_is_reported(tmp_path: Path) -> None:
          'link target "{% link _plays/plan-ahead.md %}" does not exist '
          '(no file "_plays/plan-ahead.md" in the site)'),
     ]
+
+
+def test_post_urls_resolve_whatever_the_permalink_prefix() -> None:
+    # seen in uswds-site: posts published under /whats-new/updates/YYYY/MM/DD/title/
+    root = Path("/s")
+    site = Site.from_pages(root, {"_posts/2021-03-01-better-icons.md": {"title": "Icons"}})
+    post = root / "_posts/2021-03-01-better-icons.md"
+    assert site.page_for_url("/whats-new/updates/2021/03/01/better-icons/") == post
+    assert site.page_for_url("/blog/2021/03/01/better-icons.html") == post
+    assert site.page_for_url("/blog/2021/03/02/better-icons/") is None
+
+
+def test_partials_beside_a_page_make_its_anchors_incomplete() -> None:
+    # seen in uswds-site: _components/x/x.md with guidance/*.md partials its layout includes
+    root = Path("/s")
+    site = Site.from_pages(root, {
+        "_components/toggle/toggle.md": "---\ntitle: Toggle\n---\nText\n",
+        "_components/toggle/guidance/usage.md": "## When to use\n",
+        "_components/card/card.md": "---\ntitle: Card\n---\nText\n",
+        "index.md": "---\ntitle: Home\n---\n", "_includes/bit.md": "x\n",
+    })
+    assert site.anchors_incomplete(root / "_components/toggle/toggle.md") is True
+    assert site.anchors_incomplete(root / "_components/card/card.md") is False
+    assert site.anchors_incomplete(root / "index.md") is False

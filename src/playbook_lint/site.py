@@ -83,6 +83,7 @@ _SKIP_WALK = frozenset({".git", "node_modules", "_site", "vendor", ".hg", ".svn"
 #: Generated-output folders skipped at the site root only (Hugo ``public/``, ``resources/``).
 _SKIP_AT_ROOT = frozenset({"public", "resources"})
 _POST = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+_POST_URL = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/([^/]+)$")
 
 
 def url_key(path: str) -> str:
@@ -223,8 +224,10 @@ class Site:
         self._by_lower: dict[str, Path] = {}
         self._claims: dict[str, list[Path]] = {}
         self._by_name: dict[str, list[Path]] = {}
+        self._posts: dict[str, Path] = {}
         for page in self.pages.values():
             self._index(page)
+        self._partial_dirs = self._find_partial_dirs()
         self._exclude = pathspec.GitIgnoreSpec.from_lines([*DEFAULT_EXCLUDE, *self.exclude])
         self._include = pathspec.GitIgnoreSpec.from_lines(list(self.include)) \
             if self.include else None
@@ -237,6 +240,27 @@ class Site:
         for c in page.claims:
             self._claims.setdefault(url_key(c), []).append(page.source)
         self._by_name.setdefault(page.source.name, []).append(page.source)
+        if "_posts" in page.source.parts:
+            m = _POST.match(_strip_page_ext(page.source.name) or "")
+            if m:
+                self._posts.setdefault("/".join(m.groups()).lower(), page.source)
+
+    def _find_partial_dirs(self) -> set[Path]:
+        """Folders (below the root, not the root itself) holding Markdown partials."""
+        out: set[Path] = set()
+        for page in self.pages.values():
+            if page.has_front_matter:
+                continue
+            try:
+                rel = page.source.relative_to(self.root).as_posix()
+            except ValueError:
+                continue
+            if _is_partial(rel):
+                for folder in page.source.parents:
+                    if folder == self.root or self.root not in folder.parents:
+                        break
+                    out.add(folder)
+        return out
 
     # -- building ----------------------------------------------------------------------
     @classmethod
@@ -288,6 +312,12 @@ class Site:
         hit = self._by_key.get(k)
         if hit is None:
             hit = self._by_lower.get(k.lower())
+        if hit is None and self._posts:
+            # a post's URL always ends /YYYY/MM/DD/title, whatever prefix the site's
+            # permalink setting puts before it (/blog/, /whats-new/updates/, categories)
+            m = _POST_URL.search(k)
+            if m:
+                hit = self._posts.get("/".join(m.groups()).lower())
         return hit
 
     def url_of(self, source: Path) -> str | None:
@@ -297,9 +327,14 @@ class Site:
 
     def anchors_incomplete(self, source: Path) -> bool:
         """True if the page built from ``source`` pulls in content at build time
-        (includes, loops, shortcodes), so a missing ``#fragment`` may still exist."""
+        (includes, loops, shortcodes, or Markdown partials in its folder that its
+        layout includes), so a missing ``#fragment`` may still exist."""
         page = self.pages.get(source)
-        return page is not None and page.templated
+        if page is None:
+            return False
+        # partials beside a page (uswds _components/x/guidance/*.md) are pulled in by
+        # its layout, with headings and ids of their own
+        return page.templated or source.parent in self._partial_dirs
 
     def layout_anchors(self, source: Path) -> frozenset[str]:
         """Anchors a page's layout adds: the GitHub-style slug of its ``title`` (themes
