@@ -88,8 +88,8 @@ def test_site_questions_from_memory() -> None:
     assert site.own_path("mailto:a@guide.example.gov") is None
     assert [site.is_page(root / p) for p in (
         "_plays/plan.md", "_includes/bit.md", "README.md", ".github/x.md",
-        "assets/kit/docs/a.md", "node_modules/p/a.md", "docs/readme.markdown")] == [
-        True, False, False, False, False, False, False]
+        "assets/kit/docs/a.md", "node_modules/p/a.md", "docs/readme.markdown",
+        "spec/fixtures/a.md")] == [True, False, False, False, False, False, False, False]
 
 
 def test_include_and_exclude_globs() -> None:
@@ -229,6 +229,11 @@ def test_middleman_site() -> None:
          'no heading or anchor "#roll-forward" in "/manual/deploy.html"'),
         ("source/index.html.md", 8, 13, 33, "error",
          'link target "/manual/missing.html" does not exist'),
+        # Redcarpet writes #gov-uk-teams-on-call where GitHub writes #govuk-...:
+        # accepted; a fragment in capitals matches neither
+        ("source/manual/deploy.html.md", 12, 51, 72, "error",
+         'no heading or anchor "#GOV-UK-teams-on-call" in this page '
+         '(did you mean "#govuk-teams-on-call"?)'),
     ]
 
 

@@ -69,6 +69,7 @@ PAGE_EXTENSIONS = (
 #: unless the config's ``site.include`` names them.
 DEFAULT_EXCLUDE = (
     ".github/", "node_modules/", "vendor/", "assets/**/*.md", "assets/**/*.markdown",
+    "spec/fixtures/", "test/fixtures/", "__fixtures__/",
 )
 #: File names (before the first dot, any case, any folder) of repository furniture.
 FURNITURE = frozenset({
@@ -228,6 +229,11 @@ class Site:
         for page in self.pages.values():
             self._index(page)
         self._partial_dirs = self._find_partial_dirs()
+        #: Middleman renders Markdown with Redcarpet, whose heading ids differ from
+        #: GitHub's ("GOV.UK teams" -> gov-uk-teams, not govuk-teams).
+        self.redcarpet_slugs = (self.root / "config.rb").is_file() or any(
+            p.name.endswith((".html.md", ".html.md.erb", ".html.markdown"))
+            for p in self.pages)
         self._exclude = pathspec.GitIgnoreSpec.from_lines([*DEFAULT_EXCLUDE, *self.exclude])
         self._include = pathspec.GitIgnoreSpec.from_lines(list(self.include)) \
             if self.include else None

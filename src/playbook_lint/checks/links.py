@@ -144,6 +144,9 @@ class BrokenLink(Rule):
       ``parent``, ``image``) are checked and reported at the value;
     - absolute URLs on the site's own address (config ``site.base-url``, Hugo
       ``baseURL``, Jekyll ``url``) are checked locally, not over HTTP;
+    - on a Middleman site (``config.rb``, ``*.html.md`` pages), whose Redcarpet
+      slugs headings differently, a lower-case fragment is compared loosely (as
+      ``fragments = "loose"``);
     - a ``#fragment`` may also name the slug of the target page's ``title`` (its
       layout renders it as a heading); fragments into pages that pull in content at
       build time (``{% include %}``, loops, shortcodes) are not judged, and neither
@@ -220,6 +223,16 @@ class BrokenLink(Rule):
             want = loose_key(fragment)
             return any(loose_key(a) == want for a in anchors)
         return False
+
+    @staticmethod
+    def _generator_match(ctx: Context, fragment: str, anchors: Iterable[str]) -> bool:
+        """On a site whose generator slugs headings differently from GitHub (Middleman's
+        Redcarpet), a lower-case fragment matching an anchor loosely is fine."""
+        if ctx.site is None or not getattr(ctx.site, "redcarpet_slugs", False) or \
+                fragment != fragment.lower():
+            return False
+        want = loose_key(fragment)
+        return any(loose_key(a) == want for a in anchors)
 
     def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
         """Yield one report per broken local link of ``doc`` (see the class docstring)."""
@@ -344,6 +357,8 @@ class BrokenLink(Rule):
                 return None
             if ctx.site is not None and pulls_in_content(doc.text[doc.body_start:]):
                 return None  # an include may hold the heading
+            if self._generator_match(ctx, fragment, doc.anchor_ids):
+                return None
             return self._fragment_report(doc, start, end, link, fragment, doc.anchor_ids,
                                          None)
         if ctx.site is not None and path_part.startswith("/") and \
@@ -373,7 +388,8 @@ class BrokenLink(Rule):
             if ctx.site.anchors_incomplete(target):
                 return None  # an include or shortcode may hold the heading
             anchors = anchors | ctx.site.layout_anchors(target)
-        if anchors is None or self._matches(fragment, anchors):
+        if anchors is None or self._matches(fragment, anchors) or \
+                self._generator_match(ctx, fragment, anchors):
             return None
         return self._fragment_report(doc, start, end, link, fragment, anchors, path_part)
 
