@@ -19,10 +19,10 @@ to playbook-lint); everything is also written to ``bench/results/<UTC time>.json
 and ``bench/results/latest.json``.
 
 Wall time is measured around the whole process (start-up included) with
-``time.perf_counter``. Peak RSS (MiB) is the larger of two readings: the peak of
-the *sum* of resident sets over the tool's process tree, sampled from /proc every
-50 ms (so a process pool counts every worker), and ``ru_maxrss`` from ``os.wait4``
-(the largest single process, which catches peaks shorter than a sample).
+``time.perf_counter``. Peak RSS (MiB) is sampled from /proc (at once, then with pauses
+growing from 5 to 50 ms): the larger of the peak *sum* of VmRSS over the tool's process tree
+(so a process pool counts every worker) and the largest VmHWM (a process's own
+high-water mark since exec, which catches peaks between samples).
 
 Exit status: 0 when every tool ran every time (exit status in its accepted set,
 output parsed) and, in the link scenarios, every tool reported exactly the broken
@@ -164,17 +164,18 @@ class Measured:
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
-def tree_rss_kib(root: int) -> int:
-    """Sum of the resident sets (KiB) of ``root`` and all its descendants, from /proc.
+def tree_rss_kib(root: int) -> tuple[int, int]:
+    """Memory of ``root`` and all its descendants now, from /proc (Linux).
 
-    Shared pages (e.g. copy-on-write after fork) count once per process, so for a
-    process pool this errs high. Returns 0 where /proc is unavailable.
+    Returns ``(sum of VmRSS, largest VmHWM)`` in KiB: the tree's resident total (pages
+    shared after fork count once per process, so a pool errs high) and the largest
+    single-process high-water mark since its exec. ``(0, 0)`` without /proc.
     """
     children: dict[int, list[int]] = {}
     try:
         names = os.listdir("/proc")
     except OSError:
-        return 0
+        return 0, 0
     for name in names:
         if not name.isdigit():
             continue
@@ -185,16 +186,20 @@ def tree_rss_kib(root: int) -> int:
             continue
         ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
         children.setdefault(ppid, []).append(int(name))
-    total, todo = 0, [root]
+    total, hwm, todo = 0, 0, [root]
     while todo:
         pid = todo.pop()
         todo.extend(children.get(pid, []))
         try:
-            with open(f"/proc/{pid}/statm", "rb") as fh:
-                total += int(fh.read().split()[1]) * PAGE // 1024
+            with open(f"/proc/{pid}/status", "rb") as fh:
+                for line in fh:
+                    if line.startswith(b"VmRSS:"):
+                        total += int(line.split()[1])
+                    elif line.startswith(b"VmHWM:"):
+                        hwm = max(hwm, int(line.split()[1]))
         except (OSError, IndexError, ValueError):
             continue
-    return total
+    return total, hwm
 
 
 def measure(cmd: Sequence[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
@@ -223,8 +228,11 @@ def measure(cmd: Sequence[str], *, cwd: Path | None = None, env: dict[str, str] 
         done = threading.Event()
 
         def sample() -> None:
-            while not done.wait(0.05):
-                peak[0] = max(peak[0], tree_rss_kib(proc.pid))
+            # Popen returns only once exec succeeded, so the first sample is the tool's
+            pause = 0.0
+            while not done.wait(pause):
+                peak[0] = max(peak[0], *tree_rss_kib(proc.pid))
+                pause = min(0.05, pause * 2 or 0.005)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -238,7 +246,11 @@ def measure(cmd: Sequence[str], *, cwd: Path | None = None, env: dict[str, str] 
         proc.returncode = os.waitstatus_to_exitcode(status)
         fo.seek(0)
         fe.seek(0)
-        return Measured(wall, max(usage.ru_maxrss, peak[0]), proc.returncode,
+        # ru_maxrss is not used: after fork and exec Linux keeps the pre-exec high-water
+        # mark, i.e. the bench's own size, in the child's ru_maxrss. 0 = the process ended
+        # before the first sample (a few ms; no tool here is that fast).
+        del usage
+        return Measured(wall, peak[0], proc.returncode,
                         fo.read().decode("utf-8", "replace"),
                         fe.read().decode("utf-8", "replace"), timed_out.is_set())
 
@@ -777,8 +789,8 @@ def main(argv: list[str] | None = None) -> int:
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "quick": plan.quick, "machine": {"cpus": os.cpu_count(), "platform": sys.platform,
                                          "loadavg_start": os.getloadavg()},
-        "rss_method": "max(peak of the summed RSS of the process tree sampled from /proc "
-                      "every 50 ms, ru_maxrss from os.wait4), KiB -> MiB",
+        "rss_method": "max(peak summed VmRSS of the process tree, largest VmHWM), "
+                      "sampled from /proc every 5-50 ms; KiB -> MiB",
         "versions": tool_versions(pl_cmd), "scenarios": {},
     }
     scenarios: dict[str, object] = report["scenarios"]  # type: ignore[assignment]
