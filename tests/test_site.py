@@ -279,3 +279,15 @@ def test_partials_beside_a_page_make_its_anchors_incomplete() -> None:
     assert site.anchors_incomplete(root / "_components/toggle/toggle.md") is True
     assert site.anchors_incomplete(root / "_components/card/card.md") is False
     assert site.anchors_incomplete(root / "index.md") is False
+
+
+def test_site_root_of_an_exported_tree_is_its_readme_folder(tmp_path: Path) -> None:
+    # linting ../shared/corpus from elsewhere: no generator config, no .git
+    repo = tmp_path / "export"
+    (repo / "guides" / "deep").mkdir(parents=True)
+    (repo / "README.md").write_text("Export\n", encoding="utf-8")
+    page = repo / "guides" / "deep" / "a.md"
+    page.write_text("---\ntitle: A\n---\n[b](/guides/b/)\n", encoding="utf-8")
+    site = site_for(page, Path("/nowhere"), {})
+    assert site.root == repo
+    assert site.page_for_url("/guides/deep/a/") == page

@@ -495,6 +495,18 @@ def find_site_root(start: Path, stop: Path | None = None) -> Path | None:
     return None
 
 
+def _readme_root(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` holding a README file, or None."""
+    for folder in (start, *start.parents):
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        if any(n.split(".", 1)[0].upper() == "README" for n in names):
+            return folder
+    return None
+
+
 _FM_OPEN = (b"---", b"+++")
 
 
@@ -639,6 +651,10 @@ def site_for(
 ) -> Site:
     """Return the (cached) :class:`Site` that ``path`` belongs to.
 
+    The site root is ``options["root"]``, else :func:`find_site_root`, else
+    ``fallback_root`` when ``path`` is below it, else the nearest folder above
+    ``path`` with a README, else ``path``'s folder.
+
     Args:
         path: a linted file (absolute).
         fallback_root: the run's root, used when no site root is configured or found.
@@ -652,7 +668,9 @@ def site_for(
         if root is None:
             root = fallback_root
             if fallback_root not in path.parents:
-                root = path.parent
+                # outside the run's root and no generator config or .git: a folder
+                # holding a README is taken as the repository root (exported trees)
+                root = _readme_root(path.parent) or path.parent
     root = Path(root)
     key = (root, options.get("base-url"), tuple(options.get("include", ())),
            tuple(options.get("exclude", ())))
