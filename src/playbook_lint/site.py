@@ -291,6 +291,7 @@ class Site:
             path = Path(p) if Path(p).is_absolute() else root / p
             has_fm = True
             templated = False
+            data: Mapping[str, Any] | None
             if isinstance(content, str):
                 fm = parse_front_matter(content)
                 has_fm = fm is not None
