@@ -20,13 +20,15 @@ def jargon(text: str) -> list[tuple]:
 
 def test_jargon_word_starting_a_name_mid_sentence_is_not_prose() -> None:
     # seen in GOV.UK docs: an acronym spelt out as a name
-    text = 'Here RTF is "Key Transfer Format" and the Impact Review Board meets.\n'
+    text = 'Here RTF is "Key Transfer Format", and we asked the Impact Review Board.\n'
     assert jargon(text) == []
 
 
 def test_jargon_title_case_text_and_sentence_starts_are_still_reported() -> None:
-    text = "Our Key Findings follow.\nKey Points are here.\nWe saw key gaps.\n"
-    assert jargon(text) == [(1, 5, '"Key"'), (2, 1, '"Key"'), (3, 8, '"key"')]
+    text = ("Our Key Findings follow.\nKey Points are here.\nWe saw key gaps.\n"
+            "**How to Deliver Reports**\n")
+    assert jargon(text) == [(1, 5, '"Key"'), (2, 1, '"Key"'), (3, 8, '"key"'),
+                            (4, 10, '"Deliver"')]
 
 
 def test_jargon_bold_field_label_is_not_prose() -> None:

@@ -495,10 +495,18 @@ def _starts_name(prose: str, start: int, end: int) -> bool:
     head = prose[max(0, start - 40):start].rstrip(" \t\"'\u201c\u2018(")
     if not head or head[-1] in ".!?:\n#*-":
         return False
-    prev = re.search(r"([^\W\d_][\w'\u2019-]*)$", head)
-    # after a lower-case word: a name begins ("is Key Derived Format"); after a
-    # capitalised one it is Title Case text ("Our Key Findings"), still prose
-    return prev is not None and prev.group(1)[:1].islower()
+    # the nearest word before that is not a small joining word ("How to Deliver
+    # Reports" looks back to "How"): lower-case means a name begins here ("is Key
+    # Derived Format"); capitalised means Title Case text ("Our Key Findings"), prose
+    for word in reversed(re.findall(r"[^\W\d_][\w'\u2019-]*", head)):
+        if word.lower() in _SMALL_WORDS:
+            continue
+        return word[:1].islower()
+    return False
+
+
+_SMALL_WORDS = frozenset({"a", "an", "the", "of", "and", "for", "on", "to", "in", "with",
+                          "at", "by", "or"})
 
 
 def _label(text: str, start: int, end: int) -> bool:
