@@ -57,8 +57,11 @@ def test_page_urls_from_paths_and_front_matter() -> None:
     assert page_urls("pages/a.md", {"permalink": "/a-b/", "redirect_from": ["/old/", "older"],
                                     "aliases": "/alias/"}) == (
         ["/a-b/", "/pages/a/", "/old/", "/older", "/alias/"], ["/a-b/"])
-    # a permalink pattern is not a URL; a non-page file has none
-    assert page_urls("a.md", {"permalink": "/:title/"}) == (["/a/"], [])
+    # a permalink pattern in front matter is expanded (not a claim); one with a
+    # value missing (no date) is left out; a non-page file has no URL
+    assert page_urls("a.md", {"permalink": "/:year/:title/", "date": "2020-05-06",
+                              "title": "Hello, World"}) == (["/2020/hello-world/", "/a/"], [])
+    assert page_urls("a.md", {"permalink": "/:year/:title/"}) == (["/a/"], [])
     assert page_urls("img/map.png", {}) == ([], [])
 
 
@@ -291,3 +294,26 @@ def test_site_root_of_an_exported_tree_is_its_readme_folder(tmp_path: Path) -> N
     site = site_for(page, Path("/nowhere"), {})
     assert site.root == repo
     assert site.page_for_url("/guides/deep/a/") == page
+
+
+def test_permalink_patterns_from_generator_config(tmp_path: Path) -> None:
+    jekyll = tmp_path / "j"
+    (jekyll / "_posts").mkdir(parents=True)
+    (jekyll / "_guides").mkdir()
+    (jekyll / "_config.yml").write_text(
+        "permalink: /blog/:year/:title/\ncollections:\n  guides:\n"
+        "    permalink: /g/:path/\n", encoding="utf-8")
+    (jekyll / "_posts" / "2023-04-05-launch.md").write_text("---\n---\n", encoding="utf-8")
+    (jekyll / "_guides" / "setup.md").write_text("---\n---\n", encoding="utf-8")
+    site = build_site(jekyll)
+    assert site.url_of(jekyll / "_posts/2023-04-05-launch.md") == "/blog/2023/launch/"
+    assert site.url_of(jekyll / "_guides/setup.md") == "/g/setup/"
+    hugo = tmp_path / "h"
+    (hugo / "content" / "news").mkdir(parents=True)
+    (hugo / "hugo.toml").write_text('[permalinks]\nnews = "/:year/:month/:slug/"\n',
+                                    encoding="utf-8")
+    (hugo / "content" / "news" / "big-day.md").write_text(
+        "---\ntitle: A Big Day!\ndate: 2022-01-31\n---\n", encoding="utf-8")
+    site = build_site(hugo)
+    assert site.url_of(hugo / "content/news/big-day.md") == "/2022/01/a-big-day/"
+    assert site.page_for_url("/2022/01/a-big-day") == hugo / "content/news/big-day.md"

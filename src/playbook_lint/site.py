@@ -48,6 +48,7 @@ import pathspec
 
 __all__ = [
     "Site", "Page", "build_site", "find_site_root", "url_key", "page_urls",
+    "expand_permalink", "generator_permalinks",
     "SITE_MARKERS", "DEFAULT_EXCLUDE", "site_for",
 ]
 
@@ -119,13 +120,101 @@ def _strip_page_ext(name: str) -> str | None:
     return None
 
 
-def page_urls(rel: str, data: Mapping[str, Any] | None) -> tuple[list[str], list[str]]:
+_PLACEHOLDER = re.compile(r":(\w+)")
+#: Jekyll's built-in permalink styles (https://jekyllrb.com/docs/permalinks/#built-in-formats).
+_JEKYLL_STYLES = {
+    "date": "/:categories/:year/:month/:day/:title:output_ext",
+    "pretty": "/:categories/:year/:month/:day/:title/",
+    "ordinal": "/:categories/:year/:y_day/:title:output_ext",
+    "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
+    "none": "/:categories/:title:output_ext",
+}
+
+
+def _slugify_url(text: str) -> str:
+    return re.sub(r"[^\w]+", "-", text.strip().lower()).strip("-")
+
+
+def expand_permalink(pattern: str, rel: str, data: Mapping[str, Any]) -> str | None:
+    """Expand a Jekyll or Hugo permalink ``pattern`` for the page at ``rel``.
+
+    Placeholders: ``:year``, ``:month``, ``:day`` (front matter ``date`` or a
+    ``YYYY-MM-DD-`` file name), ``:title`` (Jekyll: the file name's slug; Hugo: the
+    title made URL-safe), ``:slug``, ``:name``/``:filename``/``:contentbasename``,
+    ``:path``, ``:collection``, ``:section``, ``:sections``, ``:categories``,
+    ``:output_ext`` (empty). Returns None when the pattern has a placeholder this
+    does not know or a value is missing.
+    (https://jekyllrb.com/docs/permalinks/, https://gohugo.io/content-management/urls/)
+    """
+    pattern = _JEKYLL_STYLES.get(pattern, pattern)
+    parts = PurePosixPath(rel).parts
+    stem = _strip_page_ext(parts[-1]) or parts[-1]
+    dated = _POST.match(stem)
+    name = dated.group(4) if dated else stem
+    if name in ("index", "_index") and len(parts) > 1:
+        name = _strip_page_ext(parts[-2]) or parts[-2]
+    day: Any = data.get("date")
+    y = mo = d = None
+    if dated:
+        y, mo, d = dated.group(1), dated.group(2), dated.group(3)
+    elif hasattr(day, "year"):
+        y, mo, d = f"{day.year:04d}", f"{day.month:02d}", f"{day.day:02d}"
+    elif isinstance(day, str) and re.match(r"\d{4}-\d{2}-\d{2}", day.strip()):
+        y, mo, d = day.strip()[:4], day.strip()[5:7], day.strip()[8:10]
+    top = parts[0]
+    inner = parts[1:-1] if top.startswith("_") or top in SOURCE_DIRS else parts[:-1]
+    cats = data.get("categories") or data.get("category") or []
+    if isinstance(cats, str):
+        cats = cats.split()
+    slug = data.get("slug")
+    title = data.get("title")
+    values = {
+        "year": y, "month": mo, "day": d, "i_month": str(int(mo)) if mo else None,
+        "i_day": str(int(d)) if d else None, "short_year": y[2:] if y else None,
+        "name": name, "filename": name, "contentbasename": name,
+        "slug": slug if isinstance(slug, str) and slug.strip() else
+        (_slugify_url(title) if isinstance(title, str) and title.strip() else name),
+        "title": name if top.startswith("_") or dated else
+        (_slugify_url(title) if isinstance(title, str) and title.strip() else name),
+        "slugorfilename": slug if isinstance(slug, str) and slug.strip() else name,
+        "slugorcontentbasename": slug if isinstance(slug, str) and slug.strip() else name,
+        "path": "/".join([*inner, name]),
+        "collection": top[1:] if top.startswith("_") else None,
+        "section": inner[0] if inner else None,
+        "sections": "/".join(inner) if inner else None,
+        "categories": "/".join(str(c).lower() for c in cats) if isinstance(cats, list)
+        else "",
+        "output_ext": "",
+    }
+    missing = False
+
+    def sub(m: re.Match[str]) -> str:
+        nonlocal missing
+        value = values.get(m.group(1))
+        if value is None:
+            missing = True
+            return ""
+        return str(value)
+
+    out = _PLACEHOLDER.sub(sub, pattern)
+    if missing:
+        return None
+    return "/" + "/".join(seg for seg in out.split("/") if seg) + ("/" if out.endswith("/")
+                                                                   else "")
+
+
+def page_urls(
+    rel: str, data: Mapping[str, Any] | None, permalinks: Mapping[str, str] | None = None,
+) -> tuple[list[str], list[str]]:
     """Return ``(urls, claims)`` for a page source at ``rel`` (posix, relative to the
     site root) with front matter ``data``.
 
     ``urls`` are every URL path the page may be published at (see the module
     docstring); ``claims`` are the URLs its front matter sets explicitly
     (``permalink``, ``url``), used to find two pages claiming one URL.
+    ``permalinks`` maps a Jekyll collection (``posts``, ``plays``; ``*`` for every
+    page) or a Hugo section (``news``) to the generator's permalink pattern, from
+    its config (see :func:`expand_permalink`).
     """
     urls: list[str] = []
     claims: list[str] = []
@@ -160,11 +249,25 @@ def page_urls(rel: str, data: Mapping[str, Any] | None) -> tuple[list[str], list
             if isinstance(cats, list) and cats:
                 prefix = "/".join(str(c).lower() for c in cats)
                 urls.append(f"/{prefix}/{y}/{mo}/{d}/{title}/")
+    if permalinks:
+        top = parts[0]
+        group = top[1:] if top.startswith("_") else (
+            parts[1] if top == "content" and len(parts) > 2 else None)
+        pattern = permalinks.get(group or "") or (
+            permalinks.get("*") if group == "posts" or not top.startswith("_") else None)
+        if pattern:
+            expanded = expand_permalink(pattern, rel, data)
+            if expanded:
+                urls.insert(0, expanded)
     for key in ("permalink", "url"):
         value = data.get(key)
         if isinstance(value, str) and value.strip().startswith("/") and ":" not in value:
             urls.insert(0, value.strip())
             claims.append(value.strip())
+        elif key == "permalink" and isinstance(value, str) and ":" in value:
+            expanded = expand_permalink(value.strip(), rel, data)
+            if expanded:
+                urls.insert(0, expanded)
     for key in ("redirect_from", "aliases", "old_paths"):
         value = data.get(key)
         values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
@@ -274,6 +377,7 @@ class Site:
         cls,
         root: Path,
         pages: Mapping[str | Path, str | Mapping[str, Any] | None],
+        permalinks: Mapping[str, str] | None = None,
         **kwargs: Any,
     ) -> Site:
         """Build a site from memory (for tests and plugins).
@@ -282,6 +386,8 @@ class Site:
             root: the site root.
             pages: source path (absolute, or relative to ``root``) -> the file's text,
                 or its front matter data directly (None: no front matter).
+            permalinks: permalink patterns by collection or section (see
+                :func:`page_urls`).
             kwargs: other :class:`Site` attributes (``base_url``, ``baseurl``...).
         """
         from playbook_lint.frontmatter import parse_front_matter
@@ -300,7 +406,7 @@ class Site:
             else:
                 data = content
                 has_fm = content is not None
-            page = _make_page(root, path, data, has_fm, templated)
+            page = _make_page(root, path, data, has_fm, templated, permalinks)
             if page is not None:
                 out[path] = page
         return cls(root=root, pages=out, **kwargs)
@@ -470,13 +576,14 @@ def pulls_in_content(text: str) -> bool:
 
 
 def _make_page(
-    root: Path, path: Path, data: Any, has_fm: bool, templated: bool = False
+    root: Path, path: Path, data: Any, has_fm: bool, templated: bool = False,
+    permalinks: Mapping[str, str] | None = None,
 ) -> Page | None:
     try:
         rel = path.relative_to(root).as_posix()
     except ValueError:
         return None
-    urls, claims = page_urls(rel, data if isinstance(data, Mapping) else None)
+    urls, claims = page_urls(rel, data if isinstance(data, Mapping) else None, permalinks)
     if not urls:
         return None
     title = data.get("title") if isinstance(data, Mapping) else None
@@ -544,6 +651,48 @@ def _jekyll_baseurl(root: Path) -> str:
         return ""
     m = re.search(r"^baseurl:\s*['\"]?(/[^'\"\s#]*)", text, re.MULTILINE)
     return m.group(1).rstrip("/") if m else ""
+
+
+def generator_permalinks(root: Path) -> dict[str, str]:
+    """Permalink patterns from the generator's config: Jekyll ``_config.yml``
+    (``permalink`` -> ``*`` and ``posts``; ``collections.<name>.permalink``) and Hugo
+    ``[permalinks]`` in ``hugo.toml``/``config.toml`` (section -> pattern; the
+    ``page`` sub-table too). Unreadable config gives ``{}``."""
+    import tomllib
+
+    import yaml
+
+    out: dict[str, str] = {}
+    cfg = root / "_config.yml"
+    if cfg.is_file():
+        try:
+            data = yaml.safe_load(cfg.read_text(encoding="utf-8", errors="replace"))
+        except (OSError, yaml.YAMLError):
+            data = None
+        if isinstance(data, dict):
+            if isinstance(data.get("permalink"), str):
+                out["*"] = out["posts"] = data["permalink"]
+            cols = data.get("collections")
+            if isinstance(cols, dict):
+                for name, spec in cols.items():
+                    if isinstance(spec, dict) and isinstance(spec.get("permalink"), str):
+                        out[str(name)] = spec["permalink"]
+    for name in ("hugo.toml", "config.toml"):
+        cfg = root / name
+        if not cfg.is_file():
+            continue
+        try:
+            data = tomllib.loads(cfg.read_text(encoding="utf-8", errors="replace"))
+        except (OSError, tomllib.TOMLDecodeError):
+            break
+        table = data.get("permalinks")
+        if isinstance(table, dict):
+            page = table.get("page")
+            for section, pattern in {**table, **(page if isinstance(page, dict) else {})}.items():
+                if isinstance(pattern, str):
+                    out[str(section)] = pattern
+        break
+    return out
 
 
 def _generator_base_url(root: Path) -> str | None:
@@ -628,9 +777,10 @@ def build_site(
             if _strip_page_ext(name) is not None:
                 files.append(Path(folder) / name)
     files.extend(p for p in extra if p not in set(files))
+    permalinks = generator_permalinks(root)
     for path in files:
         has_fm, data, templated = _read_page(path)
-        page = _make_page(root, path, data, has_fm, templated)
+        page = _make_page(root, path, data, has_fm, templated, permalinks)
         if page is not None:
             pages[path] = page
     if not base_url:
