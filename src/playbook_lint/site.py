@@ -19,6 +19,9 @@ Where pages are published (each page gets every URL below; any of them resolves)
 * Jekyll collections: ``_plays/x.md`` -> ``/plays/x/``; posts:
   ``_posts/2017-06-06-title.md`` -> ``/2017/06/06/title/``
   (https://jekyllrb.com/docs/permalinks/);
+* permalink patterns of the generator's config (Jekyll ``permalink`` and
+  ``collections.<name>.permalink`` in ``_config.yml``; Hugo ``[permalinks]``) and
+  front matter ``permalink: /:year/:title/`` are expanded (:func:`expand_permalink`);
 * front matter ``permalink`` (Jekyll, Eleventy) and ``url`` (Hugo) replace the path;
   Hugo ``slug`` replaces the last path segment
   (https://gohugo.io/content-management/urls/);
