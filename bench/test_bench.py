@@ -128,3 +128,18 @@ def test_measure_kills_a_run_past_its_timeout() -> None:
     m = run.measure([sys.executable, "-c", "import time; time.sleep(30)"], timeout=0.5)
     assert m.timed_out is True
     assert m.rc == -9
+
+
+def test_run_interleaved_alternates_tools_and_stops_a_failing_one(tmp_path: Path) -> None:
+    order = tmp_path / "order.txt"
+
+    def tool(name: str, rc: int) -> run.Tool:
+        code = f"open({str(order)!r}, 'a').write({name!r}); print('1 files, 2 tokens')"
+        return run.Tool(name, [sys.executable, "-c", f"{code}; raise SystemExit({rc})"],
+                        run.parse_floor, ok_rc=(0,))
+
+    results = run.run_interleaved([tool("A", 0), tool("B", 0), tool("C", 3)], 3, 1e9, 30)
+    assert order.read_text() == "ABCABAB"
+    assert [len(r.walls) for r in results] == [3, 3, 0]
+    assert results[2].errors[0].startswith("run 1: exit status 3")
+    assert results[0].findings == 1
