@@ -392,7 +392,7 @@ def test_cli_fix_round_trip_and_idempotent(
     assert run_cli(["--offline", "--fix", "page.md"]) == 1
     assert page.read_bytes() == CLI_SAFE
     assert stat.S_IMODE(os.stat(page).st_mode) == 0o640
-    assert "playbook-lint: fixed 3 findings in 1 files" in capsys.readouterr().err
+    assert "playbook-lint: applied 3 fixes in 1 file" in capsys.readouterr().err
     assert run_cli(["--offline", "--fix", "--unsafe-fixes", "page.md"]) == 0
     assert page.read_bytes() == CLI_SAFE
     assert "fixed" not in capsys.readouterr().err

@@ -11,6 +11,7 @@ line on standard error) or when a file could not be read.
 from __future__ import annotations
 
 import inspect
+import re
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -35,8 +36,6 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 
 def _check_regex(pattern: str) -> None:
-    import re
-
     try:
         re.compile(pattern)
     except re.error as exc:
@@ -190,8 +189,10 @@ def lint(
                                offline=not online, link_results=link_results)
             keep = [f for f in result.findings if f.path not in set(changed)]
             result.findings = sorted(keep + again.findings)
-            click.echo(f"playbook-lint: fixed {outcome.applied} findings in {len(changed)} "
-                       f"files", err=True)
+            fixes = "fix" if outcome.applied == 1 else "fixes"
+            files_word = "file" if len(changed) == 1 else "files"
+            click.echo(f"playbook-lint: applied {outcome.applied} {fixes} in {len(changed)} "
+                       f"{files_word}", err=True)
     if write_baseline is not None:
         from playbook_lint.baseline import write_baseline as write_base
 
@@ -221,7 +222,8 @@ def lint(
         click.echo(text, nl=False)
     for line in result.errors:
         click.echo(f"playbook-lint: {line}", err=True)
-    if not quiet and fmt == "text" and result.findings:
+    if not quiet and fmt == "text" and (result.findings or sys.stderr.isatty()):
+        # quiet when clean in pre-commit and CI; a person at a terminal sees it ran
         click.echo(count_line(result.findings, result.files), err=True)
 
     threshold = Severity.parse(fail_on) if fail_on else config.fail_on
@@ -281,6 +283,9 @@ def explain_command(rule: str) -> None:
         return
     info = infos[name]
     doc = inspect.cleandoc(info.cls.__doc__ or "(no documentation)")
+    # docstrings are also API docs: show :role:`x` and ``x`` as plain `x`
+    doc = re.sub(r":(?:[a-z]+:)?[a-z]+:`~?([^`]+)`", r"`\1`", doc)
+    doc = re.sub(r"(?<!`)``(?!`)", "`", doc)
     click.echo(f"{name} ({info.code}), default severity {info.cls.default_severity}\n")
     click.echo(doc)
 

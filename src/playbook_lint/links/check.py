@@ -121,16 +121,17 @@ def _host(url: str) -> str:
 
 def summary_line(report: Any, links: int, elapsed: float) -> str:
     """One line: links, unique URLs, each status, redirected count and wall time (seconds)."""
-    by = Counter(r.status for r in report.results.values())
-    redirected = sum(
-        1 for r in report.results.values() if r.status == "ok" and r.permanent_redirect
-    )
-    cached = report.stats.cache_hits
+    results = list(report.results.values())
+    by = Counter(r.status for r in results)
+    redirected = sum(1 for r in results if r.status == "ok" and r.permanent_redirect)
+    private = sum(1 for r in results if r.status == "skipped" and "private" in r.reason)
+    ok = f"{by.get('ok', 0)} ok" + (f" ({redirected} via permanent redirect)" if redirected else "")
+    skipped = f"{by.get('skipped', 0)} skipped" + (
+        f" ({private} private or loopback: --allow-private checks them)" if private else "")
     return (
-        f"links: {links} ({len(report.results)} unique URLs): {by.get('ok', 0)} ok, "
-        f"{by.get('broken', 0)} broken, {redirected} redirected, "
-        f"{by.get('unverified', 0)} unverified, {by.get('skipped', 0)} skipped; "
-        f"{cached} from cache; {elapsed:.1f}s"
+        f"links: {links} ({len(results)} unique URLs): {ok}, {by.get('broken', 0)} broken, "
+        f"{by.get('unverified', 0)} unverified, {skipped}; "
+        f"{report.stats.cache_hits} from cache; {elapsed:.1f}s"
     )
 
 
