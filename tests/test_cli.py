@@ -101,3 +101,23 @@ def test_link_summary_line_names_redirects_and_private_skips():
         "links: 7 (4 unique URLs): 2 ok (1 via permanent redirect), 1 broken, 0 unverified, "
         "1 skipped (1 private or loopback: --allow-private checks them); 0 from cache; 1.2s"
     )
+
+
+def test_profiles_in_config_feed_both_front_matter_rules(tmp_path: Path, capsys, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text(
+        '[[tool.playbook-lint.rules.front-matter-missing.profiles]]\n'
+        'name = "news"\npaths = ["content/news/"]\nrequired = ["title", "authors"]\n'
+        'keys.date = {type = "date"}\n')
+    news = tmp_path / "content" / "news"
+    news.mkdir(parents=True)
+    (news / "a.md").write_text("---\ntitle: A\ndate: soon\n---\n# A\n", encoding="utf-8")
+    (tmp_path / "other.md").write_text("---\ntitle: B\n---\n# B\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(["--offline", "."], capsys)
+    assert code == 1
+    assert out == (
+        'content/news/a.md:1:1: error front-matter-missing front matter key "authors" is '
+        'required for pages matching "content/news/"\n'
+        'content/news/a.md:3:1: error front-matter-invalid front matter key "date" should be '
+        'a date (YYYY-MM-DD), not a string\n'
+    )

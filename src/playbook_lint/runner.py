@@ -131,6 +131,13 @@ def build_rules(
         severity = Severity.parse(sev_name) if sev_name else info.cls.default_severity
         options = {k: v for k, v in table.items() if k not in ("severity", "enabled")}
         schema = info.cls.options_schema
+        if info.cls.pack_rule and schema is not None:
+            # a rule that shares another's packs shares the options they describe too
+            # (profiles written under front-matter-missing also feed front-matter-invalid)
+            shared = tables.get(info.cls.pack_rule, {})
+            for key in schema.get("properties", {}):
+                if key in shared and key not in options:
+                    options[key] = shared[key]
         if schema is not None:
             try:
                 validate(options, schema, where)
