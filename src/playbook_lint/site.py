@@ -796,6 +796,7 @@ def build_site(
 
 
 _CACHE: dict[tuple, Site] = {}
+_ROOTS: dict[Path, Path | None] = {}
 
 
 def site_for(
@@ -818,7 +819,10 @@ def site_for(
     options = options or {}
     root = options.get("root")
     if root is None:
-        root = find_site_root(path.parent)
+        folder = path.parent
+        if folder not in _ROOTS:
+            _ROOTS[folder] = find_site_root(folder)
+        root = _ROOTS[folder]
         if root is None:
             root = fallback_root
             if fallback_root not in path.parents:

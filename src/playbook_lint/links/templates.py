@@ -40,6 +40,11 @@ __all__ = ["TEMPLATE", "TemplateLink", "Expansion", "mask_templates", "template_
 TEMPLATE = re.compile(r"\{\{<.*?>\}\}|\{\{%.*?%\}\}|\{\{.*?\}\}|\{%.*?%\}|<%.*?%>")
 
 _CHECKED_KINDS = frozenset({"inline", "image", "definition", "html-a", "html-img"})
+#: A template inside a link destination, a reference definition or an href/src value.
+_IN_DESTINATION = re.compile(
+    r"""(?:\]\(\s*<?|\]:[ \t]*<?|\b(?:href|src)\s*=\s*["']?)[^\s)"'<>]*?(?:\{\{|\{%|<%)""",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,8 @@ def template_links(doc: Document) -> list[TemplateLink]:
     text = doc.text
     if "{{" not in text and "{%" not in text and "<%" not in text:
         return []
+    if _IN_DESTINATION.search(text, body) is None:
+        return []  # templates only outside link destinations: no second parse
     masked, spans = mask_templates(text, body)
     if not spans:
         return []
