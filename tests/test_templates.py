@@ -179,3 +179,11 @@ def test_fragment_of_title_rendered_by_layout_and_feeds() -> None:
     assert [(f.line, f.column, f.message) for f in got] == [
         (2, 5, 'no heading or anchor "#nope" in "/discover/interviews/"'),
     ]
+
+
+def test_pre_check_skips_pages_whose_templates_are_not_in_links() -> None:
+    assert template_links(Document(PAGE, '{{< img src="x" >}} and [a](/plain/)\n')) == []
+    doc = Document(PAGE, "[a](/x/{{ page.y }}/z) <img SRC='{{ site.baseurl }}/i.png'>\n")
+    assert [(tl.link.kind, tl.written) for tl in template_links(doc)] == [
+        ("inline", "/x/{{ page.y }}/z"), ("html-img", "{{ site.baseurl }}/i.png"),
+    ]
