@@ -187,3 +187,11 @@ def test_pre_check_skips_pages_whose_templates_are_not_in_links() -> None:
     assert [(tl.link.kind, tl.written) for tl in template_links(doc)] == [
         ("inline", "/x/{{ page.y }}/z"), ("html-img", "{{ site.baseurl }}/i.png"),
     ]
+
+
+def test_definition_with_a_template_after_a_scheme() -> None:
+    doc = Document(PAGE, "Write to [us].\n\n[us]: mailto:{{ site.team_email }}\n")
+    assert [(tl.link.kind, doc.position(tl.link.start), tl.written)
+            for tl in template_links(doc)] == [
+        ("definition", (3, 7), "mailto:{{ site.team_email }}"),
+    ]

@@ -27,7 +27,7 @@ import bisect
 import copy
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
@@ -46,7 +46,8 @@ if TYPE_CHECKING:
 
     from playbook_lint.document import Document
 
-__all__ = ["Link", "Anchor", "extract_links", "extract_anchors", "parse_html_tags", "HtmlTag"]
+__all__ = ["Link", "Anchor", "extract_links", "extract_anchors", "parse_html_tags", "HtmlTag",
+           "extract_block_links"]
 
 
 @dataclass(frozen=True)
@@ -797,6 +798,34 @@ def extract_links(doc: Document) -> list[Link]:
             for link in out
         ]
     out.extend(definitions)
+    out.sort(key=lambda link: (link.node_start, link.start))
+    return out
+
+
+def extract_block_links(
+    doc: Document, mask: Callable[[str], str], wanted: Callable[[str], bool],
+) -> list[Link]:
+    """Return the links of the blocks of ``doc`` whose content passes ``wanted``,
+    read after ``mask`` rewrote that content (the template pre-pass masks template
+    expressions so that ``[a]({{< ref "x.md" >}})`` parses as a link).
+
+    ``mask`` must keep the length of the text, so offsets stay the source's. Only
+    inline blocks (paragraphs, headings, table cells) and HTML blocks are read; a
+    reference definition whose destination is masked is not (it was no definition
+    before masking). Links are in source order.
+    """
+    env: dict[str, Any] = getattr(doc, "env", None) or {}
+    out: list[Link] = []
+    blocks = dict((id(t), m) for t, m in _inline_blocks(doc))
+    for tok in doc.tokens:
+        if tok.type == "inline" and id(tok) in blocks and wanted(tok.content):
+            masked = copy.copy(tok)
+            masked.content = mask(tok.content)
+            out.extend(_inline_links(doc, masked, blocks[id(tok)], env))
+        elif tok.type == "html_block" and wanted(tok.content):
+            content = tok.content[:-1] if tok.content.endswith("\n") else tok.content
+            mapper = _Mapper(doc, content, tok.map[0] if tok.map else 0, "suffix")
+            out.extend(_html_links(parse_html_tags(mask(content)), mapper))
     out.sort(key=lambda link: (link.node_start, link.start))
     return out
 

@@ -40,6 +40,10 @@ __all__ = ["TEMPLATE", "TemplateLink", "Expansion", "mask_templates", "template_
 TEMPLATE = re.compile(r"\{\{<.*?>\}\}|\{\{%.*?%\}\}|\{\{.*?\}\}|\{%.*?%\}|<%.*?%>")
 
 _CHECKED_KINDS = frozenset({"inline", "image", "definition", "html-a", "html-img"})
+#: A reference definition whose destination holds a template.
+_DEFINITION = re.compile(
+    r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*<?[^\s<>]*?(?:\{\{|\{%|<%)", re.MULTILINE,
+)
 #: A template inside a link destination, a reference definition or an href/src value.
 _IN_DESTINATION = re.compile(
     r"""(?:\]\(\s*<?|\]:[ \t]*<?|\b(?:href|src)\s*=\s*["']?)[^\s)"'<>]*?(?:\{\{|\{%|<%)""",
@@ -108,17 +112,26 @@ def template_links(doc: Document) -> list[TemplateLink]:
     text = doc.text
     if "{{" not in text and "{%" not in text and "<%" not in text:
         return []
-    if _IN_DESTINATION.search(text, body) is None:
+    hit = _IN_DESTINATION.search(text, body)
+    if hit is None:
         return []  # templates only outside link destinations: no second parse
     masked, spans = mask_templates(text, body)
     if not spans:
         return []
-    shadow = Document(doc.path, masked, display_path=doc.display_path)
+    if _DEFINITION.search(text, body) is not None:
+        # [id]: {{ x }}/y was no definition before masking: parse the masked page
+        links = Document(doc.path, masked, display_path=doc.display_path).links
+    else:  # re-read only the blocks that hold a template in a destination
+        from playbook_lint.links.extract import extract_block_links
+
+        links = extract_block_links(
+            doc, lambda content: mask_templates(content)[0],
+            lambda content: _IN_DESTINATION.search(content) is not None)
     out: list[TemplateLink] = []
     starts = [s for s, _ in spans]
     import bisect
 
-    for link in shadow.links:
+    for link in links:
         if link.kind not in _CHECKED_KINDS:
             continue
         i = bisect.bisect_right(starts, link.end) - 1
