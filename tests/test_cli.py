@@ -121,3 +121,17 @@ def test_profiles_in_config_feed_both_front_matter_rules(tmp_path: Path, capsys,
         'content/news/a.md:3:1: error front-matter-invalid front matter key "date" should be '
         'a date (YYYY-MM-DD), not a string\n'
     )
+
+
+def test_site_root_option_resolves_site_root_links(tmp_path: Path, capsys, monkeypatch):
+    site = tmp_path / "site"
+    (site / "guides").mkdir(parents=True)
+    (site / "guides" / "setup.md").write_text("# Set up\n", encoding="utf-8")
+    (site / "index.md").write_text(
+        "# Home\n\n[Setup](/guides/setup/) and [gone](/guides/gone/)\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(["--offline", "--select", "broken-link", "--site-root", "site",
+                        "site/index.md"], capsys)
+    assert code == 1
+    assert out == ('site/index.md:3:36: error broken-link link target "/guides/gone/" '
+                   'does not exist\n')

@@ -69,6 +69,10 @@ def _fail(message: str) -> None:
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Lowest severity that makes the exit status 1 (default from config, "
               "else error).")
+@click.option("--site-root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The site's root folder, for site-root links like /guides/x/ (default: "
+              "the nearest folder above each file with _config.yml, hugo.toml, config.toml, "
+              ".eleventy.js, config.rb or .git).")
 @click.option("--today", callback=_parse_date, metavar="YYYY-MM-DD",
               help="Date to measure link age against (default: today).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line on standard error.")
@@ -101,6 +105,7 @@ def lint(
     select: Sequence[str],
     ignore: Sequence[str],
     fail_on: str | None,
+    site_root: Path | None,
     today: date | None,
     quiet: bool,
     timeout: float | None,
@@ -132,6 +137,8 @@ def lint(
     try:
         config = load_config(config_path)
         rules = build_rules(config, select=select, ignore=ignore)
+        if site_root is not None:
+            rules.site_options["root"] = site_root.resolve()
         ignorer = Ignorer(config.exclude, config.base)
         files = list(iter_files(list(paths) or [Path(".")], ignorer))
     except UsageError as exc:
@@ -171,6 +178,13 @@ def lint(
             click.echo(f"playbook-lint: {m}", err=True)
         if not quiet:
             click.echo(summary_line(report, n_links, elapsed), err=True)
+    if files:  # build the site model once here, so forked workers share it
+        from playbook_lint.site import site_for
+
+        try:
+            site_for(files[0], cwd, rules.site_options)
+        except Exception:  # noqa: BLE001 - the lint pass reports it per file
+            pass
     result = lint_parallel(files, rules, today=run_date, root=cwd, offline=not online,
                            link_results=link_results, jobs=jobs)
     changed: list[str] = []

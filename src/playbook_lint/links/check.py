@@ -17,6 +17,7 @@ from typing import Any
 
 from playbook_lint.document import Document
 from playbook_lint.errors import ConfigError
+from playbook_lint.links.fmlinks import front_matter_links
 from playbook_lint.links.normalize import is_http_url
 
 ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -37,10 +38,12 @@ def collect_urls(files: Iterable[Path]) -> tuple[list[str], int]:
             doc = Document.from_path(path)
         except OSError:
             continue
-        for link in doc.links:
-            if is_http_url(link.url):
+        for url in [link.url for link in doc.links] + [
+            fm.url for fm in front_matter_links(doc)
+        ]:
+            if is_http_url(url):
                 total += 1
-                seen.setdefault(link.url, None)
+                seen.setdefault(url, None)
     return list(seen), total
 
 
