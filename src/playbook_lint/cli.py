@@ -13,6 +13,7 @@ from __future__ import annotations
 import inspect
 import re
 import sys
+import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -150,6 +151,7 @@ def lint(
 
     cwd = Path.cwd().resolve()
     run_date = today or date.today()
+    read_at_ns = time.time_ns()  # files changed after this are not fixed (stale positions)
     link_results: dict = {}
     messages: list[str] = []
     online = not offline and any(a.rule.uses_link_results for a in rules.active)
@@ -191,7 +193,8 @@ def lint(
     if fix or diff:
         from playbook_lint.fixer import apply_fixes
 
-        outcome = apply_fixes(result.findings, cwd, unsafe=unsafe_fixes, write=fix and not diff)
+        outcome = apply_fixes(result.findings, cwd, unsafe=unsafe_fixes, write=fix and not diff,
+                              read_at_ns=read_at_ns)
         for note in outcome.notes:
             click.echo(f"playbook-lint: {note}", err=True)
         if diff:
@@ -234,7 +237,7 @@ def lint(
             _fail(f"{output}: cannot write report: {exc.strerror or exc}")
     elif text:
         click.echo(text, nl=False)
-    for line in result.errors:
+    for line in [*result.notes, *result.errors]:
         click.echo(f"playbook-lint: {line}", err=True)
     if not quiet and fmt == "text" and (result.findings or sys.stderr.isatty()):
         # quiet when clean in pre-commit and CI; a person at a terminal sees it ran

@@ -104,15 +104,18 @@ def iter_files(paths: Sequence[Path], ignorer: Ignorer) -> Iterator[Path]:
     Raises:
         FileNotFoundError: a path given does not exist (message names it).
     """
-    seen: set[Path] = set()
+    seen: set[Path] = set()  # real paths: a file reached through two names is linted once
     for given in paths:
         path = Path(os.path.abspath(given))
         if path.is_file():
-            if path not in seen and not ignorer.excluded(path):
-                seen.add(path)
+            real = path.resolve()
+            if real not in seen and not ignorer.excluded(path):
+                seen.add(real)
                 yield path
             continue
         if not path.is_dir():
+            if path.exists():
+                raise FileNotFoundError(f"{given}: not a regular file or folder")
             raise FileNotFoundError(f"{given}: no such file or folder")
         for folder, dirs, files in os.walk(path):
             here = Path(folder)
@@ -123,7 +126,10 @@ def iter_files(paths: Sequence[Path], ignorer: Ignorer) -> Iterator[Path]:
                 if not name.lower().endswith(MARKDOWN_SUFFIXES):
                     continue
                 f = here / name
-                if f in seen or ignorer.ignored(f):
+                if ignorer.ignored(f) or not f.is_file():  # FIFOs, devices, dangling links
                     continue
-                seen.add(f)
+                real = f.resolve()
+                if real in seen:
+                    continue
+                seen.add(real)
                 yield f

@@ -10,6 +10,7 @@ not move any line or column.
 from __future__ import annotations
 
 import bisect
+import codecs
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -60,8 +61,9 @@ class DecodedText:
 
     Attributes:
         text: decoded text, BOM removed, line endings normalised to ``\\n``.
-        encoding: ``"utf-8"`` or, when the bytes are not UTF-8, ``"cp1252"``/``"latin-1"``.
-        bom: True if the file started with a UTF-8 BOM.
+        encoding: ``"utf-8"``; ``"utf-16-le"`` etc. after such a BOM; or, when the bytes
+            are not UTF-8, ``"cp1252"``/``"latin-1"``.
+        bom: True if the file started with a byte order mark (see :func:`bom_for`).
         newline: the file's dominant line ending (``"\\n"``, ``"\\r\\n"`` or ``"\\r"``).
     """
 
@@ -71,18 +73,53 @@ class DecodedText:
     newline: str
 
 
+#: Byte order marks, longest first (UTF-32 LE starts like UTF-16 LE).
+BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+class NotTextError(OSError):
+    """The file is not text (NUL bytes without a UTF-16/32 byte order mark)."""
+
+
+def bom_for(encoding: str) -> bytes:
+    """The byte order mark written for ``encoding`` when a file had one (b"" if none)."""
+    return next((b for b, enc in BOMS if enc == encoding), b"")
+
+
 def decode(data: bytes) -> DecodedText:
-    """Decode file bytes into a :class:`DecodedText`. Never raises on bad bytes:
-    text that is not UTF-8 is read as cp1252, else latin-1, so a later write is lossless."""
-    bom = data.startswith(b"\xef\xbb\xbf")
-    if bom:
-        data = data[3:]
-    for encoding in ("utf-8", "cp1252", "latin-1"):
+    """Decode file bytes into a :class:`DecodedText`.
+
+    A UTF-8, UTF-16 or UTF-32 byte order mark picks the encoding; without one, text
+    that is not UTF-8 is read as cp1252, else latin-1, so a later write is lossless.
+
+    Raises:
+        NotTextError: NUL bytes in the first 8,000 bytes and no UTF-16/32 BOM (git's
+            test for binary files): an image or archive named ``.md``.
+    """
+    bom = False
+    encodings: tuple[str, ...] = ("utf-8", "cp1252", "latin-1")
+    for mark, enc in BOMS:
+        if data.startswith(mark):
+            bom, data, encodings = True, data[len(mark):], (enc, "latin-1")
+            break
+    if encodings[0] in ("utf-8", "cp1252") and b"\x00" in data[:8000]:
+        raise NotTextError("binary file (NUL bytes), not Markdown text")
+    raw = ""
+    encoding = encodings[-1]
+    for encoding in encodings:
         try:
             raw = data.decode(encoding)
             break
         except UnicodeDecodeError:
             continue
+    if encoding == "latin-1" and bom and encodings[0] != "utf-8":
+        raise NotTextError(f"not valid {encodings[0].upper()} text despite its byte order mark")
     crlf = raw.count("\r\n")
     lone_cr = raw.count("\r") - crlf
     lf = raw.count("\n") - crlf

@@ -41,12 +41,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playbook_lint.document import decode
+from playbook_lint.document import bom_for, decode
 from playbook_lint.findings import Edit, Finding
 
 __all__ = ["FixOutcome", "FilePlan", "apply_fixes", "plan_file", "unified_diff"]
 
-_UTF8_BOM = b"\xef\xbb\xbf"
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
@@ -243,12 +242,13 @@ def _write_atomic(target: Path, data: bytes, original: os.stat_result) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, stat.S_IMODE(original.st_mode))
         if hasattr(os, "chown"):
             try:
                 os.chown(tmp, original.st_uid, original.st_gid)
             except OSError:
                 pass  # only root may give a file away; the mode is what matters
+        # chmod after chown: chown clears the setuid/setgid bits
+        os.chmod(tmp, stat.S_IMODE(original.st_mode))
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -323,7 +323,7 @@ def apply_fixes(
             )
             continue
         d = decode(data)
-        body = data[3:] if d.bom else data
+        body = data[len(bom_for(d.encoding)):] if d.bom else data
         raw = body.decode(d.encoding)
         if not _positions_exist(d.text, group):
             outcome.notes.append(
@@ -339,7 +339,7 @@ def apply_fixes(
         if not write:
             outcome.applied += plan.applied
             continue
-        new_data = (_UTF8_BOM if d.bom else b"") + plan.new_raw.encode(d.encoding)
+        new_data = (bom_for(d.encoding) if d.bom else b"") + plan.new_raw.encode(d.encoding)
         try:
             target = Path(os.path.realpath(path))
             now = os.stat(target)

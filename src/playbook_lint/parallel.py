@@ -77,6 +77,7 @@ def lint_parallel(
                 merged.files += part.files
                 merged.findings.extend(part.findings)
                 merged.errors.extend(part.errors)
+                merged.notes.extend(part.notes)
     finally:
         _STATE.clear()
     merged.findings.sort()

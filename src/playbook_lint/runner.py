@@ -11,7 +11,7 @@ from typing import Any
 
 from playbook_lint import suppress
 from playbook_lint.config import Config
-from playbook_lint.document import Document
+from playbook_lint.document import Document, NotTextError
 from playbook_lint.errors import ConfigError
 from playbook_lint.findings import Finding, Report, Severity
 from playbook_lint.packs import Pack, PackError, builtin_pack_paths, load_packs, validate
@@ -197,11 +197,13 @@ class FileWorkspace:
 
 @dataclass
 class RunResult:
-    """What a run produced: sorted findings, file count and per-file errors (one line each)."""
+    """What a run produced: sorted findings, file count, per-file errors (one line each,
+    exit status 2) and notes (one line each, shown but not failing the run)."""
 
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -275,6 +277,9 @@ def lint_files(
         result.files += 1
         try:
             doc = Document.from_path(path, display_path=display_path(path, root))
+        except NotTextError as exc:  # an image named .md: say so, but it is not an error
+            result.notes.append(f"{display_path(path, root)}: skipped: {exc}")
+            continue
         except OSError as exc:
             result.errors.append(f"{display_path(path, root)}: cannot read: {exc.strerror or exc}")
             continue
