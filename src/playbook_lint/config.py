@@ -180,6 +180,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (TOML must be UTF-8): {exc.reason} at "
+                          f"byte {exc.start}") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder, not a config file") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
 
@@ -193,6 +198,8 @@ def load_config(explicit: Path | None = None, *, cwd: Path | None = None) -> Con
     """
     cwd = cwd or Path.cwd()
     if explicit is not None:
+        if explicit.is_dir():
+            raise ConfigError(f"{explicit}: is a folder, not a config file")
         if not explicit.is_file():
             raise ConfigError(f"{explicit}: config file not found")
         data = _read_toml(explicit)

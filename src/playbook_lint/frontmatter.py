@@ -557,6 +557,9 @@ _TOML_TABLE = re.compile(r"[ \t]*\[\[?[ \t]*" + _TOML_NAME)
 def _load_toml(raw: str, fm: FrontMatter, loc: _Locator) -> None:
     try:
         data = tomllib.loads(raw)
+    except RecursionError:
+        fm.errors.append(FrontMatterError(loc.base, "TOML front matter nested too deeply"))
+        return
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = _TOML_LOCATION.search(msg)

@@ -135,12 +135,16 @@ def load_pack(path: Path, entry_schemas: Mapping[str, Mapping[str, Any]]) -> Pac
         PackError: unreadable file, YAML syntax error (with line), unknown rule,
             unknown key, wrong type or bad regular expression.
     """
+    if not path.is_file():
+        raise PackError(path, "", "rule pack not found (or not a regular file)")
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PackError(path, "", f"cannot read rule pack: {exc}") from None
     try:
         data = yaml.safe_load(text)
+    except RecursionError:
+        raise PackError(path, "", "YAML nested too deeply") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"line {mark.line + 1}" if mark is not None else ""

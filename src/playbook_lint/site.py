@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -619,6 +620,8 @@ def _readme_root(start: Path) -> Path | None:
 
 
 _FM_OPEN = (b"---", b"+++")
+#: Largest file (bytes) the site model reads for its front matter.
+MAX_PAGE_BYTES = 20 * 1024 * 1024
 
 
 def _read_page(path: Path) -> tuple[bool, Any, bool]:
@@ -627,6 +630,9 @@ def _read_page(path: Path) -> tuple[bool, Any, bool]:
     from playbook_lint.frontmatter import parse_front_matter
 
     try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_PAGE_BYTES:
+            return False, None, False  # FIFOs, devices (/dev/zero), huge files: not pages
         data_bytes = path.read_bytes()
     except OSError:
         return False, None, False
@@ -636,7 +642,10 @@ def _read_page(path: Path) -> tuple[bool, Any, bool]:
             templated = pulls_in_content(decode(data_bytes).text)
         return False, None, templated
     text = decode(data_bytes).text
-    fm = parse_front_matter(text)
+    try:
+        fm = parse_front_matter(text)
+    except RecursionError:  # linting the page itself reports it, at its line
+        return True, None, False
     if templated:
         templated = pulls_in_content(text[fm.end if fm is not None else 0:])
     if fm is None:

@@ -89,7 +89,8 @@ def _rule_descriptor(name: str, cls: Any) -> dict[str, Any]:
 
 
 def _uri(path: str) -> str:
-    return quote(path.replace("\\", "/"), safe="/")
+    # surrogateescape: a file name that is not UTF-8 keeps its own bytes (%FF)
+    return quote(path, safe="/", errors="surrogateescape")
 
 
 def _region(line: int, column: int, end_line: int | None, end_column: int | None
