@@ -143,3 +143,23 @@ def test_a_fifo_beside_the_linted_file_does_not_hang(here: Path):
                           cwd=here, capture_output=True, text=True, timeout=60)
     assert (proc.returncode, proc.stderr) == (
         2, "playbook-lint: error: pipe.md: not a regular file or folder\n")
+
+
+def test_max_age_years_out_of_range_is_a_config_error(here: Path, capsys):
+    (here / ".playbook-lint.toml").write_text(
+        "[rules.outdated-link]\nmax-age-years = 99999999999999999\n")
+    (here / "a.md").write_text("# A\n", encoding="utf-8")
+    code, _, err = run(["--offline", "a.md"], capsys)
+    assert code == 2
+    assert err.startswith(f"playbook-lint: error: {here / '.playbook-lint.toml'}: "
+                          "rules.outdated-link.max-age-years: 99999999999999999 is greater than")
+
+
+def test_backtick_runs_of_every_length_stay_fast():
+    from playbook_lint.document import Document
+
+    # 1..1999 backticks then "a": no run closes another; this was cubic (over 60 s)
+    text = "".join("`" * i + "a" for i in range(1, 2000))
+    prose = Document(Path("b.md"), text).prose
+    assert len(prose) == len(text)
+    assert prose.count("a") == 1999  # nothing closes, so the letters stay prose

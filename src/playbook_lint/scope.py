@@ -30,6 +30,7 @@ destinations.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import TYPE_CHECKING
 
@@ -256,12 +257,16 @@ def _match_destination(s: str, i: int) -> int:
     return -1
 
 
+_BACKTICKS = re.compile(r"`+")
+
+
 def _inline_region(chars: list[str], start: int, end: int) -> None:
     """Blank the non-prose inline constructs of a paragraph, heading or table."""
     s = "".join(chars[start:end])
     n = len(s)
     i = 0
     spans: list[tuple[int, int]] = []
+    runs_by_len: dict[int, list[int]] | None = None
     find_special = _INLINE_SPECIAL.search
     while i < n:
         special = find_special(s, i)
@@ -277,18 +282,16 @@ def _inline_region(chars: list[str], start: int, end: int) -> None:
             while j < n and s[j] == "`":
                 j += 1
             run = j - i
-            k = j
-            close = -1
-            while True:
-                k = s.find("`" * run, k)
-                if k == -1:
-                    break
-                m = k + run
-                if (k == 0 or s[k - 1] != "`") and (m >= n or s[m] != "`"):
-                    close = m
-                    break
-                while k < n and s[k] == "`":
-                    k += 1
+            if runs_by_len is None:  # every maximal backtick run, by length, once
+                runs_by_len = {}
+                for m_run in _BACKTICKS.finditer(s):
+                    runs_by_len.setdefault(m_run.end() - m_run.start(), []).append(
+                        m_run.start())
+            # the closing run is the next maximal run of the same length (CommonMark);
+            # a bisect keeps pathological inputs (runs of 1, 2, 3... backticks) linear-ish
+            same = runs_by_len.get(run, [])
+            at = bisect.bisect_left(same, j)
+            close = same[at] + run if at < len(same) else -1
             if close == -1:
                 i = j
                 continue

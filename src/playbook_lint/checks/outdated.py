@@ -297,7 +297,7 @@ class OutdatedLink(Rule):
         "type": "object",
         "additionalProperties": False,
         "properties": {
-            "max-age-years": {"type": "integer", "minimum": 0},
+            "max-age-years": {"type": "integer", "minimum": 0, "maximum": 1000},
             "check-http": {"type": "boolean"},
         },
     }
