@@ -135,3 +135,21 @@ def test_site_root_option_resolves_site_root_links(tmp_path: Path, capsys, monke
     assert code == 1
     assert out == ('site/index.md:3:36: error broken-link link target "/guides/gone/" '
                    'does not exist\n')
+
+
+def test_cfa_corpus_handed_case(corpus: Path, capsys, monkeypatch):
+    """Issue 2's corpus case, through the CLI as a user runs it."""
+    repo = corpus / "codeforamerica__codeforamerica.org-archive"
+    monkeypatch.chdir(corpus)
+    code, out, err = run(["--offline", "--format", "json", "--today", "2026-11-29",
+                          repo.name], capsys)
+    assert code == 1 and "Traceback" not in err
+    findings = json.loads(out)["findings"]
+    page = f"{repo.name}/playbooks/technology-procurement/delivering-digital-services/index.md"
+    dated = sorted({f["line"] for f in findings if f["path"] == page
+                    and f["rule"] == "outdated-link" and f.get("outdated") == "dated"})
+    assert dated == [36, 53, 57, 70, 74, 93, 101, 104, 108, 109, 110, 112]
+    background = f"{repo.name}/playbooks/technology-procurement/background/index.md"
+    dup = [(f["line"], f["message"]) for f in findings
+           if f["path"] == background and f["rule"] == "front-matter-invalid"]
+    assert dup == [(6, 'duplicate front matter key "status" (first set on line 3)')]
