@@ -213,6 +213,16 @@ def test_round_trip_cp1252(tmp_path: Path) -> None:
     ]
 
 
+def test_round_trip_utf16_with_bom(tmp_path: Path) -> None:
+    path = tmp_path / "page.md"
+    path.write_bytes(b"\xff\xfe" + "# Caf\u00e9\r\n\r\nWe utilise it.\r\n".encode("utf-16-le"))
+    out = apply_fixes([at("# Caf\u00e9\n\nWe utilise it.\n", "utilise", "use")], tmp_path)
+    assert out.notes == []
+    assert path.read_bytes() == (
+        b"\xff\xfe" + "# Caf\u00e9\r\n\r\nWe use it.\r\n".encode("utf-16-le")
+    )
+
+
 def test_round_trip_mixed_line_endings(tmp_path: Path) -> None:
     path, text = copy_fixture(tmp_path, "mixed")
     fixes = [
@@ -302,6 +312,15 @@ def test_second_run_has_nothing_to_do(tmp_path: Path) -> None:
 def test_missing_file_is_a_note(tmp_path: Path) -> None:
     out = apply_fixes([at("We utilise it.\n", "utilise", "use", path="gone.md")], tmp_path)
     assert out.notes == ["gone.md: cannot fix: cannot read: No such file or directory"]
+    assert (out.diff, out.changed_files, out.applied) == ("", [], 0)
+
+
+def test_file_that_became_binary_is_a_note(tmp_path: Path) -> None:
+    (tmp_path / "page.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    out = apply_fixes([at("We utilise it.\n", "utilise", "use")], tmp_path)
+    assert out.notes == [
+        "page.md: cannot fix: cannot read: binary file (NUL bytes), not Markdown text"
+    ]
     assert (out.diff, out.changed_files, out.applied) == ("", [], 0)
 
 

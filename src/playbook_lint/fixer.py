@@ -313,6 +313,7 @@ def apply_fixes(
         try:
             data = path.read_bytes()
             before = os.stat(path)
+            d = decode(data)  # NotTextError (an OSError) if it has become binary
         except OSError as exc:
             outcome.notes.append(f"{rel}: cannot fix: cannot read: {exc.strerror or exc}")
             continue
@@ -322,7 +323,6 @@ def apply_fixes(
                 "the file changed since it was checked"
             )
             continue
-        d = decode(data)
         body = data[len(bom_for(d.encoding)):] if d.bom else data
         raw = body.decode(d.encoding)
         if not _positions_exist(d.text, group):
