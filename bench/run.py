@@ -536,11 +536,15 @@ class LinkSet:
 
 
 def generate_links(folder: Path, port: int, n_urls: int, per_file: int = 50,
-                   seed: int = 6) -> LinkSet:
+                   seed: int = 6, spread: bool = False) -> LinkSet:
     """Write Markdown files with ``n_urls`` unique URLs over ``HOSTS`` loopback hosts.
 
     Per 100 URLs: 10 answer 404 (``/missing/``), 5 answer 301 to a 200 (``/moved/``),
     1 answers 429 with ``Retry-After: 1`` once and then 200 (``/busy/``), the rest 200.
+    URL ``i`` goes to host ``i % 20 + 1``, so by default the kinds fall on fixed hosts:
+    404s on 127.0.0.1-10, 301s on .11-.15 and every 429 on 127.0.0.16 (one
+    rate-limited site). ``spread=True`` shuffles the kinds over the URLs first (fixed
+    seed), spreading 404s, 301s and 429s over all hosts.
     One link per line, in a bullet list after front matter and a heading; the order is
     shuffled with a fixed seed so hosts interleave as they would in real pages.
     """
@@ -549,6 +553,8 @@ def generate_links(folder: Path, port: int, n_urls: int, per_file: int = 50,
     for i in range(n_urls):
         r = i % 100
         kinds.append("missing" if r < 10 else "moved" if r < 15 else "busy" if r == 15 else "ok")
+    if spread:
+        random.Random(seed + 1).shuffle(kinds)
     urls = [f"http://127.0.0.{i % HOSTS + 1}:{port}/{k}/page-{i}" for i, k in enumerate(kinds)]
     order = list(range(n_urls))
     rng.shuffle(order)
@@ -790,6 +796,9 @@ def main(argv: list[str] | None = None) -> int:
                              "warm-cache"], help="run only these scenarios (repeatable)")
     ap.add_argument("--playbook-lint", dest="pl", metavar="CMD",
                     help="playbook-lint command (default: the one next to this python)")
+    ap.add_argument("--spread", action="store_true",
+                    help="link scenarios: spread 404/301/429 over all hosts (default: 429s "
+                    "all on one rate-limited host)")
     ap.add_argument("--skip-install", action="store_true",
                     help="do not install anchors (use what bench/.cache holds)")
     a = ap.parse_args(argv)
@@ -866,7 +875,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="pl-bench-links-") as tmp:
             work = Path(tmp)
             port = free_port()
-            ls = generate_links(work / "site", port, plan.n_urls)
+            ls = generate_links(work / "site", port, plan.n_urls, spread=a.spread)
             floor = ls.per_host_max / PER_HOST * LATENCY
             lifetime = plan.timeout + 60
 
@@ -895,7 +904,8 @@ def main(argv: list[str] | None = None) -> int:
                 return (f"same {len(ls.expected_broken)} broken links found by: "
                         f"{', '.join(lines) or 'none'}")
 
-            facts = {"urls": plan.n_urls, "files": len(ls.files), "hosts": HOSTS,
+            facts = {"spread": a.spread, "urls": plan.n_urls, "files": len(ls.files),
+                     "hosts": HOSTS,
                      "latency_s": LATENCY, "per_host": PER_HOST,
                      "global_concurrency": GLOBAL_CONCURRENCY,
                      "expected_broken": len(ls.expected_broken), "floor_s": floor}
@@ -977,8 +987,8 @@ def main(argv: list[str] | None = None) -> int:
     report["tables"] = texts
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    kind = ("-quick" if plan.quick else "") + ("" if a.only is None else
-                                               "-only-" + "-".join(sorted(wanted)))
+    kind = ("-quick" if plan.quick else "") + ("-spread" if a.spread else "") + (
+        "" if a.only is None else "-only-" + "-".join(sorted(wanted)))
     name = f"{stamp}{kind}.json"
     for path in (RESULTS / name, RESULTS / f"latest{kind}.json"):
         path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
