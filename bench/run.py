@@ -147,6 +147,18 @@ def tool_versions(pl_cmd: list[str]) -> dict[str, str]:
     return out
 
 
+def project_state() -> dict[str, object]:
+    """The project's git commit and whether ``src/`` has uncommitted changes (best effort)."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
+                              capture_output=True, text=True, timeout=30).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=REPO,
+                               capture_output=True, text=True, timeout=30).stdout.strip()
+        return {"commit": head or None, "src_uncommitted": bool(dirty)}
+    except (OSError, subprocess.TimeoutExpired):
+        return {"commit": None, "src_uncommitted": None}
+
+
 # ------------------------------------------------------------------------ measuring
 
 @dataclass
@@ -832,7 +844,7 @@ def main(argv: list[str] | None = None) -> int:
                                          "loadavg_start": os.getloadavg()},
         "rss_method": "max(peak summed VmRSS of the process tree, largest VmHWM), "
                       "sampled from /proc every 5-50 ms; KiB -> MiB",
-        "versions": tool_versions(pl_cmd), "scenarios": {},
+        "versions": tool_versions(pl_cmd), "project": project_state(), "scenarios": {},
     }
     scenarios: dict[str, object] = report["scenarios"]  # type: ignore[assignment]
     texts: list[str] = []
