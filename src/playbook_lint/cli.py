@@ -130,6 +130,7 @@ def lint(
     from playbook_lint.config import load_config
     from playbook_lint.discover import Ignorer, iter_files
     from playbook_lint.findings import Severity
+    from playbook_lint.parallel import THRESHOLD as PARALLEL_THRESHOLD
     from playbook_lint.parallel import lint_parallel
     from playbook_lint.reporters import Summary, get_reporter
     from playbook_lint.reporters.common import count_line
@@ -180,11 +181,11 @@ def lint(
             click.echo(f"playbook-lint: {m}", err=True)
         if not quiet:
             click.echo(summary_line(report, n_links, elapsed), err=True)
-    if files:  # build the site model once here, so forked workers share it
+    if len(files) >= PARALLEL_THRESHOLD:  # build the site model here: forked workers share it
         from playbook_lint.site import site_for
 
         try:
-            site_for(files[0], cwd, rules.site_options)
+            site_for(files[0], cwd, rules.site_options).ensure_built()
         except Exception:  # noqa: BLE001 - the lint pass reports it per file
             pass
     result = lint_parallel(files, rules, today=run_date, root=cwd, offline=not online,

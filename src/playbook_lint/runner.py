@@ -105,9 +105,10 @@ def build_rules(
         for info in infos.values()
         if info.cls.pack_entry_schema is not None and info.cls.pack_rule is None
     }
-    pack_paths = [p for p in builtin_pack_paths()] + list(config.packs)
+    builtin = builtin_pack_paths()
+    pack_paths = [*builtin, *config.packs]
     try:
-        packs = load_packs(pack_paths, schemas)
+        packs = load_packs(pack_paths, schemas, trusted=frozenset(builtin))
     except PackError as exc:
         raise ConfigError(str(exc)) from None
     unknown = set(config.disable_packs) - {p.name for p in packs}
@@ -138,7 +139,7 @@ def build_rules(
             for key in schema.get("properties", {}):
                 if key in shared and key not in options:
                     options[key] = shared[key]
-        if schema is not None:
+        if schema is not None and options:  # nothing to validate: no jsonschema import
             try:
                 validate(options, schema, where)
             except PackError as exc:

@@ -804,7 +804,68 @@ def build_site(
     )
 
 
-_CACHE: dict[tuple, Site] = {}
+class LazySite:
+    """A :class:`Site` that reads the site's pages only when a rule first needs them.
+
+    A one-file pre-commit run on a 4,000-page site needs no page index unless the
+    file links to a site path or another page's anchor; building it up front cost
+    over a second. ``root``, ``base_url``, :meth:`own_path` and :meth:`is_page` are
+    answered without the index (``is_page`` reads only the file asked about); any
+    other attribute builds the full :class:`Site` once and delegates to it.
+    """
+
+    def __init__(self, root: Path, *, base_url: str | None, include: Sequence[str],
+                 exclude: Sequence[str]) -> None:
+        self.root = root
+        self._args = {"base_url": base_url, "include": include, "exclude": exclude}
+        self._site: Site | None = None
+        self._shell = Site(
+            root=root,
+            base_url=(base_url or _generator_base_url(root) or "").rstrip("/") or None,
+            baseurl="", pages={}, include=include, exclude=exclude, image_alts=None,
+        )
+        self.base_url = self._shell.base_url
+
+    def ensure_built(self) -> Site:
+        """Build (once) and return the full :class:`Site`."""
+        if self._site is None:
+            self._site = build_site(self.root, **self._args)  # type: ignore[arg-type]
+        return self._site
+
+    def own_path(self, url: str) -> str | None:
+        """See :meth:`Site.own_path` (needs only ``base_url``)."""
+        return self._shell.own_path(url)
+
+    def image_alt(self, uid: str) -> tuple[bool, str | None]:
+        """See :meth:`Site.image_alt` (reads only ``data/images/``)."""
+        if self._site is not None:
+            return self._site.image_alt(uid)
+        if self._shell.image_alts is None:
+            object.__setattr__(self._shell, "image_alts", _image_alts(self.root))
+        return self._shell.image_alt(uid)
+
+    def is_page(self, path: Path) -> bool:
+        """See :meth:`Site.is_page`; reads only ``path`` itself until the site is built."""
+        if self._site is not None:
+            return self._site.is_page(path)
+        if not self._shell.is_page(path):
+            return False
+        try:
+            rel = path.relative_to(self.root).as_posix()
+        except ValueError:
+            return True
+        shell = self._shell
+        if shell._include is not None and shell._include.match_file(rel):
+            return True
+        return not (_is_partial(rel) and not _read_page(path)[0])
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.ensure_built(), name)
+
+
+_CACHE: dict[tuple, LazySite] = {}
 _ROOTS: dict[Path, Path | None] = {}
 
 
@@ -843,9 +904,9 @@ def site_for(
            tuple(options.get("exclude", ())))
     site = _CACHE.get(key)
     if site is None:
-        site = _CACHE[key] = build_site(
+        site = _CACHE[key] = LazySite(
             root, base_url=options.get("base-url"),
             include=tuple(options.get("include", ())),
             exclude=tuple(options.get("exclude", ())),
         )
-    return site
+    return site  # type: ignore[return-value]  # a LazySite answers as a Site
