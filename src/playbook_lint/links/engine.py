@@ -76,6 +76,9 @@ __all__ = [
 
 #: Sent unless configured otherwise; names the tool so site owners can identify it.
 DEFAULT_USER_AGENT = f"playbook-lint/{__version__} (+https://pypi.org/project/playbook-lint/)"
+#: After a 429 with a pause of P seconds, the host gets one request at a time until
+#: P x this factor after the pause ends (then its normal per-host concurrency).
+THROTTLE_WINDOW_FACTOR = 2.0
 #: Body bytes a GET reads when it only needs the status (the connection is then closed).
 PROBE_BODY_BYTES = 64 * 1024
 #: HEAD answers that make the engine try GET (servers often mishandle HEAD).
@@ -269,6 +272,7 @@ class _Host:
     serial: asyncio.Lock = field(default_factory=asyncio.Lock)
     not_before: float = 0.0
     throttled: bool = False
+    throttled_until: float = 0.0
     timeouts_in_row: int = 0  # reset by any response
 
 
@@ -439,6 +443,8 @@ class _Engine:
             wait = state.not_before - self.clock()
             if wait > 0:
                 await self.sleep(wait)
+            if state.throttled and self.clock() >= state.throttled_until:
+                state.throttled = False  # the host has had its rest: full concurrency again
             if state.throttled:
                 async with state.serial:
                     attempt = await self._send_now(url, method, want_body, insecure, headers)
@@ -551,6 +557,10 @@ class _Engine:
                 state = self._host(host_of(url))
                 state.throttled = True
                 state.not_before = max(state.not_before, self.clock() + pause)
+                # one request at a time for a while after the pause, then back to normal:
+                # a permanent crawl would make one 429 cost the rest of the run
+                state.throttled_until = max(state.throttled_until,
+                                            state.not_before + THROTTLE_WINDOW_FACTOR * pause)
             attempt_no += 1
             tally[0] += 1
             self.stats.retries += 1
