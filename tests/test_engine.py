@@ -629,3 +629,22 @@ def test_bot_challenge_page_is_unverified_not_broken(mock: respx.MockRouter,
         "HTTP 503 Service Unavailable (a bot challenge page answered; check it in a browser)")
     assert get.call_count == 1
     assert fake_time.sleeps == []
+
+
+def test_429_throttle_ends_after_its_window(mock: respx.MockRouter, fake_time: FakeTime) -> None:
+    """After a 429 with Retry-After 5 the host goes one request at a time until
+    5 + 2 x 5 s later, then back to its normal per-host concurrency."""
+    from playbook_lint.links import engine as engine_mod
+
+    mock.head("https://a.example/1").mock(side_effect=[
+        httpx.Response(429, headers={"Retry-After": "5"}), httpx.Response(200)])
+    mock.head("https://a.example/2").respond(200)
+    eng = engine_mod._Engine(EngineConfig(use_cache=False), transport=None, resolver=public,
+                             sleep=fake_time.sleep, clock=fake_time.clock, on_result=None)
+    asyncio.run(eng.run(["https://a.example/1"]))
+    state = eng.hosts["a.example"]
+    assert (state.throttled, state.not_before, state.throttled_until) == (True, 1005.0, 1015.0)
+    fake_time.now = 1016.0
+    report = asyncio.run(eng.run(["https://a.example/2"]))
+    assert [r.status for r in report.results.values()] == ["ok"]
+    assert state.throttled is False
