@@ -13,7 +13,6 @@ from typing import ClassVar
 
 import pytest
 
-from playbook_lint import baseline
 from playbook_lint.baseline import filter_baseline, fingerprint, write_baseline
 from playbook_lint.document import Document
 from playbook_lint.errors import ConfigError
@@ -200,7 +199,9 @@ def test_failed_write_leaves_old_file_and_no_temp_file(tmp_path: Path, monkeypat
     def boom(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(baseline.os, "replace", boom)
+    from playbook_lint import atomic
+
+    monkeypatch.setattr(atomic.os, "replace", boom)
     with pytest.raises(ConfigError) as err:
         write_baseline([], base, tmp_path)
     assert str(err.value) == f"{base}: cannot write baseline: No space left on device"

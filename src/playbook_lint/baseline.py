@@ -29,12 +29,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from playbook_lint.atomic import write_atomic
 from playbook_lint.document import decode
 from playbook_lint.errors import ConfigError
 from playbook_lint.findings import Finding
@@ -140,34 +139,10 @@ def write_baseline(findings: Sequence[Finding], path: Path, root: Path) -> int:
     doc = {"tool": "playbook-lint", "version": BASELINE_VERSION, "findings": entries}
     text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     try:
-        _write_atomic(path, text.encode("utf-8"))
+        write_atomic(path, text.encode("utf-8"))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot write baseline: {exc.strerror or exc}") from None
     return len(ordered)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def _load(path: Path) -> Counter[Key]:

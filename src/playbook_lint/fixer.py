@@ -36,11 +36,11 @@ import difflib
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from playbook_lint.atomic import write_atomic
 from playbook_lint.document import bom_for, decode
 from playbook_lint.findings import Edit, Finding
 
@@ -228,36 +228,6 @@ def unified_diff(old: str, new: str, path: str) -> str:
     return "".join(out)
 
 
-def _write_atomic(target: Path, data: bytes, original: os.stat_result) -> None:
-    """Write ``data`` to ``target`` through a temporary file in the same folder, with
-    the permission bits (and, where allowed, the owner) of ``original``.
-
-    Raises:
-        OSError: when the folder is not writable or the disk is full; the temporary
-            file is removed and ``target`` is left as it was.
-    """
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if hasattr(os, "chown"):
-            try:
-                os.chown(tmp, original.st_uid, original.st_gid)
-            except OSError:
-                pass  # only root may give a file away; the mode is what matters
-        # chmod after chown: chown clears the setuid/setgid bits
-        os.chmod(tmp, stat.S_IMODE(original.st_mode))
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def _positions_exist(text: str, findings: Iterable[Finding]) -> bool:
     """True if every finding's start and end position exists in ``text`` (a cheap
     sign that the file is the one the findings were made from)."""
@@ -352,7 +322,7 @@ def apply_fixes(
             if not now.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
                 outcome.notes.append(f"{rel}: not fixed: the file is read-only")
                 continue
-            _write_atomic(target, new_data, now)
+            write_atomic(target, new_data, like=now)
         except OSError as exc:
             outcome.notes.append(f"{rel}: not fixed: cannot write: {exc.strerror or exc}")
             continue

@@ -15,10 +15,7 @@ File shape::
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 import time
 import warnings
 from collections.abc import Callable, Mapping
@@ -26,6 +23,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from playbook_lint.atomic import write_atomic
 from playbook_lint.links.result import LinkResult
 
 __all__ = ["CacheWarning", "LinkCache", "default_cache_path", "CACHE_VERSION"]
@@ -179,26 +177,13 @@ class LinkCache:
             except (TypeError, ValueError):
                 continue
         payload = json.dumps({"version": CACHE_VERSION, "entries": kept}, sort_keys=True)
-        tmp_name = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(
-                prefix=".links-", suffix=".tmp", dir=str(self.path.parent)
-            )
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(payload)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp_name, self.path)
-            tmp_name = None
+            write_atomic(self.path, payload.encode("utf-8"))
         except OSError as exc:
             message = f"link cache {self.path} could not be written ({exc})"
             warnings.warn(message, CacheWarning, stacklevel=2)
             return [message]
-        finally:
-            if tmp_name is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp_name)
         self._entries = kept
         self._dirty = {}
         return []
