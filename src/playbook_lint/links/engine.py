@@ -555,12 +555,18 @@ class _Engine:
             pause = min(pause, cfg.max_retry_after)
             if status == 429:  # slow the whole host, not only this URL
                 state = self._host(host_of(url))
+                now = self.clock()
+                if not state.throttled or now >= state.throttled_until:
+                    # the first 429 of an episode pauses the whole host; later ones in
+                    # the same episode only keep it at one request at a time (each
+                    # URL still waits its own Retry-After), or 20 rate-limited URLs
+                    # would stack 20 pauses on every other URL of the host
+                    state.not_before = max(state.not_before, now + pause)
                 state.throttled = True
-                state.not_before = max(state.not_before, self.clock() + pause)
                 # one request at a time for a while after the pause, then back to normal:
                 # a permanent crawl would make one 429 cost the rest of the run
                 state.throttled_until = max(state.throttled_until,
-                                            state.not_before + THROTTLE_WINDOW_FACTOR * pause)
+                                            now + pause + THROTTLE_WINDOW_FACTOR * pause)
             attempt_no += 1
             tally[0] += 1
             self.stats.retries += 1
