@@ -185,7 +185,7 @@ def lint(
         from playbook_lint.site import site_for
 
         try:
-            site_for(files[0], cwd, rules.site_options).ensure_built()
+            site_for(files[0], cwd, rules.site_options).ensure_built()  # type: ignore[attr-defined]
         except Exception:  # noqa: BLE001 - the lint pass reports it per file
             pass
     result = lint_parallel(files, rules, today=run_date, root=cwd, offline=not online,
@@ -279,10 +279,11 @@ def rules_command(fmt: str) -> None:
         click.echo(json.dumps(rows, indent=2))
         return
     for r in rows:
-        packs = f" [packs: {', '.join(r['packs'])}]" if r["packs"] else ""
+        pack_names: list[str] = r["packs"]  # type: ignore[assignment]
+        listed = f" [packs: {', '.join(pack_names)}]" if pack_names else ""
         fix = "fixable" if r["fixable"] else "-"
         click.echo(f"{r['name']:<22} {r['code']:<6} {r['severity']:<8} {fix:<8} "
-                   f"{r['source']}{packs}")
+                   f"{r['source']}{listed}")
         if r["summary"]:
             click.echo(f"    {r['summary']}")
 
