@@ -52,6 +52,8 @@ CSS = """
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial,
   sans-serif; color: var(--ink); background: #fff; }
 main { max-width: 1040px; margin: 0 auto; padding: 24px 32px 48px; overflow-wrap: anywhere; }
+#link-health th[scope=row] { overflow-wrap: normal; word-break: normal; min-width: 9em; }
+#link-health thead th { overflow-wrap: normal; }
 header.top { background: var(--ink); color: #fff; }
 header.top .inner { max-width: 1040px; margin: 0 auto; padding: 16px 32px; display: flex;
   justify-content: space-between; align-items: baseline; gap: 16px; flex-wrap: wrap; }
