@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from playbook_lint import suppress
-from playbook_lint.config import Config
+from playbook_lint.config import Config, options_of
 from playbook_lint.document import Document, NotTextError
 from playbook_lint.errors import ConfigError
 from playbook_lint.findings import Finding, Report, Severity
@@ -130,7 +130,7 @@ def build_rules(
         if table.get("enabled") is False or sev_name == "off":
             continue
         severity = Severity.parse(sev_name) if sev_name else info.cls.default_severity
-        options = {k: v for k, v in table.items() if k not in ("severity", "enabled")}
+        options = options_of(table)
         schema = info.cls.options_schema
         if info.cls.pack_rule and schema is not None:
             # a rule that shares another's packs shares the options they describe too
@@ -285,6 +285,8 @@ def lint_files(
             result.errors.append(f"{display_path(path, root)}: cannot read: {exc.strerror or exc}")
             continue
         found, errors = lint_document(doc, rules, ctx)
+        if "anchors" in doc.__dict__:  # parsed anyway: later pages linking here reuse it
+            ws.remember(doc)
         result.findings.extend(found)
         result.errors.extend(errors)
     result.findings.sort()

@@ -42,7 +42,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -601,22 +601,10 @@ def find_site_root(start: Path, stop: Path | None = None) -> Path | None:
     :data:`SITE_MARKERS`, or None. The search ends at ``stop`` (inclusive) if given."""
     start = start if start.is_dir() else start.parent
     for folder in (start, *start.parents):
-        if any((folder / m).exists() for m in SITE_MARKERS):
+        if _has_site_marker(folder):
             return folder
         if stop is not None and folder == stop:
             break
-    return None
-
-
-def _readme_root(start: Path) -> Path | None:
-    """The nearest folder at or above ``start`` holding a README file, or None."""
-    for folder in (start, *start.parents):
-        try:
-            names = os.listdir(folder)
-        except OSError:
-            continue
-        if any(n.split(".", 1)[0].upper() == "README" for n in names):
-            return folder
     return None
 
 
@@ -895,6 +883,40 @@ class LazySite:
 
 _CACHE: dict[tuple, LazySite] = {}
 _ROOTS: dict[Path, Path | None] = {}
+_README_ROOTS: dict[Path, Path | None] = {}
+
+
+def _has_site_marker(folder: Path) -> bool:
+    return any((folder / m).exists() for m in SITE_MARKERS)
+
+
+def _has_readme(folder: Path) -> bool:
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return False
+    return any(n.split(".", 1)[0].upper() == "README" for n in names)
+
+
+def _memo_up(
+    memo: dict[Path, Path | None], folder: Path, test: Callable[[Path], bool]
+) -> Path | None:
+    """The nearest folder at or above ``folder`` passing ``test``, remembering the answer
+    for every folder on the way up: a run over 900 folders of one tree looks at each
+    folder once instead of once per file below it."""
+    walked: list[Path] = []
+    found: Path | None = None
+    for current in (folder, *folder.parents):
+        if current in memo:
+            found = memo[current]
+            break
+        walked.append(current)
+        if test(current):
+            found = current
+            break
+    for w in walked:
+        memo[w] = found
+    return found
 
 
 def site_for(
@@ -917,16 +939,13 @@ def site_for(
     options = options or {}
     root = options.get("root")
     if root is None:
-        folder = path.parent
-        if folder not in _ROOTS:
-            _ROOTS[folder] = find_site_root(folder)
-        root = _ROOTS[folder]
+        root = _memo_up(_ROOTS, path.parent, _has_site_marker)
         if root is None:
             root = fallback_root
             if fallback_root not in path.parents:
                 # outside the run's root and no generator config or .git: a folder
                 # holding a README is taken as the repository root (exported trees)
-                root = _readme_root(path.parent) or path.parent
+                root = _memo_up(_README_ROOTS, path.parent, _has_readme) or path.parent
     root = Path(root)
     key = (root, options.get("base-url"), tuple(options.get("include", ())),
            tuple(options.get("exclude", ())))
