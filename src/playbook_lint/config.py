@@ -147,7 +147,12 @@ class Config:
 
     def rule_options(self, name: str) -> dict[str, Any]:
         """The rule's options: its table without ``severity`` and ``enabled``."""
-        return {k: v for k, v in self.rule_table(name).items() if k not in ("severity", "enabled")}
+        return options_of(self.rule_table(name))
+
+
+def options_of(table: Mapping[str, Any]) -> dict[str, Any]:
+    """A rule's options from its config table: every key but ``severity`` and ``enabled``."""
+    return {k: v for k, v in table.items() if k not in ("severity", "enabled")}
 
 
 def find_config(start: Path) -> tuple[Path, Mapping[str, Any]] | None:
