@@ -7,17 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+from cli_runner import run
 
-from playbook_lint.cli import main
 from playbook_lint.links.check import summary_line
 from playbook_lint.links.result import EngineReport, LinkResult
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(args)
-    out, err = capsys.readouterr()
-    return int(exc.value.code or 0), out, err
 
 
 @pytest.fixture

@@ -10,18 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import run
 
 from playbook_lint import fixer
-from playbook_lint.cli import main
 from playbook_lint.document import NotTextError, decode
 from playbook_lint.packs import PackError, load_pack
-
-
-def run(args: list[str], capsys) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(args)
-    out, err = capsys.readouterr()
-    return int(exc.value.code or 0), out, err
 
 
 @pytest.fixture
