@@ -1,7 +1,8 @@
 """The ``playbook-lint`` command line (Click).
 
 ``playbook-lint [OPTIONS] PATH...`` lints files and folders; ``playbook-lint rules``
-lists the rules and ``playbook-lint explain RULE`` prints one rule's documentation.
+lists the rules, ``playbook-lint explain RULE`` prints one rule's documentation and
+``playbook-lint schema PATH`` prints the front matter profiles inferred from a site.
 
 Exit status: 0 when no finding reaches the failing severity (``--fail-on``,
 default ``error``), 1 when one does, 2 for usage or configuration errors (one
@@ -51,8 +52,8 @@ def _fail(message: str) -> None:
 @click.command(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="Also: 'playbook-lint rules' lists the rules; 'playbook-lint explain RULE' "
-    "documents one. Exit status: 0 clean, 1 findings at the failing severity, 2 usage "
-    "or config error.",
+    "documents one; 'playbook-lint schema PATH' prints inferred front matter profiles. "
+    "Exit status: 0 clean, 1 findings at the failing severity, 2 usage or config error.",
 )
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
@@ -185,7 +186,12 @@ def lint(
         from playbook_lint.site import site_for
 
         try:
-            site_for(files[0], cwd, rules.site_options).ensure_built()  # type: ignore[attr-defined]
+            site = site_for(files[0], cwd, rules.site_options)
+            site.ensure_built()  # type: ignore[attr-defined]
+            if any(a.rule.uses_front_matter_schema for a in rules.active):
+                from playbook_lint.fmsite import schema_for
+
+                schema_for(site)  # inferred once here, shared by the forked workers
         except Exception:  # noqa: BLE001 - the lint pass reports it per file
             pass
     result = lint_parallel(files, rules, today=run_date, root=cwd, offline=not online,
@@ -318,7 +324,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     Exits the process with the status described in the module docstring.
     """
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] in SUBCOMMANDS:
+    if args and args[0] == "schema":
+        from playbook_lint.schema_command import schema_command
+
+        schema_command.main(args[1:], prog_name="playbook-lint schema")
+    elif args and args[0] in SUBCOMMANDS:
         SUBCOMMANDS[args[0]].main(args[1:], prog_name=f"playbook-lint {args[0]}")
     else:
         lint.main(args, prog_name="playbook-lint")

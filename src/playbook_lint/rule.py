@@ -69,6 +69,9 @@ class Context:
         root: the folder paths are reported relative to.
         site: the site model (page URLs, permalinks, aliases, site root, base URL) when
             one was built, else None; see :mod:`playbook_lint.site`.
+        front_matter_schema: what the current page's site expects of front matter,
+            inferred from its pages once per run (an
+            :class:`playbook_lint.fminfer.InferredSchema`), or None.
     """
 
     today: date
@@ -77,6 +80,7 @@ class Context:
     link_results: Mapping[str, Any] = field(default_factory=dict)
     root: Path = field(default_factory=Path.cwd)
     site: Any = None
+    front_matter_schema: Any = None
 
 
 class Rule:
@@ -104,6 +108,8 @@ class Rule:
     pack_rule: ClassVar[str | None] = None
     #: True if the rule reads ``ctx.link_results`` (the link engine runs only if one does).
     uses_link_results: ClassVar[bool] = False
+    #: True if the rule reads ``ctx.front_matter_schema`` (inferred only if one does).
+    uses_front_matter_schema: ClassVar[bool] = False
     #: JSON Schema of the rule's options table in config (None: no options).
     options_schema: ClassVar[Mapping[str, Any] | None] = None
 

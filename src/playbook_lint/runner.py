@@ -240,6 +240,20 @@ def lint_document(doc: Document, rules: RuleSet, ctx: Context) -> tuple[list[Fin
     return findings, errors
 
 
+def _schema(site: Any, path: Path, root: Path, result: RunResult) -> Any:
+    """The inferred front matter schema of ``site`` (once per site and run), or None."""
+    if site is None:
+        return None
+    from playbook_lint.fmsite import schema_for
+
+    try:
+        return schema_for(site)
+    except (OSError, ValueError, RecursionError) as exc:
+        result.errors.append(f"{display_path(path, root)}: cannot infer the front matter "
+                             f"schema: {exc}")
+        return None
+
+
 def lint_files(
     files: Iterable[Path],
     rules: RuleSet,
@@ -265,6 +279,7 @@ def lint_files(
     ctx = Context(today=today, workspace=ws, offline=offline,
                   link_results=link_results or {}, root=root, site=site)
     result = RunResult()
+    wants_schema = any(a.rule.uses_front_matter_schema for a in rules.active)
     for path in files:
         if site is None:
             try:
@@ -275,6 +290,8 @@ def lint_files(
                 ctx.site = None
         if ctx.site is not None and not ctx.site.is_page(path):
             continue
+        if wants_schema:
+            ctx.front_matter_schema = _schema(ctx.site, path, root, result)
         result.files += 1
         try:
             doc = Document.from_path(path, display_path=display_path(path, root))
