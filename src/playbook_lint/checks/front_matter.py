@@ -250,6 +250,21 @@ class FrontMatterMissing(Rule):
     front matter at all when a profile that applies by path alone requires keys.
     Pages without front matter that no path profile covers, and repository
     furniture (README, LICENSE, CONTRIBUTING, CHANGELOG, ``.github/``), need none.
+    A ``layout`` or key given by the generator's defaults (Jekyll ``_config.yml``
+    ``defaults``, Eleventy directory data, Hugo ``cascade``) counts as set.
+
+    **Without a profile** the site's own pages are the schema: pages are grouped
+    by layout and by folder (Hugo section, Jekyll collection, first folder), and a
+    key set on at least 90% of at least 8 pages of a group is expected there. A page
+    lacking it gets a **warning** (inferred, not certain) saying how many siblings
+    set it: ``front matter key "owner" is missing: it is set on 41 of 43 pages with
+    layout "guide"``. Small groups, groups without consensus, folders mixing
+    layouts, drafts (``draft: true``, ``published: false``, ``_drafts/``) and pages
+    past their Hugo ``expiryDate`` stay quiet. A page any written profile applies to
+    gets no inferred findings (written profiles win). ``playbook-lint schema PATH``
+    prints the inferred profiles as TOML to paste into config, where they become
+    written profiles at the rule's severity; the option ``infer = false`` turns
+    inference off.
 
     **Why it matters.** Jekyll and Hugo templates read these keys to build titles,
     breadcrumbs and navigation; a missing key renders as an empty heading or a
@@ -457,7 +472,12 @@ class FrontMatterInvalid(Rule):
       ``list``, ``date``, ``email``, ``url``, ``boolean``, ``number``), a value not
       in ``allowed``, not matching ``pattern``, or an invalid email address or URL;
     * with the site model, a ``permalink`` (or Hugo ``url``) that another page claims
-      too (at the value, naming the other page): only one can be published there.
+      too (at the value, naming the other page): only one can be published there;
+    * without a profile, at **warning**, a value that breaks what the page's group
+      agrees on (see ``front-matter-missing``): a type (date, list, URL, e-mail
+      address, boolean) held by at least 90% of the values, or a small closed set of
+      values (``status: alpha|beta|live``) when the odd value looks like a slip
+      (``alph``, ``Beta``); the message gives the evidence.
 
     Tabs after ``key:`` are valid YAML and give the same values whichever PyYAML
     loader is used (see :mod:`playbook_lint.frontmatter`).
