@@ -260,3 +260,44 @@ def test_closed_set_needs_slips_not_an_open_vocabulary() -> None:
     assert with_slip.groups[0].keys["photo"]["allowed"] == ["dark", "github"]
     open_vocab = infer_schema(Path("/s"), facts(common + ["someone-else"]))
     assert open_vocab.groups[0].keys.get("photo") is None
+
+
+def test_generator_documented_types_on_a_small_site(tmp_path, capsys, monkeypatch):
+    _write(tmp_path, "hugo.toml", "")
+    _write(tmp_path, "content/a.md", _page("title: A\nWeight: first\ndraft: 'no'\n"))
+    monkeypatch.chdir(tmp_path)
+    _code, found = _lint(capsys, ".")
+    src = "https://gohugo.io/content-management/front-matter/"
+    assert found == [
+        ("content/a.md", 3, 1, "front-matter-invalid", "warning",
+         'front matter key "Weight" should be a number, not a string; Hugo documents its '
+         f"type at {src}"),
+        ("content/a.md", 4, 1, "front-matter-invalid", "warning",
+         'front matter key "draft" should be true or false, not a string; Hugo documents '
+         f"its type at {src}"),
+    ]
+
+
+def test_eleventy_date_keywords_are_dates(tmp_path, capsys, monkeypatch):
+    _write(tmp_path, ".eleventy.js", "module.exports = {}\n")
+    _write(tmp_path, "a.md", _page("title: A\ndate: git Last Modified\n"))
+    _write(tmp_path, "b.md", _page("title: B\ndate: yesterday\n"))
+    monkeypatch.chdir(tmp_path)
+    _code, found = _lint(capsys, ".")
+    assert [(p, line, m.split(";")[0]) for p, line, _c, _r, _s, m in found] == [
+        ("b.md", 3, 'front matter key "date" should be a date (YYYY-MM-DD), not a string')]
+
+
+def test_tech_docs_review_pair(tmp_path, capsys, monkeypatch):
+    _write(tmp_path, "config/tech-docs.yml", "host: https://docs.example.gov\n")
+    _write(tmp_path, "source/a.html.md", _page("title: A\nlast_reviewed_on: 2024-01-01\n"))
+    _write(tmp_path, "source/b.html.md", _page("title: B\nlast_reviewed_on: 2024-01-01\n"
+                                              "review_in: 6 months\n"))
+    monkeypatch.chdir(tmp_path)
+    _code, found = _lint(capsys, ".")
+    assert found == [
+        ("source/a.html.md", 1, 1, "front-matter-missing", "warning",
+         'front matter key "review_in" is missing: the Tech Docs Template needs it with '
+         '"last_reviewed_on" (https://github.com/alphagov/tdt-documentation/blob/'
+         "d619cdae55298e5cb2c21561b7ab14adb45df66e/source/configure_project/"
+         "page_expiry_and_review/index.html.md.erb)")]

@@ -31,7 +31,7 @@ import yaml
 
 from playbook_lint.fminfer import InferredSchema, PageFacts, infer_schema, is_draft
 
-__all__ = ["schema_for", "page_facts", "jekyll_defaults", "MARKDOWN_PAGE_SUFFIXES",
+__all__ = ["schema_for", "clear_cache", "page_facts", "jekyll_defaults", "MARKDOWN_PAGE_SUFFIXES",
            "SOURCE_DIRS", "group_folder"]
 
 #: Page sources inference reads (the Markdown the linter checks).
@@ -249,5 +249,14 @@ def schema_for(site: Any) -> InferredSchema:
            tuple(getattr(site, "exclude", ()) or ()))
     hit = _CACHE.get(key)
     if hit is None:
-        hit = _CACHE[key] = infer_schema(site.root, page_facts(site))
+        from playbook_lint.fmdocumented import detect_generator
+
+        hit = infer_schema(site.root, page_facts(site))
+        hit.generator = detect_generator(site.root)
+        _CACHE[key] = hit
     return hit
+
+
+def clear_cache() -> None:
+    """Forget every schema read so far (for runs over files that changed meanwhile)."""
+    _CACHE.clear()

@@ -333,6 +333,7 @@ class FrontMatterMissing(Rule):
                     seen.add(key)
                     yield from _missing(fm, data, key, f"is required {reason}",
                                         f"is empty but required {reason}", None)
+        yield from _documented_pairs(ctx, fm, data, seen)
         if written:
             return  # a written profile wins over inference
         for group in _inferred_groups(ctx, facts):
@@ -557,6 +558,7 @@ class FrontMatterInvalid(Rule):
             written = True
             checked.update(profile.keys)
             yield from _bad_values(fm, profile.keys, seen, None)
+        yield from _documented_types(ctx, fm, checked, seen)
         if not written:
             for group in _inferred_groups(ctx, facts):
                 specs = {k: _compiled(spec) for k, spec in group.keys.items()
@@ -597,6 +599,50 @@ def _permalink_collisions(doc: Document, fm: FrontMatter, ctx: Context) -> Itera
             other = others[0].as_posix()
         yield Report(vstart, vstart + len(value.strip()),
                      f'{key} "{value.strip()}" is also claimed by "{other}"')
+
+
+def _documented(ctx: Context) -> Any:
+    """The generator documentation entry of the page's site, or None."""
+    from playbook_lint.fmdocumented import DOCUMENTED
+
+    schema = ctx.front_matter_schema
+    gen = getattr(schema, "generator", None)
+    return DOCUMENTED.get(gen) if gen else None
+
+
+def _documented_types(ctx: Context, fm: FrontMatter, checked: set[str],
+                      seen: set[tuple[int, str]]) -> Iterator[Report]:
+    """Warnings for the page's values of keys its generator documents with a type
+    (keys a written profile checks are left to it)."""
+    doc = _documented(ctx)
+    if doc is None or not doc.keys or fm.data is None:
+        return
+    for key, value in fm.data.items():
+        if not isinstance(key, str) or key in checked or _empty(value):
+            continue
+        spec = doc.keys.get(key.lower() if doc.case_insensitive else key)
+        if spec is None or (isinstance(value, str) and value.strip() in spec.get("also", ())):
+            continue
+        specs = {key: _compiled(spec)}
+        yield from _bad_values(fm, specs, seen, Severity.WARNING,
+                               lambda _k, d=doc: f"; {d.name} documents its type at {d.source}")
+
+
+def _documented_pairs(ctx: Context, fm: FrontMatter, data: Mapping[str, Any],
+                      seen: set[str]) -> Iterator[Report]:
+    """Warnings for one half of a pair of keys the generator needs together."""
+    doc = _documented(ctx)
+    if doc is None:
+        return
+    for first, second in doc.together:
+        if second in seen or _empty(data.get(first)) or not _empty(data.get(second)):
+            continue
+        seen.add(second)
+        yield from _missing(fm, data, second,
+                            f'is missing: {doc.name} needs it with "{first}" '
+                            f"({doc.together_source})",
+                            f'is empty: {doc.name} needs it with "{first}" '
+                            f"({doc.together_source})", Severity.WARNING)
 
 
 def _compiled(spec: Mapping[str, Any]) -> dict[str, Any]:
