@@ -301,3 +301,20 @@ def test_tech_docs_review_pair(tmp_path, capsys, monkeypatch):
          '"last_reviewed_on" (https://github.com/alphagov/tdt-documentation/blob/'
          "d619cdae55298e5cb2c21561b7ab14adb45df66e/source/configure_project/"
          "page_expiry_and_review/index.html.md.erb)")]
+
+
+def test_nearest_siblings_overrule_the_group(tmp_path, capsys, monkeypatch):
+    """Variant pages beside their component page all lack `category`: quiet; a page
+    lacking it among siblings that set it is still reported."""
+    for i in range(36):
+        _write(tmp_path, f"pages/p{i:02d}.md", _page("layout: styleguide\ntitle: T\n"
+                                                     "category: About\n"))
+    _write(tmp_path, "pages/lonely.md", _page("layout: styleguide\ntitle: T\n"))
+    for i in range(3):
+        _write(tmp_path, f"components/table/0{i}-variant.md",
+               _page("layout: styleguide\ntitle: V\nparent: Table\n"))
+    monkeypatch.chdir(tmp_path)
+    _code, found = _lint(capsys, ".")
+    assert found == [("pages/lonely.md", 1, 1, "front-matter-missing", "warning",
+                      'front matter key "category" is missing: it is set on 36 of 40 pages '
+                      'with layout "styleguide"')]

@@ -20,6 +20,11 @@ How pages are grouped (each page is in at most one group of each kind):
   layout groups may). A folder group that expects nothing beyond its pages' layout
   group is left out.
 
+A page is not reported for a key that most of its group's pages in its own folder
+(at least :data:`LOCAL_PAGES` of them) leave unset too: its nearest siblings agree
+with it (variant pages beside the component page they belong to, for example).
+A profile printed by ``schema`` has no such exception: once written, it is strict.
+
 Which pages count: those with front matter, not drafts (``draft: true``,
 ``published: false``, a ``_drafts/`` folder) and not repository furniture.
 
@@ -68,6 +73,9 @@ MIN_VALUES = 10
 MAX_CHOICES = 6
 #: Fewest uses of a value before it counts as one of the set's values.
 MIN_CHOICE_USES = 3
+
+#: Fewest pages of a group in one folder for that folder to overrule the group.
+LOCAL_PAGES = 3
 
 #: Keys never expected or typed by inference: they identify or route the page, and a
 #: page that lacks them gets the generator's default (``layout`` is the group itself).
@@ -122,13 +130,16 @@ _TYPED = ("date", "list", "url", "email", "boolean")
 
 
 def is_draft(rel: str, data: Mapping[str, Any] | None) -> bool:
-    """True for a draft: ``draft: true`` (Hugo, Eleventy themes), ``published: false``
-    (Jekyll), or a file under a ``_drafts/`` folder (Jekyll)."""
+    """True for a page that is not published: ``draft: true`` (Hugo), ``published:
+    false`` (Jekyll), ``permalink: false`` (Eleventy writes no file,
+    https://www.11ty.dev/docs/permalinks/#permalink-false), or a file under a
+    ``_drafts/`` folder (Jekyll)."""
     if "_drafts" in rel.split("/")[:-1]:
         return True
     if data is None:
         return False
-    return data.get("draft") is True or data.get("published") is False
+    return (data.get("draft") is True or data.get("published") is False
+            or data.get("permalink") is False)
 
 
 def is_expired(data: Mapping[str, Any], today: date) -> bool:
@@ -192,11 +203,19 @@ class Expectation:
         key: the front matter key.
         count: pages of the group that set it (present, not empty).
         total: pages in the group.
+        unset_folders: folders (of the page file, ``a/b/``) where most of the group's
+            pages leave the key unset, with at least :data:`LOCAL_PAGES` of them there:
+            the page's nearest siblings agree with it, so it is not reported.
     """
 
     key: str
     count: int
     total: int
+    unset_folders: frozenset[str] = frozenset()
+
+    def quiet_in(self, rel: str) -> bool:
+        """True when the page at ``rel`` sits in one of :attr:`unset_folders`."""
+        return _parent(rel) in self.unset_folders
 
 
 @dataclass(frozen=True)
@@ -297,8 +316,10 @@ def _group_expectations(kind: str, value: str, pages: Sequence[PageFacts]) -> Gr
         for k, v in d.items():
             if isinstance(k, str) and not _empty(v):
                 set_on[k] += 1
+    in_folder = Counter(_parent(p.rel) for p in pages)
     expected = tuple(
-        Expectation(k, n, total) for k, n in sorted(set_on.items())
+        Expectation(k, n, total, _unset_folders(k, pages, datas, in_folder))
+        for k, n in sorted(set_on.items())
         if n >= CONSENSUS * total and k not in _NEVER
     )
     keys: dict[str, dict[str, Any]] = {}
@@ -327,6 +348,23 @@ def _group_expectations(kind: str, value: str, pages: Sequence[PageFacts]) -> Gr
     if not expected and not keys:
         return None
     return Group(kind, value, total, expected, keys)
+
+
+def _parent(rel: str) -> str:
+    head, _sep, _name = rel.rpartition("/")
+    return head + "/" if head else ""
+
+
+def _unset_folders(key: str, pages: Sequence[PageFacts], datas: Sequence[Mapping[str, Any]],
+                   in_folder: Counter[str]) -> frozenset[str]:
+    """Folders holding at least :data:`LOCAL_PAGES` of the group's pages, most of
+    which leave ``key`` unset (component variants beside their parent page, say)."""
+    unset: Counter[str] = Counter()
+    for p, d in zip(pages, datas, strict=True):
+        if _empty(d.get(key)):
+            unset[_parent(p.rel)] += 1
+    return frozenset(f for f, n in unset.items()
+                     if in_folder[f] >= LOCAL_PAGES and n * 2 > in_folder[f])
 
 
 _TYPE_PHRASE = {"date": "a date", "list": "a list", "url": "a URL",

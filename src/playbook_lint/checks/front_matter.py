@@ -338,7 +338,7 @@ class FrontMatterMissing(Rule):
             return  # a written profile wins over inference
         for group in _inferred_groups(ctx, facts):
             for exp in group.expected:
-                if exp.key in seen:
+                if exp.key in seen or exp.quiet_in(facts.rel):
                     continue
                 seen.add(exp.key)
                 why = f"it is set on {exp.count} of {exp.total} {group.describe()}"
