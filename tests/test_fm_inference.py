@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from cli_runner import run
+
 from playbook_lint import fmsite
 from playbook_lint.fminfer import PageFacts, infer_schema, looks_like_date, value_type
 

@@ -31,7 +31,8 @@ Which pages count: those with front matter, not drafts (``draft: true``,
 What a group expects (only groups of at least :data:`MIN_PAGES` pages):
 
 * a key set (present and not empty) on at least :data:`CONSENSUS` of its pages is
-  **expected** there;
+  **expected** there, unless at least :data:`MIN_BLANK` of them keep it blank
+  (``host:`` with no value): then the site treats it as optional;
 * a key whose values are, on at least :data:`CONSENSUS` of the pages setting it (and
   at least :data:`MIN_PAGES` of them), all dates, lists, ``http(s)`` URLs, e-mail
   addresses or booleans has that **type**;
@@ -48,6 +49,7 @@ adopt (then at the severity it chooses).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -58,9 +60,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 __all__ = [
-    "CONSENSUS", "MIN_PAGES", "MIN_VALUES", "MAX_CHOICES", "MIN_CHOICE_USES",
+    "CONSENSUS", "MIN_PAGES", "MIN_BLANK", "LOCAL_PAGES", "MIN_VALUES", "MAX_CHOICES",
+    "MIN_CHOICE_USES",
     "PageFacts", "Group", "Expectation", "InferredSchema", "infer_schema",
-    "is_draft", "is_expired", "value_type", "looks_like_date",
+    "is_draft", "is_expired", "page_kind", "value_type", "looks_like_date",
 ]
 
 #: Share of a group's pages that must agree (0.9: 90%).
@@ -74,6 +77,9 @@ MAX_CHOICES = 6
 #: Fewest uses of a value before it counts as one of the set's values.
 MIN_CHOICE_USES = 3
 
+#: Pages of a group that leave a key present but blank (``host:``) for it to count as
+#: optional there: several authors kept the field and had nothing to put in it.
+MIN_BLANK = 3
 #: Fewest pages of a group in one folder for that folder to overrule the group.
 LOCAL_PAGES = 3
 
@@ -129,17 +135,31 @@ def value_type(value: Any) -> str:
 _TYPED = ("date", "list", "url", "email", "boolean")
 
 
+def page_kind(p: PageFacts) -> str | None:
+    """The kind of page: its effective layout, else its ``type`` (Hugo picks templates
+    by type, https://gohugo.io/content-management/types/), else None."""
+    if p.layout is not None:
+        return p.layout
+    kind = p.effective().get("type")
+    return kind.strip() if isinstance(kind, str) and kind.strip() else None
+
+
 def is_draft(rel: str, data: Mapping[str, Any] | None) -> bool:
-    """True for a page that is not published: ``draft: true`` (Hugo), ``published:
-    false`` (Jekyll), ``permalink: false`` (Eleventy writes no file,
-    https://www.11ty.dev/docs/permalinks/#permalink-false), or a file under a
+    """True for a page that is not published as content: ``draft: true`` (Hugo),
+    ``published: false`` (Jekyll), ``permalink: false`` (Eleventy writes no file,
+    https://www.11ty.dev/docs/permalinks/#permalink-false), ``headless: true`` or
+    ``build.render: never`` (Hugo, https://gohugo.io/content-management/build-options/),
+    a redirect stub (``redirect_to``, jekyll-redirect-from), or a file under a
     ``_drafts/`` folder (Jekyll)."""
     if "_drafts" in rel.split("/")[:-1]:
         return True
     if data is None:
         return False
+    build = data.get("_build") or data.get("build")
     return (data.get("draft") is True or data.get("published") is False
-            or data.get("permalink") is False)
+            or data.get("permalink") is False or data.get("headless") is True
+            or (isinstance(build, dict) and build.get("render") in ("never", False))
+            or not _empty(data.get("redirect_to")) or not _empty(data.get("redirectto")))
 
 
 def is_expired(data: Mapping[str, Any], today: date) -> bool:
@@ -230,6 +250,9 @@ class Group:
         keys: per-key value checks in the profile format (``{"type": "date"}``,
             ``{"allowed": ["alpha", "beta", "live"]}``), with ``"evidence"`` (a short
             phrase: ``"a date on 40 of 40 pages"``), which profiles do not carry.
+        of_kind: for a folder group, the kind of page it is about (see
+            :func:`page_kind`; None: pages with neither layout nor type); pages of
+            another kind in the folder are neither counted nor held to it.
     """
 
     kind: str
@@ -237,6 +260,7 @@ class Group:
     total: int
     expected: tuple[Expectation, ...] = ()
     keys: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    of_kind: str | None = None
 
     def describe(self) -> str:
         """The group as the end of a message: ``pages with layout "guide"`` or
@@ -291,8 +315,9 @@ class InferredSchema:
         out = []
         if facts.layout is not None and facts.layout in self._layouts:
             out.append(self._layouts[facts.layout])
-        if facts.folder is not None and facts.folder in self._folders:
-            out.append(self._folders[facts.folder])
+        folder = self._folders.get(facts.folder) if facts.folder is not None else None
+        if folder is not None and folder.of_kind == page_kind(facts):
+            out.append(folder)  # a page of another kind is not held to its folder's
         return out
 
     def to_toml(self, *, table: str = "tool.playbook-lint.rules.front-matter-missing",
@@ -312,15 +337,19 @@ def _group_expectations(kind: str, value: str, pages: Sequence[PageFacts]) -> Gr
         return None
     datas = [p.effective() for p in pages]
     set_on: Counter[str] = Counter()
+    blank: Counter[str] = Counter()
     for d in datas:
         for k, v in d.items():
-            if isinstance(k, str) and not _empty(v):
-                set_on[k] += 1
+            if isinstance(k, str):
+                if _empty(v):
+                    blank[k] += 1
+                else:
+                    set_on[k] += 1
     in_folder = Counter(_parent(p.rel) for p in pages)
     expected = tuple(
         Expectation(k, n, total, _unset_folders(k, pages, datas, in_folder))
         for k, n in sorted(set_on.items())
-        if n >= CONSENSUS * total and k not in _NEVER
+        if n >= CONSENSUS * total and k not in _NEVER and blank[k] < MIN_BLANK
     )
     keys: dict[str, dict[str, Any]] = {}
     for k, n in sorted(set_on.items()):
@@ -444,13 +473,16 @@ def infer_schema(root: Path, pages: Iterable[PageFacts]) -> InferredSchema:
         if g is not None:
             groups.append(g)
     for folder, members in sorted(by_folder.items()):
-        layouts = Counter(p.layout for p in members)
-        if layouts.most_common(1)[0][1] < CONSENSUS * len(members):
+        kinds = Counter(page_kind(p) for p in members)
+        kind, n_kind = kinds.most_common(1)[0]
+        if n_kind < CONSENSUS * len(members):
             continue  # mixed: several kinds of page share the folder
-        g = _group_expectations("folder", folder, members)
+        same_kind = [p for p in members if page_kind(p) == kind]
+        g = _group_expectations("folder", folder, same_kind)
         if g is None:
             continue
-        layout = layouts.most_common(1)[0][0]
+        g = dataclasses.replace(g, of_kind=kind)
+        layout = kind
         same = next((x for x in groups if x.kind == "layout" and x.value == layout), None)
         if same is not None and {e.key for e in g.expected} <= {e.key for e in same.expected} \
                 and set(g.keys) <= set(same.keys):

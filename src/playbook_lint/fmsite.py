@@ -114,7 +114,8 @@ def jekyll_defaults(root: Path) -> tuple[list[dict[str, Any]], set[str]]:
     out = []
     for entry in config.get("defaults") or []:
         if isinstance(entry, dict) and isinstance(entry.get("values"), dict):
-            scope = entry.get("scope") if isinstance(entry.get("scope"), dict) else {}
+            scope = entry.get("scope")
+            scope = scope if isinstance(scope, dict) else {}
             out.append({"path": str(scope.get("path") or ""), "type": scope.get("type"),
                         "values": entry["values"]})
     return out, {str(x) for x in labels}
@@ -200,9 +201,8 @@ def page_facts(site: Any) -> list[PageFacts]:
     cascades: dict[str, dict[str, Any]] = {}
     for path, (rel, data) in own.items():
         if path.stem.split(".")[0] == "_index" and data and isinstance(data.get("cascade"), dict):
-            values = {k: v for k, v in data["cascade"].items() if k != "_target"}
             if "_target" not in data["cascade"]:
-                cascades[str(PurePosixPath(rel).parent)] = values
+                cascades[str(PurePosixPath(rel).parent)] = dict(data["cascade"])
     out = []
     for path, (rel, data) in own.items():
         values: dict[str, Any] = {}
