@@ -22,8 +22,7 @@ import click
 
 from playbook_lint import __version__
 from playbook_lint.errors import UsageError
-
-FORMATS = ["text", "json", "github", "sarif", "html"]
+from playbook_lint.reporters import FORMATS
 SEVERITIES = ["error", "warning", "info"]
 
 
@@ -55,8 +54,9 @@ def _fail(message: str) -> None:
     "or config error.",
 )
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text",
+              show_default=True, help="Output format: " + "; ".join(
+                  f"{k}: {v[1]}" for k, v in FORMATS.items()) + ".")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to FILE instead of standard output.")
 @click.option("--offline", is_flag=True, help="Do not check external links over the network.")
