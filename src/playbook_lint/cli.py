@@ -35,6 +35,25 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
         raise click.BadParameter(f"{value!r} is not a date like 2026-11-29") from None
 
 
+def _parse_reports(ctx: click.Context, param: click.Parameter,
+                   value: Sequence[str]) -> list[tuple[str, Path]]:
+    out = []
+    for item in value:
+        fmt, sep, path = item.partition(":")
+        if not sep or not path or fmt not in FORMATS:
+            raise click.BadParameter(
+                f"{item!r}: expected FORMAT:FILE with FORMAT one of {', '.join(FORMATS)}")
+        out.append((fmt, Path(path)))
+    return out
+
+
+def _write_report(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{path}: cannot write report: {exc.strerror or exc}")
+
+
 def _fail(message: str) -> None:
     click.echo(f"playbook-lint: error: {message}", err=True)
     sys.exit(2)
@@ -52,6 +71,10 @@ def _fail(message: str) -> None:
                   f"{k}: {v[1]}" for k, v in FORMATS.items()) + ".")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to FILE instead of standard output.")
+@click.option("--report", "reports", multiple=True, metavar="FORMAT:FILE",
+              callback=_parse_reports,
+              help="Also write a report in FORMAT to FILE, from the same run (repeatable): "
+              "--format github --report sarif:results.sarif --report markdown:summary.md.")
 @click.option("--offline", is_flag=True, help="Do not check external links over the network.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path),
               help="Config file (default: .playbook-lint.toml or [tool.playbook-lint] in "
@@ -94,6 +117,7 @@ def lint(
     paths: Sequence[Path],
     fmt: str,
     output: Path | None,
+    reports: list[tuple[str, Path]],
     offline: bool,
     config_path: Path | None,
     select: Sequence[str],
@@ -149,11 +173,10 @@ def lint(
     if result.baseline_written is not None:
         sys.exit(0)
     text = render(result, fmt)
+    for extra_fmt, extra_path in reports:
+        _write_report(extra_path, render(result, extra_fmt))
     if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            _fail(f"{output}: cannot write report: {exc.strerror or exc}")
+        _write_report(output, text)
     elif text:
         click.echo(text, nl=False)
     for line in [*result.notes, *result.errors]:
