@@ -52,3 +52,36 @@ def test_usage_errors_are_raised_not_printed(site: Path) -> None:
         run([Path(".")], RunOptions(offline=True, select=["no-such-rule"]))
     with pytest.raises(UsageError, match="nowhere"):
         run([Path("nowhere")], RunOptions(offline=True))
+
+
+def test_lint_text_lints_the_buffer_and_reads_links_from_the_cache_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    import httpx
+
+    from playbook_lint.api import lint_text
+    from playbook_lint.config import load_config
+    from playbook_lint.links.cache import LinkCache
+    from playbook_lint.links.check import engine_config
+    from playbook_lint.links.result import LinkResult
+
+    (tmp_path / ".playbook-lint.toml").write_text('[links]\ncache = "links.json"\n',
+                                                  encoding="utf-8")
+    config = load_config(None, cwd=tmp_path)
+    econf = engine_config(config.links, {}, config.base)
+    cache = LinkCache(tmp_path / "links.json", fingerprint=econf.fingerprint())
+    cache.put(LinkResult("https://gone.example.gov/", "broken", 404, "HTTP 404 Not Found",
+                         checked_at=time.time()))
+    cache.save()
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("lint_text made a request")
+
+    monkeypatch.setattr(httpx.AsyncClient, "send", no_network)
+    text = ("# Page\n\nSee [old](https://gone.example.gov/) and "
+            "[new](https://unchecked.example.gov/).\n")
+    found = lint_text(tmp_path / "page.md", text)  # the file does not exist on disk
+    assert [(f.path, f.line, f.column, f.rule, f.message) for f in found] == [
+        ("page.md", 3, 11, "broken-link", "link is broken: HTTP 404 Not Found"),
+    ]

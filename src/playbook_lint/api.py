@@ -38,7 +38,7 @@ from playbook_lint import __version__
 from playbook_lint.errors import UsageError
 from playbook_lint.findings import Finding, Severity
 
-__all__ = ["RunOptions", "RunResult", "UsageError", "render", "run"]
+__all__ = ["RunOptions", "RunResult", "UsageError", "lint_text", "render", "run"]
 
 
 @dataclass
@@ -310,6 +310,88 @@ def filter_baseline(state: _Run) -> None:
         from playbook_lint.baseline import filter_baseline as drop_recorded
 
         result.findings = drop_recorded(result.findings, opts.baseline, result.root)
+
+
+def lint_text(path: Path, text: str, options: RunOptions | None = None, *,
+              root: Path | None = None, rules: Any = None) -> list[Finding]:
+    """Lint one page's unsaved text (an editor buffer) as if it were the file at ``path``.
+
+    Offline rules run on ``text``; external links take their results from the link
+    cache only (never a request), so a link checked by an earlier online run still
+    shows as broken, and an unchecked one shows nothing.
+
+    Args:
+        path: where the page lives (absolute); its folder finds the config and site.
+        text: the page's text, as the editor holds it.
+        options: ``config_path``, ``select``, ``ignore``, ``site_root``, ``today`` apply.
+        root: folder finding paths are relative to (default: the config's folder).
+        rules: a :class:`~playbook_lint.runner.RuleSet` built earlier (the language
+            server keeps one per config), else built here.
+
+    Returns:
+        The page's findings, sorted, suppression comments applied.
+
+    Raises:
+        UsageError: a bad config or rule name.
+    """
+    from playbook_lint.config import load_config
+    from playbook_lint.document import Document
+    from playbook_lint.rule import Context
+    from playbook_lint.runner import FileWorkspace, build_rules, display_path, lint_document
+
+    opts = options or RunOptions()
+    config = load_config(opts.config_path, cwd=path.parent)
+    if rules is None:
+        rules = build_rules(config, select=opts.select, ignore=opts.ignore)
+        if opts.site_root is not None:
+            rules.site_options["root"] = opts.site_root.resolve()
+    root = root or config.base
+    doc = Document.from_bytes(path, text.encode("utf-8"),
+                              display_path=display_path(path, root))
+    site = None
+    try:
+        from playbook_lint.site import site_for
+
+        site = site_for(path, root, rules.site_options)
+    except (OSError, ValueError, RecursionError):
+        site = None
+    results = cached_link_results(doc, config) if any(
+        a.rule.uses_link_results for a in rules.active) else {}
+    ctx = Context(today=opts.today or date.today(), workspace=FileWorkspace(),
+                  offline=not results, link_results=results, root=root, site=site)
+    findings, _errors = lint_document(doc, rules, ctx)
+    return sorted(findings)
+
+
+def cached_link_results(doc: Any, config: Any) -> dict[str, Any]:
+    """The link cache's fresh results for the external links of ``doc`` (no request is
+    made), keyed by normalised URL as ``Context.link_results`` expects."""
+    from playbook_lint.links.cache import LinkCache, default_cache_path
+    from playbook_lint.links.check import engine_config
+    from playbook_lint.links.normalize import is_http_url, normalize_url
+
+    try:
+        econf = engine_config(config.links, {}, config.base)
+    except UsageError:
+        return {}
+    if not econf.use_cache:
+        return {}
+    cache = LinkCache(econf.cache_path or default_cache_path(),
+                      max_age_ok=econf.cache_max_age_ok, max_age_fail=econf.cache_max_age_fail,
+                      fingerprint=econf.fingerprint())
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cache.load()
+    out: dict[str, Any] = {}
+    for link in doc.links:
+        if is_http_url(link.url):
+            key = normalize_url(link.url)
+            hit = cache.get(key)
+            if hit is not None:
+                out[key] = hit
+    return out
 
 
 def render(result: RunResult, fmt: str = "text") -> str:

@@ -62,8 +62,8 @@ def _fail(message: str) -> None:
 @click.command(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="Also: 'playbook-lint rules' lists the rules; 'playbook-lint explain RULE' "
-    "documents one. Exit status: 0 clean, 1 findings at the failing severity, 2 usage "
-    "or config error.",
+    "documents one; 'playbook-lint lsp' runs the language server. Exit status: 0 clean, "
+    "1 findings at the failing severity, 2 usage or config error.",
 )
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text",
@@ -244,7 +244,18 @@ def explain_command(rule: str) -> None:
     click.echo(doc)
 
 
-SUBCOMMANDS = {"rules": rules_command, "explain": explain_command}
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+def lsp_command() -> None:
+    """Run the language server on standard input and output (for editors).
+
+    Needs the optional dependency: pip install 'playbook-lint[lsp]'.
+    """
+    from playbook_lint.lsp import main as serve
+
+    sys.exit(serve())
+
+
+SUBCOMMANDS = {"rules": rules_command, "explain": explain_command, "lsp": lsp_command}
 
 
 def main(argv: Sequence[str] | None = None) -> None:
