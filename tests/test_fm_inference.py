@@ -94,7 +94,8 @@ def test_empty_value_reported_at_the_key(tmp_path, capsys, monkeypatch):
 
 
 @pytest.mark.parametrize("case", ["small", "no-consensus", "draft", "published-false",
-                                  "drafts-folder", "default-value", "infer-off", "expired"])
+                                  "drafts-folder", "default-value", "infer-off", "expired",
+                                  "kept-blank", "headless", "redirect-stub"])
 def test_quiet_without_consensus(tmp_path, capsys, monkeypatch, case):
     if case == "small":
         jekyll_site(tmp_path, n=7, owners=6)  # 7 pages: too few to infer
@@ -116,6 +117,14 @@ def test_quiet_without_consensus(tmp_path, capsys, monkeypatch, case):
     elif case == "infer-off":
         _write(tmp_path, ".playbook-lint.toml",
                "[rules.front-matter-missing]\ninfer = false\n")
+    elif case == "kept-blank":  # two pages keep the field and leave it blank: optional
+        for i in (8, 9):
+            _write(tmp_path, f"guides/g{i}.md", _page(f"title: G\nowner:\nstatus: live\n"
+                                                      f"updated: 2024-01-0{i}\n"))
+    elif case == "headless":
+        _write(tmp_path, "guides/g9.md", _page("title: G\nstatus: live\nheadless: true\n"))
+    elif case == "redirect-stub":
+        _write(tmp_path, "guides/g9.md", _page("title: G\nredirect_to: /elsewhere/\n"))
     elif case == "expired":
         _write(tmp_path, "guides/g9.md", _page("title: G\nstatus: live\n"
                                                "expirydate: 2020-01-01\n"))
@@ -146,6 +155,25 @@ def test_hugo_section_and_cascade(tmp_path, capsys, monkeypatch):
     assert found == [("content/news/2024/p4.md", 1, 1, "front-matter-missing", "warning",
                       'front matter key "summary" is missing: it is set on 9 of 10 pages '
                       'in "content/news/"')]
+
+
+def test_hugo_list_pages_are_a_group_of_their_own(tmp_path, capsys, monkeypatch):
+    _write(tmp_path, "hugo.toml", "")
+    for i in range(10):
+        name = f"first_name: A{i}\n" if i else ""
+        _write(tmp_path, f"content/authors/a{i}/_index.md",
+               _page(f"display_name: A{i}\n{name}"))
+        _write(tmp_path, f"content/authors/a{i}/bio.md", _page(f"title: Bio {i}\n"))
+    monkeypatch.chdir(tmp_path)
+    _code, found = _lint(capsys, ".")
+    assert found == [("content/authors/a0/_index.md", 1, 1, "front-matter-missing", "warning",
+                      'front matter key "first_name" is missing: it is set on 9 of 10 pages '
+                      'in "content/authors/**/_index.md"')]
+    code, out, _err = run(["schema", "."], capsys)
+    assert 'paths = ["content/authors/", "!content/authors/**/_index.md"]\n' \
+           'required = ["title"]\n' in out
+    assert 'paths = ["content/authors/**/_index.md"]\nrequired = ["display_name", "first_name"]\n' \
+           in out
 
 
 def test_written_profile_wins(tmp_path, capsys, monkeypatch):
@@ -238,7 +266,8 @@ def test_schema_folder_paths_relative_to_working_folder(tmp_path, capsys, monkey
     monkeypatch.chdir(tmp_path)
     code, out, _err = run(["schema", "site"], capsys)
     assert code == 0
-    assert 'paths = ["site/content/events/"]\nrequired = ["host", "title"]\n' in out
+    assert 'paths = ["site/content/events/", "!site/content/events/**/_index.md"]\n' \
+           'required = ["host", "title"]\n' in out
     assert "[[tool.playbook-lint.rules.front-matter-missing.profiles]]" in out
 
 

@@ -79,7 +79,7 @@ MIN_CHOICE_USES = 3
 
 #: Pages of a group that leave a key present but blank (``host:``) for it to count as
 #: optional there: several authors kept the field and had nothing to put in it.
-MIN_BLANK = 3
+MIN_BLANK = 2
 #: Fewest pages of a group in one folder for that folder to overrule the group.
 LOCAL_PAGES = 3
 
@@ -274,6 +274,9 @@ class Group:
         out: dict[str, Any] = {"name": f"inferred-{self.kind}-{self.value.strip('/')}"}
         if self.kind == "layout":
             out["layout"] = self.value
+        elif self.value.endswith("/"):
+            # list pages (Hugo _index.md) below the folder are a group of their own
+            out["paths"] = [self.value, f"!{self.value}**/_index.md"]
         else:
             out["paths"] = [self.value]
         if self.expected:

@@ -47,10 +47,15 @@ _CACHE: dict[tuple, InferredSchema] = {}
 def group_folder(rel: str) -> str | None:
     """The group folder of a page at ``rel`` (below the site root): the first folder
     below a source folder (``content/news/``), else the first folder (``_posts/``),
-    or None for a page at the top and for Hugo's section pages (``_index.md``)."""
+    or None for a page at the top. Hugo list pages (``_index.md``) below a section
+    are grouped apart: ``content/authors/**/_index.md``."""
     parts = PurePosixPath(rel).parts
     if parts[-1].startswith("_index."):
-        return None  # a Hugo section's own list page is not one of its pages
+        # Hugo list pages (sections, taxonomy terms) are their own kind of page:
+        # grouped with the other list pages below the same folder, not with its pages
+        if len(parts) > 3 and parts[0] in SOURCE_DIRS:
+            return f"{parts[0]}/{parts[1]}/**/_index.md"
+        return None
     if len(parts) > 2 and parts[0] in SOURCE_DIRS:
         return f"{parts[0]}/{parts[1]}/"
     if len(parts) == 2 and parts[0] in SOURCE_DIRS:
