@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import os
 import re
 import stat
 from collections.abc import Mapping
+from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -186,23 +188,143 @@ def _is_eleventy(root: Path) -> bool:
         ".eleventy.js", "eleventy.config.js", "eleventy.config.mjs", "eleventy.config.cjs"))
 
 
+#: Folders never walked (as the site model walks), and generated-output folders at the root.
+_SKIP_WALK = frozenset({".git", "node_modules", "_site", "vendor", ".hg", ".svn",
+                        "__pycache__", ".venv"})
+_SKIP_AT_ROOT = frozenset({"public", "resources"})
+#: Sites with at least this many Markdown pages keep their front matter in a cache file.
+CACHE_FROM = 300
+
+
+def _page_files(root: Path) -> list[Path]:
+    """Markdown page sources below ``root``, sorted, walked as the site model walks."""
+    out: list[Path] = []
+    for folder, dirs, names in os.walk(root):
+        at_root = folder == str(root)
+        dirs[:] = [d for d in dirs if d not in _SKIP_WALK
+                   and not (d.startswith(".") and d != ".github")
+                   and not (at_root and d in _SKIP_AT_ROOT)]
+        out.extend(Path(folder) / n for n in names
+                   if n.lower().endswith(MARKDOWN_PAGE_SUFFIXES))
+    return sorted(out)
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, dict):
+        return {str(k): _to_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_to_json(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _from_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        if len(value) == 1 and "$date" in value:
+            return date.fromisoformat(value["$date"])
+        if len(value) == 1 and "$datetime" in value:
+            return datetime.fromisoformat(value["$datetime"])
+        return {k: _from_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_json(v) for v in value]
+    return value
+
+
+class _Cache:
+    """Front matter of a large site's pages, kept between runs in
+    ``<user cache dir>/playbook-lint/front-matter-<hash of the root>.json`` and reused
+    for files whose size and modification time are unchanged. An unreadable or
+    corrupt cache file is ignored; a cache that cannot be written is skipped."""
+
+    VERSION = 2
+
+    def __init__(self, root: Path, options: str) -> None:
+        import hashlib
+
+        import platformdirs
+
+        digest = hashlib.sha256(f"{root}\0{options}".encode("utf-8", "surrogateescape")
+                                ).hexdigest()[:16]
+        self.file = Path(platformdirs.user_cache_path("playbook-lint", appauthor=False)) \
+            / f"front-matter-{digest}.json"
+        self.old: dict[str, list[Any]] = {}
+        self.new: dict[str, list[Any]] = {}
+        try:
+            data = json.loads(self.file.read_text("utf-8"))
+            if isinstance(data, dict) and data.get("version") == self.VERSION:
+                self.old = data.get("files") or {}
+        except (OSError, ValueError):
+            self.old = {}
+
+    def read(self, path: Path, rel: str,
+             is_page: Any) -> tuple[bool, Mapping[str, Any] | None]:
+        """``(is a page, front matter)`` of ``path``: from the cache when the file is
+        unchanged, else from ``is_page(path)`` and the file."""
+        try:
+            st = path.stat()
+        except OSError:
+            return False, None
+        stamp = [st.st_mtime_ns, st.st_size]
+        hit = self.old.get(rel)
+        if isinstance(hit, list) and len(hit) == 4 and hit[:2] == stamp:
+            self.new[rel] = hit
+            return bool(hit[2]), _from_json(hit[3])
+        page = bool(is_page(path))
+        data = _read_front_matter(path) if page else None
+        self.new[rel] = [*stamp, page, _to_json(data)]
+        return page, data
+
+    def save(self) -> None:
+        """Write the cache if anything changed (atomically; errors are ignored)."""
+        if self.new == self.old:
+            return
+        from playbook_lint.atomic import write_atomic
+
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.file, json.dumps(
+                {"version": self.VERSION, "files": self.new}).encode("utf-8"))
+        except OSError:
+            pass
+
+
+def _site_options(site: Any) -> str:
+    """The site options that decide which files are pages (include/exclude), read
+    without building a lazy site."""
+    args = site.__dict__.get("_args")
+    if isinstance(args, dict):
+        return repr((args.get("include"), args.get("exclude")))
+    return repr((tuple(site.__dict__.get("include", ())), tuple(site.__dict__.get("exclude", ()))))
+
+
 def page_facts(site: Any) -> list[PageFacts]:
     """Read the :class:`PageFacts` of every Markdown page of ``site`` (a
-    :class:`playbook_lint.site.Site` or a lazy one: its ``root``, ``pages`` and
-    ``is_page`` are used). Never raises on unreadable files (they have no data)."""
+    :class:`playbook_lint.site.Site` or a lazy one: its ``root`` and ``is_page`` are
+    used, so a lazy site is not built). Never raises on unreadable files (they have
+    no data). Sites of :data:`CACHE_FROM` pages or more reuse the front matter of
+    unchanged files from the previous run (see :class:`_Cache`)."""
     root: Path = site.root
     defaults, collections = jekyll_defaults(root)
     eleventy = _is_eleventy(root)
     dir_data: dict[Path, dict[str, Any]] = {}
     own: dict[Path, tuple[str, Mapping[str, Any] | None]] = {}
-    for path in sorted(site.pages):
-        if not path.name.lower().endswith(MARKDOWN_PAGE_SUFFIXES) or not site.is_page(path):
-            continue
-        try:
-            rel = path.relative_to(root).as_posix()
-        except ValueError:
-            continue
-        own[path] = (rel, _read_front_matter(path))
+    files = _page_files(root)
+    cache = _Cache(root, _site_options(site)) if len(files) >= CACHE_FROM else None
+    for path in files:
+        rel = path.relative_to(root).as_posix()
+        if cache is not None:
+            page, data = cache.read(path, rel, site.is_page)
+            if page:
+                own[path] = (rel, data)
+        elif site.is_page(path):
+            own[path] = (rel, _read_front_matter(path))
+    if cache is not None:
+        cache.save()
     cascades: dict[str, dict[str, Any]] = {}
     for path, (rel, data) in own.items():
         if path.stem.split(".")[0] == "_index" and data and isinstance(data.get("cascade"), dict):
@@ -250,8 +372,7 @@ def page_facts(site: Any) -> list[PageFacts]:
 
 def schema_for(site: Any) -> InferredSchema:
     """The (cached) :class:`InferredSchema` of ``site``: read once per site per run."""
-    key = (site.root, tuple(getattr(site, "include", ()) or ()),
-           tuple(getattr(site, "exclude", ()) or ()))
+    key = (site.root, id(site))  # sites are cached per root and options for the run
     hit = _CACHE.get(key)
     if hit is None:
         from playbook_lint.fmdocumented import detect_generator
