@@ -203,10 +203,36 @@ def discover(state: _Run, paths: Sequence[Path]) -> None:
 
     ignorer = Ignorer(state.config.exclude, state.config.base)
     try:
-        state.files = list(iter_files(list(paths) or [Path(".")], ignorer))
+        state.files = list(iter_files(expand_globs(list(paths) or [Path(".")]), ignorer))
     except FileNotFoundError as exc:
         raise UsageError(str(exc)) from None
     state.read_at_ns = time.time_ns()  # files changed after this are not fixed
+
+
+_GLOB_CHARS = re.compile(r"[*?\[]")
+
+
+def expand_globs(paths: Sequence[Path]) -> list[Path]:
+    """Expand glob patterns among ``paths`` (``content/**/*.md``; ``**`` matches any
+    folders), for shells that pass them unexpanded or quoted. A path that exists is
+    kept as it is, even when its name holds ``*`` or ``[``.
+
+    Raises:
+        UsageError: a pattern that matches nothing.
+    """
+    import glob
+
+    out: list[Path] = []
+    for p in paths:
+        text = str(p)
+        if p.exists() or not _GLOB_CHARS.search(text):
+            out.append(p)
+            continue
+        matches = sorted(glob.glob(text, recursive=True))
+        if not matches:
+            raise UsageError(f"{text}: no file matches this pattern")
+        out.extend(Path(m) for m in matches)
+    return out
 
 
 def check_links(state: _Run) -> None:
@@ -307,9 +333,16 @@ def filter_baseline(state: _Run) -> None:
                   f"{opts.write_baseline}")
         return
     if opts.baseline is not None:
+        from playbook_lint.baseline import count_entries
         from playbook_lint.baseline import filter_baseline as drop_recorded
 
+        before = len(result.findings)
         result.findings = drop_recorded(result.findings, opts.baseline, result.root)
+        entries = count_entries(opts.baseline)
+        if entries and before and len(result.findings) == before:
+            state.say(f"baseline {opts.baseline}: none of its {entries} entries matched a "
+                      "finding; was it written from another folder? (paths in it are "
+                      "relative to the folder it was written from)", "warning")
 
 
 def lint_text(path: Path, text: str, options: RunOptions | None = None, *,
@@ -394,9 +427,9 @@ def cached_link_results(doc: Any, config: Any) -> dict[str, Any]:
     return out
 
 
-def render(result: RunResult, fmt: str = "text") -> str:
+def render(result: RunResult, fmt: str = "text", *, color: bool = False) -> str:
     """Stage: the findings of ``result`` as the report format ``fmt`` (see
-    :data:`playbook_lint.reporters.FORMATS`).
+    :data:`playbook_lint.reporters.FORMATS`); ``color`` adds ANSI colours to ``text``.
 
     Raises:
         KeyError: unknown format.
@@ -405,6 +438,7 @@ def render(result: RunResult, fmt: str = "text") -> str:
 
     summary = Summary(files=result.files, version=__version__,
                       messages=list(result.messages),
-                      rules=result.rules, root=result.root, link_results=result.link_results)
+                      rules=result.rules, root=result.root, link_results=result.link_results,
+                      color=color)
     return get_reporter(fmt)(result.findings, summary)
 

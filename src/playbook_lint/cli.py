@@ -11,11 +11,13 @@ line on standard error) or when a file could not be read.
 from __future__ import annotations
 
 import inspect
+import os
 import re
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -93,6 +95,12 @@ def _fail(message: str) -> None:
 @click.option("--today", callback=_parse_date, metavar="YYYY-MM-DD",
               help="Date to measure link age against (default: today).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line on standard error.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True,
+              help="Colour the text output (auto: on a terminal, unless NO_COLOR is set).")
+@click.option("--stdin-filename", type=click.Path(path_type=Path), metavar="PATH",
+              help="With '-' as the path: the name the page read from standard input has "
+              "(for its config, site and relative links; default stdin.md).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help="Per-request timeout for external links (default 20).")
 @click.option("--allow-private", is_flag=True, default=None,
@@ -137,6 +145,8 @@ def lint(
     diff: bool,
     baseline_path: Path | None,
     write_baseline: Path | None,
+    color: str,
+    stdin_filename: Path | None,
 ) -> None:
     """Lint Markdown guidance: front matter, links, alt text and plain language.
 
@@ -163,7 +173,12 @@ def lint(
         progress=sys.stderr.isatty() and not quiet, on_message=on_message,
     )
     try:
-        result = run(list(paths), options)
+        if list(paths) == [Path("-")]:
+            result = _run_stdin(stdin_filename or Path("stdin.md"), options)
+        elif Path("-") in paths:
+            raise UsageError("'-' (standard input) cannot be mixed with other paths")
+        else:
+            result = run(list(paths), options)
     except UsageError as exc:
         _fail(str(exc))
         return
@@ -172,19 +187,51 @@ def lint(
         sys.exit(result.exit_code)
     if result.baseline_written is not None:
         sys.exit(0)
-    text = render(result, fmt)
+    use_color = color == "always" or (
+        color == "auto" and output is None and not os.environ.get("NO_COLOR")
+        and sys.stdout.isatty())
+    text = render(result, fmt, color=use_color and fmt == "text")
     for extra_fmt, extra_path in reports:
         _write_report(extra_path, render(result, extra_fmt))
     if output is not None:
         _write_report(output, text)
     elif text:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=use_color or None)
     for line in [*result.notes, *result.errors]:
         click.echo(f"playbook-lint: {line}", err=True)
     if not quiet and fmt == "text" and (result.findings or sys.stderr.isatty()):
         # quiet when clean in pre-commit and CI; a person at a terminal sees it ran
         click.echo(count_line(result.findings, result.files), err=True)
     sys.exit(result.exit_code)
+
+
+def _run_stdin(name: Path, options: Any) -> Any:
+    """Lint standard input as the page ``name``; with ``--fix`` the fixed text is
+    written to standard output (as ruff does), nothing on disk changes."""
+    from playbook_lint.api import RunResult, lint_text
+    from playbook_lint.fixer import plan_file
+
+    if options.diff or options.baseline or options.write_baseline:
+        raise UsageError("--diff and baselines need files, not standard input")
+    raw = sys.stdin.buffer.read()
+    from playbook_lint.document import NotTextError, decode
+
+    try:
+        decoded = decode(raw)
+    except NotTextError as exc:
+        raise UsageError(f"standard input: {exc}") from None
+    path = name.resolve()
+    findings = lint_text(path, decoded.text, options, root=Path.cwd().resolve())
+    result = RunResult(findings=findings, files=1, root=Path.cwd().resolve())
+    from playbook_lint.findings import Severity
+
+    result.fail_on = Severity.parse(options.fail_on) if options.fail_on else Severity.ERROR
+    if options.fix:
+        plan = plan_file(decoded.text, [f for f in findings if f.fix is not None and (
+            f.fix.safe or options.unsafe_fixes)])
+        sys.stdout.write(plan.new_raw)
+        sys.exit(1 if plan.applied else 0)
+    return result
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -235,13 +282,16 @@ def explain_command(rule: str) -> None:
     except UsageError as exc:
         _fail(str(exc))
         return
+    from playbook_lint.terminal import render_markdown
+
     info = infos[name]
     doc = inspect.cleandoc(info.cls.__doc__ or "(no documentation)")
     # docstrings are also API docs: show :role:`x` and ``x`` as plain `x`
     doc = re.sub(r":(?:[a-z]+:)?[a-z]+:`~?([^`]+)`", r"`\1`", doc)
     doc = re.sub(r"(?<!`)``(?!`)", "`", doc)
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     click.echo(f"{name} ({info.code}), default severity {info.cls.default_severity}\n")
-    click.echo(doc)
+    click.echo(render_markdown(doc, color=color), color=color or None)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
