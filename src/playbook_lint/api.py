@@ -54,6 +54,9 @@ class RunOptions:
         timeout: per-request timeout for external links, seconds.
         allow_private, check_fragments, exclude_url, no_cache: link engine options.
         jobs: worker processes (None: the cores available).
+        changed_since: a git ref; lint only the files changed against it (committed,
+            staged, unstaged or untracked) and the pages that name them (see
+            :func:`changed_files`).
         fix, unsafe_fixes, diff: apply fixes / include unsafe ones / only compute a diff.
         baseline: report only findings not in this baseline file.
         write_baseline: record the findings in this file instead of reporting them.
@@ -75,6 +78,7 @@ class RunOptions:
     exclude_url: Sequence[str] = ()
     no_cache: bool = False
     jobs: int | None = None
+    changed_since: str | None = None
     fix: bool = False
     unsafe_fixes: bool = False
     diff: bool = False
@@ -206,6 +210,8 @@ def discover(state: _Run, paths: Sequence[Path]) -> None:
         state.files = list(iter_files(expand_globs(list(paths) or [Path(".")]), ignorer))
     except FileNotFoundError as exc:
         raise UsageError(str(exc)) from None
+    if state.options.changed_since is not None:
+        state.files = changed_files(state.files, state.options.changed_since)
     state.read_at_ns = time.time_ns()  # files changed after this are not fixed
 
 
@@ -232,6 +238,60 @@ def expand_globs(paths: Sequence[Path]) -> list[Path]:
         if not matches:
             raise UsageError(f"{text}: no file matches this pattern")
         out.extend(Path(m) for m in matches)
+    return out
+
+
+_INDEX_STEMS = {"index", "_index", "readme"}
+
+
+def _git(args: list[str], cwd: Path) -> str:
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+                              timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise UsageError(f"--changed-since: cannot run git: {exc}") from None
+    if done.returncode != 0:
+        raise UsageError(f"--changed-since: git {' '.join(args)}: "
+                         f"{done.stderr.strip() or 'failed'}")
+    return done.stdout
+
+
+def changed_files(files: Sequence[Path], ref: str) -> list[Path]:
+    """The files among ``files`` that changed against git ``ref``, and those that name a
+    changed file (a page can only link to ``guide/apply.md`` or ``/guide/apply/`` by
+    writing ``apply``, or the folder name for an index page), so pages whose links point
+    into a changed or deleted page are linted too.
+
+    Changed means: different in the working tree from ``ref`` (committed since, staged
+    or not), deleted, or untracked and not ignored.
+
+    Raises:
+        UsageError: not a git repository, or an unknown ref.
+    """
+    if not files:
+        return []
+    top = Path(_git(["rev-parse", "--show-toplevel"], files[0].parent).strip())
+    names = _git(["diff", "--name-only", "-z", ref, "--"], top).split("\0")
+    names += _git(["ls-files", "--others", "--exclude-standard", "-z"], top).split("\0")
+    changed = {(top / n).resolve() for n in names if n}
+    tokens: set[str] = set()
+    for path in changed:
+        stem = path.name.split(".", 1)[0]
+        tokens.add((path.parent.name if stem.lower() in _INDEX_STEMS else stem).lower())
+    tokens.discard("")
+    out = []
+    for f in files:
+        if f.resolve() in changed:
+            out.append(f)
+            continue
+        try:
+            text = f.read_text(encoding="utf-8", errors="replace").lower()
+        except OSError:
+            continue
+        if any(t in text for t in tokens):
+            out.append(f)
     return out
 
 

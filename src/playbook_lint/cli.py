@@ -112,6 +112,9 @@ def _fail(message: str) -> None:
 @click.option("--no-cache", is_flag=True, help="Do not read or write the link cache.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Worker processes for large trees (default: the cores available).")
+@click.option("--changed-since", metavar="REF",
+              help="Lint only files changed against this git ref (and the pages that "
+              "name them), e.g. origin/main in a pull request.")
 @click.option("--fix", is_flag=True,
               help="Apply safe fixes in place (exit status 1 when a file changed).")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: unsafe fixes too.")
@@ -140,6 +143,7 @@ def lint(
     exclude_url: Sequence[str],
     no_cache: bool,
     jobs: int | None,
+    changed_since: str | None,
     fix: bool,
     unsafe_fixes: bool,
     diff: bool,
@@ -168,7 +172,8 @@ def lint(
         config_path=config_path, select=select, ignore=ignore, offline=offline,
         site_root=site_root, today=today, timeout=timeout, allow_private=allow_private,
         check_fragments=check_fragments, exclude_url=exclude_url, no_cache=no_cache,
-        jobs=jobs, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff, baseline=baseline_path,
+        jobs=jobs, changed_since=changed_since, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
+        baseline=baseline_path,
         write_baseline=write_baseline, fail_on=fail_on,
         progress=sys.stderr.isatty() and not quiet, on_message=on_message,
     )
