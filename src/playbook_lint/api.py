@@ -6,6 +6,7 @@ A run is seven stages, each a small function of this module, in this order::
     load      -> config, rules and rule packs (RuleSet)
     check     -> the link engine: every unique external URL once (skipped offline)
     lint      -> rules over documents (a process pool for large trees)
+    suggest   -> archived copies for dead external links (only with suggest_archive)
     fix       -> safe (or unsafe) fixes applied atomically, or a diff
     filter    -> baseline: only findings that are not already recorded
     report    -> a reporter renders the findings (text, json, sarif, ...)
@@ -54,6 +55,9 @@ class RunOptions:
         timeout: per-request timeout for external links, seconds.
         allow_private, check_fragments, exclude_url, no_cache: link engine options.
         jobs: worker processes (None: the cores available).
+        suggest_archive: for broken external links, look up an archived copy (Internet
+            Archive) nearest the page's date: a suggestion and an unsafe fix.
+        archive_api: the availability API to ask (default: the Wayback Machine's).
         changed_since: a git ref; lint only the files changed against it (committed,
             staged, unstaged or untracked) and the pages that name them (see
             :func:`changed_files`).
@@ -79,6 +83,8 @@ class RunOptions:
     no_cache: bool = False
     jobs: int | None = None
     changed_since: str | None = None
+    suggest_archive: bool = False
+    archive_api: str | None = None
     fix: bool = False
     unsafe_fixes: bool = False
     diff: bool = False
@@ -180,6 +186,7 @@ def run(paths: Sequence[Path], options: RunOptions | None = None) -> RunResult:
     discover(state, paths)
     check_links(state)
     lint(state)
+    suggest_archive(state)
     fix(state)
     filter_baseline(state)
     return state.result
@@ -346,6 +353,65 @@ def lint(state: _Run) -> None:
     state.result.files = linted.files
     state.result.errors = linted.errors
     state.result.notes = linted.notes
+
+
+def suggest_archive(state: _Run) -> None:
+    """Stage: give each broken external link an archived copy from the Internet
+    Archive, the snapshot nearest the linking page's own date (front matter ``date``
+    or a dated file name; the newest snapshot for undated pages), as a suggestion and
+    an unsafe fix. Needs the network; answers are cached beside the link cache."""
+    import dataclasses
+
+    from playbook_lint.checks.outdated import page_date
+    from playbook_lint.document import Document
+    from playbook_lint.findings import Edit, Fix
+    from playbook_lint.links.archive import WAYBACK_API, ArchiveLookup
+    from playbook_lint.links.cache import default_cache_path
+    from playbook_lint.links.check import engine_config
+    from playbook_lint.links.normalize import is_http_url
+
+    result = state.result
+    if not (state.options.suggest_archive and state.online):
+        return
+    wanted: list[tuple[int, Any, int, int, str, date | None]] = []
+    docs: dict[str, Any] = {}
+    for i, f in enumerate(result.findings):
+        if f.rule != "broken-link" or f.data.get("classification") != "broken":
+            continue
+        doc = docs.get(f.path)
+        if doc is None:
+            try:
+                doc = docs[f.path] = Document.from_path(result.root / f.path)
+            except OSError:
+                continue
+        start = doc.offset(f.line, f.column)
+        end = doc.offset(f.end_line or f.line, f.end_column or f.column)
+        url = doc.text[start:end]
+        if is_http_url(url):
+            wanted.append((i, doc, start, end, url, page_date(doc)))
+    if not wanted:
+        return
+    econf = engine_config(state.config.links, {}, state.config.base)
+    cache = None if state.options.no_cache else (
+        (econf.cache_path or default_cache_path()).parent / "archive.json")
+    lookup = ArchiveLookup(cache, api=state.options.archive_api or WAYBACK_API,
+                           timeout=state.options.timeout or 20.0)
+    found = lookup.lookup((url, when) for _, _, _, _, url, when in wanted)
+    suggested = 0
+    for i, _doc, start, end, url, when in wanted:
+        snap = found.get((url, when))
+        if snap is None:
+            continue
+        f = result.findings[i]
+        day = f"{snap.timestamp[:4]}-{snap.timestamp[4:6]}-{snap.timestamp[6:8]}"
+        result.findings[i] = dataclasses.replace(
+            f, message=f"{f.message}; an archived copy from {day} exists",
+            suggestion=snap.url,
+            fix=Fix(f"Link to the archived copy from {day}", (Edit(start, end, snap.url),),
+                    safe=False))
+        suggested += 1
+    state.say(f"archive: {suggested} of {len(wanted)} broken links have an archived copy "
+              f"({lookup.requests} lookups)", "summary")
 
 
 def fix(state: _Run) -> None:

@@ -112,6 +112,9 @@ def _fail(message: str) -> None:
 @click.option("--no-cache", is_flag=True, help="Do not read or write the link cache.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Worker processes for large trees (default: the cores available).")
+@click.option("--suggest-archive", is_flag=True,
+              help="For broken external links, suggest the Internet Archive's copy nearest "
+              "the page's date (an unsafe fix; needs the network).")
 @click.option("--changed-since", metavar="REF",
               help="Lint only files changed against this git ref (and the pages that "
               "name them), e.g. origin/main in a pull request.")
@@ -143,6 +146,7 @@ def lint(
     exclude_url: Sequence[str],
     no_cache: bool,
     jobs: int | None,
+    suggest_archive: bool,
     changed_since: str | None,
     fix: bool,
     unsafe_fixes: bool,
@@ -172,7 +176,8 @@ def lint(
         config_path=config_path, select=select, ignore=ignore, offline=offline,
         site_root=site_root, today=today, timeout=timeout, allow_private=allow_private,
         check_fragments=check_fragments, exclude_url=exclude_url, no_cache=no_cache,
-        jobs=jobs, changed_since=changed_since, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
+        jobs=jobs, changed_since=changed_since,
+        suggest_archive=suggest_archive, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
         baseline=baseline_path,
         write_baseline=write_baseline, fail_on=fail_on,
         progress=sys.stderr.isatty() and not quiet, on_message=on_message,
