@@ -57,7 +57,8 @@ def _write_report(path: Path, text: str) -> None:
 
 
 def _fail(message: str) -> None:
-    click.echo(f"playbook-lint: error: {message}", err=True)
+    for line in message.splitlines() or [""]:  # a config may have several problems
+        click.echo(f"playbook-lint: error: {line}", err=True)
     sys.exit(2)
 
 
