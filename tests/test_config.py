@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from playbook_lint.config import find_config, load_config
+from playbook_lint.config import find_config, load_config, options_of
 from playbook_lint.errors import ConfigError
 from playbook_lint.findings import Severity
 
@@ -24,8 +24,8 @@ def test_found_upward_in_pyproject(tmp_path: Path):
     assert cfg.fail_on is Severity.WARNING
     assert cfg.ignore == ["jargon"]
     assert cfg.packs == [(tmp_path / "styles" / "x.yml").resolve()]
-    assert cfg.rule_options("outdated-link") == {"max-age-years": 3}
-    assert cfg.rule_table("outdated-link")["severity"] == "info"
+    assert cfg.rules["outdated-link"] == {"severity": "info", "max-age-years": 3}
+    assert options_of(cfg.rules["outdated-link"]) == {"max-age-years": 3}
 
 
 def test_pyproject_without_table_is_passed_over(tmp_path: Path):

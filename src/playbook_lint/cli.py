@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -66,7 +66,7 @@ def _write_report(path: Path, text: str) -> None:
         _fail(f"{path}: cannot write report: {exc.strerror or exc}")
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     for line in message.splitlines() or [""]:  # a config may have several problems
         click.echo(f"playbook-lint: error: {line}", err=True)
     sys.exit(2)
@@ -206,7 +206,6 @@ def lint(
             result = run(list(paths), options)
     except UsageError as exc:
         _fail(str(exc))
-        return
     if diff:
         click.echo(result.diff, nl=False)
         sys.exit(result.exit_code)
@@ -273,7 +272,6 @@ def rules_command(fmt: str) -> None:
         rs = build_rules(Config())
     except UsageError as exc:
         _fail(str(exc))
-        return
     rows = []
     for name, info in sorted(rs.infos.items()):
         packs = sorted(p.name for p in rs.packs if p.rule == info.cls.pack_key())
@@ -306,7 +304,6 @@ def explain_command(rule: str) -> None:
         (name,) = resolve_names([rule], infos, where="explain")
     except UsageError as exc:
         _fail(str(exc))
-        return
     from playbook_lint.terminal import render_markdown
 
     info = infos[name]
@@ -350,7 +347,6 @@ def merge_command(reports: Sequence[Path], fmt: str, output: Path | None, fail_o
         findings, files, messages = merge_reports(list(reports))
     except UsageError as exc:
         _fail(str(exc))
-        return
     rules = {n: i.cls for n, i in discover().items()}
     text = get_reporter(fmt)(findings, Summary(files=files, version=__version__,
                                                messages=messages, rules=rules,

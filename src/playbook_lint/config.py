@@ -141,14 +141,6 @@ class Config:
     links: dict[str, Any] = field(default_factory=dict)
     site: dict[str, Any] = field(default_factory=dict)
 
-    def rule_table(self, name: str) -> dict[str, Any]:
-        """The config table of rule ``name`` (empty if none)."""
-        return self.rules.get(name, {})
-
-    def rule_options(self, name: str) -> dict[str, Any]:
-        """The rule's options: its table without ``severity`` and ``enabled``."""
-        return options_of(self.rule_table(name))
-
 
 def options_of(table: Mapping[str, Any]) -> dict[str, Any]:
     """A rule's options from its config table: every key but ``severity`` and ``enabled``."""
