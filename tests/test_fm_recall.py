@@ -2,8 +2,9 @@
 
 Each planting copies a corpus repository to a temporary folder and makes one change:
 
-* **key**: removes, from a random page, a key its group agrees on (a key the
-  inferred schema expects there), then lints that page;
+* **key**: removes, from a random published page (not a draft, not past its Hugo
+  expiry date), a key its group agrees on (a key the inferred schema expects
+  there), then lints that page;
 * **label**: inserts ``See the [planted text][planted-label-N].`` as a paragraph at a
   random blank line of a random page's body (outside fenced code), then lints it.
 
@@ -25,11 +26,14 @@ import re
 import shutil
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+
+from playbook_lint.fminfer import is_expired
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parent.parent / "shared" / "corpus"
@@ -37,6 +41,9 @@ CORPUS = HERE.parent.parent / "shared" / "corpus"
 SMALL = ("18F__18f.gsa.gov", "18F__methods", "alphagov__govuk-developer-docs",
          "uswds__uswds-site", "18F__content-guide")
 _KEY_LINE = re.compile(r"^([A-Za-z0-9_\"'-][^:\n]*?)\s*:(?:\s|$)")
+
+
+TODAY = date(2026, 12, 1)
 
 
 def _reset() -> None:
@@ -113,7 +120,8 @@ def plant_key(rng: random.Random, repos: list[Path], work: Path) -> tuple[bool, 
             for exp in g.expected:
                 for f in schema.facts.values():
                     if g in schema.groups_for(f.path) and f.data and exp.key in f.data \
-                            and not exp.quiet_in(f.rel):
+                            and not exp.quiet_in(f.rel) \
+                            and not is_expired(f.effective(), TODAY):
                         choices.append((g, exp.key, f))
         if not choices:
             repos.remove(repo)
