@@ -347,3 +347,29 @@ def test_nearest_siblings_overrule_the_group(tmp_path, capsys, monkeypatch):
     assert found == [("pages/lonely.md", 1, 1, "front-matter-missing", "warning",
                       'front matter key "category" is missing: it is set on 36 of 40 pages '
                       'with layout "styleguide"')]
+
+
+def test_front_matter_cache_reuses_unchanged_pages_only(tmp_path, monkeypatch):
+    import os
+
+    import platformdirs
+
+    from playbook_lint.site import build_site
+
+    monkeypatch.setattr(fmsite, "CACHE_FROM", 1)
+    monkeypatch.setattr(platformdirs, "user_cache_path", lambda *a, **k: tmp_path / "cache")
+    site_root = jekyll_site(tmp_path / "s")
+    first = fmsite.schema_for(build_site(site_root))
+    assert [e.key for e in first.groups[0].expected] == ["owner", "status", "title", "updated"]
+    (cached,) = (tmp_path / "cache").glob("front-matter-*.json")
+    assert '{"$date": "2024-01-01"}' in cached.read_text("utf-8")  # dates stay dates
+    page = site_root / "guides/g0.md"
+    page.write_text(_page("title: Guide 0\nstatus: live\n"), "utf-8")
+    os.utime(page, ns=(1, 1))  # a different stamp even on a coarse clock
+    fmsite.clear_cache()
+    second = fmsite.schema_for(build_site(site_root))
+    status = next(e for e in second.groups[0].expected if e.key == "status")
+    assert status.count == 10
+    # owner is now on 8 of 10 pages: no longer expected; the cached pages still count
+    assert [e.key for e in second.groups[0].expected] == ["status", "title", "updated"]
+    assert second.groups[0].keys["updated"]["type"] == "date"
