@@ -373,3 +373,35 @@ def test_front_matter_cache_reuses_unchanged_pages_only(tmp_path, monkeypatch):
     # owner is now on 8 of 10 pages: no longer expected; the cached pages still count
     assert [e.key for e in second.groups[0].expected] == ["status", "title", "updated"]
     assert second.groups[0].keys["updated"]["type"] == "date"
+
+
+def test_eleventy_directory_data_gives_the_layout(tmp_path, capsys, monkeypatch):
+    _write(tmp_path, ".eleventy.js", "module.exports = {}\n")
+    _write(tmp_path, "content/posts/posts.11tydata.js",
+           "module.exports = {\n  layout: 'post.html',\n}\n")
+    for i in range(10):
+        tags = "tags: [news]\n" if i else ""
+        _write(tmp_path, f"content/posts/p{i}.md", _page(f"title: P{i}\n{tags}"))
+    _write(tmp_path, "content/posts/own.md", _page("layout: wide\ntitle: Own\n"))
+    monkeypatch.chdir(tmp_path)
+    _code, found = _lint(capsys, ".")
+    # 9 of the 10 pages laid out by the folder's data file set tags; the page with its
+    # own layout is not one of them
+    assert found == [("content/posts/p0.md", 1, 1, "front-matter-missing", "warning",
+                      'front matter key "tags" is missing: it is set on 9 of 10 pages with '
+                      'layout "post.html"')]
+
+
+def test_schema_output_in_pyproject_round_trips(tmp_path, capsys, monkeypatch):
+    jekyll_site(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    _code, inferred = _lint(capsys, ".")
+    code, toml_text, _err = run(["schema", "."], capsys)
+    _write(tmp_path, "pyproject.toml", "[project]\nname = 'guide'\n\n" + toml_text)
+    fmsite.clear_cache()
+    _code, written = _lint(capsys, ".")
+    assert [(p, line, r) for p, line, _c, r, _s, _m in written] == \
+           [(p, line, r) for p, line, _c, r, _s, _m in inferred] == \
+           [("guides/g9.md", 1, "front-matter-missing")]
+    assert written[0][4:] == ("error", 'front matter key "owner" is required for layout '
+                                       '"guide"')
