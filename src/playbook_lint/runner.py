@@ -246,12 +246,18 @@ def _schema(site: Any, path: Path, root: Path, result: LintResult) -> Any:
         return None
     from playbook_lint.fmsite import schema_for
 
+    if id(site) in _NO_SCHEMA:
+        return None
     try:
         return schema_for(site)
-    except (OSError, ValueError, RecursionError) as exc:
-        result.errors.append(f"{display_path(path, root)}: cannot infer the front matter "
-                             f"schema: {exc}")
+    except (OSError, ValueError, RecursionError) as exc:  # said once per site, not per page
+        _NO_SCHEMA.add(id(site))
+        result.notes.append(f"{display_path(path, root)}: front matter not inferred for its "
+                            f"site: {exc}")
         return None
+
+
+_NO_SCHEMA: set[int] = set()
 
 
 def lint_files(
