@@ -11,6 +11,7 @@ line on standard error) or when a file could not be read.
 from __future__ import annotations
 
 import inspect
+import os
 import re
 import sys
 import time
@@ -62,7 +63,7 @@ def _fail(message: str) -> None:
 @click.option("--offline", is_flag=True, help="Do not check external links over the network.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path),
               help="Config file (default: .playbook-lint.toml or [tool.playbook-lint] in "
-              "pyproject.toml, searched upward from the working directory).")
+              "pyproject.toml, searched upward from the linted paths).")
 @click.option("--select", multiple=True, metavar="RULE",
               help="Only run these rules (names or codes; repeat or comma-separate).")
 @click.option("--ignore", multiple=True, metavar="RULE",
@@ -136,13 +137,18 @@ def lint(
     from playbook_lint.reporters.common import count_line
     from playbook_lint.runner import build_rules, lint_files
 
+    given = list(paths) or [Path(".")]
+    trees = [Path(os.path.abspath(p)) if Path(p).is_dir() else Path(os.path.abspath(p)).parent
+             for p in given]
+    empty: list[str] = []
     try:
-        config = load_config(config_path)
+        # the config closest to the linted files wins, wherever the command runs
+        config = load_config(config_path, cwd=Path(os.path.commonpath(trees)))
         rules = build_rules(config, select=select, ignore=ignore)
         if site_root is not None:
             rules.site_options["root"] = site_root.resolve()
         ignorer = Ignorer(config.exclude, config.base)
-        files = list(iter_files(list(paths) or [Path(".")], ignorer))
+        files = list(iter_files(given, ignorer, empty))
     except UsageError as exc:
         _fail(str(exc))
         return
@@ -150,6 +156,8 @@ def lint(
         _fail(str(exc))
         return
 
+    for where in empty:
+        click.echo(f"playbook-lint: no Markdown files under {where}", err=True)
     cwd = Path.cwd().resolve()
     run_date = today or date.today()
     read_at_ns = time.time_ns()  # files changed after this are not fixed (stale positions)
@@ -182,14 +190,16 @@ def lint(
         if not quiet:
             click.echo(summary_line(report, n_links, elapsed), err=True)
     if len(files) >= PARALLEL_THRESHOLD:  # build the site model here: forked workers share it
+        from playbook_lint.runner import _tree_of
         from playbook_lint.site import site_for
 
         try:
-            site_for(files[0], cwd, rules.site_options).ensure_built()  # type: ignore[attr-defined]
+            site_for(files[0], _tree_of(files[0], trees, cwd),  # type: ignore[attr-defined]
+                     rules.site_options).ensure_built()
         except Exception:  # noqa: BLE001 - the lint pass reports it per file
             pass
     result = lint_parallel(files, rules, today=run_date, root=cwd, offline=not online,
-                           link_results=link_results, jobs=jobs)
+                           link_results=link_results, jobs=jobs, trees=trees)
     changed: list[str] = []
     if fix or diff:
         from playbook_lint.fixer import apply_fixes
@@ -204,7 +214,7 @@ def lint(
         changed = outcome.changed_files
         if changed:
             again = lint_files([cwd / p for p in changed], rules, today=run_date, root=cwd,
-                               offline=not online, link_results=link_results)
+                               offline=not online, link_results=link_results, trees=trees)
             keep = [f for f in result.findings if f.path not in set(changed)]
             result.findings = sorted(keep + again.findings)
             fixes = "fix" if outcome.applied == 1 else "fixes"
