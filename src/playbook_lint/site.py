@@ -470,9 +470,14 @@ class Site:
                     return page.source
         return hit
 
-    def unresolved_reason(self) -> str | None:
+    def unresolved_reason(self, markdown_targets: bool = False) -> str | None:
         """Why a site path that names no page may still exist (for "not checked"
-        messages), or None when the site model knows every page's URL."""
+        messages), or None when the site model knows every page's URL.
+        ``markdown_targets``: the link names a Markdown source (``{% link x.md %}``),
+        which a Markdown-only tree would hold if it existed."""
+        made = self.generator.unknown_pages() if self.generator is not None else None
+        if made is not None:
+            return made
         vague = self._vague + self._unknown
         if vague:
             first = vague[0]
@@ -482,7 +487,7 @@ class Site:
                 rel = first.source.name
             more = f" and {len(vague) - 1} more" if len(vague) > 1 else ""
             return f"the URL of {rel}{more} is not known ({first.url_reason})"
-        if not self.has_assets:
+        if not self.has_assets and not markdown_targets:
             return "this tree holds only Markdown, so pages built from other sources " \
                 "are not in it"
         return None

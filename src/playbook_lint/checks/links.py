@@ -40,6 +40,12 @@ _LOOKS_LIKE_HOST = re.compile(
     r"(?:[/?#:]|$)",
     re.IGNORECASE,
 )
+#: Ids that page layouts commonly give their landmarks (skip links, headers): a
+#: fragment naming one may be the layout's, which the tool does not see.
+LAYOUT_IDS = frozenset({"header", "main", "main-content", "content", "footer", "nav",
+                        "navigation", "search", "toc", "skip", "page", "top"})
+#: A placeholder in an example path (``/{BRANCH}/``): not a real target.
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_][\w-]*\}")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _TEMPLATE_MARKS = ("{{", "{%", "<%", "%7B%7B", "%7B%25")
 
@@ -262,6 +268,12 @@ class BrokenLink(Rule):
             link = tl.link
             exp = expand(tl.written.strip(), doc.path, ctx.site)
             if exp.status == "missing":
+                doubt = ctx.site.unresolved_reason(markdown_targets=True)
+                if doubt is not None:
+                    yield Report(link.start, link.end,
+                                 f'link target "{tl.written.strip()}" not checked: {doubt}',
+                                 severity=Severity.INFO, data={"url": tl.written.strip()})
+                    continue
                 yield Report(link.start, link.end,
                              f'link target "{tl.written.strip()}" does not exist '
                              f"({exp.reason})", data={"url": tl.written.strip()})
@@ -339,7 +351,8 @@ class BrokenLink(Rule):
         url = link.url.strip()
         # the source around the URL too: <%= x %> in angle brackets loses its "<"
         around = doc.text[max(link.start - 1, 0):link.end + 1]
-        if not url or is_external(url) or has_template(url) or has_template(around):
+        if not url or is_external(url) or has_template(url) or has_template(around) or \
+                _PLACEHOLDER.search(url):
             return None
         return self._check_url(doc, ctx, url, link.start, link.end, link=link)
 
@@ -418,6 +431,14 @@ class BrokenLink(Rule):
             ids = ids | site.layout_anchors(target)
         if self._matches(fragment, ids):
             return None
+        gen = site.generator if site is not None else None
+        if gen is not None and gen.knows_urls and \
+                normalize_fragment(fragment) in LAYOUT_IDS:
+            where = "this page" if page is None else f'"{page}"'
+            return Report(start, end, f'fragment "#{normalize_fragment(fragment)}" in {where} '
+                          f"not checked: it may be an id of the {gen.label} layout, which "
+                          "this tool does not see", severity=Severity.INFO,
+                          data={"url": link.url if link is not None else doc.text[start:end]})
         if scheme is not None and scheme.slug is None and any(
                 a.text is not None for a in anchors):
             where = "this page" if page is None else f'"{page}"'

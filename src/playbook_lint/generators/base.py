@@ -318,6 +318,11 @@ class Generator:
         (see :func:`playbook_lint.site.page_urls`)."""
         return {}
 
+    def unknown_pages(self) -> str | None:
+        """Why the site may have pages no source file shows (pages the generator's
+        config makes), or None."""
+        return None
+
 
 def heading_anchor_ids(scheme: HeadingIds, anchors: Any) -> frozenset[str]:
     """Every fragment id of a page whose anchors were extracted by

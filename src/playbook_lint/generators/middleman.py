@@ -17,6 +17,7 @@ https://middlemanapp.com/basics/ , https://tdt-documentation.london.cloudapps.di
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import ClassVar
 
@@ -50,6 +51,12 @@ class Middleman(Generator):
                                                                errors="replace")
         except OSError:
             self.config_text = ""
+
+    def unknown_pages(self) -> str | None:
+        """``proxy`` pages made in ``config.rb`` have no source file."""
+        if re.search(r"^\s*proxy\b", self.config_text, re.MULTILINE):
+            return "config.rb makes proxy pages this tool does not model"
+        return None
 
     @property
     def tech_docs(self) -> bool:
