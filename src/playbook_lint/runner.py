@@ -215,7 +215,7 @@ class FileWorkspace:
 # --- running ----------------------------------------------------------------------------
 
 @dataclass
-class RunResult:
+class LintResult:
     """What a run produced: sorted findings, file count, per-file errors (one line each,
     exit status 2) and notes (one line each, shown but not failing the run)."""
 
@@ -258,7 +258,7 @@ def lint_document(doc: Document, rules: RuleSet, ctx: Context) -> tuple[list[Fin
     return findings, errors
 
 
-def _tree_of(path: Path, trees: Sequence[Path], default: Path) -> Path:
+def tree_of(path: Path, trees: Sequence[Path], default: Path) -> Path:
     """The deepest of ``trees`` that holds ``path`` (``default`` when none is given)."""
     best: Path | None = None
     for tree in trees:
@@ -278,8 +278,8 @@ def lint_files(
     workspace: FileWorkspace | None = None,
     site: Any = None,
     trees: Sequence[Path] = (),
-) -> RunResult:
-    """Lint ``files`` (absolute paths) and return a :class:`RunResult` with sorted findings.
+) -> LintResult:
+    """Lint ``files`` (absolute paths) and return a :class:`LintResult` with sorted findings.
 
     ``site`` is the :class:`~playbook_lint.site.Site` model put on ``Context.site``;
     when None, each file's site is built once per run and site root (cached) by
@@ -295,11 +295,11 @@ def lint_files(
     ws = workspace or FileWorkspace()
     ctx = Context(today=today, workspace=ws, offline=offline,
                   link_results=link_results or {}, root=root, site=site)
-    result = RunResult()
+    result = LintResult()
     for path in files:
         if site is None:
             try:
-                ctx.site = site_for(path, _tree_of(path, trees, root), rules.site_options)
+                ctx.site = site_for(path, tree_of(path, trees, root), rules.site_options)
             except (OSError, ValueError, RecursionError) as exc:
                 result.errors.append(f"{display_path(path, root)}: cannot build the site "
                                      f"model: {exc}")
