@@ -318,6 +318,7 @@ def test_eleventy_date_keywords_are_dates(tmp_path, capsys, monkeypatch):
 
 
 def test_tech_docs_review_pair(tmp_path, capsys, monkeypatch):
+    _write(tmp_path, "config.rb", "require 'govuk_tech_docs'\nGovukTechDocs.configure(self)\n")
     _write(tmp_path, "config/tech-docs.yml", "host: https://docs.example.gov\n")
     _write(tmp_path, "source/a.html.md", _page("title: A\nlast_reviewed_on: 2024-01-01\n"))
     _write(tmp_path, "source/b.html.md", _page("title: B\nlast_reviewed_on: 2024-01-01\n"

@@ -11,18 +11,19 @@ type, and ``front-matter-missing`` one half of a pair, both at warning (the
 documentation says what the generator expects, not that the build fails). A written
 profile's own check of the same key wins.
 
-This table will move into the generator adapters (``playbook_lint.generators``) once
-they exist on main.
+Each generator adapter hands its entry out through
+:meth:`playbook_lint.generators.base.Generator.documented_front_matter` (the
+Middleman adapter only for Tech Docs Template sites); the table is keyed by the
+adapters' ``name``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-__all__ = ["DOCUMENTED", "Documented", "detect_generator"]
+__all__ = ["DOCUMENTED", "Documented"]
 
 
 @dataclass(frozen=True)
@@ -81,34 +82,3 @@ DOCUMENTED: dict[str, Documented] = {
         "MkDocs", "https://www.mkdocs.org/user-guide/writing-your-docs/#meta-data", {},
     ),
 }
-
-
-def detect_generator(root: Path) -> str | None:
-    """The generator of the site at ``root`` from its config files, or None:
-    ``_config.yml`` Jekyll; ``hugo.toml``/``hugo.yaml``/``hugo.json`` (or
-    ``config.toml`` beside ``content/``) Hugo; ``.eleventy.js``/``eleventy.config.*``
-    Eleventy; ``config/tech-docs.yml`` (or a Gemfile naming ``govuk_tech_docs``) the
-    Tech Docs Template; ``mkdocs.yml`` MkDocs."""
-    def has(name: str) -> bool:
-        return (root / name).is_file()
-
-    if has("_config.yml") or has("_config.yaml"):
-        return "jekyll"
-    if any(has(n) for n in ("hugo.toml", "hugo.yaml", "hugo.json")) or (
-            has("config.toml") and (root / "content").is_dir()):
-        return "hugo"
-    if any(has(n) for n in (".eleventy.js", "eleventy.config.js", "eleventy.config.mjs",
-                            "eleventy.config.cjs")):
-        return "eleventy"
-    if has("config/tech-docs.yml"):
-        return "tech-docs"
-    if has("Gemfile"):
-        try:
-            if "govuk_tech_docs" in (root / "Gemfile").read_text(encoding="utf-8",
-                                                                 errors="replace"):
-                return "tech-docs"
-        except OSError:
-            pass
-    if has("mkdocs.yml") or has("mkdocs.yaml"):
-        return "mkdocs"
-    return None

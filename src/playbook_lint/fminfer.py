@@ -296,14 +296,15 @@ class InferredSchema:
         root: the site root.
         groups: every group with at least one expectation, layout groups first.
         facts: every page's facts, by absolute path.
-        generator: the site's generator (a key of
-            :data:`playbook_lint.fmdocumented.DOCUMENTED`), or None.
+        documented: what the site's generator documents about its keys (a
+            :class:`playbook_lint.fmdocumented.Documented`, from the generator
+            adapter), or None.
     """
 
     root: Path
     groups: list[Group]
     facts: dict[Path, PageFacts]
-    generator: str | None = None
+    documented: Any = None
 
     def __post_init__(self) -> None:
         self._layouts = {g.value: g for g in self.groups if g.kind == "layout"}

@@ -375,10 +375,13 @@ def schema_for(site: Any) -> InferredSchema:
     key = (site.root, id(site))  # sites are cached per root and options for the run
     hit = _CACHE.get(key)
     if hit is None:
-        from playbook_lint.fmdocumented import detect_generator
-
         hit = infer_schema(site.root, page_facts(site))
-        hit.generator = detect_generator(site.root)
+        adapter = site.__dict__.get("generator")  # a lazy site has it without being built
+        if adapter is None:
+            from playbook_lint.generators import detect
+
+            adapter = detect(site.root)
+        hit.documented = adapter.documented_front_matter()
         _CACHE[key] = hit
     return hit
 

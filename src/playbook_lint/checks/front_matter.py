@@ -605,12 +605,8 @@ def _permalink_collisions(doc: Document, fm: FrontMatter, ctx: Context) -> Itera
 
 
 def _documented(ctx: Context) -> Any:
-    """The generator documentation entry of the page's site, or None."""
-    from playbook_lint.fmdocumented import DOCUMENTED
-
-    schema = ctx.front_matter_schema
-    gen = getattr(schema, "generator", None)
-    return DOCUMENTED.get(gen) if gen else None
+    """What the page's generator documents about its keys (from its adapter), or None."""
+    return getattr(ctx.front_matter_schema, "documented", None)
 
 
 def _documented_types(ctx: Context, fm: FrontMatter, checked: set[str],
