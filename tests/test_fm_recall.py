@@ -76,6 +76,13 @@ def _lint(repo: Path, rel: str) -> list[dict[str, Any]]:
     return list(json.loads(out.getvalue() or '{"findings": []}')["findings"])
 
 
+def _copy(repo: Path, copy: Path) -> None:
+    """Copy ``repo`` as a checkout: with a ``.git`` folder, so a one-file run finds the
+    repository's root (the exports have none) as it does in a real clone."""
+    shutil.copytree(repo, copy, symlinks=True)
+    (copy / ".git").mkdir(exist_ok=True)
+
+
 def _schema(repo: Path) -> Any:
     from playbook_lint.fmsite import schema_for
     from playbook_lint.site import build_site
@@ -133,7 +140,7 @@ def plant_key(rng: random.Random, repos: list[Path], work: Path) -> tuple[bool, 
             continue
         copy = work / repo.name
         shutil.rmtree(copy, ignore_errors=True)
-        shutil.copytree(repo, copy, symlinks=True)
+        _copy(repo, copy)
         (copy / facts.rel).write_text(changed, "utf-8")
         found = _lint(copy, facts.rel)
         # inferred ("is missing: it is set on ...") or a written profile's ("is required")
@@ -181,7 +188,7 @@ def plant_label(rng: random.Random, repos: list[Path], work: Path, n: int) -> tu
         lines[at:at + 1] = ["", f"See the [planted text][{label}].", ""]
         copy = work / repo.name
         shutil.rmtree(copy, ignore_errors=True)
-        shutil.copytree(repo, copy, symlinks=True)
+        _copy(repo, copy)
         (copy / rel).write_text("\n".join(lines), "utf-8")
         found = _lint(copy, rel)
         hit = any(f["rule"] == "undefined-reference" and f["line"] == at + 2
