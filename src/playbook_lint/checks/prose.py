@@ -25,6 +25,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from playbook_lint.checks.context import QuoteSpans as _QuoteSpans
+from playbook_lint.checks.context import lone_name as _lone_name
+from playbook_lint.checks.context import mentioned
+from playbook_lint.checks.wordclass import guess_pos
 from playbook_lint.findings import Edit, Fix, Report, Severity
 from playbook_lint.rule import Context, Rule, RuleConfig
 
@@ -78,6 +82,29 @@ JARGON_ENTRY_SCHEMA: dict[str, Any] = {
         },
         "note": {"description": "Background, e.g. when the term is fine (JSON output only).",
                  "type": "string"},
+        "when": {
+            "description": "Conditions written in the source list, as data: the entry "
+            "reports a match only when they hold (see the rule's documentation).",
+            "type": "object",
+            "additionalProperties": False,
+            "minProperties": 1,
+            "properties": {
+                "pos": {
+                    "description": "Parts of speech the matched word must have (guessed "
+                    "from the words around it): the list's \"as a verb\", \"unless it "
+                    "unlocks something\" (adjective).",
+                    "type": "array",
+                    "minItems": 1,
+                    "uniqueItems": True,
+                    "items": {"enum": ["noun", "verb", "adjective"]},
+                },
+                "otherwise": {
+                    "description": "What a match that fails the condition becomes: skip "
+                    "(default: not reported) or weak (reported only with strength = weak).",
+                    "enum": ["skip", "weak"],
+                },
+            },
+        },
     },
     "if": {"properties": {"safe": {"const": True}}, "required": ["safe"]},
     "then": {
@@ -92,6 +119,7 @@ _OPTIONS_SCHEMA: dict[str, Any] = {
     "properties": {
         "strength": {"enum": ["strong", "weak"]},
         "packs": {"type": "object", "additionalProperties": {"type": "boolean"}},
+        "quoted": {"type": "boolean"},
     },
 }
 
@@ -291,6 +319,8 @@ class _Entry:
     exceptions: tuple[re.Pattern[str], ...]
     advice: str | None
     note: str | None
+    pos: frozenset[str] = frozenset()
+    otherwise: str = "skip"
 
 
 def _pack_label(description: str, name: str) -> str:
@@ -353,6 +383,8 @@ class Jargon(Rule):
         super().__init__(config)
         opts = self.config.options
         include_weak = opts.get("strength") == "weak"
+        self._include_weak = include_weak
+        self._quoted = opts.get("quoted") is True
         toggles = opts.get("packs")
         toggles = toggles if isinstance(toggles, Mapping) else {}
         # form -> candidates (rank, entry, inflection kind), best first: strong before weak,
@@ -382,6 +414,8 @@ class Jargon(Rule):
                     ),
                     advice=raw.get("advice"),
                     note=raw.get("note"),
+                    pos=frozenset((raw.get("when") or {}).get("pos", ())),
+                    otherwise=(raw.get("when") or {}).get("otherwise", "skip"),
                 )
                 for term in raw["terms"]:
                     term = _WS.sub(" ", term.strip())
@@ -400,18 +434,37 @@ class Jargon(Rule):
         if self._pattern is None:
             return
         prose = doc.prose
+        quotes = None if self._quoted else _QuoteSpans(doc)
         for m in self._pattern.finditer(prose):
+            start, end = m.start(), m.end()
             cands = self._lookup.get(_norm(m.group()))
-            if not cands or _mention(prose, m.start(), m.end()) or _in_name(prose, m.start()) \
-                    or _starts_name(prose, m.start(), m.end()) \
-                    or _label(doc.text, m.start(), m.end()):
+            if not cands or _mention(prose, start, end) or _in_name(prose, start) \
+                    or _starts_name(prose, start, end) or _lone_name(prose, start, end) \
+                    or _label(doc.text, start, end):
                 continue
-            chosen = next(
-                (c for c in cands if not _excused(c[1], prose, m.start(), m.end())), None
-            )
+            if quotes is not None and quotes.covers(start):
+                continue
+            chosen = None
+            for cand in cands:
+                _, entry, _ = cand
+                if _excused(entry, prose, start, end):
+                    continue
+                if entry.pos and not (entry.pos & guess_pos(prose, start, end)):
+                    if entry.otherwise != "weak" or not self._include_weak:
+                        continue
+                chosen = cand
+                break
             if chosen is not None:
                 _, entry, kind = chosen
-                yield self._report(doc.text[m.start():m.end()], m.start(), m.end(), entry, kind)
+                report = self._report(doc.text[start:end], start, end, entry, kind)
+                if mentioned(doc, start, end):
+                    report = Report(
+                        start=start, end=end,
+                        message=report.message + " (mentioned, not used: no fix)",
+                        suggestion=None, fix=None, severity=Severity.INFO,
+                        data={**report.data, "mention": True},
+                    )
+                yield report
 
     def _report(self, matched: str, start: int, end: int, entry: _Entry, kind: str) -> Report:
         shown = _WS.sub(" ", matched)
