@@ -69,6 +69,8 @@ class Context:
         root: the folder paths are reported relative to.
         site: the site model (page URLs, permalinks, aliases, site root, base URL) when
             one was built, else None; see :mod:`playbook_lint.site`.
+        rule_names: every rule name and code the run knows (enabled or not), for rules
+            that check references to rules (suppression comments); empty when unknown.
     """
 
     today: date
@@ -77,6 +79,7 @@ class Context:
     link_results: Mapping[str, Any] = field(default_factory=dict)
     root: Path = field(default_factory=Path.cwd)
     site: Any = None
+    rule_names: frozenset[str] = frozenset()
 
 
 class Rule:

@@ -263,7 +263,9 @@ def lint_files(
 
     ws = workspace or FileWorkspace()
     ctx = Context(today=today, workspace=ws, offline=offline,
-                  link_results=link_results or {}, root=root, site=site)
+                  link_results=link_results or {}, root=root, site=site,
+                  rule_names=frozenset(
+                      [*rules.infos, *(i.code for i in rules.infos.values() if i.code)]))
     result = RunResult()
     for path in files:
         if site is None:

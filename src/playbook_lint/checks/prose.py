@@ -340,7 +340,23 @@ class Jargon(Rule):
     (Unicode-aware; a hyphenated compound is one word), finds inflections
     (``utilise``, ``utilises``, ``utilised``, ``utilising``, ``utilize``) and
     finds phrases across line breaks and runs of spaces. A term is excused when one of
-    its entry's exception patterns covers it (``deliver`` services, an API ``key``).
+    its entry's exception patterns covers it (``deliver`` services, an API ``key``),
+    or when the entry's ``when`` condition (the list's own "as a verb", "unless it
+    unlocks something") does not hold: ``when: {pos: [verb]}`` reports ``impact`` in
+    "this will impact users" but not in "the impact of the change"; the part of
+    speech is guessed from the neighbouring words (determiners, modals, pronouns,
+    copulas, prepositions; :mod:`playbook_lint.checks.wordclass`).
+
+    Not reported: words inside a blockquote (GitHub alert callouts ``> [!NOTE]`` are
+    the author's own and are checked) or in quotation marks, which are someone
+    else's words; a capitalised word mid-sentence in sentence-case text, which is a
+    name (``add the Touchpoints survey``); a capitalised word continuing or starting
+    a capitalised name (``President's Management Agenda``).
+
+    A word that is *mentioned* rather than used (a style guide's own list: the whole
+    of an emphasis span, the subject of a list item that glosses it as in
+    ``- utilize (use _use_)`` or ``- impact or impactful``, a definition-list term,
+    a table cell holding only the word) is reported as ``info``, without a fix.
 
     **Why it matters.** Jargon and figurative words slow readers down and exclude
     people with lower literacy or who read English as a second language; GOV.UK notes
@@ -356,7 +372,20 @@ class Jargon(Rule):
     -> ``use``, ``in order to`` -> ``to``) a safe fix with one edit is attached.
 
     **Options.** ``strength = "weak"`` also reports weak terms (common words that are
-    jargon only in some sentences); ``packs = {name = false}`` turns a pack off (or on).
+    jargon only in some sentences) and the senses an entry keeps for it
+    (``when: {otherwise: weak}``); ``packs = {name = false}`` turns a pack off (or
+    on); ``quoted = true`` also reports words in blockquotes and quotations.
+
+    **Pack entries.** ``terms``, ``replacements``, ``strength``, ``safe``,
+    ``inflect``, ``exceptions`` (regular expressions that excuse a match they cover),
+    ``advice``, ``note`` and ``when``: ``pos`` (a list of ``noun``, ``verb``,
+    ``adjective``: the match must have one of them) and ``otherwise`` (``skip``, the
+    default, or ``weak``).
+
+    **Measured.** On a labelled sample of 270 raw matches of the conditional words
+    (``tests/jargon_labels``) the built-in packs report with 96.0% precision and
+    93.8% recall (60.9% and 90.7% before conditions were data); deciding ``pos``
+    with TextBlob's PatternTagger instead gave 93.3% and 86.0%.
 
     **Source.** https://www.gov.uk/guidance/style-guide/a-to-z-of-gov-uk-style#words-to-avoid,
     https://www.plainlanguage.gov/guidelines/words/use-simple-words-phrases/,
