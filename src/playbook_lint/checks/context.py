@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = ["QuoteSpans", "mentioned", "lone_name"]
 
-_ALERT = re.compile(r"^[ \t]*>[ \t>]*\[![A-Za-z]+\]")
+_ALERT = re.compile(r"[ \t]*>[ \t>]*\[![A-Za-z]+\]")
 _PARA_BREAK = re.compile(r"\n[ \t>]*\n")
 
 

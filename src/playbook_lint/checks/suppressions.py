@@ -28,7 +28,7 @@ class SuppressionUnknownRule(Rule):
     meant to suppress still fails the run, or, worse, a later ``enable`` with the
     right name never matches the ``disable`` it was meant to end.
 
-    **Example.** ``See [the old site](http://example.org). <!-- playbook-lint-disable-line outdated-lnk -->``
+    **Example.** ``Old page. <!-- playbook-lint-disable-line outdated-lnk -->``
 
     **Use instead.** ``<!-- playbook-lint-disable-line outdated-link -->``
 
