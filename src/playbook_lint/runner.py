@@ -68,6 +68,10 @@ class RuleSet:
     packs: list[Pack]
     site_options: dict = field(default_factory=dict)
 
+    def names_and_codes(self) -> frozenset[str]:
+        """Every discovered rule's name and code (for ``Context.rule_names``)."""
+        return frozenset([*self.infos, *(i.code for i in self.infos.values() if i.code)])
+
     def canonical(self, name_or_code: str) -> str | None:
         """Map a rule name or code to the rule's name (None if unknown)."""
         if name_or_code in self.infos:
@@ -197,7 +201,7 @@ class FileWorkspace:
 # --- running ----------------------------------------------------------------------------
 
 @dataclass
-class RunResult:
+class LintResult:
     """What a run produced: sorted findings, file count, per-file errors (one line each,
     exit status 2) and notes (one line each, shown but not failing the run)."""
 
@@ -250,8 +254,8 @@ def lint_files(
     link_results: dict[str, object] | None = None,
     workspace: FileWorkspace | None = None,
     site: Any = None,
-) -> RunResult:
-    """Lint ``files`` (absolute paths) and return a :class:`RunResult` with sorted findings.
+) -> LintResult:
+    """Lint ``files`` (absolute paths) and return a :class:`LintResult` with sorted findings.
 
     ``site`` is the :class:`~playbook_lint.site.Site` model put on ``Context.site``;
     when None, each file's site is built once per run and site root (cached) by
@@ -264,9 +268,8 @@ def lint_files(
     ws = workspace or FileWorkspace()
     ctx = Context(today=today, workspace=ws, offline=offline,
                   link_results=link_results or {}, root=root, site=site,
-                  rule_names=frozenset(
-                      [*rules.infos, *(i.code for i in rules.infos.values() if i.code)]))
-    result = RunResult()
+                  rule_names=rules.names_and_codes())
+    result = LintResult()
     for path in files:
         if site is None:
             try:
