@@ -552,3 +552,23 @@ def test_a_user_pack_condition_applies_to_any_word(tmp_path: Path) -> None:
                                 "    when: {pos: [verb]}\n")
     assert check(Jargon, "Put it on the table.\n", packs=[pack]) == []
     assert [f.column for f in check(Jargon, "We will table it.\n", packs=[pack])] == [9]
+
+
+def test_agenda_in_a_paragraph_about_a_meeting_is_fine() -> None:
+    text = (
+        "Before the meeting, write down what you will cover.\n"
+        "Split out agenda and notes if you like.\n"
+        "\n"
+        "Split out agenda and priorities.\n"
+    )
+    assert [(f.line, f.column, f.message) for f in run(text)] == [
+        (4, 11, f'"agenda" is jargon ({GOVUK}): use "plan"'),
+    ]
+
+
+def test_unless_near_in_a_user_pack(tmp_path: Path) -> None:
+    pack = write_pack(tmp_path, "  - terms: [hub]\n    strength: strong\n    inflect: none\n"
+                                "    when: {unless-near: [airport, bike wheel]}\n")
+    assert check(Jargon, "The hub of the bike wheels.\n", packs=[pack]) == []
+    assert check(Jargon, "Fly to the hub.\n\nThe airport is big.\n", packs=[pack]) != []
+    assert check(Jargon, "Fly to the hub airport.\n", packs=[pack]) == []

@@ -1,7 +1,7 @@
 """Precision and recall of the jargon rule on the labelled sample (run by hand or by
 tests/test_jargon_labels.py).
 
-Usage: python tests/jargon_labels/measure.py CORPUS [OPTIONS_JSON]
+Usage: python tests/jargon_labels/measure.py CORPUS [OPTIONS_JSON] [--held-out] [-v]
 
 A labelled hit counts as reported when the rule (built-in packs, the given options)
 yields a report above info severity starting at its offset (a mention is info).
@@ -48,14 +48,18 @@ class Score:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
-def labels() -> dict[str, list[dict[str, Any]]]:
-    """Word group -> labelled hits, from ``tests/jargon_labels/*.yml``."""
+def labels(held_out: bool = False) -> dict[str, list[dict[str, Any]]]:
+    """Word group -> labelled hits, from ``tests/jargon_labels/*.yml`` (the tuning set)
+    or ``tests/jargon_labels/heldout/*.yml`` (the held-out set)."""
+    folder = HERE / "heldout" if held_out else HERE
     return {p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))["hits"]
-            for p in sorted(HERE.glob("*.yml"))}
+            for p in sorted(folder.glob("*.yml"))}
 
 
-def score(corpus: Path, options: Mapping[str, Any] | None = None) -> dict[str, Score]:
-    """Score the rule with ``options`` on every labelled hit; returns group -> Score."""
+def score(corpus: Path, options: Mapping[str, Any] | None = None,
+          held_out: bool = False) -> dict[str, Score]:
+    """Score the rule with ``options`` on every labelled hit of one set; returns
+    group -> Score."""
     schemas = {"jargon": Jargon.pack_entry_schema or {}}
     packs = load_packs([p for p in builtin_pack_paths() if p.name.startswith("jargon-")],
                        schemas)
@@ -63,7 +67,7 @@ def score(corpus: Path, options: Mapping[str, Any] | None = None) -> dict[str, S
     ctx = Context(today=FIXED_TODAY, workspace=MemoryWorkspace())
     reported: dict[str, set[tuple[int, int]]] = {}
     out: dict[str, Score] = {}
-    for group, hits in labels().items():
+    for group, hits in labels(held_out).items():
         s = out[group] = Score()
         for h in hits:
             if h["path"] not in reported:
@@ -101,8 +105,8 @@ def table(scores: Mapping[str, Score]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    opts = json.loads(argv[1]) if len(argv) > 1 else {}
-    scores = score(Path(argv[0]), opts)
+    opts = json.loads(argv[1]) if len(argv) > 1 and argv[1].startswith("{") else {}
+    scores = score(Path(argv[0]), opts, held_out="--held-out" in argv)
     print(table(scores))
     if "-v" in argv:
         for g, s in scores.items():

@@ -1,7 +1,7 @@
 """The same measurement as measure.py, with the ``when: pos`` condition decided by a
 statistical tagger instead of the built-in context guesser (run by hand).
 
-Usage: python tests/jargon_labels/measure_tagger.py CORPUS
+Usage: python tests/jargon_labels/measure_tagger.py CORPUS [--held-out]
 
 The tagger is TextBlob's PatternTagger (PyPI ``textblob``; its Brill lexicon and rules
 ship inside the package, no download at run time). Install it first:
@@ -51,4 +51,4 @@ def tagger_pos(prose: str, start: int, end: int) -> frozenset[str]:
 
 if __name__ == "__main__":
     prose_rule.guess_pos = tagger_pos  # type: ignore[assignment]
-    print(table(score(Path(sys.argv[1]))))
+    print(table(score(Path(sys.argv[1]), held_out="--held-out" in sys.argv)))

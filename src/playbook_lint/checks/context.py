@@ -157,20 +157,21 @@ _PREV = re.compile(r"([^\W\d_][\w'\u2019.-]*)([,;]?)[\s\[\(*_]*$")
 def lone_name(prose: str, start: int, end: int) -> bool:
     """True if ``prose[start:end]`` is a capitalised word in the middle of a sentence in
     sentence case (``add the Touchpoints survey``, ``Specialist, Touchpoints, GSA``): the
-    word before it is lower-case, or is followed by a comma, and no sentence end,
-    line start or heading/list marker comes between. A product or proper name, not
-    jargon. Text in Title Case (``Our Key Findings``) is not taken for a name."""
+    word before it is lower-case or is followed by a comma; no sentence end, line
+    start or heading/list marker comes between; and the next word is not capitalised
+    (a Title Case word). Such a word is a product or proper name, not jargon; text in
+    Title Case (``Our Key Findings``, ``How to Deliver Value``) is not a name."""
     first = prose[start:start + 1]
     if not first.isupper() or prose[start + 1:start + 2].isupper():
         return False
-    head = prose[max(0, start - 60):start]
+    nxt = _NEXT.match(prose, end)
+    if nxt is not None and nxt.group(1)[:1].isupper() and not nxt.group(1).isupper():
+        return False
+    head = prose[max(0, start - 80):start]
     m = _PREV.search(head)
-    if m is None:
+    if m is None or "\n" in head[m.end(1):] or m.group(1)[-1:] == ".":
         return False
-    between = head[m.end(1):]
-    if "\n" in between:
-        return False
-    prev = m.group(1)
-    if prev[-1:] == ".":
-        return False
-    return prev[:1].islower() or m.group(2) == ","
+    return m.group(2) == "," or m.group(1)[:1].islower()
+
+
+_NEXT = re.compile(r"[^\S\n]+([^\W\d_][\w'\u2019-]*)")
