@@ -572,3 +572,20 @@ def test_unless_near_in_a_user_pack(tmp_path: Path) -> None:
     assert check(Jargon, "The hub of the bike wheels.\n", packs=[pack]) == []
     assert check(Jargon, "Fly to the hub.\n\nThe airport is big.\n", packs=[pack]) != []
     assert check(Jargon, "Fly to the hub airport.\n", packs=[pack]) == []
+
+
+@pytest.mark.parametrize(("text", "columns"), [
+    ("Test before implementing any specific USWDS patterns.\n", []),
+    ("Soon after a system is implemented, users adapt.\n", []),
+    ("We will implement the policy so it works.\n", [9]),
+])
+def test_implement_is_fine_for_software(text: str, columns: list[int]) -> None:
+    assert [f.column for f in run(text)] == columns
+
+
+@pytest.mark.parametrize(("text", "columns"), [
+    ("Four impact levers guide the plan.\n", []),
+    ("New pathways for delivering health care, including clinics.\n", []),
+])
+def test_numbers_are_determiners_and_care_is_delivered(text: str, columns: list[int]) -> None:
+    assert [f.column for f in run(text)] == columns

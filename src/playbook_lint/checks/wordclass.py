@@ -24,8 +24,9 @@ __all__ = ["guess_pos", "neighbours"]
 _DETERMINERS = frozenset(
     "a an the this these those its their our your his her my each every any some no "
     "another such much more most less least whose either neither both all half "
-    "many few several".split()
+    "many few several one two three four five six seven eight nine ten".split()
 )
+# (cardinal numbers are determiners too: "four impact levers", "3 key steps")
 # words after which a verb (base or -s form) is expected
 _VERB_BEFORE = frozenset(
     "to will would can could may might must shall should does do did don't doesn't "
@@ -104,7 +105,8 @@ def guess_pos(prose: str, start: int, end: int) -> frozenset[str]:
     participle = word.endswith(("ed", "ing"))
     content_after = after is not None and after not in _AFTER_NOUN \
         and after not in _DETERMINERS and after not in _COPULAS
-    if p1 is not None and (p1 in _DETERMINERS or p1.endswith(("'s", "s'"))):
+    if p1 is not None and (p1 in _DETERMINERS or p1.endswith(("'s", "s'"))
+                           or p1[:1].isdigit()):
         # "the impact of", "a key part", "our key tools", "its impact"
         return _ADJ if content_after else _NOUN
     if p1 in _COPULAS:
