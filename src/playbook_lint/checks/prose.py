@@ -475,7 +475,7 @@ class Jargon(Rule):
         if self._pattern is None:
             return
         prose = doc.prose
-        quotes = None if self._quoted else _QuoteSpans(doc)
+        quotes: _QuoteSpans | None = None  # built at the first match (most pages have few)
         for m in self._pattern.finditer(prose):
             start, end = m.start(), m.end()
             cands = self._lookup.get(_norm(m.group()))
@@ -483,8 +483,11 @@ class Jargon(Rule):
                     or _starts_name(prose, start, end) or _lone_name(prose, start, end) \
                     or _label(doc.text, start, end):
                 continue
-            if quotes is not None and quotes.covers(start):
-                continue
+            if not self._quoted:
+                if quotes is None:
+                    quotes = _QuoteSpans(doc)
+                if quotes.covers(start):
+                    continue
             chosen = None
             weak_sense = False
             for cand in cands:
