@@ -589,3 +589,20 @@ def test_implement_is_fine_for_software(text: str, columns: list[int]) -> None:
 ])
 def test_numbers_are_determiners_and_care_is_delivered(text: str, columns: list[int]) -> None:
     assert [f.column for f in run(text)] == columns
+
+
+def test_a_title_cited_mid_line_is_not_jargon_but_a_leading_bold_label_is() -> None:
+    text = (
+        "Read the order (_Streamlining Service Delivery and Improving It_) today.\n"
+        "\n"
+        "**Streamlining Service Delivery** is our aim.\n"
+        "\n"
+        "We are (streamlining service delivery) now.\n"
+    )
+    assert [(f.line, f.column) for f in run(text)] == [(3, 3), (5, 9)]
+
+
+def test_a_blockquote_inside_a_list_item_is_quoted_too() -> None:
+    text = "- Note:\n\n    > We utilise it.\n"
+    assert run(text) == []
+    assert [(f.line, f.column) for f in run(text, options={"quoted": True})] == [(3, 10)]

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from playbook_lint.document import Document
 
-__all__ = ["QuoteSpans", "mentioned", "lone_name"]
+__all__ = ["QuoteSpans", "in_title", "mentioned", "lone_name"]
 
 _ALERT = re.compile(r"[ \t]*>[ \t>]*\[![A-Za-z]+\]")
 _PARA_BREAK = re.compile(r"\n[ \t>]*\n")
@@ -40,7 +40,7 @@ class QuoteSpans:
         spans: list[tuple[int, int]] = []
         text = doc.text
         for tok in doc.tokens:
-            if tok.type == "blockquote_open" and tok.map and tok.level == 0:
+            if tok.type == "blockquote_open" and tok.map:
                 first, last = tok.map
                 lo = doc.offset(first + 1)
                 if _ALERT.match(text, lo):
@@ -175,3 +175,32 @@ def lone_name(prose: str, start: int, end: int) -> bool:
 
 
 _NEXT = re.compile(r"[^\S\n]+([^\W\d_][\w'\u2019-]*)")
+
+
+# -- titles -----------------------------------------------------------------------------
+_SPAN = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1|\(([^()\n]+)\)|\u201c([^\u201d\n]+)\u201d")
+_LEAD = re.compile(r"[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?")
+
+
+def in_title(doc: Document, start: int, end: int) -> bool:
+    """True if ``doc.text[start:end]`` is part of a title cited mid-line: an emphasis
+    span, parenthesis or quotation of three or more words in which every word of four
+    letters or more is capitalised (``(_Streamlining Service Delivery and Improving
+    Customer Service_)``), the name of an order, book or article. A span that opens the
+    line (a bold pseudo-heading such as ``**Key Findings**``) is the author's own text
+    and is not a title."""
+    line_no, _ = doc.position(start)
+    line_start = doc.line_starts[line_no - 1]
+    line = doc.line_text(line_no)
+    lead = _LEAD.match(line)
+    first = lead.end() if lead else 0
+    s, e = start - line_start, end - line_start
+    for m in _SPAN.finditer(line):
+        if not (m.start() <= s and e <= m.end()) or m.start() <= first:
+            continue
+        body = m.group(2) or m.group(3) or m.group(4) or ""
+        words = re.findall(r"[^\W\d_][\w'\u2019-]*", body)
+        long_words = [w for w in words if len(w) >= 4]
+        if len(words) >= 3 and long_words and all(w[:1].isupper() for w in long_words):
+            return True
+    return False

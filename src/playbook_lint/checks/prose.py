@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from playbook_lint.checks.context import QuoteSpans as _QuoteSpans
+from playbook_lint.checks.context import in_title, mentioned
 from playbook_lint.checks.context import lone_name as _lone_name
-from playbook_lint.checks.context import mentioned
 from playbook_lint.checks.wordclass import guess_pos
 from playbook_lint.findings import Edit, Fix, Report, Severity
 from playbook_lint.rule import Context, Rule, RuleConfig
@@ -360,7 +360,9 @@ class Jargon(Rule):
     the author's own and are checked) or in quotation marks, which are someone
     else's words; a capitalised word mid-sentence in sentence-case text, which is a
     name (``add the Touchpoints survey``); a capitalised word continuing or starting
-    a capitalised name (``President's Management Agenda``).
+    a capitalised name (``President's Management Agenda``); a word of a title cited
+    mid-line in emphasis, parentheses or quotation marks, every long word capitalised
+    (``(_Streamlining Service Delivery_)``).
 
     A word that is *mentioned* rather than used (a style guide's own list: the whole
     of an emphasis span, the subject of a list item that glosses it as in
@@ -481,7 +483,7 @@ class Jargon(Rule):
             cands = self._lookup.get(_norm(m.group()))
             if not cands or _mention(prose, start, end) or _in_name(prose, start) \
                     or _starts_name(prose, start, end) or _lone_name(prose, start, end) \
-                    or _label(doc.text, start, end):
+                    or _label(doc.text, start, end) or in_title(doc, start, end):
                 continue
             if not self._quoted:
                 if quotes is None:
