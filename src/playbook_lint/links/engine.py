@@ -79,7 +79,9 @@ DEFAULT_USER_AGENT = f"playbook-lint/{__version__} (+https://pypi.org/project/pl
 #: After a 429 with a pause of P seconds, the host gets one request at a time until
 #: P x this factor after the pause ends (then its normal per-host concurrency).
 THROTTLE_WINDOW_FACTOR = 2.0
-#: Body bytes a GET reads when it only needs the status (the connection is then closed).
+#: Body bytes a GET reads when it only needs the status: a body that ends within it
+#: is read to its end so the connection is reused; a longer one is cut (and its
+#: connection closed).
 PROBE_BODY_BYTES = 64 * 1024
 #: HEAD answers that make the engine try GET (servers often mishandle HEAD).
 HEAD_FALLBACK = frozenset({400, 403, 404, 405, 501})
@@ -131,7 +133,9 @@ class EngineConfig:
     Attributes:
         concurrency: requests in flight at once, all hosts together (default 32).
         per_host: requests in flight at once to one host name (default 4).
-        timeout: seconds allowed for each of connect, read, write and pool wait (20).
+        timeout: seconds one request may take from start to end (20); also the limit
+            of each of connect, read and write. A response that drips bytes slowly
+            ends there (``unverified``, "timed out after ...") however long it would go on.
         retries: extra attempts after a retryable failure (connect error, timeout,
             429, 5xx); 3 means up to 4 attempts.
         max_retry_after: longest pause in seconds taken for a ``Retry-After`` (60).
@@ -155,6 +159,9 @@ class EngineConfig:
         cache_max_age_ok: seconds an ``ok`` result is reused (86400).
         cache_max_age_fail: seconds any other result is reused (3600).
         use_cache: read and write the cache (False for ``--no-cache``).
+        max_time: seconds the whole run may take (``--max-time``), or None for no limit;
+            URLs not finished by then are ``unverified`` with a reason starting
+            ``"not checked: "`` and a run-level warning says how many.
     """
 
     concurrency: int = 32
@@ -176,6 +183,7 @@ class EngineConfig:
     cache_max_age_ok: float = 86400.0
     cache_max_age_fail: float = 3600.0
     use_cache: bool = True
+    max_time: float | None = None
 
     def __post_init__(self) -> None:
         for name in ("concurrency", "per_host", "max_body_bytes"):
@@ -185,6 +193,8 @@ class EngineConfig:
                      "cache_max_age_ok", "cache_max_age_fail"):
             if float(getattr(self, name)) < 0:
                 raise ValueError(f"{name} must not be negative, not {getattr(self, name)!r}")
+        if self.max_time is not None and not float(self.max_time) > 0:
+            raise ValueError(f"max_time must be above 0 seconds, not {self.max_time!r}")
         if self.retries < 0 or self.max_redirects < 0:
             raise ValueError("retries and max_redirects must not be negative")
         self._accept = _parse_accept(self.accept)
@@ -230,22 +240,25 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         now: the current time in epoch seconds (default ``time.time()``).
 
     Returns:
-        The pause in seconds, 0 for a date in the past, None when the value is
-        missing or unreadable. The caller applies its cap.
+        The pause in seconds, 0 for a date in the past, ``inf`` for a number of
+        seconds too large for a float, None when the value is missing or unreadable.
+        The caller applies its cap.
     """
     if value is None:
         return None
     text = value.strip()
-    if text.isdigit():
-        return float(int(text))
+    if text.isascii() and text.isdigit():
+        # float() of a digit string never overflows (a 400-digit value is inf), int() -> float
+        # does; the caller caps the pause anyway
+        return float(text)
     try:
         when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+        if when is None:
+            return None
+        current = time.time() if now is None else now
+        return max(0.0, when.timestamp() - current)
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if when is None:
-        return None
-    current = time.time() if now is None else now
-    return max(0.0, when.timestamp() - current)
 
 
 # ---------------------------------------------------------------------------------
@@ -402,26 +415,29 @@ class _Engine:
         self.hosts: dict[str, _Host] = {}
         self.global_sem = asyncio.Semaphore(config.concurrency)
         self.kinds: dict[str, str] = {}  # url -> final error kind (network detection)
-        self.client: httpx.AsyncClient | None = None
-        self.insecure: httpx.AsyncClient | None = None
+        self.client: httpx.AsyncBaseTransport | None = None
+        self.insecure: httpx.AsyncBaseTransport | None = None
+        self.cookies = httpx.Cookies()  # as a browser would keep them across redirects
+        self.out_of_time = False  # the run deadline (max_time) passed
+        self._headers = {"User-Agent": config.user_agent, "Accept": _ACCEPT_HEADER,
+                         "Accept-Encoding": "gzip, deflate"}
+        self._timeout = httpx.Timeout(config.timeout).as_dict()
         self.random = random.Random()
 
     # -- clients -----------------------------------------------------------------
-    def _make_client(self, verify: bool) -> httpx.AsyncClient:
+    def _make_client(self, verify: bool) -> httpx.AsyncBaseTransport:
+        """The transport requests go through (no ``httpx.AsyncClient``: its redirect
+        bookkeeping raises on a malformed ``Location`` and costs CPU per request; the
+        engine follows redirects itself)."""
         cfg = self.config
+        # one pool per origin, each at most per_host connections kept alive
         limits = httpx.Limits(
-            max_connections=cfg.concurrency, max_keepalive_connections=cfg.concurrency
+            max_connections=cfg.per_host, max_keepalive_connections=cfg.per_host,
+            keepalive_expiry=30.0,
         )
         http2 = importlib.util.find_spec("h2") is not None
-        transport = self.transport or guarded_transport(
-            self.resolver, verify=verify, http2=http2, limits=limits
-        )
-        return httpx.AsyncClient(
-            transport=transport,
-            headers={"User-Agent": cfg.user_agent, "Accept": _ACCEPT_HEADER},
-            timeout=httpx.Timeout(cfg.timeout),
-            follow_redirects=False,
-            trust_env=False,
+        return self.transport or guarded_transport(
+            self.resolver, verify=verify, http2=http2, limits=limits, per_origin=True
         )
 
     def _host(self, host: str) -> _Host:
@@ -470,25 +486,57 @@ class _Engine:
         async with self.global_sem:
             self.stats.requests += 1
             self.stats.per_host[host] = self.stats.per_host.get(host, 0) + 1
+            # one deadline for the whole request: httpx's read timeout restarts with
+            # every byte, so a server dripping a byte a second would never time out
+            deadline = asyncio.get_running_loop().time() + self.config.timeout
             try:
-                request = client.build_request(method, url, headers=headers)
-                response = await client.send(request, stream=True)
+                request = httpx.Request(method, url, headers={**self._headers, **headers},
+                                        extensions={"timeout": self._timeout})
+                if self.cookies.jar:
+                    self.cookies.set_cookie_header(request)
+                async with asyncio.timeout_at(deadline):
+                    response = await client.handle_async_request(request)
+            except TimeoutError:
+                return _Attempt(error="timeout", error_text="timed out")
             except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
                 kind, text = _error_kind(exc)
                 return _Attempt(error=kind, error_text=text)
             try:
+                response.request = request
+                if "set-cookie" in response.headers:
+                    self.cookies.extract_cookies(response)
                 attempt = _Attempt(
                     status=response.status_code,
                     location=response.headers.get("location"),
                     retry_after=response.headers.get("retry-after"),
                     challenge="cf-mitigated" in response.headers,
                 )
-                if method == "GET" and not 300 <= response.status_code < 400:
-                    await self._read_body(response, attempt, want_body)
+                try:
+                    async with asyncio.timeout_at(deadline):
+                        if method == "GET" and not 300 <= response.status_code < 400:
+                            await self._read_body(response, attempt, want_body)
+                        else:
+                            await self._drain(response)
+                except TimeoutError:
+                    attempt.fragments = None
+                    if want_body:  # the status stands; the page's ids are unknown
+                        attempt.body_note = (
+                            f"the body was not read within {_fmt_seconds(self.config.timeout)}")
             finally:
                 self.stats.bytes_read += response.num_bytes_downloaded
                 await response.aclose()
             return attempt
+
+    @staticmethod
+    async def _drain(response: httpx.Response) -> None:
+        """Read a HEAD answer's end or a redirect's (small) body so that the connection
+        goes back to the pool; closing a response before its end closes the connection."""
+        try:
+            async for _chunk in response.aiter_raw():
+                if response.num_bytes_downloaded >= PROBE_BODY_BYTES:
+                    break
+        except (httpx.HTTPError, OSError):
+            pass
 
     async def _read_body(self, response: httpx.Response, attempt: _Attempt, want: bool) -> None:
         cap = self.config.max_body_bytes
@@ -829,6 +877,12 @@ class _Engine:
             try:
                 result = await self._probe(key, wanted[key])
             except asyncio.CancelledError:
+                if self.out_of_time:
+                    result = LinkResult(key, "unverified", reason=out_of_time_reason,
+                                        checked_at=time.time())
+                    not_checked.append(key)
+                    finish(result)
+                    return
                 if not self.offline:
                     raise
                 self.kinds[key] = "offline"
@@ -839,11 +893,26 @@ class _Engine:
                                     checked_at=time.time())
             finish(result)
 
+        not_checked: list[str] = []
+        out_of_time_reason = (
+            f"not checked: the link check's time limit (--max-time "
+            f"{_fmt_seconds(cfg.max_time or 0)}) ran out before this link was checked"
+        )
         if todo:
             self.client = self._make_client(verify=True)
             try:
                 self.tasks = [asyncio.create_task(one(key)) for key in todo]
-                await asyncio.gather(*self.tasks)
+                left = None if cfg.max_time is None else cfg.max_time - (
+                    time.monotonic() - started)
+                _done, pending = await asyncio.wait(self.tasks, timeout=left)
+                if pending:
+                    self.out_of_time = True
+                    for task in pending:
+                        task.cancel()
+                    await asyncio.wait(pending)
+                for task in self.tasks:
+                    if task.done() and not task.cancelled() and task.exception() is not None:
+                        raise task.exception()  # type: ignore[misc]
             finally:
                 await self.client.aclose()
                 if self.insecure is not None:
@@ -859,8 +928,16 @@ class _Engine:
                     reason=f"not checked: network unavailable ({old.reason})",
                 )
         elif cache is not None:
+            unchecked = set(not_checked)
             for key in todo:
-                cache.put(report.results[key])
+                if key not in unchecked:  # never cache "ran out of time"
+                    cache.put(report.results[key])
+        if not_checked:
+            noun = "link" if len(not_checked) == 1 else "links"
+            report.warnings.append(
+                f"link check stopped at its time limit (--max-time "
+                f"{_fmt_seconds(cfg.max_time or 0)}): {len(not_checked)} external {noun} "
+                f"of {total} not checked")
         if cache is not None and not offline:
             report.warnings.extend(cache.save())
         # first-seen order of the input, whatever order the checks finished in
