@@ -79,6 +79,9 @@ def _fail(message: str) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="No summary line on standard error.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help="Per-request timeout for external links (default 20).")
+@click.option("--max-time", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="Time limit for the whole external link check; links not checked by "
+              "then are reported as not checked (default: no limit).")
 @click.option("--allow-private", is_flag=True, default=None,
               help="Also check links to loopback, private and link-local addresses.")
 @click.option("--check-fragments", is_flag=True, default=None,
@@ -110,6 +113,7 @@ def lint(
     today: date | None,
     quiet: bool,
     timeout: float | None,
+    max_time: float | None,
     allow_private: bool | None,
     check_fragments: bool | None,
     exclude_url: Sequence[str],
@@ -163,7 +167,7 @@ def lint(
             for pattern in exclude_url:
                 _check_regex(pattern)
             econf = engine_config(config.links, {
-                "timeout": timeout, "allow_private": allow_private,
+                "timeout": timeout, "max_time": max_time, "allow_private": allow_private,
                 "check_fragments": check_fragments, "exclude": list(exclude_url) or None,
                 "use_cache": False if no_cache else None,
             }, config.base)

@@ -659,11 +659,16 @@ class _Engine:
                 ), tally[0]
             try:
                 target = urljoin(current, attempt.location.strip())
-                scheme = urlsplit(target).scheme.lower()
-            except ValueError:
+                parts = urlsplit(target)
+                scheme = parts.scheme.lower()
+                if scheme in ("http", "https"):
+                    if not parts.hostname or parts.port == 0:  # .port raises if out of range
+                        raise ValueError("no host name")
+                    httpx.URL(target)  # what the request would be built from
+            except (ValueError, httpx.InvalidURL):
                 return attempt, current, chain, (
-                    f"{_reason_phrase(status)} redirect to an invalid Location "
-                    f"{attempt.location!r}"
+                    f"invalid redirect: {_reason_phrase(status)} with a Location that is "
+                    f"not a valid URL ({attempt.location!r})"
                 ), tally[0]
             chain.append((status, target))
             if scheme not in ("http", "https"):

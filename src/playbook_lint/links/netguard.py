@@ -63,34 +63,96 @@ def refusal_reason(ip: str) -> str | None:
 
     Returns:
         ``None`` for public addresses, otherwise a sentence such as
-        ``"10.0.0.1 is a private address"``. Refused: loopback (127.0.0.0/8, ::1),
-        private (RFC 1918 10/8, 172.16/12, 192.168/16; RFC 4193 fc00::/7; and the other
-        ranges Python's ``ipaddress`` marks private, such as 100.64.0.0/10 shared space),
-        link-local (169.254.0.0/16, fe80::/10), unspecified (0.0.0.0, ::), multicast and
-        reserved addresses. IPv4-mapped IPv6 addresses are judged by their IPv4 part.
-        Text that is not an IP address is refused (``"... is not an IP address"``).
+        ``"10.0.0.1 is a private address"``. Refused, using Python's ``ipaddress``
+        properties plus the IANA special-purpose registries
+        (https://www.iana.org/assignments/iana-ipv4-special-registry/,
+        https://www.iana.org/assignments/iana-ipv6-special-registry/):
+        loopback (127.0.0.0/8, ::1), link-local (169.254.0.0/16, fe80::/10),
+        unspecified (0.0.0.0, ::), multicast, private (RFC 1918, RFC 4193 fc00::/7,
+        100.64.0.0/10 shared space and the other ranges ``is_private`` marks:
+        documentation, benchmarking, 0.0.0.0/8, ...), site-local fec0::/10, reserved
+        (240.0.0.0/4, ::/8 including IPv4-compatible ::a.b.c.d, ...), and any other
+        special-purpose range that is not globally reachable (192.0.0.0/24 such as
+        192.0.0.8, 192.88.99.0/24, local-use NAT64 64:ff9b:1::/48, ...).
+        Addresses that carry an IPv4 address are judged by it too: IPv4-mapped
+        (``::ffff:127.0.0.1`` is judged as 127.0.0.1), 6to4 2002::/16
+        (``2002:7f00:1::1`` wraps 127.0.0.1), NAT64 64:ff9b::/96 (RFC 6052) and Teredo
+        2001::/32 (server and client). Text that is not an IP address is refused
+        (``"... is not an IP address"``).
     """
     try:
         addr = ipaddress.ip_address(ip.split("%", 1)[0])
     except ValueError:
         return f"{ip} is not an IP address"
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-        addr = addr.ipv4_mapped
+    if isinstance(addr, ipaddress.IPv6Address):
+        if addr.ipv4_mapped is not None:  # judged as the IPv4 address itself
+            kind = _refused_kind(addr.ipv4_mapped)
+            return None if kind is None else f"{ip} is {kind}"
+        for wrapper, inner in _wrapped_ipv4(addr):
+            kind = _refused_kind(inner)
+            if kind is not None:
+                return f"{ip} is {wrapper} wrapping {inner}, {kind}"
+        if addr in _NAT64 or addr in _SIXTOFOUR:
+            return None  # a public IPv4 address reached through NAT64 or 6to4
+    kind = _refused_kind(addr)
+    return None if kind is None else f"{ip} is {kind}"
+
+
+def _wrapped_ipv4(
+    addr: ipaddress.IPv6Address,
+) -> list[tuple[str, ipaddress.IPv4Address]]:
+    """The IPv4 addresses an IPv6 address carries: (wrapper description, address)."""
+    out: list[tuple[str, ipaddress.IPv4Address]] = []
+    if addr.sixtofour is not None:
+        out.append(("a 6to4 address", addr.sixtofour))
+    if addr in _NAT64:
+        out.append(("a NAT64 address", ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)))
+    if addr.teredo is not None:
+        server, client = addr.teredo
+        out += [("a Teredo address", server), ("a Teredo address", client)]
+    return out
+
+
+def _refused_kind(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """``"a loopback address"`` etc. for an address that must not be contacted, or None."""
     if addr.is_loopback:
-        return f"{ip} is a loopback address"
+        return "a loopback address"
     if addr.is_link_local:
-        return f"{ip} is a link-local address"
+        return "a link-local address"
     if addr.is_unspecified:
-        return f"{ip} is an unspecified address"
+        return "an unspecified address"
     if addr.is_multicast:
-        return f"{ip} is a multicast address"
-    if addr.is_private or addr.is_reserved or addr in _SHARED_SPACE:
-        return f"{ip} is a private address"
+        return "a multicast address"
+    if addr.is_private or addr in _SHARED_SPACE:
+        return "a private address"
+    if isinstance(addr, ipaddress.IPv6Address) and addr.is_site_local:
+        return "a site-local address"
+    if addr.is_reserved:
+        return "a reserved address"
+    if any(addr in net for net in _SPECIAL) and not any(addr in net for net in _GLOBAL):
+        return "a special-purpose address"
+    if not addr.is_global:
+        return "a special-purpose address"
     return None
 
 
-_NOT_FOUND = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
 _SHARED_SPACE = ipaddress.ip_network("100.64.0.0/10")  # RFC 6598, not is_private in 3.11
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052 well-known prefix
+_SIXTOFOUR = ipaddress.ip_network("2002::/16")  # RFC 3056
+#: IANA special-purpose ranges that are not globally reachable but that some Python
+#: versions' ``ipaddress`` does not mark (3.11 knows only 192.0.0.0/29 of 192.0.0.0/24).
+_SPECIAL = tuple(ipaddress.ip_network(n) for n in (
+    "192.0.0.0/24",     # IETF protocol assignments (RFC 6890), e.g. 192.0.0.8 (RFC 7600)
+    "192.88.99.0/24",   # deprecated 6to4 relay anycast (RFC 7526)
+    "64:ff9b:1::/48",   # local-use NAT64 (RFC 8215)
+    "5f00::/16",        # SRv6 SIDs (RFC 9602)
+    "3fff::/20",        # documentation (RFC 9637)
+))
+#: The globally reachable exceptions inside ``_SPECIAL`` (IANA registry).
+_GLOBAL = tuple(ipaddress.ip_network(n) for n in ("192.0.0.9/32", "192.0.0.10/32"))
+
+
+_NOT_FOUND = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
 
 
 def _deliver(fut: asyncio.Future[list[str]], value: list[str] | None,
