@@ -9,8 +9,9 @@ Usage::
 
 A route is a function ``route(handler)`` that answers through ``handler`` (a
 ``BaseHTTPRequestHandler``); :func:`respond` does the usual case. The server counts
-requests, the largest number handled at once (``max_in_flight``) and body bytes
-written (``bytes_sent``). It never talks to anything but 127.0.0.1.
+requests, TCP connections accepted (``connections``), the largest number handled
+at once (``max_in_flight``) and body bytes written (``bytes_sent``). It never talks
+to anything but 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -52,6 +53,12 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - keep quiet
         pass
 
+    def setup(self) -> None:
+        super().setup()
+        owner = self.server.owner
+        with owner._lock:
+            owner.connections += 1
+
     def _dispatch(self) -> None:
         self.server.owner._dispatch(self)
 
@@ -85,6 +92,7 @@ class LoopbackServer:
         self.in_flight = 0
         self.max_in_flight = 0
         self.bytes_sent = 0
+        self.connections = 0  # TCP connections accepted
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         self._httpd = _Server(("127.0.0.1", 0), _Handler)

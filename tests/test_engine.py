@@ -688,20 +688,56 @@ def test_bot_challenge_page_is_unverified_not_broken(mock: respx.MockRouter,
     assert fake_time.sleeps == []
 
 
-def test_429_throttle_ends_after_its_window(mock: respx.MockRouter, fake_time: FakeTime) -> None:
-    """After a 429 with Retry-After 5 the host goes one request at a time until
-    5 + 2 x 5 s later, then back to its normal per-host concurrency."""
+def test_one_429_pauses_the_host_once_without_serialising_it(
+    mock: respx.MockRouter, fake_time: FakeTime
+) -> None:
+    """A 429 that a retry after its Retry-After clears pauses the host once (an
+    episode of 5 + 2 x 5 s) but leaves it at its normal per-host concurrency."""
     from playbook_lint.links import engine as engine_mod
 
     mock.head("https://a.example/1").mock(side_effect=[
+        httpx.Response(429, headers={"Retry-After": "5"}), httpx.Response(200)])
+    eng = engine_mod._Engine(EngineConfig(use_cache=False), transport=None, resolver=public,
+                             sleep=fake_time.sleep, clock=fake_time.clock, on_result=None)
+    asyncio.run(eng.run(["https://a.example/1"]))
+    state = eng.hosts["a.example"]
+    assert (state.throttled, state.not_before, state.episode_until) == (False, 1005.0, 1015.0)
+
+
+def test_later_429s_of_an_episode_delay_only_their_own_url(
+    mock: respx.MockRouter, fake_time: FakeTime
+) -> None:
+    """20 URLs of a host each answering 429 once must neither stack 20 host pauses nor
+    put the host at one request at a time (the bench's rate-limited host)."""
+    from playbook_lint.links import engine as engine_mod
+
+    for i in range(3):
+        mock.head(f"https://a.example/{i}").mock(side_effect=[
+            httpx.Response(429, headers={"Retry-After": "1"}), httpx.Response(200)])
+    eng = engine_mod._Engine(EngineConfig(use_cache=False), transport=None, resolver=public,
+                             sleep=fake_time.sleep, clock=fake_time.clock, on_result=None)
+    report = asyncio.run(eng.run([f"https://a.example/{i}" for i in range(3)]))
+    assert [r.status for r in report.results.values()] == ["ok", "ok", "ok"]
+    assert fake_time.sleeps == [1.0, 1.0, 1.0]  # each URL's own Retry-After, at once
+    state = eng.hosts["a.example"]
+    assert (state.throttled, state.not_before, state.episode_until) == (False, 1001.0, 1003.0)
+
+
+def test_429_throttle_ends_after_its_window(mock: respx.MockRouter, fake_time: FakeTime) -> None:
+    """A URL still answered 429 after its Retry-After: the host goes one request at a
+    time until 2 x 5 s after that pause ends, then back to normal concurrency."""
+    from playbook_lint.links import engine as engine_mod
+
+    mock.head("https://a.example/1").mock(side_effect=[
+        httpx.Response(429, headers={"Retry-After": "5"}),
         httpx.Response(429, headers={"Retry-After": "5"}), httpx.Response(200)])
     mock.head("https://a.example/2").respond(200)
     eng = engine_mod._Engine(EngineConfig(use_cache=False), transport=None, resolver=public,
                              sleep=fake_time.sleep, clock=fake_time.clock, on_result=None)
     asyncio.run(eng.run(["https://a.example/1"]))
     state = eng.hosts["a.example"]
-    assert (state.throttled, state.not_before, state.throttled_until) == (True, 1005.0, 1015.0)
-    fake_time.now = 1016.0
+    assert (state.throttled, state.not_before, state.throttled_until) == (True, 1010.0, 1020.0)
+    fake_time.now = 1021.0
     report = asyncio.run(eng.run(["https://a.example/2"]))
     assert [r.status for r in report.results.values()] == ["ok"]
     assert state.throttled is False

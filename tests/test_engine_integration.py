@@ -386,3 +386,40 @@ def test_cli_max_time_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert code == 0
     assert err.splitlines()[0] == ("playbook-lint: link check stopped at its time limit "
                                    "(--max-time 0.7 s): 1 external link of 2 not checked")
+
+
+def test_connections_are_kept_alive_and_reused_per_host(server: LoopbackServer) -> None:
+    """Issue 10: 2,000 URLs made 2,008 TCP connects. HEADs, a GET after a 404, a redirect
+    and a small GET body all go back to the pool: 2 connections for per-host 2."""
+    urls = [server.url(p) for p in ("/ok", "/gone", "/moved", "/head-405", "/page",
+                                    "/ok?2", "/missing", "/ok?3")]
+    report = check_urls_sync(urls, config(per_host=2))
+    assert [r.status for r in report.results.values()] == [
+        "ok", "broken", "ok", "ok", "ok", "ok", "broken", "ok"]
+    assert report.stats.requests == server.count() == 11
+    assert server.connections == 2
+
+
+def test_nothing_is_imported_or_looked_up_per_request(server: LoopbackServer) -> None:
+    """Issue 10: httpcore tried 'import sniffio' on every call (65,000 find_spec calls in
+    a 2,000-URL run). After a first run has imported what it needs, a second run looks
+    for no module at all."""
+    import sys
+
+    check_urls_sync([server.url("/ok"), server.url("/gone")], config())
+    looked_for: list[str] = []
+
+    class Recorder:
+        @staticmethod
+        def find_spec(name: str, path: object = None, target: object = None) -> None:
+            looked_for.append(name)
+            return None
+
+    sys.meta_path.insert(0, Recorder)  # type: ignore[arg-type]
+    try:
+        report = check_urls_sync([server.url(f"/ok?{i}") for i in range(20)]
+                                 + [server.url("/gone"), server.url("/moved")], config())
+    finally:
+        sys.meta_path.remove(Recorder)  # type: ignore[arg-type]
+    assert [r.status for r in report.results.values()].count("ok") == 21
+    assert looked_for == []

@@ -16,8 +16,10 @@ How a URL is checked (see issue 3):
 * Retries (``retries``, default 3) on connect errors, timeouts, 429 and 5xx with
   exponential backoff and jitter; ``Retry-After`` (seconds or HTTP date,
   RFC 9110 section 10.2.3, https://www.rfc-editor.org/rfc/rfc9110#field.retry-after)
-  is honoured up to ``max_retry_after``. A 429 slows the whole host: later requests
-  to it wait for the pause and go one at a time.
+  is honoured up to ``max_retry_after``. The first 429 from a host pauses the whole
+  host for its Retry-After (once per episode: later 429s within 2x the pause after
+  it only delay their own URL); a URL still answered 429 after waiting makes the
+  host go one request at a time for that window.
 * Redirects are followed by hand (up to ``max_redirects``), the chain recorded,
   relative ``Location`` resolved, loops detected; every hop passes the address check.
 * Classification: ``broken`` for 404/410, DNS name not found, connection refused,
@@ -35,6 +37,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import fnmatch
+import functools
 import html.parser
 import importlib.util
 import json
@@ -76,8 +79,9 @@ __all__ = [
 
 #: Sent unless configured otherwise; names the tool so site owners can identify it.
 DEFAULT_USER_AGENT = f"playbook-lint/{__version__} (+https://pypi.org/project/playbook-lint/)"
-#: After a 429 with a pause of P seconds, the host gets one request at a time until
-#: P x this factor after the pause ends (then its normal per-host concurrency).
+#: A 429 episode with a pause of P seconds lasts until P x this factor after the pause
+#: ends: one pause of the whole host per episode; a host throttled to one request at
+#: a time (a retry answered 429 again) gets its normal concurrency back after it.
 THROTTLE_WINDOW_FACTOR = 2.0
 #: Body bytes a GET reads when it only needs the status: a body that ends within it
 #: is read to its end so the connection is reused; a longer one is cut (and its
@@ -101,6 +105,13 @@ NETWORK_DOWN_EARLY_HOSTS = 8
 #: remaining URLs are not requested: a silent host would otherwise cost
 #: (retries + 2) x timeout for every URL on it and hang CI.
 HOST_TIMEOUTS_GIVE_UP = 3
+
+
+@functools.cache
+def _h2_installed() -> bool:
+    """True when the ``h2`` package is there (HTTP/2 through httpcore's pools); asked
+    once per process, not once per run."""
+    return importlib.util.find_spec("h2") is not None
 
 
 def network_unavailable_message(count: int) -> str:
@@ -284,7 +295,8 @@ class _Host:
     sem: asyncio.Semaphore
     serial: asyncio.Lock = field(default_factory=asyncio.Lock)
     not_before: float = 0.0
-    throttled: bool = False
+    episode_until: float = 0.0  # later first-time 429s before this do not pause the host
+    throttled: bool = False  # one request at a time (a retry was rate limited again)
     throttled_until: float = 0.0
     timeouts_in_row: int = 0  # reset by any response
 
@@ -435,7 +447,7 @@ class _Engine:
             max_connections=cfg.per_host, max_keepalive_connections=cfg.per_host,
             keepalive_expiry=30.0,
         )
-        http2 = importlib.util.find_spec("h2") is not None
+        http2 = _h2_installed()
         return self.transport or guarded_transport(
             self.resolver, verify=verify, http2=http2, limits=limits, per_origin=True
         )
@@ -604,17 +616,22 @@ class _Engine:
             if status == 429:  # slow the whole host, not only this URL
                 state = self._host(host_of(url))
                 now = self.clock()
-                if not state.throttled or now >= state.throttled_until:
-                    # the first 429 of an episode pauses the whole host; later ones in
-                    # the same episode only keep it at one request at a time (each
-                    # URL still waits its own Retry-After), or 20 rate-limited URLs
-                    # would stack 20 pauses on every other URL of the host
+                window = now + pause + THROTTLE_WINDOW_FACTOR * pause
+                if now >= state.episode_until:
+                    # the first 429 of an episode pauses the whole host once; later
+                    # first-time 429s in the episode make only their own URL wait its
+                    # Retry-After, or 20 rate-limited URLs would stack 20 pauses on
+                    # every other URL of the host
                     state.not_before = max(state.not_before, now + pause)
-                state.throttled = True
-                # one request at a time for a while after the pause, then back to normal:
-                # a permanent crawl would make one 429 cost the rest of the run
-                state.throttled_until = max(state.throttled_until,
-                                            now + pause + THROTTLE_WINDOW_FACTOR * pause)
+                    state.episode_until = window
+                if attempt_no > 0:
+                    # asked again after the pause the server wanted and still limited:
+                    # the host limits us as a client, so one request at a time for a
+                    # while after the pause, then back to normal (a permanent crawl
+                    # would make one 429 cost the rest of the run)
+                    state.not_before = max(state.not_before, now + pause)
+                    state.throttled = True
+                    state.throttled_until = max(state.throttled_until, window)
             attempt_no += 1
             tally[0] += 1
             self.stats.retries += 1

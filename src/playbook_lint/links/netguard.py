@@ -443,6 +443,97 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
+try:  # httpx's own glue between httpcore and httpx (stable since 0.23, not public)
+    from httpx._transports.default import AsyncResponseStream, map_httpcore_exceptions
+except ImportError:  # pragma: no cover - a future httpx: fall back to its transport
+    AsyncResponseStream = map_httpcore_exceptions = None  # type: ignore[assignment,misc]
+
+
+class _Released(httpx.AsyncByteStream):
+    """A response stream that hands its connection back to the pool when closed."""
+
+    def __init__(self, inner: httpx.AsyncByteStream, release: Callable[[], None]) -> None:
+        self._inner = inner
+        self._release = release
+
+    async def __aiter__(self) -> Any:
+        async for part in self._inner:
+            yield part
+
+    async def aclose(self) -> None:
+        try:
+            await self._inner.aclose()
+        finally:
+            self._release()
+
+
+class _OriginPool(httpx.AsyncBaseTransport):
+    """Keep-alive HTTP/1.1 connections to one origin, one request on each at a time.
+
+    A lean stand-in for ``httpcore.AsyncConnectionPool``, whose bookkeeping (locks,
+    cancellation shields, a scan of every connection and queued request on each
+    request's start and end) was a fifth of the engine's CPU per request. The engine
+    already bounds the requests in flight per host, so this pool only has to reuse an
+    idle connection or open a new one. Connections are ``httpcore.AsyncHTTPConnection``
+    objects, so TLS, h11 and test mocks (respx patches that class) work as before.
+    """
+
+    def __init__(self, backend: httpcore.AsyncNetworkBackend, ssl_context: ssl.SSLContext,
+                 keepalive_expiry: float | None) -> None:
+        self._backend = backend
+        self._ssl_context = ssl_context
+        self._expiry = keepalive_expiry
+        self._idle: list[httpcore.AsyncHTTPConnection] = []
+        self._all: set[httpcore.AsyncHTTPConnection] = set()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        origin = httpcore.Origin(url.raw_scheme, url.raw_host, url.port or (
+            443 if url.raw_scheme == b"https" else 80))
+        conn = None
+        while self._idle:
+            candidate = self._idle.pop()
+            if candidate.is_idle() and not candidate.has_expired():
+                conn = candidate
+                break
+            self._all.discard(candidate)
+            await candidate.aclose()
+        if conn is None:
+            conn = httpcore.AsyncHTTPConnection(
+                origin=origin, ssl_context=self._ssl_context, keepalive_expiry=self._expiry,
+                http1=True, http2=False, network_backend=self._backend)
+            self._all.add(conn)
+        req = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(scheme=url.raw_scheme, host=url.raw_host, port=url.port,
+                             target=url.raw_path),
+            headers=request.headers.raw, content=request.stream, extensions=request.extensions)
+        try:
+            with map_httpcore_exceptions():
+                resp = await conn.handle_async_request(req)
+        except BaseException:
+            self._all.discard(conn)
+            await conn.aclose()
+            raise
+
+        def release(conn: httpcore.AsyncHTTPConnection = conn) -> None:
+            if conn.is_idle():
+                self._idle.append(conn)
+            else:  # closed, or given up before its end: httpcore has closed it
+                self._all.discard(conn)
+
+        return httpx.Response(
+            status_code=resp.status, headers=resp.headers,
+            stream=_Released(AsyncResponseStream(resp.stream),  # type: ignore[arg-type]
+                             release),
+            extensions=resp.extensions)
+
+    async def aclose(self) -> None:
+        conns, self._all, self._idle = list(self._all), set(), []
+        for conn in conns:
+            await conn.aclose()
+
+
 class PerOriginTransport(httpx.AsyncBaseTransport):
     """Route each request to a connection pool of its own origin (scheme, host, port).
 
@@ -500,6 +591,10 @@ def guarded_transport(
         if verify is True or verify is False:
             verify = _ssl_context(verify)
         shared = verify
+        if not http2 and map_httpcore_exceptions is not None:
+            backend = _GuardedBackend(httpcore.AnyIOBackend(), resolver)
+            expiry = (limits or httpx.Limits()).keepalive_expiry
+            return PerOriginTransport(lambda: _OriginPool(backend, shared, expiry))
         return PerOriginTransport(lambda: guarded_transport(
             resolver, verify=shared, http2=http2, limits=limits))
     transport = httpx.AsyncHTTPTransport(
