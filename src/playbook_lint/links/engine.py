@@ -390,6 +390,19 @@ def html_fragments(body: str) -> frozenset[str]:
     return frozenset(parser.ids)
 
 
+_WANTED_HEADERS = frozenset({b"location", b"retry-after", b"cf-mitigated", b"set-cookie"})
+
+
+def _headers_of(response: httpx.Response) -> dict[str, str]:
+    """The few response headers the engine reads, in one pass (first value of each)."""
+    out: dict[str, str] = {}
+    for key, value in response.headers.raw:
+        name = key.lower()
+        if name in _WANTED_HEADERS and name.decode() not in out:
+            out[name.decode()] = value.decode("latin-1")
+    return out
+
+
 def _reason_phrase(code: int) -> str:
     phrase = httpx.codes.get_reason_phrase(code)
     return f"HTTP {code} {phrase}" if phrase else f"HTTP {code}"
@@ -435,6 +448,14 @@ class _Engine:
                          "Accept-Encoding": "gzip, deflate"}
         self._timeout = httpx.Timeout(config.timeout).as_dict()
         self.random = random.Random()
+        self._host_names: dict[str, str] = {}
+
+    def _host_name(self, url: str) -> str:
+        """:func:`host_of`, remembered per URL (it is asked several times a request)."""
+        host = self._host_names.get(url)
+        if host is None:
+            host = self._host_names[url] = host_of(url)
+        return host
 
     # -- clients -----------------------------------------------------------------
     def _make_client(self, verify: bool) -> httpx.AsyncBaseTransport:
@@ -460,7 +481,7 @@ class _Engine:
 
     # -- one request -------------------------------------------------------------
     async def _send(self, url: str, method: str, want_body: bool, insecure: bool) -> _Attempt:
-        host = host_of(url)
+        host = self._host_name(url)
         state = self._host(host)
         headers = self.config.headers_for(host)
         async with state.sem:
@@ -494,7 +515,7 @@ class _Engine:
         else:
             assert self.client is not None
             client = self.client
-        host = host_of(url)
+        host = self._host_name(url)
         async with self.global_sem:
             self.stats.requests += 1
             self.stats.per_host[host] = self.stats.per_host.get(host, 0) + 1
@@ -515,13 +536,14 @@ class _Engine:
                 return _Attempt(error=kind, error_text=text)
             try:
                 response.request = request
-                if "set-cookie" in response.headers:
+                wanted = _headers_of(response)
+                if "set-cookie" in wanted:
                     self.cookies.extract_cookies(response)
                 attempt = _Attempt(
                     status=response.status_code,
-                    location=response.headers.get("location"),
-                    retry_after=response.headers.get("retry-after"),
-                    challenge="cf-mitigated" in response.headers,
+                    location=wanted.get("location"),
+                    retry_after=wanted.get("retry-after"),
+                    challenge="cf-mitigated" in wanted,
                 )
                 try:
                     async with asyncio.timeout_at(deadline):
@@ -614,7 +636,7 @@ class _Engine:
                 pause = self._backoff(attempt_no)
             pause = min(pause, cfg.max_retry_after)
             if status == 429:  # slow the whole host, not only this URL
-                state = self._host(host_of(url))
+                state = self._host(self._host_name(url))
                 now = self.clock()
                 window = now + pause + THROTTLE_WINDOW_FACTOR * pause
                 if now >= state.episode_until:
@@ -651,10 +673,10 @@ class _Engine:
         tally = [0]
         while True:
             try:
-                refusal = await self.resolver.check(host_of(current))
+                refusal = await self.resolver.check(self._host_name(current))
             except OSError as exc:
                 kind, text = _error_kind(exc)
-                self._network_failure(kind, host_of(current))
+                self._network_failure(kind, self._host_name(current))
                 return _Attempt(error=kind, error_text=text), current, chain, None, tally[0]
             if refusal:
                 where = "redirect target " if chain else ""
@@ -665,7 +687,7 @@ class _Engine:
             if status is not None:
                 self.reached += 1
             elif attempt.error is not None:
-                self._network_failure(attempt.error, host_of(current))
+                self._network_failure(attempt.error, self._host_name(current))
             if status is None or status not in _REDIRECTS or (
                 status == 300 and not attempt.location
             ):
@@ -844,7 +866,7 @@ class _Engine:
         if scheme not in ("http", "https"):
             return LinkResult(url, "skipped", reason="not an http(s) URL (not checked)",
                               checked_at=now)
-        if not host_of(url):
+        if not self._host_name(url):
             return LinkResult(url, "broken", reason="invalid URL (no host name)",
                               checked_at=now)
         return None
@@ -977,7 +999,7 @@ class _Engine:
             return False
         if any(kind != "dns_notfound" for kind in kinds):
             return True
-        return len({host_of(key) for key in checked}) >= NETWORK_DOWN_MIN_HOSTS
+        return len({self._host_name(key) for key in checked}) >= NETWORK_DOWN_MIN_HOSTS
 
 
 async def check_urls(
