@@ -659,7 +659,7 @@ def free_port() -> int:
 
 
 def link_tools(pl_cmd: list[str], ls: LinkSet, work: Path, cache_dir: Path,
-               *, warm_only: bool = False) -> list[Tool]:
+               *, warm_only: bool = False, compare: list[str] | None = None) -> list[Tool]:
     """The link-check line-up over the generated files.
 
     Every tool gets the same per-host limit where it has one (playbook-lint ``per-host``,
@@ -678,6 +678,10 @@ def link_tools(pl_cmd: list[str], ls: LinkSet, work: Path, cache_dir: Path,
     pl = Tool("playbook-lint", [*pl_cmd, "--config", str(cfg), "--allow-private",
                                 "--format", "json", "--quiet", *files],
               parse_playbook("broken-link", ls.line_urls), cwd=work)
+    extra = [] if compare is None else [
+        Tool("playbook-lint (compare)", [*compare, *pl.cmd[len(pl_cmd):]],
+             parse_playbook("broken-link", ls.line_urls), cwd=work,
+             note=f"--compare: {' '.join(compare)}")]
     lychee_dir = cache_dir / "lychee"
     lychee_dir.mkdir(parents=True, exist_ok=True)
     ly = Tool("lychee", [str(venv_bin("lychee")), "--no-progress", "--format", "json",
@@ -688,7 +692,7 @@ def link_tools(pl_cmd: list[str], ls: LinkSet, work: Path, cache_dir: Path,
                          "--max-retries", "3", *files],
               parse_lychee, ok_rc=(0, 2), cwd=lychee_dir)
     if warm_only:
-        return [pl, ly]
+        return [pl, *extra, ly]
     lk = Tool("linkinator", ["node", str(node_bin("linkinator")),
                              f"{os.path.relpath(ls.folder, work)}/*.md",
                              "--markdown", "--concurrency", str(GLOBAL_CONCURRENCY),
@@ -706,7 +710,7 @@ def link_tools(pl_cmd: list[str], ls: LinkSet, work: Path, cache_dir: Path,
                parse_rawclient, ok_rc=(0,), cwd=work,
                note="one GET per URL, keep-alive, no redirects/retries: what server and "
                "machine allow")
-    return [pl, ly, lk, mlc, raw]
+    return [pl, *extra, ly, lk, mlc, raw]
 
 
 # --------------------------------------------------------------------------- output
@@ -841,6 +845,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tools", action="append", metavar="NAME",
                     help="link scenarios: run only tools whose name starts with NAME "
                     "(repeatable; e.g. --tools playbook-lint --tools lychee)")
+    ap.add_argument("--compare", metavar="CMD",
+                    help="link scenarios: also run this playbook-lint command, interleaved "
+                    "(e.g. an older version's venv), as 'playbook-lint (compare)'")
     ap.add_argument("--skip-install", action="store_true",
                     help="do not install anchors (use what bench/.cache holds)")
     a = ap.parse_args(argv)
@@ -963,7 +970,8 @@ def main(argv: list[str] | None = None) -> int:
                     shutil.rmtree(cache_dir, ignore_errors=True)
                     (cache_dir / "lychee").mkdir(parents=True)
 
-                tools = [t for t in link_tools(pl_cmd, ls, work, cache_dir)
+                compare = a.compare.split() if a.compare else None
+                tools = [t for t in link_tools(pl_cmd, ls, work, cache_dir, compare=compare)
                          if not a.tools or any(t.name.startswith(n) for n in a.tools)]
                 for tool in tools:
                     tool.before = fresh

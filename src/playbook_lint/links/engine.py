@@ -8,11 +8,16 @@ How a URL is checked (see issue 3):
 * URLs are de-duplicated by :func:`~playbook_lint.links.normalize.normalize_url`.
   ``mailto:``/``tel:``/other non-HTTP schemes, ``exclude`` matches and hosts that
   resolve only to loopback/private/link-local/unspecified addresses are ``skipped``.
-* One ``httpx.AsyncClient`` (connection reuse; HTTP/2 when ``h2`` is installed), at
-  most ``concurrency`` requests in flight and at most ``per_host`` per host name.
+* Requests go through one keep-alive connection pool per origin
+  (:class:`~playbook_lint.links.netguard.PerOriginTransport`; HTTP/1.1, or HTTP/2 via
+  httpcore's pools when ``h2`` is installed), at most ``concurrency`` requests in
+  flight and at most ``per_host`` per host name, so at most ``per_host`` connections
+  per host. Each request has one total deadline (``timeout``); the run may have one
+  too (``max_time``).
 * ``HEAD`` first; ``GET`` when HEAD answers 400/403/404/405/501/5xx or fails. GET is
-  streamed and closed after the headers plus at most 64 KiB (or ``max_body_bytes``
-  when reading an HTML page for ``#fragment`` ids).
+  streamed and read to its end when that is within 64 KiB (so the connection is
+  reused), else cut there (or at ``max_body_bytes`` when reading an HTML page for
+  ``#fragment`` ids).
 * Retries (``retries``, default 3) on connect errors, timeouts, 429 and 5xx with
   exponential backoff and jitter; ``Retry-After`` (seconds or HTTP date,
   RFC 9110 section 10.2.3, https://www.rfc-editor.org/rfc/rfc9110#field.retry-after)
