@@ -423,3 +423,14 @@ def test_nothing_is_imported_or_looked_up_per_request(server: LoopbackServer) ->
         sys.meta_path.remove(Recorder)  # type: ignore[arg-type]
     assert [r.status for r in report.results.values()].count("ok") == 21
     assert looked_for == []
+
+
+def test_a_connection_the_server_closes_is_not_reused() -> None:
+    """'Connection: close' answers: each request gets a fresh connection, none fails."""
+    routes = {"/close": status_route(200, {"Connection": "close"}, b"bye")}
+    with LoopbackServer(routes) as srv:
+        report = check_urls_sync([srv.url(f"/close?{i}") for i in range(3)],
+                                 config(per_host=1))
+        assert [(r.status, r.reason) for r in report.results.values()] == [
+            ("ok", "HTTP 200 OK")] * 3
+        assert (report.stats.requests, srv.count(), srv.connections) == (3, 3, 3)
