@@ -53,7 +53,9 @@ class RunOptions:
         offline: do not check external links over the network.
         site_root: the site's root folder (``--site-root``).
         today: the date link ages and review dates are measured from (default: today).
-        timeout: per-request timeout for external links, seconds.
+        timeout: per-request timeout for external links, seconds (start to end).
+        max_time: time limit for the whole link check, seconds (``--max-time``); links
+            not checked by then are ``unverified`` "not checked: ...". None: no limit.
         allow_private, check_fragments, exclude_url, no_cache: link engine options.
         jobs: worker processes (None: the cores available).
         shard: ``(k, n)``, 1 <= k <= n: run shard k of n (see :func:`in_shard`); the
@@ -80,6 +82,7 @@ class RunOptions:
     site_root: Path | None = None
     today: date | None = None
     timeout: float | None = None
+    max_time: float | None = None
     allow_private: bool | None = None
     check_fragments: bool | None = None
     exclude_url: Sequence[str] = ()
@@ -358,7 +361,8 @@ def check_links(state: _Run) -> None:
         except re.error as exc:
             raise UsageError(f"--exclude-url: bad regular expression {pattern!r}: {exc}") from None
     econf = engine_config(state.config.links, {
-        "timeout": opts.timeout, "allow_private": opts.allow_private,
+        "timeout": opts.timeout, "max_time": opts.max_time,
+        "allow_private": opts.allow_private,
         "check_fragments": opts.check_fragments, "exclude": list(opts.exclude_url) or None,
         "use_cache": False if opts.no_cache else None,
     }, state.config.base)
