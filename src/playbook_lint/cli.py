@@ -150,6 +150,9 @@ def lint(
         _fail(str(exc))
         return
 
+    for active in rules.active:  # once per run, e.g. Vale rules of kinds not run
+        for note in active.rule.notes:
+            click.echo(f"playbook-lint: {note}", err=True)
     cwd = Path.cwd().resolve()
     run_date = today or date.today()
     read_at_ns = time.time_ns()  # files changed after this are not fixed (stale positions)

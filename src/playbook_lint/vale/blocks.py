@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from playbook_lint.document import Document
 
-__all__ = ["Block", "document_blocks", "sentences", "DocumentBlocks"]
+__all__ = ["Block", "document_blocks", "cached_blocks", "sentences", "DocumentBlocks"]
 
 
 @dataclass
@@ -239,7 +239,33 @@ def _inline_parts(text: str, prose: str, start: int, end: int
         i = close + 1
     for sm in re.finditer(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", text[start:end], re.DOTALL):
         spans.append(("strong", start + sm.start(2), start + sm.end(2)))
+    spans.extend(("code", a, b) for a, b in _code_spans(text, prose, start, end))
     return drop, spans
+
+
+_TICKS = re.compile(r"`+")
+
+
+def _code_spans(text: str, prose: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Content spans of the code spans in ``text[start:end]`` (backtick runs that
+    ``prose`` blanked, closed by a run of the same length)."""
+    out: list[tuple[int, int]] = []
+    runs = [m for m in _TICKS.finditer(text, start, end) if prose[m.start()] != "`"]
+    i = 0
+    while i < len(runs):
+        opener = runs[i]
+        n = opener.end() - opener.start()
+        j = next((k for k in range(i + 1, len(runs))
+                  if runs[k].end() - runs[k].start() == n), None)
+        if j is None:
+            i += 1
+            continue
+        a, b = opener.end(), runs[j].start()
+        if b > a and text[a] == " " and text[b - 1] == " " and text[a:b].strip():
+            a, b = a + 1, b - 1
+        out.append((a, b))
+        i = j + 1
+    return out
 
 
 def _line_span(doc: Document, first: int, last: int) -> tuple[int, int]:
@@ -278,10 +304,14 @@ def document_blocks(doc: Document, ext: str = ".md") -> DocumentBlocks:
         drop, spans = _inline_parts(text, prose, s, e)
         extra: list[Block] = []
         for kind, a, b in spans:
-            t, o = _extract(text, prose, a, b)
+            if kind == "code":
+                t, o = text[a:b], list(range(a, b))
+            else:
+                t, o = _extract(text, prose, a, b)
             if not t.strip():
                 continue
-            scope = {"alt": "text.attr.alt", "link": "link", "strong": "strong"}[kind]
+            scope = {"alt": "text.attr.alt", "link": "link", "strong": "strong",
+                     "code": "code"}[kind]
             extra.append(Block(t, o, scope, para_end, kind))
         return drop, extra
 
@@ -351,6 +381,14 @@ def document_blocks(doc: Document, ext: str = ".md") -> DocumentBlocks:
     out.summary = Block("".join(s_text), s_offs, f"summary{ext}", len(text), "summary")
     out.raw = Block(text, list(range(len(text))), f"raw{ext}", len(text), "raw")
     return out
+
+
+def cached_blocks(doc: Document) -> DocumentBlocks:
+    """:func:`document_blocks` of ``doc``, computed once per document (kept on it)."""
+    hit = doc.__dict__.get("_vale_blocks")
+    if hit is None:
+        hit = doc.__dict__["_vale_blocks"] = document_blocks(doc)
+    return hit
 
 
 def _table(doc: Document, tok: object, out: DocumentBlocks, prose: str) -> None:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from playbook_lint.vale.blocks import Block, document_blocks
+from playbook_lint.vale.blocks import Block, cached_blocks
 from playbook_lint.vale.config import LEVELS
 from playbook_lint.vale.kinds import UNSUPPORTED, FileState, Kind, RuleError, build_kind
 
@@ -49,6 +49,7 @@ class ValeFinding:
     match: str
     link: str = ""
     action: Mapping[str, Any] | None = field(default=None, compare=False, hash=False)
+    replacement: str | None = None
 
 
 def _selector(part: str) -> tuple[bool, list[str]]:
@@ -181,6 +182,10 @@ class ValeLinter:
             kind = build_kind(dict(d), list(accepted or []))
             self.rules.append(_Rule(name, kind, name.split(".")[0]))
 
+    def kind(self, name: str) -> Kind | None:
+        """The compiled rule named ``name`` (None if not loaded)."""
+        return next((r.kind for r in self.rules if r.name == name), None)
+
     def _enabled(self, rule: _Rule, styles: list[str], checks: Mapping[str, bool]) -> bool:
         """Vale's ``shouldRun`` minus scope and comments."""
         if self.settings is None:
@@ -214,7 +219,7 @@ class ValeLinter:
         rules = self.active_for(rel_path)
         if not rules:
             return []
-        db = document_blocks(doc)
+        db = cached_blocks(doc)
         comments = _comments(doc)
         state = FileState(metrics=dict(db.metrics))
         found: list[ValeFinding] = []
@@ -249,8 +254,12 @@ class ValeLinter:
                         continue
                     seen.add(key)
                     limits[r.name] = limits.get(r.name, 0) + 1
+                    contiguous = a.whole_file or (
+                        end - start == a.end - a.start
+                        and doc.text[start:end] == blk.text[a.start:a.end])
                     found.append(ValeFinding(start, end, r.name, r.kind.level, a.message,
-                                             a.match, r.kind.link, a.action))
+                                             a.match, r.kind.link, a.action,
+                                             a.replacement if contiguous else None))
 
         cache: dict[int, dict[str, bool]] = {}
         for blk in db.blocks:

@@ -49,6 +49,7 @@ class Alert:
     match: str
     action: dict[str, Any] | None = None
     whole_file: bool = False  # no location: reported at line 1, column 1
+    replacement: str | None = None  # the one suggested text, when unambiguous
 
 
 @dataclass
@@ -240,12 +241,15 @@ class Substitution(Kind):
                     expected = expected[:1].upper() + expected[1:]
                 message = self.message
                 action = dict(self.action) if self.action else None
+                one = expected if "|" not in expected else None
                 if action and action.get("name") == "replace" and not action.get("params"):
                     action["params"] = expected.split("|")
                     expected = _to_sentence(action["params"])
                     message = _convert_message(message)
+                lead = len(m.group(group)) - len(m.group(group).lstrip())
                 a = Alert(s, e, format_message(message, expected, observed), blk.text[s:e],
-                          action)
+                          action, replacement=one)
+                a.start, a.end = s + lead, s + lead + len(observed)
                 out.append(a)
                 break
         return out

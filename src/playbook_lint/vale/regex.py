@@ -38,7 +38,55 @@ def compile_pattern(pattern: str, ignorecase: bool = False) -> Any:
         flags |= regex.IGNORECASE
     # Go's \z (end of text) is Python's \Z.
     fixed = pattern.replace(r"\z", r"\Z")
-    return regex.compile(fixed, flags)
+    return regex.compile(_scope_flags(fixed), flags)
+
+
+def _scope_flags(pattern: str) -> str:
+    """Rewrite Go's mid-pattern flag groups, which apply from there to the end of the
+    enclosing group (``^.*$(?m)(?:x)``), as Python's scoped groups (``^.*$(?m:(?:x))``);
+    a flag group at the very start stays global."""
+    out: list[str] = []
+    closers: list[int] = []  # per open group: how many scoped groups to close with it
+    closers.append(0)
+    i, n = 0, len(pattern)
+    in_class = False
+    while i < n:
+        c = pattern[i]
+        if c == "\\" and i + 1 < n:
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            if c == "]":
+                in_class = False
+            out.append(c)
+            i += 1
+            continue
+        if c == "[":
+            in_class = True
+            out.append(c)
+            if pattern[i + 1:i + 2] == "]":
+                out.append("]")
+                i += 1
+            i += 1
+            continue
+        m = _FLAGS.match(pattern, i)
+        if m is not None and i > 0:
+            out.append(m.group()[:-1] + ":")
+            closers[-1] += 1
+            i = m.end()
+            continue
+        if c == "(":
+            closers.append(0)
+        elif c == ")" and len(closers) > 1:
+            out.append(")" * closers.pop())
+        out.append(c)
+        i += 1
+    out.append(")" * closers[0])
+    return "".join(out)
+
+
+_FLAGS = regex.compile(r"\(\?[imsU]+\)")
 
 
 def group_count(pattern: str) -> int:
