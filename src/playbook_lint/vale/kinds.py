@@ -21,15 +21,10 @@ from playbook_lint.vale.blocks import Block, sentences
 from playbook_lint.vale.regex import PatternError, compile_pattern
 
 __all__ = ["Alert", "Kind", "FileState", "RuleError", "build_kind", "UNSUPPORTED",
-           "format_message", "SCOPES"]
+           "format_message"]
 
 UNSUPPORTED = frozenset({"spelling", "script", "sequence"})
 #: Scope names a rule may use (Vale's ``checkScopes`` list plus inline scopes).
-SCOPES = frozenset({
-    "text", "heading", "paragraph", "sentence", "list", "table", "blockquote", "alt",
-    "attr", "link", "summary", "raw", "strong", "emphasis", "code", "h1", "h2", "h3",
-    "h4", "h5", "h6", "header", "cell", "caption", "figure", "md",
-})
 WORD_TEMPLATE = r"(?m)\b(?:%s)\b"
 NONWORD_TEMPLATE = r"(?m)(?:%s)"
 
@@ -142,6 +137,24 @@ def _is_match(pattern: Any | None, s: str) -> bool:
     return pattern is not None and pattern.search(s) is not None
 
 
+def _phrases(kind: Kind, exceptions: list[str]) -> Any | None:
+    """The exceptions (and accepted vocabulary) of more than one word, as one pattern:
+    a match inside an occurrence of one of them is excused (``Very Large`` excuses
+    ``Very`` there), as Vale's ``withinPhrase`` does."""
+    items = [e for e in list(exceptions) + list(kind.accepted) if " " in e.strip()]
+    if not items:
+        return None
+    items.sort(key=len, reverse=True)
+    return _compile(WORD_TEMPLATE % "|".join(items), kind.path, "exceptions")
+
+
+def _within_phrase(pattern: Any | None, text: str, start: int, end: int) -> bool:
+    if pattern is None:
+        return False
+    return any(m.start() <= start and end <= m.end()
+               for m in pattern.finditer(text, max(0, start - 200), min(len(text), end + 200)))
+
+
 class Existence(Kind):
     """``existence``: report every match of ``tokens`` (word-bounded unless
     ``nonword``; ``raw`` pieces are added before them, or after with ``append``)."""
@@ -158,13 +171,15 @@ class Existence(Kind):
         self.pattern = _compile(body, self.path, "tokens", ignorecase)
         self.except_re = self.exceptions_pattern(_as_list(d.get("exceptions")),
                                                  use_vocab=not nonword)
+        self.phrase_re = None if nonword else _phrases(self, _as_list(d.get("exceptions")))
 
     def run(self, blk: Block, state: FileState) -> list[Alert]:
         out = []
         for m in self.pattern.finditer(blk.text):
             if m.end() == m.start():
                 continue
-            if _is_match(self.except_re, m.group().strip()):
+            if _is_match(self.except_re, m.group().strip()) or \
+                    _within_phrase(self.phrase_re, blk.text, m.start(), m.end()):
                 continue
             groups = [g or "" for g in m.groups()]
             a = self.alert(blk, m.start(), m.end())
@@ -363,6 +378,7 @@ class Conditional(Kind):
         self.first = _compile(str(d.get("first", "")), self.path, "first", ic)
         self.has_group = _has_capture_group(str(d.get("second", "")))
         self.except_re = self.exceptions_pattern(_as_list(d.get("exceptions")))
+        self.phrase_re = _phrases(self, _as_list(d.get("exceptions")))
 
     def run(self, blk: Block, state: FileState) -> list[Alert]:
         text = blk.text
@@ -370,13 +386,15 @@ class Conditional(Kind):
             if self.second.search(text):
                 return []
             return [self.alert(blk, m.start(), m.end()) for m in self.first.finditer(text)
-                    if m.end() > m.start() and not _is_match(self.except_re, m.group())]
+                    if m.end() > m.start() and not _is_match(self.except_re, m.group())
+                    and not _within_phrase(self.phrase_re, text, m.start(), m.end())]
         for m in self.second.finditer(text):
             state.sequences.extend(g for g in m.groups() if g)
         out = []
         for m in self.first.finditer(text):
             s = m.group()
-            if m.end() == m.start() or s in state.sequences or _is_match(self.except_re, s):
+            if m.end() == m.start() or s in state.sequences or _is_match(self.except_re, s) \
+                    or _within_phrase(self.phrase_re, text, m.start(), m.end()):
                 continue
             out.append(self.alert(blk, m.start(), m.end()))
         return out
@@ -543,11 +561,6 @@ def build_kind(d: dict[str, Any], accepted: list[str]) -> Kind:
     path = d.get("path") or d.get("name", "")
     if cls is None:
         raise RuleError(f"{path}: extends: '{extends}' is not a supported kind")
-    for s in _as_list(d.get("scope")):
-        for part in re.split(r"[&.]", s):
-            part = part.strip().lstrip("~")
-            if part and part not in SCOPES:
-                raise RuleError(f"{path}: scope: unknown scope '{part}'")
     try:
         return cls(d, accepted)
     except (TypeError, ValueError) as exc:
