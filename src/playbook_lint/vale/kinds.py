@@ -24,7 +24,6 @@ __all__ = ["Alert", "Kind", "FileState", "RuleError", "build_kind", "UNSUPPORTED
            "format_message"]
 
 UNSUPPORTED = frozenset({"spelling", "script", "sequence"})
-#: Scope names a rule may use (Vale's ``checkScopes`` list plus inline scopes).
 WORD_TEMPLATE = r"(?m)\b(?:%s)\b"
 NONWORD_TEMPLATE = r"(?m)(?:%s)"
 
