@@ -242,3 +242,21 @@ def test_table_cells_and_lists_are_scoped() -> None:
     assert lint({"S.T": rule}, text) == [(3, 7, "S.T", "'x'")]
     lst = {**rule, "scope": "list"}
     assert lint({"S.L": lst}, text) == [(5, 3, "S.L", "'x'")]
+
+
+def test_token_and_block_ignores(tmp_path: Path) -> None:
+    (tmp_path / "styles" / "S").mkdir(parents=True)
+    (tmp_path / "styles" / "S" / "E.yml").write_text(
+        "extends: existence\nmessage: \"'%s'\"\ntokens: [foo]\n", encoding="utf-8")
+    ini = tmp_path / ".vale.ini"
+    ini.write_text("StylesPath = styles\n\n[*.md]\nBasedOnStyles = S\n"
+                   "TokenIgnores = (\\$[^$]+\\$)\n"
+                   "BlockIgnores = (?s)(<!-- skip -->.*?<!-- /skip -->)\n",
+                   encoding="utf-8")
+    page = tmp_path / "a.md"
+    page.write_text("foo $foo$ foo\n\n<!-- skip -->\n\nfoo\n\n<!-- /skip -->\n\nfoo\n",
+                    encoding="utf-8")
+    from playbook_lint.vale import vale_lines
+
+    assert vale_lines(ini, [page]) == ["a.md:1:1:S.E:'foo'", "a.md:1:11:S.E:'foo'",
+                                       "a.md:9:1:S.E:'foo'"]

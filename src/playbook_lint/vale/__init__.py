@@ -60,7 +60,7 @@ def vale_lines(config_path: Path, files: list[Path]) -> list[str]:
     for f in files:
         rel = f.resolve().relative_to(cfg.root).as_posix()
         doc = Document.from_path(f, display_path=rel)
-        for v in linter.lint(doc, rel):
+        for v in linter.lint(doc, rel, cfg.file_ignores(rel)):
             line, col = doc.position(v.start)
             out.append((rel, line, col, v.rule, v.message))
     out.sort(key=lambda t: (t[0], t[1], t[2], t[3]))

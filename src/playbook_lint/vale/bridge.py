@@ -195,7 +195,7 @@ class ValeStyles(Rule):
             rel = doc.path.resolve().relative_to(self.vale.root).as_posix()
         except ValueError:
             rel = doc.display_path
-        for v in self.linter.lint(doc, rel):
+        for v in self.linter.lint(doc, rel, self.vale.file_ignores(rel)):
             yield _report(v, rule=v.rule, check=v.rule, with_level=True)
 
 

@@ -7,9 +7,10 @@ What is read (https://vale.sh/docs/vale-ini, https://vale.sh/docs/styles):
   ``NewConfig``), ``Vocab`` (folders under
   ``<StylesPath>/config/vocabularies/`` or the older ``<StylesPath>/Vocab/`` holding
   ``accept.txt``/``reject.txt``), ``IgnoredScopes``, ``SkippedScopes``;
-- ``[*]`` and glob sections (``[*.md]``): ``BasedOnStyles`` and ``Style.Rule =
+- ``[*]`` and glob sections (``[*.md]``): ``BasedOnStyles``, ``Style.Rule =
   YES|NO|suggestion|warning|error`` (a level also changes that rule's level
-  everywhere, as in Vale);
+  everywhere, as in Vale), ``TokenIgnores`` and ``BlockIgnores`` (patterns whose
+  matches are not linted);
 - the styles: ``<StylesPath>/<Style>/<Rule>.yml`` YAML rule definitions, loaded for
   every style named in a ``BasedOnStyles`` and for every rule named on its own, and
   Vale's built-in style ``Vale`` (``Vale.Repetition``, ``Vale.Terms`` from accepted
@@ -84,6 +85,12 @@ class ValeConfig:
     definitions: dict[str, dict[str, Any]] = field(default_factory=dict)
     ignored_scopes: list[str] = field(default_factory=lambda: ["tt", "code", "kbd"])
     skipped_scopes: list[str] = field(default_factory=list)
+    ignores: list[tuple[Any, str]] = field(default_factory=list)
+
+    def file_ignores(self, rel_path: str) -> list[str]:
+        """The ``TokenIgnores``/``BlockIgnores`` patterns of the sections (and ``[*]``)
+        that match a file: text they match is not linted (Vale turns it into code)."""
+        return [p for pat, p in self.ignores if pat is None or pat.match(rel_path)]
 
     def file_settings(self, rel_path: str) -> tuple[list[str], dict[str, bool]]:
         """The base styles and rule switches for a file.
@@ -179,8 +186,11 @@ def load_vale_config(path: Path) -> ValeConfig:
         for key, value, _ in ini.sections[name]:
             if key == "BasedOnStyles":
                 styles = split_list(ini.values(name, key))
-            elif key in ("BlockIgnores", "TokenIgnores", "IgnorePatterns", "Transform",
-                         "Lang"):
+            elif key in ("BlockIgnores", "TokenIgnores", "IgnorePatterns"):
+                pat = None if name == "*" else glob_to_regex(name)
+                for p in split_list([value]):
+                    cfg.ignores.append((pat, p))
+            elif key in ("Transform", "Lang"):
                 continue
             else:
                 on, lvl = _switch(value)

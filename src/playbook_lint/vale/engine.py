@@ -203,12 +203,15 @@ class ValeLinter:
         styles, checks = self.settings(rel_path) if self.settings else ([], {})
         return [r for r in self.rules if self._enabled(r, styles, checks)]
 
-    def lint(self, doc: Document, rel_path: str = "") -> list[ValeFinding]:
+    def lint(self, doc: Document, rel_path: str = "",
+             ignores: list[str] | None = None) -> list[ValeFinding]:
         """Lint one document.
 
         Args:
             doc: the document.
             rel_path: its path relative to the config's folder (for section globs).
+            ignores: ``TokenIgnores``/``BlockIgnores`` patterns: the text they match
+                reads as asterisks (like code) in every scope but ``raw``.
 
         Returns:
             the findings sorted by offset then rule id.
@@ -220,6 +223,12 @@ class ValeLinter:
         if not rules:
             return []
         db = cached_blocks(doc)
+        blocks = db.blocks
+        summary = db.summary
+        masked = _ignored(doc, ignores or [])
+        if masked:
+            blocks = [_mask(b, masked) for b in blocks]
+            summary = _mask(summary, masked) if summary is not None else None
         comments = _comments(doc)
         state = FileState(metrics=dict(db.metrics))
         found: list[ValeFinding] = []
@@ -262,17 +271,41 @@ class ValeLinter:
                                              a.replacement if contiguous else None))
 
         cache: dict[int, dict[str, bool]] = {}
-        for blk in db.blocks:
+        for blk in blocks:
             if blk.end not in cache:
                 cache[blk.end] = comment_state(blk.end)
             run(blk, cache[blk.end])
         final = comment_state(len(doc.text) + 1)
         final = {k: (v if k == "off" else False) for k, v in final.items()}
-        for sized in (db.summary, db.raw):
+        for sized in (summary, db.raw):
             if sized is not None:
                 run(sized, final)
         found.sort(key=lambda f: (f.start, f.rule))
         return found
+
+
+def _ignored(doc: Document, patterns: list[str]) -> set[int]:
+    """Offsets of ``doc.text`` matched by any of ``patterns`` (in the body)."""
+    from playbook_lint.vale.regex import PatternError, compile_pattern
+
+    out: set[int] = set()
+    for p in patterns:
+        try:
+            pat = compile_pattern(p)
+        except (PatternError, ValueError) as exc:
+            raise RuleError(f"TokenIgnores/BlockIgnores: bad regular expression {p!r}: "
+                            f"{exc}") from None
+        for m in pat.finditer(doc.text, doc.body_start):
+            out.update(range(m.start(), m.end()))
+    return out
+
+
+def _mask(blk: Block, masked: set[int]) -> Block:
+    if not any(o in masked for o in blk.offs):
+        return blk
+    text = "".join("*" if o in masked and c not in "\n" else c
+                   for c, o in zip(blk.text, blk.offs, strict=True))
+    return Block(text, blk.offs, blk.scope, blk.end, blk.kind)
 
 
 def unsupported_note(rule: str, kind: str) -> str:
