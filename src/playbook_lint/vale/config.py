@@ -224,9 +224,20 @@ def _load_vocab(cfg: ValeConfig, name: str) -> None:
                     target.append(word)
 
 
+def _yaml(text: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
+    except yaml.YAMLError:
+        # Go's YAML reader accepts \' in a double-quoted string (Joblint's styles
+        # use it); YAML 1.1 does not, so read it as a plain apostrophe.
+        if "\\'" not in text:
+            raise
+        return yaml.load(text.replace("\\'", "'"), Loader=_LOADER)  # noqa: S506
+
+
 def _read_rule(path: Path, name: str) -> dict[str, Any]:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506
+        data = _yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ValeConfigError(f"{path}: cannot read: {exc}") from None
     except yaml.YAMLError as exc:

@@ -19,6 +19,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from playbook_lint.vale.blocks import Block, cached_blocks
@@ -66,8 +67,13 @@ def scope_matches(scopes: list[str], block_scope: str, parent: str | None = None
         block_scope: the block's scope, e.g. ``"text.heading.h2.md"``.
         parent: the enclosing scope for inline blocks (default: ``block_scope``).
     """
+    return _scope_matches(tuple(scopes), block_scope, parent or block_scope)
+
+
+@lru_cache(maxsize=8192)
+def _scope_matches(scopes: tuple[str, ...], block_scope: str, parent: str) -> bool:
     cand = set(block_scope.split("."))
-    par = set((parent or block_scope).split("."))
+    par = set(parent.split("."))
     for scope in scopes:
         ok = True
         for part in scope.split("&"):

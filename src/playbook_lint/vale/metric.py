@@ -20,6 +20,7 @@ import ast
 import math
 import operator
 import re
+from functools import lru_cache
 from typing import Any
 
 from playbook_lint.vale.blocks import Block, sentences
@@ -95,6 +96,18 @@ def evaluate(expr: str, names: dict[str, float]) -> Any:
 _WORD_RE = re.compile(r"[A-Za-z0-9\u00C0-\u024F][\w'\u2019-]*")
 
 
+@lru_cache(maxsize=65536)
+def _syllables(word: str) -> int:
+    import textstat
+
+    return max(1, int(textstat.syllable_count(word)))
+
+
+@lru_cache(maxsize=64)
+def _counts(text: str) -> tuple[tuple[str, float], ...]:
+    return tuple(_text_counts(text).items())
+
+
 def text_counts(text: str) -> dict[str, float]:
     """Count words, sentences, syllables and the rest (see the module docstring).
 
@@ -104,8 +117,10 @@ def text_counts(text: str) -> dict[str, float]:
     Returns:
         ``{name: count}``; every count is 0 for text without words.
     """
-    import textstat
+    return dict(_counts(text))
 
+
+def _text_counts(text: str) -> dict[str, float]:
     words = _WORD_RE.findall(text)
     n_words = len(words)
     sents = sum(len(sentences(p)) for p in text.split("\n\n") if p.strip())
@@ -114,13 +129,13 @@ def text_counts(text: str) -> dict[str, float]:
     complex_words = 0
     long_words = 0
     for i, w in enumerate(words):
-        s = max(1, int(textstat.syllable_count(w)))
+        s = _syllables(w)
         syll += s
         if s >= 3:
             poly += 1
             proper = w[:1].isupper() and i > 0
             suffixed = re.search(r"(?:es|ed|ing)$", w.lower()) is not None and \
-                max(1, int(textstat.syllable_count(re.sub(r"(?:es|ed|ing)$", "", w)))) < 3
+                _syllables(re.sub(r"(?:es|ed|ing)$", "", w)) < 3
             if not proper and not suffixed and "-" not in w:
                 complex_words += 1
         if len(w) >= 7:
