@@ -260,3 +260,20 @@ def test_token_and_block_ignores(tmp_path: Path) -> None:
 
     assert vale_lines(ini, [page]) == ["a.md:1:1:S.E:'foo'", "a.md:1:11:S.E:'foo'",
                                        "a.md:9:1:S.E:'foo'"]
+
+
+def test_ignored_scopes_strong(tmp_path: Path) -> None:
+    (tmp_path / "styles" / "S").mkdir(parents=True)
+    (tmp_path / "styles" / "S" / "E.yml").write_text(
+        "extends: existence\nmessage: \"'%s'\"\ntokens: [foo]\n", encoding="utf-8")
+    ini = tmp_path / ".vale.ini"
+    page = tmp_path / "a.md"
+    page.write_text("foo **foo** `foo` [foo](x.md)\n", encoding="utf-8")
+    from playbook_lint.vale import vale_lines
+
+    ini.write_text("StylesPath = styles\n[*.md]\nBasedOnStyles = S\n", encoding="utf-8")
+    assert vale_lines(ini, [page]) == ["a.md:1:1:S.E:'foo'", "a.md:1:7:S.E:'foo'",
+                                       "a.md:1:20:S.E:'foo'"]
+    ini.write_text("StylesPath = styles\nIgnoredScopes = code, strong, a\n"
+                   "[*.md]\nBasedOnStyles = S\n", encoding="utf-8")
+    assert vale_lines(ini, [page]) == ["a.md:1:1:S.E:'foo'"]

@@ -41,7 +41,8 @@ def linter_for(cfg: ValeConfig) -> ValeLinter:
         RuleError: a rule that cannot be compiled.
     """
     return ValeLinter(cfg.definitions, accepted=cfg.accepted, min_level=cfg.min_level,
-                      settings=cfg.file_settings, global_checks=cfg.global_checks)
+                      settings=cfg.file_settings, global_checks=cfg.global_checks,
+                      ignored_scopes=cfg.ignored_scopes)
 
 
 def vale_lines(config_path: Path, files: list[Path]) -> list[str]:

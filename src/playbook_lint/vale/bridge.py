@@ -182,7 +182,8 @@ class ValeStyles(Rule):
             self.linter = ValeLinter(
                 self.vale.definitions, accepted=self.vale.accepted,
                 min_level=self.vale.min_level, settings=self.vale.file_settings,
-                global_checks=self.vale.global_checks)
+                global_checks=self.vale.global_checks,
+                ignored_scopes=self.vale.ignored_scopes)
         except (ValeConfigError, RuleError) as exc:
             raise ValueError(str(exc)) from None
         self.notes = tuple(unsupported_note(r, k) for r, k in self.linter.unsupported)

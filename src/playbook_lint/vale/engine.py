@@ -157,6 +157,8 @@ class ValeLinter:
         settings: ``rel_path -> (base styles, {rule: on/off})`` for one file; None runs
             every rule on every file.
         global_checks: the ``[*]`` switches.
+        ignored_scopes: ``IgnoredScopes`` (HTML tag names): ``strong``/``b`` and ``a``
+            make bold text and link text read as asterisks and drop their scopes.
 
     Attributes:
         unsupported: ``(rule, kind)`` of rules that are not run (spelling, script,
@@ -174,12 +176,18 @@ class ValeLinter:
         min_level: int = 0,
         settings: Callable[[str], tuple[list[str], dict[str, bool]]] | None = None,
         global_checks: Mapping[str, bool] | None = None,
+        ignored_scopes: list[str] | None = None,
     ) -> None:
         self.rules: list[_Rule] = []
         self.unsupported: list[tuple[str, str]] = []
         self.min_level = min_level
         self.settings = settings
         self.global_checks = dict(global_checks or {})
+        # IgnoredScopes: inline elements whose text is not linted (default tt, code,
+        # kbd: code spans, which always read as asterisks here)
+        ignored = set(ignored_scopes or ())
+        self.ignored_kinds = {k for k, tags in (("strong", {"strong", "b"}),
+                                                ("link", {"a"})) if ignored & tags}
         for name, d in sorted(definitions.items()):
             extends = str(d.get("extends", ""))
             if extends in UNSUPPORTED:
@@ -232,7 +240,11 @@ class ValeLinter:
         blocks = db.blocks
         summary = db.summary
         masked = _ignored(doc, ignores or [])
+        for b in db.blocks:
+            if b.kind in self.ignored_kinds:
+                masked.update(b.offs)
         if masked:
+            blocks = [b for b in blocks if b.kind not in self.ignored_kinds]
             blocks = [_mask(b, masked) for b in blocks]
             summary = _mask(summary, masked) if summary is not None else None
         comments = _comments(doc)
