@@ -172,6 +172,8 @@ def test_heading_case(tmp_path: Path, monkeypatch, capsys) -> None:
     text = textwrap.dedent("""\
         # How To Apply For A Licence
 
+        You need to apply for a licence before you start.
+
         ## Apply for a licence.
 
         ## Use the Elasticsearch API
@@ -181,11 +183,13 @@ def test_heading_case(tmp_path: Path, monkeypatch, capsys) -> None:
         ## Default PINs
 
         ## Step 1: Apply online
+
+        ## Open a shell on Router
         """)
     assert _builtin(tmp_path, monkeypatch, text, "heading-case", capsys) == (0, [
         ("heading-case", 1, 3, "info", "Heading 'How To Apply For A Licence' is not in "
          "sentence case: capitalise only the first word and proper nouns"),
-        ("heading-case", 3, 23, "info", "Heading ends with a full stop: remove it"),
+        ("heading-case", 5, 23, "info", "Heading ends with a full stop: remove it"),
     ])
 
 

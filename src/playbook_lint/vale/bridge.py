@@ -119,6 +119,21 @@ def _page_names(doc: Document) -> frozenset[str]:
     return cache
 
 
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]*\b")
+
+
+def _page_lower_words(doc: Document) -> frozenset[str]:
+    """The lower-case words of the page's prose (not its headings)."""
+    cache = doc.__dict__.get("_vale_lower")
+    if cache is None:
+        found: set[str] = set()
+        for blk in cached_blocks(doc).blocks:
+            if blk.kind in ("sentence", "list", "cell", "blockquote"):
+                found.update(_LOWER_WORD.findall(blk.text))
+        cache = doc.__dict__["_vale_lower"] = frozenset(found)
+    return cache
+
+
 class ValeStyles(Rule):
     """Run the Vale styles of a ``.vale.ini``, unchanged.
 
@@ -396,12 +411,15 @@ class HeadingCase(StylePackRule):
     def keep(self, doc: Document, v: ValeFinding, seen: set[tuple[str, str]]) -> bool:
         """Drop a sentence-case finding when the heading complies once names are
         allowed: plural acronyms (``APIs``), words with an inner capital or a digit
-        (``CodeQL``, ``iPhone``, ``18F``) and words the same page capitalises in the
-        middle of a sentence (``Tor``, ``Elasticsearch``: proper nouns)."""
+        (``CodeQL``, ``iPhone``, ``18F``), words the same page capitalises in the middle
+        of a sentence (``Tor``, ``Elasticsearch``), and capitalised words the page
+        never writes in lower case (``Router``, the name of an app): only a word the
+        page also uses as a common noun is evidence of title case."""
         kind = self.linter.kind(v.rule)
         if not isinstance(kind, Capitalization):
             return True
         names = _page_names(doc)
+        lower = _page_lower_words(doc)
         words = re.split(r"(\s+)", v.match)
         changed = False
         for i, w in enumerate(words):
@@ -409,7 +427,7 @@ class HeadingCase(StylePackRule):
             if not core or core == core.upper():
                 continue
             if re.fullmatch(r"[A-Z]{2,}s", core) or re.search(r"\w[A-Z]|\d", core) \
-                    or core in names:
+                    or core in names or (core[:1].isupper() and core.lower() not in lower):
                 words[i] = w.upper()
                 changed = True
         return not changed or not kind.check("".join(words))
