@@ -277,3 +277,10 @@ def test_ignored_scopes_strong(tmp_path: Path) -> None:
     ini.write_text("StylesPath = styles\nIgnoredScopes = code, strong, a\n"
                    "[*.md]\nBasedOnStyles = S\n", encoding="utf-8")
     assert vale_lines(ini, [page]) == ["a.md:1:1:S.E:'foo'"]
+
+
+def test_html_block_text_is_prose() -> None:
+    rule = {"extends": "existence", "message": "'%s'", "tokens": ["TODO"]}
+    text = ('<div class="TODO">\n<p>Some TODO here</p><p>TODO</p>\n</div>\n\n'
+            "<!-- TODO -->\n")
+    assert lint({"S.T": rule}, text) == [(2, 9, "S.T", "'TODO'"), (2, 25, "S.T", "'TODO'")]

@@ -110,11 +110,12 @@ _ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
 def _extract(text: str, prose: str, start: int, end: int,
-             drop: set[int] | None = None) -> tuple[str, list[int]]:
+             drop: set[int] | None = None, tag_space: bool = False) -> tuple[str, list[int]]:
     """Text of ``text[start:end]`` without markup, and each character's offset.
 
     Markup is what ``prose`` blanked; code spans become asterisks; white space at the
-    start and end of each line is dropped; backslash escapes read as the character.
+    start and end of each line is dropped; backslash escapes read as the character;
+    with ``tag_space`` an HTML tag reads as one space (``<td>a</td><td>b</td>``).
     """
     chars: list[str] = []
     offs: list[int] = []
@@ -137,6 +138,9 @@ def _extract(text: str, prose: str, start: int, end: int,
             continue
         p = prose[i]
         if p != c:  # markup (blanked)
+            if tag_space and c == "<" and chars and chars[-1] not in " \n":
+                chars.append(" ")
+                offs.append(i)
             if c == "`":
                 j = i
                 while j < end and text[j] == "`":
@@ -333,7 +337,18 @@ def document_blocks(doc: Document, ext: str = ".md") -> DocumentBlocks:
             history = []
             continue
         if ttype == "html_block":
+            # the text between tags is prose (Vale lints HTML blocks as HTML)
             history = []
+            if tok.map is not None:
+                s, e = _line_span(doc, tok.map[0], tok.map[1])
+                body, offs = _extract(text, prose, s, e, tag_space=True)
+                if body.strip():
+                    out.blocks.append(Block(body, offs, f"paragraph{ext}", e, "paragraph"))
+                    for a, b in sentences(body):
+                        out.blocks.append(Block(body[a:b], offs[a:b], f"sentence{ext}", e,
+                                                "sentence"))
+                    out.blocks.append(Block(body, offs, f"text{ext}", e, "paragraph"))
+                    summary_parts.append((body, offs))
             continue
         if ttype not in ("paragraph_open", "heading_open") or tok.map is None:
             continue
