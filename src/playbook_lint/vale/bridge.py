@@ -385,10 +385,13 @@ class ParagraphLength(StylePackRule):
 class HeadingCase(StylePackRule):
     """Headings in sentence case, without a full stop at the end.
 
-    **What it does.** Reports a heading that is not in sentence case (more than a
-    fifth of its words capitalised after the first, not counting acronyms, words after
-    a colon, and the exceptions in ``rules/style-headings.yml``), and a heading that
-    ends with a full stop.
+    **What it does.** Reports a heading that is not in sentence case (a fifth or more
+    of its words capitalised after the first), and a heading that ends with a full
+    stop. Not counted as capitalised: acronyms (``API``, ``APIs``), the word after a
+    colon or a list number, the exceptions in ``rules/style-headings.yml``, and names:
+    words with an inner capital or digit (``GitHub``, ``18F``), words the page
+    capitalises in the middle of a sentence, and capitalised words the page never
+    writes in lower case (the name of an app, say).
 
     **Why it matters.** GOV.UK and 18F write headings in sentence case; title case is
     harder to read, and a heading is not a sentence to end with a full stop.
