@@ -116,13 +116,26 @@ def test_vale_substitution_fix(project: Path, capsys) -> None:
     assert code == 1
 
 
-def test_bad_vale_rule_is_a_config_error(project: Path, capsys) -> None:
+def test_bad_vale_rule_named_in_config_is_a_config_error(project: Path, capsys) -> None:
     (project / "styles" / "Demo" / "Bad.yml").write_text(
         "extends: existence\nmessage: x\ntokens: ['(']\n", encoding="utf-8")
     (project / "page.md").write_text("Text.\n", encoding="utf-8")
+    (project / ".playbook-lint.toml").write_text(
+        '[rules.vale]\nconfig = ".vale.ini"\n', encoding="utf-8")
     code, _, err = run(_vale_only(["page.md"]), capsys)
     assert code == 2
     assert "Bad.yml: tokens: bad regular expression" in err
+
+
+def test_unusable_vale_ini_found_upward_is_a_note(project: Path, capsys) -> None:
+    (project / ".vale.ini").write_text(
+        "StylesPath = styles\nPackages = Google\n[*.md]\nBasedOnStyles = Google\n",
+        encoding="utf-8")
+    (project / "page.md").write_text("Text.\n", encoding="utf-8")
+    code, out, err = run(_vale_only(["page.md"]), capsys)
+    assert (code, _json(out)) == (0, [])
+    assert err.count("playbook-lint: vale: not run: ") == 1
+    assert "style 'Google' does not exist on StylesPath" in err
 
 
 def test_no_vale_ini_means_no_vale_findings(tmp_path: Path, monkeypatch, capsys) -> None:

@@ -164,6 +164,9 @@ class ValeStyles(Rule):
     ``action: {name: replace}``).
 
     **Options.** ``config = "path/to/.vale.ini"`` (relative to the working directory).
+    A configuration found on the way up that cannot be used (a style not fetched
+    with ``vale sync``, say) is reported once as ``vale: not run: ...`` and skipped;
+    one named by ``config`` is a configuration error.
 
     **Source.** https://vale.sh/docs/vale-ini, https://vale.sh/docs/checks
     """
@@ -200,7 +203,13 @@ class ValeStyles(Rule):
                 global_checks=self.vale.global_checks,
                 ignored_scopes=self.vale.ignored_scopes)
         except (ValeConfigError, RuleError) as exc:
-            raise ValueError(str(exc)) from None
+            if isinstance(path_opt, str):  # asked for: a configuration error
+                raise ValueError(str(exc)) from None
+            # found on the way up (e.g. styles not fetched with `vale sync`): say so
+            # once and run without it rather than fail a run that did not ask for Vale
+            self.vale = self.linter = None
+            self.notes = (f"vale: not run: {exc}",)
+            return
         self.notes = tuple(unsupported_note(r, k) for r, k in self.linter.unsupported)
 
     def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
