@@ -27,9 +27,10 @@ in :attr:`RunResult.log`.
 
 from __future__ import annotations
 
+import os
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -55,6 +56,8 @@ class RunOptions:
         timeout: per-request timeout for external links, seconds.
         allow_private, check_fragments, exclude_url, no_cache: link engine options.
         jobs: worker processes (None: the cores available).
+        shard: ``(k, n)``, 1 <= k <= n: run shard k of n (see :func:`in_shard`); the
+            union of the n shards' findings is the unsharded run's.
         suggest_archive: for broken external links, look up an archived copy (Internet
             Archive) nearest the page's date: a suggestion and an unsafe fix.
         archive_api: the availability API to ask (default: the Wayback Machine's).
@@ -83,6 +86,7 @@ class RunOptions:
     no_cache: bool = False
     jobs: int | None = None
     changed_since: str | None = None
+    shard: tuple[int, int] | None = None
     suggest_archive: bool = False
     archive_api: str | None = None
     fix: bool = False
@@ -153,9 +157,11 @@ class _Run:
     config: Any = None
     rules: Any = None
     files: list[Path] = field(default_factory=list)
+    all_files: list[Path] = field(default_factory=list)  # with a shard: every shard's files
     online: bool = False
     today: date = field(default_factory=date.today)
     read_at_ns: int = 0
+    cache_hits: int = 0
 
     def say(self, message: str, kind: str = "note") -> None:
         """Pass a run-level message on; ``kind`` is "warning" (reporters carry it too),
@@ -222,6 +228,11 @@ def discover(state: _Run, paths: Sequence[Path]) -> None:
         raise UsageError(str(exc)) from None
     if state.options.changed_since is not None:
         state.files = changed_files(state.files, state.options.changed_since)
+    if state.options.shard is not None:
+        k, n = state.options.shard
+        root = state.result.root
+        state.all_files = state.files
+        state.files = [f for f in state.files if in_shard(_rel(f, root), k, n)]
     state.read_at_ns = time.time_ns()  # files changed after this are not fixed
 
 
@@ -249,6 +260,22 @@ def expand_globs(paths: Sequence[Path]) -> list[Path]:
             raise UsageError(f"{text}: no file matches this pattern")
         out.extend(Path(m) for m in matches)
     return out
+
+
+def in_shard(key: str, k: int, n: int) -> bool:
+    """True when ``key`` (a file's path relative to the run's root, or a URL's host)
+    belongs to shard ``k`` of ``n``: a stable hash (SHA-1, the same on every machine
+    and Python), so N CI jobs split a run without talking to each other. Hosts, not
+    URLs, are split so each host's politeness limits hold across shards."""
+    import hashlib
+
+    return int(hashlib.sha1(key.encode("utf-8")).hexdigest()[:8], 16) % n == k - 1
+
+
+def _rel(path: Path, root: Path) -> str:
+    from playbook_lint.runner import display_path
+
+    return display_path(path, root)
 
 
 _INDEX_STEMS = {"index", "_index", "readme"}
@@ -325,7 +352,18 @@ def check_links(state: _Run) -> None:
         "check_fragments": opts.check_fragments, "exclude": list(opts.exclude_url) or None,
         "use_cache": False if opts.no_cache else None,
     }, state.config.base)
-    report, n_links, elapsed = timed_check(state.files, econf, progress=opts.progress)
+    if opts.shard is None:
+        report, n_links, elapsed = timed_check(state.files, econf, progress=opts.progress)
+    else:  # this shard checks its hosts' URLs, linked from any shard's pages
+        from playbook_lint.links.check import collect_urls, run_engine
+        from playbook_lint.links.normalize import host_of
+
+        start = time.monotonic()
+        urls, _ = collect_urls(state.all_files)
+        urls = [u for u in urls if in_shard(host_of(u), *opts.shard)]
+        n_links = len(urls)
+        report = run_engine(urls, econf, progress=opts.progress)
+        elapsed = time.monotonic() - start
     results = report.results
     if report.network_error:  # one run-level message, not one warning per link
         results = {k: r for k, r in results.items() if r.status != "unverified"}
@@ -338,24 +376,115 @@ def check_links(state: _Run) -> None:
 
 
 def lint(state: _Run) -> None:
-    """Stage: run the rules over every file (a process pool for large trees)."""
+    """Stage: run the rules over every file (a process pool for large trees), taking
+    unchanged files from the result cache (:mod:`playbook_lint.resultcache`) unless
+    ``no_cache``."""
     from playbook_lint.parallel import THRESHOLD, lint_parallel
 
     root = state.result.root
-    if len(state.files) >= THRESHOLD:  # build the site model here: forked workers share it
+    cache, keys, cached = _cached_results(state)
+    todo = [f for f in state.files if f not in cached]
+    if len(todo) >= THRESHOLD:  # build the site model here: forked workers share it
         from playbook_lint.site import site_for
 
         try:
-            site_for(state.files[0], root, state.rules.site_options).ensure_built()  # type: ignore[attr-defined]
+            site_for(todo[0], root, state.rules.site_options).ensure_built()  # type: ignore[attr-defined]
         except Exception:  # noqa: BLE001 - the lint pass reports it per file
             pass
-    linted = lint_parallel(state.files, state.rules, today=state.today, root=root,
+    kwargs: dict[str, Any] = {}
+    if cache is not None:
+        from playbook_lint.resultcache import RecordingWorkspace
+
+        kwargs["workspace_factory"] = RecordingWorkspace
+    linted = lint_parallel(todo, state.rules, today=state.today, root=root,
                            offline=not state.online, link_results=state.result.link_results,
-                           jobs=state.options.jobs)
-    state.result.findings = linted.findings
-    state.result.files = linted.files
+                           jobs=state.options.jobs, **kwargs)
+    findings = list(linted.findings)
+    for hit in cached.values():
+        findings.extend(hit)
+    state.result.findings = sorted(findings)
+    state.result.files = linted.files + len(cached)
     state.result.errors = linted.errors
     state.result.notes = linted.notes
+    if cache is not None:
+        _store_results(state, cache, keys, linted)
+    if state.options.shard is not None and state.result.link_results:
+        state.result.findings = sorted(state.result.findings + _foreign_link_findings(state))
+
+
+def _cached_results(state: _Run) -> tuple[Any, dict[Path, str], dict[Path, list[Finding]]]:
+    """``(cache, key of each file, cached findings of each unchanged file)``; no cache
+    with ``no_cache``, ``fix``/``diff`` (fixes need fresh positions) or a shard."""
+    opts = state.options
+    if opts.no_cache or opts.fix or opts.diff or opts.shard is not None or not state.files:
+        return None, {}, {}
+    import json
+
+    from playbook_lint.resultcache import (
+        ResultCache,
+        context_key,
+        default_path,
+        file_key,
+        site_fingerprint,
+    )
+
+    root = state.result.root
+    common = Path(os.path.commonpath([str(f.parent) for f in state.files]))
+    site = site_fingerprint(state.files, [common])
+    rules = [f"{a.rule.name}:{a.severity}" for a in state.rules.active]
+    extra = json.dumps(state.rules.site_options, sort_keys=True, default=str)
+    context = context_key(config_path=state.config.path, packs=state.rules.packs, rules=rules,
+                          today=state.today.isoformat(), offline=not state.online, site=site,
+                          extra=extra)
+    cache = ResultCache(default_path(root))
+    keys: dict[Path, str] = {}
+    cached: dict[Path, list[Finding]] = {}
+    for f in state.files:
+        key = file_key(f, context)
+        if key is None:
+            continue
+        keys[f] = key
+        hit = cache.get(_rel(f, root), key, state.result.link_results)
+        if hit is not None:
+            cached[f] = hit
+    state.cache_hits = len(cached)
+    return cache, keys, cached
+
+
+def _store_results(state: _Run, cache: Any, keys: Mapping[Path, str], linted: Any) -> None:
+    """Put each freshly linted page's findings and dependencies in the cache."""
+    root = state.result.root
+    by_path: dict[str, list[Finding]] = {}
+    for f in linted.findings:
+        by_path.setdefault(f.path, []).append(f)
+    failed = {line.split(": ", 1)[0] for line in [*linted.errors, *linted.notes]}
+    for path, key in keys.items():
+        rel = _rel(path, root)
+        if rel in linted.deps and rel not in failed:
+            cache.put(rel, key, linted.deps[rel], by_path.get(rel, []))
+    cache.save()
+
+
+def _foreign_link_findings(state: _Run) -> list[Finding]:
+    """With a shard: the findings this shard's link results add to other shards' pages
+    (a page's findings with this shard's results, less those without any results), so
+    every external link is reported by the shard that checked its host."""
+    from playbook_lint.runner import RuleSet, lint_files
+
+    link_rules = RuleSet([a for a in state.rules.active if a.rule.uses_link_results],
+                         state.rules.infos, state.rules.packs, state.rules.site_options)
+    own = set(state.files)
+    foreign = [f for f in state.all_files if f not in own]
+    if not foreign or not link_rules.active:
+        return []
+    root = state.result.root
+    with_results = lint_files(foreign, link_rules, today=state.today, root=root,
+                              offline=False, link_results=state.result.link_results)
+    without = lint_files(foreign, link_rules, today=state.today, root=root, offline=True,
+                         link_results={})
+    base = {(f.path, f.line, f.column, f.rule, f.message) for f in without.findings}
+    return [f for f in with_results.findings
+            if (f.path, f.line, f.column, f.rule, f.message) not in base]
 
 
 def suggest_archive(state: _Run) -> None:
