@@ -270,3 +270,17 @@ def test_own_style_pack_is_validated(tmp_path: Path, monkeypatch, capsys) -> Non
     assert code == 2
     assert "ours.yml: entries[0].extends:" in err
     assert os.path.basename(str(tmp_path / "ours.yml")) in err
+
+
+def test_result_cache_keys_on_vale_styles(project: Path, monkeypatch, capsys) -> None:
+    docs = project / "docs"  # the styles are outside the linted tree
+    docs.mkdir()
+    (docs / ".vale.ini").write_text("StylesPath = ../styles\n[*.md]\nBasedOnStyles = Demo\n",
+                                    encoding="utf-8")
+    (docs / "page.md").write_text("It is simply done.\n", encoding="utf-8")
+    monkeypatch.chdir(docs)
+    args = ["--offline", "--format", "json", "--select", "vale", "page.md"]
+    assert [f["rule"] for f in _json(run(args, capsys)[1])] == ["Demo.Avoid"]
+    (project / "styles" / "Demo" / "Avoid.yml").write_text(
+        "extends: existence\nmessage: x\ntokens: [nothing]\n", encoding="utf-8")
+    assert _json(run(args, capsys)[1]) == []  # not the cached finding

@@ -419,6 +419,7 @@ def _cached_results(state: _Run) -> tuple[Any, dict[Path, str], dict[Path, list[
     if opts.no_cache or opts.fix or opts.diff or opts.shard is not None or not state.files:
         return None, {}, {}
     import json
+    from types import SimpleNamespace
 
     from playbook_lint.resultcache import (
         ResultCache,
@@ -433,7 +434,9 @@ def _cached_results(state: _Run) -> tuple[Any, dict[Path, str], dict[Path, list[
     site = site_fingerprint(state.files, [common])
     rules = [f"{a.rule.name}:{a.severity}" for a in state.rules.active]
     extra = json.dumps(state.rules.site_options, sort_keys=True, default=str)
-    context = context_key(config_path=state.config.path, packs=state.rules.packs, rules=rules,
+    inputs = [SimpleNamespace(path=p) for a in state.rules.active for p in a.rule.inputs]
+    context = context_key(config_path=state.config.path, packs=[*state.rules.packs, *inputs],
+                          rules=rules,
                           today=state.today.isoformat(), offline=not state.online, site=site,
                           extra=extra)
     cache = ResultCache(default_path(root))

@@ -113,6 +113,9 @@ class Rule:
     #: One-line notes for the whole run (e.g. Vale rules that are not run), printed
     #: once on standard error by the command line.
     notes: tuple[str, ...] = ()
+    #: Files read when the rule was built whose contents change its findings (the
+    #: ``vale`` rule's .vale.ini and styles); the result cache keys on them.
+    inputs: tuple[Path, ...] = ()
 
     def __init__(self, config: RuleConfig | None = None) -> None:
         self.config = config or RuleConfig()

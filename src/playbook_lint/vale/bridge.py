@@ -211,6 +211,7 @@ class ValeStyles(Rule):
             self.notes = (f"vale: not run: {exc}",)
             return
         self.notes = tuple(unsupported_note(r, k) for r, k in self.linter.unsupported)
+        self.inputs = tuple(self.vale.files)
 
     def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
         """Yield one report per Vale alert in ``doc``."""

@@ -69,7 +69,8 @@ class ValeConfig:
         accepted, rejected: vocabulary terms.
         definitions: rule name (``Style.Rule``) -> its YAML mapping (``name``/``path`` added).
         ignored_scopes, skipped_scopes: ``IgnoredScopes``/``SkippedScopes`` values.
-        problems: rule files that could not be loaded, one line each.
+        ignores: ``(section glob or None, pattern)`` of ``TokenIgnores``/``BlockIgnores``.
+        files: every file read (the ini, rule files, vocabularies), for caches.
     """
 
     path: Path
@@ -86,6 +87,7 @@ class ValeConfig:
     ignored_scopes: list[str] = field(default_factory=lambda: ["tt", "code", "kbd"])
     skipped_scopes: list[str] = field(default_factory=list)
     ignores: list[tuple[Any, str]] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
 
     def file_ignores(self, rel_path: str) -> list[str]:
         """The ``TokenIgnores``/``BlockIgnores`` patterns of the sections (and ``[*]``)
@@ -159,6 +161,7 @@ def load_vale_config(path: Path) -> ValeConfig:
     except IniError as exc:
         raise ValeConfigError(str(exc)) from None
     cfg = ValeConfig(path=path.resolve(), root=path.resolve().parent)
+    cfg.files.append(cfg.path)
     styles_path = ini.last("", "StylesPath")
     if styles_path:
         sp = Path(styles_path)
@@ -218,6 +221,7 @@ def _load_vocab(cfg: ValeConfig, name: str) -> None:
         raise ValeConfigError(f"{cfg.path}: Vocab: '{name}' does not exist")
     for fname, target in (("accept.txt", cfg.accepted), ("reject.txt", cfg.rejected)):
         for f in sorted(folder.rglob(fname)):
+            cfg.files.append(f)
             for line in f.read_text(encoding="utf-8").splitlines():
                 word = line.strip()
                 if word and not word.startswith("# ") and word not in target:
@@ -268,6 +272,7 @@ def _load_rules(cfg: ValeConfig) -> None:
                 f"{cfg.path}: style '{style}' does not exist on StylesPath")
         for f in sorted(folder.rglob("*.yml")):
             name = f"{style}.{f.stem}"
+            cfg.files.append(f)
             cfg.definitions.setdefault(name, _read_rule(f, name))
     for single in sorted(singles):
         style, _, rule = single.partition(".")
@@ -275,6 +280,7 @@ def _load_rules(cfg: ValeConfig) -> None:
             continue
         single_file = sp / style / f"{rule}.yml" if sp is not None else None
         if single_file is not None and single_file.is_file():
+            cfg.files.append(single_file)
             cfg.definitions[single] = _read_rule(single_file, single)
     if "Vale" in {w.split(".")[0] for w in wanted}:
         _builtin_rules(cfg)
