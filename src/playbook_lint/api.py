@@ -218,6 +218,9 @@ def load(state: _Run) -> None:
     start = Path(os.path.commonpath(state.trees)) if state.trees else None
     state.config = load_config(opts.config_path, cwd=start)
     state.rules = build_rules(state.config, select=opts.select, ignore=opts.ignore)
+    for active in state.rules.active:  # once per run, e.g. Vale rules of kinds not run
+        for note in active.rule.notes:
+            state.say(note, "warning")
     if opts.site_root is not None:
         state.rules.site_options["root"] = opts.site_root.resolve()
     state.result.rules = {n: i.cls for n, i in state.rules.infos.items()}
@@ -435,6 +438,7 @@ def _cached_results(state: _Run) -> tuple[Any, dict[Path, str], dict[Path, list[
     if opts.no_cache or opts.fix or opts.diff or opts.shard is not None or not state.files:
         return None, {}, {}
     import json
+    from types import SimpleNamespace
 
     from playbook_lint.resultcache import (
         ResultCache,
@@ -449,7 +453,9 @@ def _cached_results(state: _Run) -> tuple[Any, dict[Path, str], dict[Path, list[
     site = site_fingerprint(state.files, [common])
     rules = [f"{a.rule.name}:{a.severity}" for a in state.rules.active]
     extra = json.dumps(state.rules.site_options, sort_keys=True, default=str)
-    context = context_key(config_path=state.config.path, packs=state.rules.packs, rules=rules,
+    inputs = [SimpleNamespace(path=p) for a in state.rules.active for p in a.rule.inputs]
+    context = context_key(config_path=state.config.path, packs=[*state.rules.packs, *inputs],
+                          rules=rules,
                           today=state.today.isoformat(), offline=not state.online, site=site,
                           extra=extra)
     cache = ResultCache(default_path(root))
