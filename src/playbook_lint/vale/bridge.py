@@ -365,7 +365,8 @@ class SentenceLength(StylePackRule):
     name: ClassVar[str] = "sentence-length"
     code: ClassVar[str] = "PL512"
     default_severity: ClassVar[Severity] = Severity.INFO
-    summary: ClassVar[str] = "Sentences over 25 words (GOV.UK)"
+    summary: ClassVar[str] = "Sentences over 25 words (GOV.UK; opt-in)"
+    default_enabled: ClassVar[bool] = False  # 24,598 findings on the corpus: too loud
 
 
 class ParagraphLength(StylePackRule):
@@ -389,7 +390,8 @@ class ParagraphLength(StylePackRule):
     name: ClassVar[str] = "paragraph-length"
     code: ClassVar[str] = "PL513"
     default_severity: ClassVar[Severity] = Severity.INFO
-    summary: ClassVar[str] = "Paragraphs of more than 5 sentences (GOV.UK)"
+    summary: ClassVar[str] = "Paragraphs of more than 5 sentences (GOV.UK; opt-in)"
+    default_enabled: ClassVar[bool] = False
 
 
 class HeadingCase(StylePackRule):
