@@ -300,12 +300,17 @@ class LinkHygiene(Rule):
     * hosts a site must not publish, when written as a link for readers
       (``[text](url)``, ``<a href>``, an image, a reference definition, a front matter
       link): ``localhost``, loopback, private and link-local IP addresses, ``*.local``,
-      ``*.internal``, ``*.localhost`` and hosts with a ``staging``, ``preview`` or
-      ``dev`` label left of the registrable name (``app.staging.example.gov``,
-      not ``web.dev``), from ``rules/link-hosts-unpublished.yml``. A bare address in
-      prose or code, an autolink, or a link whose text is its own address is how a
-      how-to page tells readers to open something on their own machine, and is not
-      reported;
+      ``*.internal``, ``*.localhost`` and hosts with a ``staging`` or ``preview``
+      label left of the registrable name (``app.staging.example.gov``) or an inner
+      ``dev`` label (``app.dev.example.gov``; ``dev.twitter.com`` is a developer site
+      and ``web.dev`` a public name), from ``rules/link-hosts-unpublished.yml``.
+      Written as a bare address in prose or code, an autolink, or a link whose text
+      is its own address, it is how a how-to page tells readers to open something on
+      their own machine, and is not reported; nor is ``localhost`` or a loopback
+      address on a page that shows code (the command that starts the server), nor a
+      pre-production host on a page that also links the same service under another
+      environment label (``signon.staging.x`` beside ``signon.integration.x``: an
+      operations manual documenting its environments);
     * the same URL written differently on one page (``https://x.gov/a`` and later
       ``http://x.gov/a/``): ``info``, at each later spelling;
     * links through a URL shortener (``bit.ly``, ``tinyurl.com``... from

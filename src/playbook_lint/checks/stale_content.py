@@ -341,8 +341,8 @@ class StaleContent(Rule):
     Not reported: years in code, URLs, front matter values, table rows (historical
     data), link text and quoted or italic titles (a cited "Digital Strategy 2015");
     statements in the past tense. A dated page (front matter ``date``, or a post file
-    named ``YYYY-MM-DD-title.md``) is a record of its time: its statements are
-    measured from its own date, not today. A page whose newest date (front matter
+    named ``YYYY-MM-DD-title.md``) is a record of its time: what its prose says was
+    true on its date, so only its review dates are checked. A page whose newest date (front matter
     or prose) is more than ``max-age-years`` old and that links to pages dated more
     than that much later than itself is history, superseded by the pages it links to,
     and is not reported (``outdated-link`` reasons the same way). A page past its
