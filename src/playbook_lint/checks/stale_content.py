@@ -80,8 +80,8 @@ _PAST = re.compile(
 #: "-ed" words that are adjectives or present-tense participles more often than past verbs.
 _ED_ADJECTIVES = frozenset({
     "based", "used", "interested", "required", "needed", "related", "advanced",
-    "detailed", "limited", "expected", "proposed", "dedicated", "planned", "scheduled",
-    "updated", "supported", "designed", "focused", "involved", "concerned", "excited",
+    "detailed", "limited", "dedicated",
+    "supported", "designed", "focused", "involved", "concerned", "excited",
     "committed", "qualified", "experienced", "skilled", "shared", "connected",
     "integrated", "automated", "centered", "centred", "need", "red", "bed", "shed",
     "speed", "seed", "feed", "indeed", "proceed", "exceed", "succeed", "hundred",
