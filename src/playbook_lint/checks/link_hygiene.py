@@ -345,8 +345,8 @@ class LinkHygiene(Rule):
 
     **Source.** GOV.UK Link Checker API (the checks GOV.UK runs for its publishers:
     login details in a URL, local files, invalid URLs),
-    https://github.com/alphagov/link-checker-api/blob/main/lib/link_checker/uri_checker/http_checker.rb
-    and ``valid_uri_checker.rb`` in the same folder ;
+    https://github.com/alphagov/link-checker-api (``lib/link_checker/uri_checker/``:
+    ``http_checker.rb``, ``valid_uri_checker.rb``, ``file_checker.rb``);
     RFC 3986 URI syntax, https://www.rfc-editor.org/rfc/rfc3986 ; RFC 1123 host
     names, https://www.rfc-editor.org/rfc/rfc1123#page-13 ; RFC 1918 private
     addresses, https://www.rfc-editor.org/rfc/rfc1918 ; RFC 6762 ``.local``,

@@ -183,8 +183,9 @@ class LinkText(Rule):
     added to the packs'); ``duplicates``: ``false`` turns off the same-text check.
 
     **Source.** GOV.UK content design guidance, "Links",
-    https://www.gov.uk/guidance/content-design/links ; GOV.UK style guide, "Links",
-    https://www.gov.uk/guidance/style-guide/a-to-z-of-gov-uk-style#links ; WCAG 2.1
+    https://www.gov.uk/guidance/content-design/links (source:
+    https://github.com/alphagov/govuk-content-publishing-guidance,
+    ``writing-guidelines/add-links.md``); WCAG 2.1
     Understanding 2.4.4 Link Purpose (In Context),
     https://www.w3.org/WAI/WCAG21/Understanding/link-purpose-in-context ; W3C QA tip
     "Don't use 'click here' as link text", https://www.w3.org/QA/Tips/noClickHere

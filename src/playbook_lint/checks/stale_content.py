@@ -33,7 +33,7 @@ REVIEWED_KEYS: tuple[str, ...] = (
 #: reported once the date has passed.
 DUE_KEYS: tuple[str, ...] = (
     "review_by", "review-by", "next_review", "next_review_date", "review_due",
-    "expires", "expiry_date", "expiration_date",
+    "expires", "expire_by", "expiry_date", "expiration_date",
 )
 #: Keys after which the generator stops publishing the page (Hugo ``expiryDate``,
 #: https://gohugo.io/content-management/front-matter/#expirydate): a page past it is
@@ -350,8 +350,9 @@ class StaleContent(Rule):
 
     **Why it matters.** "Currently" and "as of 2019" are true on the day they are
     written and quietly false a few years later. Readers cannot tell which parts of a
-    page still hold; GOV.UK asks publishers to review content regularly and to avoid
-    words such as "currently" and "new" that date quickly.
+    page still hold. GOV.UK's technical documentation gives each page a review date
+    and warns readers once it has passed; plain-language guides ask writers to drop
+    "currently".
 
     **Example.** ``As of 2019, the service is in beta.`` (today 2026),
     ``last_reviewed: 2024-01-10`` in the front matter.
@@ -365,14 +366,14 @@ class StaleContent(Rule):
     **Options.** ``max-age-years`` (default 3), ``review-months`` (default 12),
     ``reviewed-keys`` and ``due-keys`` (lists replacing the default keys above).
 
-    **Source.** GOV.UK content design guidance, "Writing for GOV.UK" (avoid
-    "currently", "new"),
-    https://www.gov.uk/guidance/content-design/writing-for-gov-uk ; GOV.UK Service
-    Manual, "Maintaining and improving content" / content review,
-    https://www.gov.uk/guidance/content-design/content-maintenance ; GOV.UK Tech Docs
-    Template, page review (``last_reviewed_on``, ``review_in``),
-    https://tdt-documentation.london.cloudapps.digital/maintain_project/page_expiry_and_review/ ;
-    Hugo front matter ``expiryDate``, https://gohugo.io/content-management/front-matter/#expirydate
+    **Source.** GOV.UK Tech Docs Template documentation, "Page expiry and review"
+    (``last_reviewed_on``, ``review_in``), https://github.com/alphagov/tdt-documentation
+    (``source/configure_project/page_expiry_and_review/``);
+    GOV.UK developer docs' periodic review system (pages carry a review date and
+    show a warning once it passes), https://github.com/alphagov/govuk-developer-docs/pull/102 ;
+    plainlanguage.gov "Use simple words and phrases" ("currently": omit, or "now"),
+    https://www.plainlanguage.gov/guidelines/words/use-simple-words-phrases/ ; Hugo
+    front matter ``expiryDate``, https://gohugo.io/content-management/front-matter/#expirydate
     """
 
     name: ClassVar[str] = "stale-content"
