@@ -49,3 +49,15 @@ def test_login_details_fail_the_run_and_warnings_do_not(
     code, out, _ = run(["--offline", "-q", "--select", "link-hygiene,link-text", str(page)],
                        capsys)
     assert code == 0
+
+
+def test_a_misspelt_option_is_a_config_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "page.md"
+    page.write_text("Text.\n", encoding="utf-8")
+    config = tmp_path / ".playbook-lint.toml"
+    config.write_text("[rules.stale-content]\nmax-age-year = 3\n", encoding="utf-8")
+    code, _, err = run(["--offline", "--config", str(config), str(page)], capsys)
+    assert code == 2
+    assert err == f"playbook-lint: error: {config}: rules.stale-content.max-age-year: " \
+                  "unknown key\n"
