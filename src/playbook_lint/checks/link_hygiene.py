@@ -553,7 +553,7 @@ class LinkHygiene(Rule):
         if w.kind in READER_KINDS and not self._shows_address(w):
             reason = self._unpublished(host)
             if reason is not None:
-                yield Report(w.start, w.end, f'link to "{host}", {reason}; readers cannot '
+                yield Report(w.start, w.end, f'link to "{host}", {reason}; most readers cannot '
                              "open it: link to the published address")
                 return
         if host.lower() in self.shorteners and w.kind not in ("image", "html-img") and \
