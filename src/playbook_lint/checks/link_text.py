@@ -48,6 +48,9 @@ class LinkUse:
         kind: the :class:`~playbook_lint.links.extract.Link` kind, or ``"reference"``
             for a ``[text][label]`` usage.
         has_image: True when the link's content is or holds an image.
+        decorative_only: True when every image it holds is an HTML ``<img alt="">``
+            (marked decorative, so ``missing-alt-text`` is silent and the link has no
+            name at all).
         named: True when an HTML link has an ``aria-label``, ``aria-labelledby`` or
             ``title`` that names it even with no text.
     """
@@ -59,10 +62,14 @@ class LinkUse:
     kind: str
     has_image: bool = False
     named: bool = False
+    decorative_only: bool = False
 
 
-def _images_between(links: list[Link], start: int, end: int) -> bool:
-    return any(lk.is_image and start <= lk.node_start < end for lk in links)
+def _images_between(links: list[Link], start: int, end: int) -> tuple[bool, bool]:
+    """(any image in ``[start, end)``, every such image an HTML ``<img alt="">``)."""
+    images = [lk for lk in links if lk.is_image and start <= lk.node_start < end]
+    decorative = bool(images) and all(lk.kind == "html-img" and lk.alt == "" for lk in images)
+    return bool(images), decorative
 
 
 def link_uses(doc: Document) -> list[LinkUse]:
@@ -79,15 +86,17 @@ def link_uses(doc: Document) -> list[LinkUse]:
     text = doc.text
     for link in links:
         if link.kind == "inline":
+            has, deco = _images_between(links, link.node_start + 1, link.node_end)
             out.append(LinkUse(link.text, link.url, link.node_start, link.node_end, "inline",
-                               _images_between(links, link.node_start + 1, link.node_end)))
+                               has, decorative_only=deco))
         elif link.kind == "html-a":
             close = _CLOSE_A.search(text, link.node_end)
             stop = close.start() if close else link.node_end
             named = any((link.attrs.get(k) or "").strip()
                         for k in ("aria-label", "aria-labelledby", "title"))
+            has, deco = _images_between(links, link.node_end, stop)
             out.append(LinkUse(link.text, link.url, link.node_start, link.node_end, "html-a",
-                               _images_between(links, link.node_end, stop), named))
+                               has, named, deco))
     refs = (getattr(doc, "env", None) or {}).get("references") or {}
     if refs and "][" in text:
         prose = doc.prose
@@ -162,7 +171,10 @@ class LinkText(Rule):
 
     A link whose only content is an image with no alt text (``[![](logo.png)](/)``)
     is one problem, reported once, by ``missing-alt-text``: the image's alt text is
-    the link's text, so the fix is to write it. This rule stays silent on such links.
+    the link's text, so the fix is to write it. This rule stays silent on such links,
+    except when the image is marked decorative (``<img alt="">``), which
+    ``missing-alt-text`` accepts but which leaves the link with no name: this rule
+    reports that one.
 
     **Why it matters.** Screen reader users often move from link to link or list
     the links of a page; "click here" or "read more" heard on its own says nothing.
@@ -244,6 +256,12 @@ class LinkText(Rule):
             if any(t in use.url for t in _TEMPLATE) or any(t in shown for t in _TEMPLATE):
                 continue  # the text or the destination comes from a template
             if not key:
+                if use.decorative_only and not use.named:
+                    yield Report(use.start, use.end,
+                                 'link has no text: its only image is marked decorative '
+                                 '(alt=""); give the image alt text that says where the link '
+                                 "goes")
+                    continue
                 if use.has_image or use.named or shown:
                     continue  # image-only: missing-alt-text's; symbols only: not empty
                 yield Report(use.start, use.end,
