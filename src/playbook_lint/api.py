@@ -27,9 +27,10 @@ in :attr:`RunResult.log`.
 
 from __future__ import annotations
 
+import os
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -160,6 +161,7 @@ class _Run:
     online: bool = False
     today: date = field(default_factory=date.today)
     read_at_ns: int = 0
+    cache_hits: int = 0
 
     def say(self, message: str, kind: str = "note") -> None:
         """Pass a run-level message on; ``kind`` is "warning" (reporters carry it too),
@@ -371,26 +373,93 @@ def check_links(state: _Run) -> None:
 
 
 def lint(state: _Run) -> None:
-    """Stage: run the rules over every file (a process pool for large trees)."""
+    """Stage: run the rules over every file (a process pool for large trees), taking
+    unchanged files from the result cache (:mod:`playbook_lint.resultcache`) unless
+    ``no_cache``."""
     from playbook_lint.parallel import THRESHOLD, lint_parallel
 
     root = state.result.root
-    if len(state.files) >= THRESHOLD:  # build the site model here: forked workers share it
+    cache, keys, cached = _cached_results(state)
+    todo = [f for f in state.files if f not in cached]
+    if len(todo) >= THRESHOLD:  # build the site model here: forked workers share it
         from playbook_lint.site import site_for
 
         try:
-            site_for(state.files[0], root, state.rules.site_options).ensure_built()  # type: ignore[attr-defined]
+            site_for(todo[0], root, state.rules.site_options).ensure_built()  # type: ignore[attr-defined]
         except Exception:  # noqa: BLE001 - the lint pass reports it per file
             pass
-    linted = lint_parallel(state.files, state.rules, today=state.today, root=root,
+    kwargs: dict[str, Any] = {}
+    if cache is not None:
+        from playbook_lint.resultcache import RecordingWorkspace
+
+        kwargs["workspace_factory"] = RecordingWorkspace
+    linted = lint_parallel(todo, state.rules, today=state.today, root=root,
                            offline=not state.online, link_results=state.result.link_results,
-                           jobs=state.options.jobs)
-    state.result.findings = linted.findings
-    state.result.files = linted.files
+                           jobs=state.options.jobs, **kwargs)
+    findings = list(linted.findings)
+    for hit in cached.values():
+        findings.extend(hit)
+    state.result.findings = sorted(findings)
+    state.result.files = linted.files + len(cached)
     state.result.errors = linted.errors
     state.result.notes = linted.notes
+    if cache is not None:
+        _store_results(state, cache, keys, linted)
     if state.options.shard is not None and state.result.link_results:
         state.result.findings = sorted(state.result.findings + _foreign_link_findings(state))
+
+
+def _cached_results(state: _Run) -> tuple[Any, dict[Path, str], dict[Path, list[Finding]]]:
+    """``(cache, key of each file, cached findings of each unchanged file)``; no cache
+    with ``no_cache``, ``fix``/``diff`` (fixes need fresh positions) or a shard."""
+    opts = state.options
+    if opts.no_cache or opts.fix or opts.diff or opts.shard is not None or not state.files:
+        return None, {}, {}
+    import json
+
+    from playbook_lint.resultcache import (
+        ResultCache,
+        context_key,
+        default_path,
+        file_key,
+        site_fingerprint,
+    )
+
+    root = state.result.root
+    common = Path(os.path.commonpath([str(f.parent) for f in state.files]))
+    site = site_fingerprint(state.files, [common])
+    rules = [f"{a.rule.name}:{a.severity}" for a in state.rules.active]
+    extra = json.dumps(state.rules.site_options, sort_keys=True, default=str)
+    context = context_key(config_path=state.config.path, packs=state.rules.packs, rules=rules,
+                          today=state.today.isoformat(), offline=not state.online, site=site,
+                          extra=extra)
+    cache = ResultCache(default_path(root))
+    keys: dict[Path, str] = {}
+    cached: dict[Path, list[Finding]] = {}
+    for f in state.files:
+        key = file_key(f, context)
+        if key is None:
+            continue
+        keys[f] = key
+        hit = cache.get(_rel(f, root), key, state.result.link_results)
+        if hit is not None:
+            cached[f] = hit
+    state.cache_hits = len(cached)
+    return cache, keys, cached
+
+
+def _store_results(state: _Run, cache: Any, keys: Mapping[Path, str], linted: Any) -> None:
+    """Put each freshly linted page's findings and dependencies in the cache."""
+    root = state.result.root
+    by_path: dict[str, list[Finding]] = {}
+    for f in linted.findings:
+        by_path.setdefault(f.path, []).append(f)
+    failed = {line.split(": ", 1)[0] for line in [*linted.errors, *linted.notes]}
+    for path, key in keys.items():
+        rel = _rel(path, root)
+        if rel in linted.deps and rel not in failed:
+            cache.put(rel, key, linted.deps[rel], by_path.get(rel, []))
+    cache.save()
 
 
 def _foreign_link_findings(state: _Run) -> list[Finding]:
