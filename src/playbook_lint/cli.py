@@ -104,7 +104,7 @@ def _fail(message: str) -> NoReturn:
               "the nearest folder above each file with _config.yml, hugo.toml, config.toml, "
               ".eleventy.js, config.rb or .git).")
 @click.option("--today", callback=_parse_date, metavar="YYYY-MM-DD",
-              help="Date to measure link age against (default: today).")
+              help="Date to measure link and content age against (default: today).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line on standard error.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True,
