@@ -442,6 +442,7 @@ def _cached_results(state: _Run) -> tuple[Any, dict[Path, str], dict[Path, list[
 
     from playbook_lint.resultcache import (
         ResultCache,
+        code_fingerprint,
         context_key,
         default_path,
         file_key,
@@ -452,7 +453,8 @@ def _cached_results(state: _Run) -> tuple[Any, dict[Path, str], dict[Path, list[
     common = Path(os.path.commonpath([str(f.parent) for f in state.files]))
     site = site_fingerprint(state.files, [common])
     rules = [f"{a.rule.name}:{a.severity}" for a in state.rules.active]
-    extra = json.dumps(state.rules.site_options, sort_keys=True, default=str)
+    extra = json.dumps(state.rules.site_options, sort_keys=True, default=str) + \
+        code_fingerprint(type(a.rule) for a in state.rules.active)
     inputs = [SimpleNamespace(path=p) for a in state.rules.active for p in a.rule.inputs]
     context = context_key(config_path=state.config.path, packs=[*state.rules.packs, *inputs],
                           rules=rules,
