@@ -120,6 +120,8 @@ class HeadingIds:
     explicit: bool = True
     reason: str = ""
     literal_too: bool = False
+    #: Other algorithms whose ids also count (no generator: any known one may apply).
+    alternatives: tuple[Callable[[str], str], ...] = ()
 
     def ids(self, headings: list[tuple[str, str | None]]) -> frozenset[str]:
         """The ids of a page's headings, given as ``(text, explicit id or None)`` in
@@ -348,4 +350,6 @@ def heading_anchor_ids(scheme: HeadingIds, anchors: Any) -> frozenset[str]:
     out = frozenset(other) | scheme.ids(headings)
     if scheme.literal_too:
         out |= scheme.ids([(a.text, None) for a in anchors if a.text is not None])
+    for alt in scheme.alternatives:
+        out |= HeadingIds(scheme.name, alt).ids(headings)
     return out
