@@ -391,3 +391,25 @@ def test_layout_ids_and_proxy_pages_on_a_tech_docs_site(
          'link target "/repos/app.html" not checked: config.rb makes proxy pages this tool '
          "does not model"),
     ]
+
+
+def test_malformed_targets_stay_errors_and_punctuation_slugs_warn_without_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    export = write(tmp_path / "export", {
+        "a.md": "## .dockerignore\n\n[v](vote.gov) [m](dap@gsa.gov) [p]((https://x.gov/r)) "
+                "[d](#-dockerignore) [c](#Dockerignore)\n",
+    })
+    monkeypatch.chdir(export)
+    assert lint(["."], capsys)[1] == [
+        ("a.md", 3, 5, "broken-link", "error",
+         'link target "vote.gov" does not exist (missing "https://"?)'),
+        ("a.md", 3, 19, "broken-link", "error", 'link target "dap@gsa.gov" does not exist'),
+        ("a.md", 3, 36, "broken-link", "error",
+         'link target "(https://x.gov/r)" does not exist'),
+        ("a.md", 3, 59, "broken-link", "warning",
+         'no heading or anchor "#-dockerignore" in this page: the heading id "#dockerignore" '
+         "differs only in punctuation, which the site's renderer may write differently"),
+        ("a.md", 3, 79, "broken-link", "error",
+         'no heading or anchor "#Dockerignore" in this page (did you mean "#dockerignore"?)'),
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -44,6 +45,16 @@ _LOOKS_LIKE_HOST = re.compile(
 #: fragment naming one may be the layout's, which the tool does not see.
 LAYOUT_IDS = frozenset({"header", "main", "main-content", "content", "footer", "nav",
                         "navigation", "search", "toc", "skip", "page", "top"})
+#: Targets that are no file on any site: a host name without a scheme, an e-mail
+#: address without ``mailto:``, a URL after stray punctuation (``(https://x)``).
+_MALFORMED = re.compile(
+    r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:gov|com|org|net|edu|mil|int|io|uk|us|eu)"
+    r"(?:[/?#:]|$)|^[^/\s@]+@[^/\s@]+\.[a-z]{2,}$|://", re.IGNORECASE)
+def _punctuation_key(anchor: str) -> str:
+    """``anchor`` without ``-``, ``.`` and ``_`` (case kept)."""
+    return re.sub(r"[-._]", "", anchor)
+
+
 #: A placeholder in an example path (``/{BRANCH}/``): not a real target.
 _PLACEHOLDER = re.compile(r"\{[A-Za-z_][\w-]*\}")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
@@ -269,6 +280,13 @@ class BrokenLink(Rule):
             exp = expand(tl.written.strip(), doc.path, ctx.site)
             if exp.status == "missing":
                 doubt = ctx.site.unresolved_reason(markdown_targets=True)
+                gen = ctx.site.generator
+                if doubt is None and exp.reason.endswith(("for ref", "for relref")) and \
+                        gen is not None and gen.name != "hugo":
+                    # Hugo stops the build on a ref to a missing page unless its config
+                    # lowers refLinksErrorLevel; that config is not in this tree
+                    doubt = "the Hugo config is not in this tree, and it decides " \
+                        "(refLinksErrorLevel) what a ref to a missing page does"
                 if doubt is not None:
                     yield Report(link.start, link.end,
                                  f'link target "{tl.written.strip()}" not checked: {doubt}',
@@ -394,7 +412,8 @@ class BrokenLink(Rule):
         if target is None and site is not None and not path_part.startswith("/"):
             target = self._from_published_url(doc, ctx, path_part)
         if target is None:
-            doubt = doubt or self._doubt(doc, ctx, path_part)
+            if not _MALFORMED.search(url):  # a bare domain, an e-mail address, "(https://"
+                doubt = doubt or self._doubt(doc, ctx, path_part)
             if doubt is not None:
                 return Report(start, end, f'link target "{shown}"{where} not checked: {doubt}',
                               severity=Severity.INFO, data={"url": shown})
@@ -445,7 +464,21 @@ class BrokenLink(Rule):
             return Report(start, end, f'fragment "#{normalize_fragment(fragment)}" in {where} '
                           f"not checked: {scheme.reason}", severity=Severity.INFO,
                           data={"url": link.url if link is not None else doc.text[start:end]})
-        return self._fragment_report(doc, start, end, link, fragment, ids, page)
+        report = self._fragment_report(doc, start, end, link, fragment, ids, page)
+        want = _punctuation_key(normalize_fragment(fragment))
+        near = next((i for i in sorted(ids, key=lambda a: (a[:1] in "-._", a))
+                     if _punctuation_key(i) == want), None)
+        gen = site.generator if site is not None else None
+        if near is not None and gen is not None and not gen.knows_urls:
+            # no generator config in the tree: its renderer (maybe the site's own, e.g.
+            # "#-dockerignore" for a heading "dockerignore") may slug punctuation
+            # differently; case differences stay errors
+            return dataclasses.replace(
+                report, severity=Severity.WARNING,
+                message=f'{report.message.split(" (did you mean")[0]}: the heading id '
+                f'"#{near}" differs only in punctuation, which the site\'s renderer may '
+                "write differently")
+        return report
 
     @staticmethod
     def _doubt(doc: Document, ctx: Context, path_part: str) -> str | None:
