@@ -13,6 +13,7 @@ from urllib.parse import unquote
 from playbook_lint.findings import Edit, Fix, Report, Severity
 from playbook_lint.generators.base import PAGE_EXTENSIONS, heading_anchor_ids
 from playbook_lint.generators.plain import Plain
+from playbook_lint.links.extract import FOLLOWED_KINDS
 from playbook_lint.links.slugs import (
     closest_anchor,
     fragment_matches,
@@ -30,8 +31,6 @@ from playbook_lint.links.normalize import is_http_url, normalize_url, split_frag
 
 __all__ = ["BrokenLink", "is_external", "has_template", "site_candidates"]
 
-#: Link kinds whose target a reader follows to a file of the site.
-_CHECKED_KINDS = frozenset({"inline", "image", "definition", "html-a", "html-img"})
 #: Sources whose ``#fragments`` are checked: every page source (the generators own
 #: the list, :data:`playbook_lint.generators.base.PAGE_EXTENSIONS`).
 _ANCHOR_SOURCES = PAGE_EXTENSIONS
@@ -155,28 +154,30 @@ class BrokenLink(Rule):
     HTML page has no ``id``/``name`` for. ``mailto:``, ``tel:`` and excluded URLs are
     not checked. A reference usage ``[text][id]`` is reported at its definition, once.
 
-    With the site model (:mod:`playbook_lint.site`, built by the runner):
+    With the site model (:mod:`playbook_lint.site`) and its generator adapter
+    (:mod:`playbook_lint.generators`: Jekyll, Hugo, Eleventy, Middleman / GOV.UK Tech
+    Docs Template, MkDocs, or a repository rendered by GitHub):
 
-    - a site path (``/playbooks/x/``) resolves to the page published there: from its
-      file path, ``permalink``/``url``, Jekyll collections, Hugo sections and
-      ``slug``, and ``redirect_from``/``aliases``; static files resolve by path;
-    - template links are expanded and checked (:mod:`playbook_lint.links.templates`):
-      ``{{ site.baseurl }}/x/``, ``{{ "/x/" | relative_url }}``,
-      ``{% link _dir/x.md %}``, ``{% post_url name %}``, Eleventy
-      ``{% page "/x/" %}``, Hugo ``{{< ref "x.md" >}}``/``relref``, also in HTML
-      ``href``/``src``; one that names no page is reported with the template as
-      written; a template not understood is an ``info`` finding, never an error;
-    - site paths and own-site URLs written as front matter values (breadcrumbs,
-      ``parent``, ``image``) are checked and reported at the value;
-    - absolute URLs on the site's own address (config ``site.base-url``, Hugo
-      ``baseURL``, Jekyll ``url``) are checked locally, not over HTTP;
-    - on a Middleman site (``config.rb``, ``*.html.md`` pages), whose Redcarpet
-      slugs headings differently, a lower-case fragment is compared loosely (as
-      ``fragments = "loose"``);
-    - a ``#fragment`` may also name the slug of the target page's ``title`` (its
-      layout renders it as a heading); fragments into pages that pull in content at
-      build time (``{% include %}``, loops, shortcodes) are not judged, and neither
-      are links to feeds and sitemaps the generator writes (``/index.xml``).
+    - a site path (``/playbooks/x/``) resolves to the page published there (file path,
+      ``permalink``/``url``, collections, sections, ``slug``, aliases, Eleventy
+      directory data permalinks); a relative link also resolves from the page's
+      *published* URL (``../two/`` on ``/a/one/`` is ``/a/two/``);
+    - template links are expanded as the generator does (``{{ site.baseurl }}``,
+      ``relative_url``, Eleventy's ``url`` filter, ``{% link %}``, ``{% post_url %}``,
+      Hugo ``ref``/``relref``), also in HTML ``href``/``src``; site paths written as
+      front matter values are checked at the value;
+    - fragments are compared with the ids the generator's renderer gives headings
+      (kramdown, Goldmark, markdown-it-anchor, Redcarpet, GitHub, Python-Markdown;
+      explicit ``{#id}`` where honoured); text fragments (``#:~:text=``) are not
+      anchors; Liquid ``{% comment %}``/``{% raw %}`` blocks are not checked;
+    - **an error is a certainty**: where the answer depends on what the tool does not
+      model or cannot see, the finding is ``info`` and says what was not checked: a
+      template or filter not understood, a page whose URL is a template, a generator
+      that gives headings no ids or uses a custom slugify, a layout's landmark ids,
+      a front matter key not named as a link, files a Markdown-only export lacks,
+      a Hugo ref where the Hugo config is absent. Pages pulling in content at build
+      time (includes, shortcodes) get no fragment checks; feeds and sitemaps the
+      generator writes are not looked for.
 
     Without a site model (a rule run on its own), template links are skipped.
 
@@ -196,10 +197,9 @@ class BrokenLink(Rule):
     ```
 
     Options (``[tool.playbook-lint.rules.broken-link]``):
-    ``fragments = "exact"`` (default) compares fragments with GitHub-style heading
-    slugs as browsers do, case included; ``"loose"`` also accepts a fragment that
-    differs only in case and punctuation, for generators that slug differently
-    (Middleman/Redcarpet writes ``gov-uk`` where GitHub writes ``govuk``);
+    ``fragments = "exact"`` (default) compares fragments with the generator's heading
+    ids as browsers do, case included; ``"loose"`` also accepts a fragment that
+    differs only in case and punctuation;
     ``"off"`` checks files only. ``unverified = "warning"`` (default) is the severity
     of external links that could not be verified; ``"error"`` fails CI on them,
     ``"off"`` hides them.
@@ -254,7 +254,7 @@ class BrokenLink(Rule):
         """Yield one report per broken local link of ``doc`` (see the class docstring)."""
         site = ctx.site
         for link in doc.links:
-            if link.kind not in _CHECKED_KINDS:
+            if link.kind not in FOLLOWED_KINDS:
                 continue
             own = site.own_path(link.url.strip()) if site is not None else None
             if own is not None:
