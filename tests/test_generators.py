@@ -413,3 +413,21 @@ def test_malformed_targets_stay_errors_and_punctuation_slugs_warn_without_config
         ("a.md", 3, 79, "broken-link", "error",
          'no heading or anchor "#Dockerignore" in this page (did you mean "#dockerignore"?)'),
     ]
+
+
+def test_middleman_relative_links_resolve_from_the_html_url(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site = write(tmp_path / "docs", {
+        "config.rb": "require 'govuk_tech_docs'\n",
+        "source/style.css": "",
+        "source/manual/a.html.md": "---\ntitle: A\n---\n[b](b.html) [up](../index.html) "
+                                   "[no](c.html)\n",
+        "source/manual/b.html.md": "---\ntitle: B\n---\nB\n",
+        "source/index.html.md": "---\ntitle: Home\n---\nHome\n",
+    })
+    monkeypatch.chdir(site)
+    assert lint(["."], capsys)[1] == [
+        ("source/manual/a.html.md", 4, 38, "broken-link", "error",
+         'link target "c.html" does not exist'),
+    ]

@@ -502,7 +502,7 @@ class Site:
             return []
         homes = [page.home] if page.home else []
         if self.generator is None or not self.generator.knows_urls or \
-                self.generator.name in ("jekyll", "hugo", "middleman"):
+                self.generator.shared_urls:
             homes += [u for u in page.urls if u not in page.claims or u == page.home]
         out: list[str] = []
         for url in homes:
@@ -703,7 +703,7 @@ def _make_page(
     published = True
     if generator is not None and generator.knows_urls:
         where = generator.page_url(rel, mapping)
-        if generator.name in ("jekyll", "hugo"):
+        if generator.shared_urls:
             where = type(where)(urls[0])  # the shared model knows their permalinks
         home, pattern, reason, published = where.url, where.pattern, where.reason, \
             where.published

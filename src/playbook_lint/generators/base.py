@@ -236,6 +236,11 @@ class Generator:
     #: True when the adapter knows each page's URL (relative and site-root links that
     #: resolve to nothing are then certain); False for the fallback.
     knows_urls: ClassVar[bool] = True
+    #: True when the page URLs of the shared path model (:func:`playbook_lint.site.
+    #: page_urls`, fed with :meth:`permalinks`) are this generator's: every one of them
+    #: may serve the page (Jekyll's ``x.html`` and ``x/``); False when
+    #: :meth:`page_url` alone says where a page is (Eleventy).
+    shared_urls: ClassVar[bool] = False
 
     def __init__(self, root: Path) -> None:
         self.root = root
