@@ -32,9 +32,16 @@ URLs are compared without ``index.html``, a trailing ``/`` or ``.html``
 (``/x/``, ``/x``, ``/x.html`` and ``/x/index.html`` are the same page), then
 without case (Hugo lower-cases paths).
 
+Generator knowledge lives in the adapters (:mod:`playbook_lint.generators`): which
+generator a root uses, which files are pages and partials, each page's exact URL (or a
+pattern, or why it is unknown), link templates, heading ids, and what is not
+modelled. The paths above are the shared model the Jekyll and Hugo adapters feed with
+their permalink settings; the site also says why a miss may not be certain
+(:meth:`Site.unresolved_reason`).
+
 The site root is ``site.root`` from config, else the nearest folder above the
-linted path holding ``_config.yml``, ``config.toml``/``hugo.toml``, ``.eleventy.js``,
-``config.rb`` or ``.git`` (:func:`find_site_root`), else the run's root.
+linted path holding a generator's config or ``.git`` (:data:`SITE_MARKERS`), else the
+linted folder (the PATH given) itself: never the working folder (:func:`site_for`).
 """
 
 from __future__ import annotations
