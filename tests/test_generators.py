@@ -383,7 +383,7 @@ def test_layout_ids_and_proxy_pages_on_a_tech_docs_site(
     monkeypatch.chdir(site)
     assert lint(["."], capsys)[1] == [
         ("source/index.html.md", 6, 5, "broken-link", "info",
-         'fragment "#header" in this page not checked: it may be an id of the Middleman '
+         'fragment "#header" in this page not checked: it may be an id of the site\'s '
          "layout, which this tool does not see"),
         ("source/index.html.md", 6, 30, "broken-link", "error",
          'no heading or anchor "#stop" in this page'),

@@ -370,6 +370,8 @@ class Site:
             if self.include else None
 
     def _index(self, page: Page) -> None:
+        if page.source.name.split(".", 1)[0].upper() in FURNITURE and not page.has_permalink:
+            return  # a README is no page of the site: "/" is not the README
         if page.pattern is not None:
             tail = _literal_tail(page.pattern)
             if tail is not None:

@@ -451,12 +451,11 @@ class BrokenLink(Rule):
         if self._matches(fragment, ids):
             return None
         gen = site.generator if site is not None else None
-        if gen is not None and gen.knows_urls and \
-                normalize_fragment(fragment) in LAYOUT_IDS:
+        if gen is not None and normalize_fragment(fragment) in LAYOUT_IDS:
             where = "this page" if page is None else f'"{page}"'
             return Report(start, end, f'fragment "#{normalize_fragment(fragment)}" in {where} '
-                          f"not checked: it may be an id of the {gen.label} layout, which "
-                          "this tool does not see", severity=Severity.INFO,
+                          "not checked: it may be an id of the site's layout, which this "
+                          "tool does not see", severity=Severity.INFO,
                           data={"url": link.url if link is not None else doc.text[start:end]})
         if scheme is not None and scheme.slug is None and any(
                 a.text is not None for a in anchors):
