@@ -242,3 +242,31 @@ def test_a_baseline_that_matches_nothing_says_so(tmp_path, monkeypatch, capsys):
     assert out.startswith("sub/a.md:1:4: warning jargon")
     assert ("playbook-lint: baseline base.json: none of its 1 entries matched a finding; "
             "was it written from another folder?") in err
+
+
+def test_changed_since_lints_changed_pages_and_the_pages_that_link_to_them(
+        tmp_path, monkeypatch, capsys):
+    import subprocess
+
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    pages = {"apply.md": "# Apply\n\nWe utilise forms.\n",
+             "links-here.md": "# L\n\nSee [apply](apply.md). We utilise it.\n",
+             "unrelated.md": "# U\n\nWe utilise it.\n",
+             "old.md": "# Old\n"}
+    for name, text in pages.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    git("init", "-q")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@example.gov", "commit", "-qm", "x")
+    (tmp_path / "apply.md").write_text("# Apply\n\nWe utilise the form.\n", encoding="utf-8")
+    (tmp_path / "old.md").unlink()  # deleted: a page naming it must be linted
+    (tmp_path / "new.md").write_text("# New\n\nSee [old](old.md).\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(["--offline", "--changed-since", "HEAD", "."], capsys)
+    assert [line.split(": ")[0] for line in out.splitlines()] == [
+        "apply.md:3:4", "links-here.md:3:27", "new.md:3:11"]
+    assert code == 1  # new.md links to the deleted old.md
+    code, _, err = run(["--offline", "--changed-since", "no-such-ref", "."], capsys)
+    assert code == 2 and err.startswith("playbook-lint: error: --changed-since: git diff")

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -49,6 +49,16 @@ def _parse_reports(ctx: click.Context, param: click.Parameter,
     return out
 
 
+def _parse_shard(ctx: click.Context, param: click.Parameter,
+                 value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    k, sep, n = value.partition("/")
+    if not (sep and k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise click.BadParameter(f"{value!r}: expected K/N with 1 <= K <= N, e.g. 2/4")
+    return int(k), int(n)
+
+
 def _write_report(path: Path, text: str) -> None:
     try:
         path.write_text(text, encoding="utf-8")
@@ -56,8 +66,9 @@ def _write_report(path: Path, text: str) -> None:
         _fail(f"{path}: cannot write report: {exc.strerror or exc}")
 
 
-def _fail(message: str) -> None:
-    click.echo(f"playbook-lint: error: {message}", err=True)
+def _fail(message: str) -> NoReturn:
+    for line in message.splitlines() or [""]:  # a config may have several problems
+        click.echo(f"playbook-lint: error: {line}", err=True)
     sys.exit(2)
 
 
@@ -109,9 +120,18 @@ def _fail(message: str) -> None:
               help="Check #fragments of external links against the page's anchors.")
 @click.option("--exclude-url", multiple=True, metavar="REGEX",
               help="Do not check external URLs matching this regular expression.")
-@click.option("--no-cache", is_flag=True, help="Do not read or write the link cache.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the link and result caches.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Worker processes for large trees (default: the cores available).")
+@click.option("--suggest-archive", is_flag=True,
+              help="For broken external links, suggest the Internet Archive's copy nearest "
+              "the page's date (an unsafe fix; needs the network).")
+@click.option("--shard", metavar="K/N", callback=_parse_shard,
+              help="Run shard K of N: its share of the files and of the link hosts "
+              "(merge the shards' JSON reports with 'playbook-lint merge').")
+@click.option("--changed-since", metavar="REF",
+              help="Lint only files changed against this git ref (and the pages that "
+              "name them), e.g. origin/main in a pull request.")
 @click.option("--fix", is_flag=True,
               help="Apply safe fixes in place (exit status 1 when a file changed).")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: unsafe fixes too.")
@@ -140,6 +160,9 @@ def lint(
     exclude_url: Sequence[str],
     no_cache: bool,
     jobs: int | None,
+    suggest_archive: bool,
+    shard: tuple[int, int] | None,
+    changed_since: str | None,
     fix: bool,
     unsafe_fixes: bool,
     diff: bool,
@@ -168,7 +191,9 @@ def lint(
         config_path=config_path, select=select, ignore=ignore, offline=offline,
         site_root=site_root, today=today, timeout=timeout, allow_private=allow_private,
         check_fragments=check_fragments, exclude_url=exclude_url, no_cache=no_cache,
-        jobs=jobs, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff, baseline=baseline_path,
+        jobs=jobs, changed_since=changed_since,
+        suggest_archive=suggest_archive, shard=shard, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
+        baseline=baseline_path,
         write_baseline=write_baseline, fail_on=fail_on,
         progress=sys.stderr.isatty() and not quiet, on_message=on_message,
     )
@@ -181,7 +206,6 @@ def lint(
             result = run(list(paths), options)
     except UsageError as exc:
         _fail(str(exc))
-        return
     if diff:
         click.echo(result.diff, nl=False)
         sys.exit(result.exit_code)
@@ -248,7 +272,6 @@ def rules_command(fmt: str) -> None:
         rs = build_rules(Config())
     except UsageError as exc:
         _fail(str(exc))
-        return
     rows = []
     for name, info in sorted(rs.infos.items()):
         packs = sorted(p.name for p in rs.packs if p.rule == info.cls.pack_key())
@@ -281,7 +304,6 @@ def explain_command(rule: str) -> None:
         (name,) = resolve_names([rule], infos, where="explain")
     except UsageError as exc:
         _fail(str(exc))
-        return
     from playbook_lint.terminal import render_markdown
 
     info = infos[name]
@@ -305,7 +327,39 @@ def lsp_command() -> None:
     sys.exit(serve())
 
 
-SUBCOMMANDS = {"rules": rules_command, "explain": explain_command, "lsp": lsp_command}
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("reports", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text",
+              show_default=True, help="Output format of the merged report.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the merged report to FILE instead of standard output.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default="error", show_default=True,
+              help="Lowest severity that makes the exit status 1.")
+def merge_command(reports: Sequence[Path], fmt: str, output: Path | None, fail_on: str) -> None:
+    """Merge JSON reports (from --shard K/N jobs) into one report in any format."""
+    from playbook_lint.findings import Severity
+    from playbook_lint.merge import merge_reports
+    from playbook_lint.registry import discover
+    from playbook_lint.reporters import Summary, get_reporter
+
+    try:
+        findings, files, messages = merge_reports(list(reports))
+    except UsageError as exc:
+        _fail(str(exc))
+    rules = {n: i.cls for n, i in discover().items()}
+    text = get_reporter(fmt)(findings, Summary(files=files, version=__version__,
+                                               messages=messages, rules=rules,
+                                               root=Path.cwd()))
+    if output is not None:
+        _write_report(output, text)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(1 if any(f.severity >= Severity.parse(fail_on) for f in findings) else 0)
+
+
+SUBCOMMANDS = {"rules": rules_command, "explain": explain_command, "lsp": lsp_command,
+               "merge": merge_command}
 
 
 def main(argv: Sequence[str] | None = None) -> None:
