@@ -53,7 +53,9 @@ class RunOptions:
         offline: do not check external links over the network.
         site_root: the site's root folder (``--site-root``).
         today: the date link ages and review dates are measured from (default: today).
-        timeout: per-request timeout for external links, seconds.
+        timeout: per-request timeout for external links, seconds (start to end).
+        max_time: time limit for the whole link check, seconds (``--max-time``); links
+            not checked by then are ``unverified`` "not checked: ...". None: no limit.
         allow_private, check_fragments, exclude_url, no_cache: link engine options.
         jobs: worker processes (None: the cores available).
         shard: ``(k, n)``, 1 <= k <= n: run shard k of n (see :func:`in_shard`); the
@@ -80,6 +82,7 @@ class RunOptions:
     site_root: Path | None = None
     today: date | None = None
     timeout: float | None = None
+    max_time: float | None = None
     allow_private: bool | None = None
     check_fragments: bool | None = None
     exclude_url: Sequence[str] = ()
@@ -161,11 +164,11 @@ class _Run:
     online: bool = False
     today: date = field(default_factory=date.today)
     read_at_ns: int = 0
+    cache_hits: int = 0
     #: The linted folders (each PATH given, or a given file's folder), absolute: the
     #: config and each file's site come from these, never from the working folder.
     trees: list[Path] = field(default_factory=list)
     paths: list[Path] = field(default_factory=list)
-    cache_hits: int = 0
 
     def say(self, message: str, kind: str = "note") -> None:
         """Pass a run-level message on; ``kind`` is "warning" (reporters carry it too),
@@ -215,6 +218,9 @@ def load(state: _Run) -> None:
     start = Path(os.path.commonpath(state.trees)) if state.trees else None
     state.config = load_config(opts.config_path, cwd=start)
     state.rules = build_rules(state.config, select=opts.select, ignore=opts.ignore)
+    for active in state.rules.active:  # once per run, e.g. Vale rules of kinds not run
+        for note in active.rule.notes:
+            state.say(note, "warning")
     if opts.site_root is not None:
         state.rules.site_options["root"] = opts.site_root.resolve()
     state.result.rules = {n: i.cls for n, i in state.rules.infos.items()}
@@ -234,8 +240,6 @@ def discover(state: _Run, paths: Sequence[Path]) -> None:
         state.files = list(iter_files(given, ignorer, empty))
     except FileNotFoundError as exc:
         raise UsageError(str(exc)) from None
-    for where in empty:  # a run that lints nothing says so (Tech Docs sites did not)
-        state.say(f"no Markdown files under {where}")
     if state.options.changed_since is not None:
         state.files = changed_files(state.files, state.options.changed_since)
     if state.options.shard is not None:
@@ -243,6 +247,8 @@ def discover(state: _Run, paths: Sequence[Path]) -> None:
         root = state.result.root
         state.all_files = state.files
         state.files = [f for f in state.files if in_shard(_rel(f, root), k, n)]
+    for where in empty:  # a run that lints nothing says so (Tech Docs sites did not)
+        state.say(f"no Markdown files under {where}")
     state.read_at_ns = time.time_ns()  # files changed after this are not fixed
 
 
@@ -358,7 +364,8 @@ def check_links(state: _Run) -> None:
         except re.error as exc:
             raise UsageError(f"--exclude-url: bad regular expression {pattern!r}: {exc}") from None
     econf = engine_config(state.config.links, {
-        "timeout": opts.timeout, "allow_private": opts.allow_private,
+        "timeout": opts.timeout, "max_time": opts.max_time,
+        "allow_private": opts.allow_private,
         "check_fragments": opts.check_fragments, "exclude": list(opts.exclude_url) or None,
         "use_cache": False if opts.no_cache else None,
     }, state.config.base)
@@ -431,6 +438,7 @@ def _cached_results(state: _Run) -> tuple[Any, dict[Path, str], dict[Path, list[
     if opts.no_cache or opts.fix or opts.diff or opts.shard is not None or not state.files:
         return None, {}, {}
     import json
+    from types import SimpleNamespace
 
     from playbook_lint.resultcache import (
         ResultCache,
@@ -445,7 +453,9 @@ def _cached_results(state: _Run) -> tuple[Any, dict[Path, str], dict[Path, list[
     site = site_fingerprint(state.files, [common])
     rules = [f"{a.rule.name}:{a.severity}" for a in state.rules.active]
     extra = json.dumps(state.rules.site_options, sort_keys=True, default=str)
-    context = context_key(config_path=state.config.path, packs=state.rules.packs, rules=rules,
+    inputs = [SimpleNamespace(path=p) for a in state.rules.active for p in a.rule.inputs]
+    context = context_key(config_path=state.config.path, packs=[*state.rules.packs, *inputs],
+                          rules=rules,
                           today=state.today.isoformat(), offline=not state.online, site=site,
                           extra=extra)
     cache = ResultCache(default_path(root))
@@ -491,9 +501,10 @@ def _foreign_link_findings(state: _Run) -> list[Finding]:
         return []
     root = state.result.root
     with_results = lint_files(foreign, link_rules, today=state.today, root=root,
-                              offline=False, link_results=state.result.link_results)
-    without = lint_files(foreign, link_rules, today=state.today, root=root, offline=True,
-                         link_results={})
+                              trees=state.trees, offline=False,
+                              link_results=state.result.link_results)
+    without = lint_files(foreign, link_rules, today=state.today, root=root,
+                         trees=state.trees, offline=True, link_results={})
     base = {(f.path, f.line, f.column, f.rule, f.message) for f in without.findings}
     return [f for f in with_results.findings
             if (f.path, f.line, f.column, f.rule, f.message) not in base]
@@ -661,7 +672,8 @@ def lint_text(path: Path, text: str, options: RunOptions | None = None, *,
     results = cached_link_results(doc, config) if any(
         a.rule.uses_link_results for a in rules.active) else {}
     ctx = Context(today=opts.today or date.today(), workspace=FileWorkspace(),
-                  offline=not results, link_results=results, root=root, site=site)
+                  offline=not results, link_results=results, root=root, site=site,
+                  rule_names=rules.names_and_codes())
     findings, _errors = lint_document(doc, rules, ctx)
     return sorted(findings)
 

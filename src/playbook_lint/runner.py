@@ -30,7 +30,7 @@ def report_to_finding(doc: Document, rule: Rule, report: Report, severity: Sever
         path=doc.display_path,
         line=line,
         column=col,
-        rule=rule.name,
+        rule=report.rule or rule.name,
         code=rule.code,
         severity=report.severity or severity,
         message=report.message,
@@ -67,6 +67,10 @@ class RuleSet:
     infos: dict[str, RuleInfo]
     packs: list[Pack]
     site_options: dict = field(default_factory=dict)
+
+    def names_and_codes(self) -> frozenset[str]:
+        """Every discovered rule's name and code (for ``Context.rule_names``)."""
+        return frozenset([*self.infos, *(i.code for i in self.infos.values() if i.code)])
 
     def canonical(self, name_or_code: str) -> str | None:
         """Map a rule name or code to the rule's name (None if unknown)."""
@@ -127,7 +131,10 @@ def build_rules(
         info = infos[name]
         table = tables.get(name, {})
         sev_name = table.get("severity")
-        if table.get("enabled") is False or sev_name == "off":
+        enabled = table.get("enabled")
+        if enabled is None:  # opt-in rules run when configured or selected by name
+            enabled = info.cls.default_enabled or name in sel
+        if enabled is False or sev_name == "off":
             continue
         severity = Severity.parse(sev_name) if sev_name else info.cls.default_severity
         options = options_of(table)
@@ -301,7 +308,8 @@ def lint_files(
     if take is not None:
         results = getattr(ws, "links")(results)  # noqa: B009 - a recording workspace's
     ctx = Context(today=today, workspace=ws, offline=offline,
-                  link_results=results, root=root, site=site)
+                  link_results=results, root=root, site=site,
+                  rule_names=rules.names_and_codes())
     result = LintResult()
     for path in files:
         if site is None:
