@@ -123,6 +123,8 @@ class HeadingIds:
     explicit: bool = True
     reason: str = ""
     literal_too: bool = False
+    #: Other algorithms whose ids also count (no generator: any known one may apply).
+    alternatives: tuple[Callable[[str], str], ...] = ()
 
     def ids(self, headings: list[tuple[str, str | None]]) -> frozenset[str]:
         """The ids of a page's headings, given as ``(text, explicit id or None)`` in
@@ -237,6 +239,11 @@ class Generator:
     #: True when the adapter knows each page's URL (relative and site-root links that
     #: resolve to nothing are then certain); False for the fallback.
     knows_urls: ClassVar[bool] = True
+    #: True when the page URLs of the shared path model (:func:`playbook_lint.site.
+    #: page_urls`, fed with :meth:`permalinks`) are this generator's: every one of them
+    #: may serve the page (Jekyll's ``x.html`` and ``x/``); False when
+    #: :meth:`page_url` alone says where a page is (Eleventy).
+    shared_urls: ClassVar[bool] = False
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -360,4 +367,6 @@ def heading_anchor_ids(scheme: HeadingIds, anchors: Any) -> frozenset[str]:
     out = frozenset(other) | scheme.ids(headings)
     if scheme.literal_too:
         out |= scheme.ids([(a.text, None) for a in anchors if a.text is not None])
+    for alt in scheme.alternatives:
+        out |= HeadingIds(scheme.name, alt).ids(headings)
     return out
