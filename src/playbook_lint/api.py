@@ -456,7 +456,7 @@ def _cached_results(state: _Run) -> tuple[Any, dict[Path, str], dict[Path, list[
 
     root = state.result.root
     common = Path(os.path.commonpath([str(f.parent) for f in state.files]))
-    site = site_fingerprint(state.files, [common])
+    site = site_fingerprint(state.files, [common, *_site_roots(state)])
     rules = [f"{a.rule.name}:{a.severity}" for a in state.rules.active]
     extra = json.dumps(state.rules.site_options, sort_keys=True, default=str) + \
         code_fingerprint(type(a.rule) for a in state.rules.active)
@@ -478,6 +478,29 @@ def _cached_results(state: _Run) -> tuple[Any, dict[Path, str], dict[Path, list[
             cached[f] = hit
     state.cache_hits = len(cached)
     return cache, keys, cached
+
+
+def _site_roots(state: _Run) -> set[Path]:
+    """The site roots of the linted files (a one-file run's site can be the whole
+    repository above it): the result cache's fingerprint covers them."""
+    from playbook_lint.runner import tree_of
+    from playbook_lint.site import site_for
+
+    roots: set[Path] = set()
+    seen: set[Path] = set()
+    for f in state.files:
+        if f.parent in seen:
+            continue
+        seen.add(f.parent)
+        try:
+            site = site_for(f, tree_of(f, state.trees, state.result.root),
+                            state.rules.site_options)
+        except (OSError, ValueError, RecursionError):
+            continue
+        root = getattr(site, "root", None)
+        if root is not None:
+            roots.add(Path(root))
+    return roots
 
 
 def _store_results(state: _Run, cache: Any, keys: Mapping[Path, str], linted: Any) -> None:

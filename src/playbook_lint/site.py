@@ -1008,6 +1008,14 @@ def lint_extensions_for(folder: Path) -> tuple[str, ...]:
     return gen.lint_extensions
 
 
+def forget_sites() -> None:
+    """Drop the site models and site roots built so far in this process (a long-running
+    process, such as the language server, calls it when files may have changed)."""
+    _CACHE.clear()
+    _ROOTS.clear()
+    _README_ROOTS.clear()
+
+
 def site_for(
     path: Path,
     fallback_root: Path,
