@@ -83,7 +83,8 @@ def test_lint_text_lints_the_buffer_and_reads_links_from_the_cache_only(
             "[new](https://unchecked.example.gov/).\n")
     found = lint_text(tmp_path / "page.md", text)  # the file does not exist on disk
     assert [(f.path, f.line, f.column, f.rule, f.message) for f in found] == [
-        ("page.md", 3, 11, "broken-link", "link is broken: HTTP 404 Not Found"),
+        ("page.md", 3, 11, "broken-link",
+         "link to https://gone.example.gov/ is broken: HTTP 404 Not Found"),
     ]
 
 

@@ -71,9 +71,10 @@ def test_a_dead_link_gets_the_snapshot_nearest_the_page_date(
         result = run([Path("post.md")], opts)
         snap = f"https://web.archive.org/web/20150301120000/{gone}"
         assert [(f.line, f.column, f.message, f.suggestion) for f in result.findings] == [
-            (7, 11, "link is broken: HTTP 404 Not Found; an archived copy from 2015-03-01 "
+            (7, 11, f"link to {gone} is broken: HTTP 404 Not Found; an archived copy from "
+             "2015-03-01 "
              "exists", snap),
-            (7, 11 + len(gone) + 14, "link is broken: HTTP 404 Not Found", None),
+            (7, 11 + len(gone) + 14, f"link to {none} is broken: HTTP 404 Not Found", None),
         ]
         fix = result.findings[0].fix
         assert fix is not None and fix.safe is False

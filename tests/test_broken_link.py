@@ -263,8 +263,10 @@ def test_external_results_broken_unverified_fragment_and_ok():
     got = [(f.line, f.column, str(f.severity), f.message, f.data["classification"])
            for f in found]
     assert got == [
-        (1, 7, "error", "link is broken: HTTP 404 Not Found", "broken"),
-        (2, 7, "warning", "link could not be verified: HTTP 403 Forbidden (often a bot wall)",
+        (1, 7, "error", "link to https://a.example.gov/gone is broken: HTTP 404 Not Found",
+         "broken"),
+        (2, 7, "warning", "link to https://b.example.gov/wall could not be verified: "
+         "HTTP 403 Forbidden (often a bot wall)",
          "unverified"),
         (3, 7, "error", 'no anchor "#missing" on https://c.example.gov/page', "broken"),
     ]
@@ -276,5 +278,5 @@ def test_unverified_severity_is_configurable():
                                                   None, "timed out after 20 s")}
     (f,) = check(BrokenLink, text, link_results=results, options={"unverified": "error"})
     assert (str(f.severity), f.message) == (
-        "error", "link could not be verified: timed out after 20 s")
+        "error", "link to https://b.example.gov/wall could not be verified: timed out after 20 s")
     assert check(BrokenLink, text, link_results=results, options={"unverified": "off"}) == []

@@ -382,7 +382,8 @@ def test_cli_max_time_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                 for f in json.loads(out)["findings"]]
     assert findings == [(
         "broken-link", 4, 8, "warning",
-        "link could not be verified: not checked: the link check's time limit (--max-time "
+        f"link to {srv.url('/silent')} could not be verified: not checked: the link "
+        "check's time limit (--max-time "
         "0.7 s) ran out before this link was checked")]
     assert code == 0
     assert err.splitlines()[0] == ("playbook-lint: link check stopped at its time limit "

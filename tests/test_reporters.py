@@ -61,3 +61,38 @@ def test_github_escapes_properties_and_data():
 def test_count_line():
     assert count_line([F1, F2], 2) == "2 findings (1 error, 1 warning) in 2 files"
     assert count_line([F1], 1) == "1 finding (1 warning) in 1 file"
+
+
+def test_text_groups_one_hosts_connection_failures():
+    from playbook_lint.findings import Finding, Severity
+
+    def down(path: str, line: int, url: str, reason: str = "connection refused",
+             status: int | None = None) -> Finding:
+        return Finding(path, line, 5, "broken-link", "PL101", Severity.ERROR,
+                       f"link to {url} is broken: {reason}",
+                       data={"classification": "broken", "http_status": status,
+                             "reason": reason, "url": url})
+
+    findings = sorted([
+        down("a.md", 1, "https://down.example.gov/1"),
+        down("a.md", 2, "https://down.example.gov/2"),
+        down("b.md", 7, "https://down.example.gov/3"),
+        down("b.md", 8, "https://other.example.gov/x"),  # another host: its own line
+        down("c.md", 1, "https://gone.example.gov/a", "HTTP 404 Not Found", 404),
+        down("c.md", 2, "https://gone.example.gov/b", "HTTP 404 Not Found", 404),
+        down("c.md", 3, "https://gone.example.gov/c", "HTTP 404 Not Found", 404),
+    ])
+    out = get_reporter("text")(findings, Summary(files=3)).splitlines()
+    assert out == [
+        "a.md:1:5: error broken-link host down.example.gov: connection refused, 3 links on "
+        "2 pages (this is the first; --format json lists every one)",
+        "b.md:8:5: error broken-link link to https://other.example.gov/x is broken: "
+        "connection refused",
+        "c.md:1:5: error broken-link link to https://gone.example.gov/a is broken: HTTP 404 "
+        "Not Found",
+        "c.md:2:5: error broken-link link to https://gone.example.gov/b is broken: HTTP 404 "
+        "Not Found",
+        "c.md:3:5: error broken-link link to https://gone.example.gov/c is broken: HTTP 404 "
+        "Not Found",
+    ]
+    assert len(json.loads(get_reporter("json")(findings, Summary(files=3)))["findings"]) == 7

@@ -346,14 +346,14 @@ class BrokenLink(Rule):
             ):
                 continue
             data = {"classification": result.status, "http_status": result.http_status,
-                    "reason": result.reason}
+                    "reason": result.reason, "url": link.url}
             if result.status == "broken":
-                yield Report(link.start, link.end, f"link is broken: {result.reason}",
-                             data=data)
+                yield Report(link.start, link.end,
+                             f"link to {link.url} is broken: {result.reason}", data=data)
             elif result.status == "unverified":
                 if self.unverified is not None:
                     yield Report(link.start, link.end,
-                                 f"link could not be verified: {result.reason}",
+                                 f"link to {link.url} could not be verified: {result.reason}",
                                  severity=self.unverified, data=data)
             else:  # ok, with the page's anchors known
                 _, fragment = split_fragment(link.url)
