@@ -11,6 +11,7 @@ line on standard error) or when a file could not be read.
 from __future__ import annotations
 
 import inspect
+import os
 import re
 import sys
 import time
@@ -44,8 +45,26 @@ def _check_regex(pattern: str) -> None:
 
 
 def _fail(message: str) -> None:
-    click.echo(f"playbook-lint: error: {message}", err=True)
+    _say(f"error: {message}")
     sys.exit(2)
+
+
+def _say(message: str) -> None:
+    """One ``playbook-lint: ...`` line on standard error, control characters escaped
+    (messages name files, and file names come from the linted tree)."""
+    from playbook_lint.reporters.escape import escape_controls
+
+    click.echo(f"playbook-lint: {escape_controls(message)}", err=True)
+
+
+def _fix_roots(paths: Sequence[Path]) -> list[Path]:
+    """The folders ``--fix`` may write in: each folder PATH, or a file PATH's folder
+    (real paths, so a symlinked file named on the command line is not trusted)."""
+    roots = []
+    for p in paths or [Path(".")]:
+        folder = p if p.is_dir() and not p.is_symlink() else p.parent
+        roots.append(Path(os.path.realpath(folder)))
+    return roots
 
 
 @click.command(
@@ -91,6 +110,9 @@ def _fail(message: str) -> None:
 @click.option("--fix", is_flag=True,
               help="Apply safe fixes in place (exit status 1 when a file changed).")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: unsafe fixes too.")
+@click.option("--fix-outside-root", is_flag=True,
+              help="With --fix: also write files whose real location (after symbolic links) "
+              "is outside the linted paths (refused by default).")
 @click.option("--diff", is_flag=True, help="Print fixes as a unified diff; write nothing.")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Report only findings that are not in this baseline file.")
@@ -117,6 +139,7 @@ def lint(
     jobs: int | None,
     fix: bool,
     unsafe_fixes: bool,
+    fix_outside_root: bool,
     diff: bool,
     baseline_path: Path | None,
     write_baseline: Path | None,
@@ -134,7 +157,7 @@ def lint(
     from playbook_lint.parallel import lint_parallel
     from playbook_lint.reporters import Summary, get_reporter
     from playbook_lint.reporters.common import count_line
-    from playbook_lint.runner import build_rules, lint_files
+    from playbook_lint.runner import build_rules, display_path, lint_files
 
     try:
         config = load_config(config_path)
@@ -178,7 +201,7 @@ def lint(
         if report.network_error:
             messages.append(report.network_error)
         for m in messages:
-            click.echo(f"playbook-lint: {m}", err=True)
+            _say(m)
         if not quiet:
             click.echo(summary_line(report, n_links, elapsed), err=True)
     if len(files) >= PARALLEL_THRESHOLD:  # build the site model here: forked workers share it
@@ -192,12 +215,18 @@ def lint(
                            link_results=link_results, jobs=jobs)
     changed: list[str] = []
     if fix or diff:
+        from playbook_lint.atomic import clean_stale_temps
         from playbook_lint.fixer import apply_fixes
 
+        if fix and not diff:  # temporary files a killed --fix left beside these pages
+            for stale in clean_stale_temps(p.parent for p in files):
+                _say(f"removed a stale temporary file of an earlier --fix: "
+                     f"{display_path(stale, cwd)}")
         outcome = apply_fixes(result.findings, cwd, unsafe=unsafe_fixes, write=fix and not diff,
-                              read_at_ns=read_at_ns)
+                              read_at_ns=read_at_ns,
+                              confine=None if fix_outside_root else _fix_roots(paths))
         for note in outcome.notes:
-            click.echo(f"playbook-lint: {note}", err=True)
+            _say(note)
         if diff:
             click.echo(outcome.diff, nl=False)
             sys.exit(1 if outcome.diff else 0)
@@ -239,7 +268,7 @@ def lint(
     elif text:
         click.echo(text, nl=False)
     for line in [*result.notes, *result.errors]:
-        click.echo(f"playbook-lint: {line}", err=True)
+        _say(line)
     if not quiet and fmt == "text" and (result.findings or sys.stderr.isatty()):
         # quiet when clean in pre-commit and CI; a person at a terminal sees it ran
         click.echo(count_line(result.findings, result.files), err=True)

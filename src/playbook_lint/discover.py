@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pathspec
 
+from playbook_lint.atomic import is_fix_temp
+
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 SKIP_DIRS = frozenset({".git", "node_modules", "_site", "vendor", ".hg", ".svn", "__pycache__"})
 
@@ -108,6 +110,8 @@ def iter_files(paths: Sequence[Path], ignorer: Ignorer) -> Iterator[Path]:
     for given in paths:
         path = Path(os.path.abspath(given))
         if path.is_file():
+            if is_fix_temp(path.name):  # a killed --fix left it; never a page
+                continue
             real = path.resolve()
             if real not in seen and not ignorer.excluded(path):
                 seen.add(real)
@@ -123,7 +127,7 @@ def iter_files(paths: Sequence[Path], ignorer: Ignorer) -> Iterator[Path]:
                 d for d in dirs if not _skip_dir(d) and not ignorer.ignored(here / d, True)
             )
             for name in sorted(files):
-                if not name.lower().endswith(MARKDOWN_SUFFIXES):
+                if not name.lower().endswith(MARKDOWN_SUFFIXES) or is_fix_temp(name):
                     continue
                 f = here / name
                 if ignorer.ignored(f) or not f.is_file():  # FIFOs, devices, dangling links

@@ -42,11 +42,19 @@ class Severity(enum.IntEnum):
 @dataclass(frozen=True)
 class Edit:
     """Replace ``text[start:end]`` (offsets into the normalised document text) by
-    ``replacement``."""
+    ``replacement``.
+
+    ``linted`` is filled in by the runner (rules leave it None): ``(offset, text)``,
+    the whole lines the edit touches as they were when the file was linted. The
+    fixer writes nothing to a file unless every edit's lines still hold that text,
+    so a file replaced between lint and fix (even by one with an older modification
+    time) is never edited at stale offsets.
+    """
 
     start: int
     end: int
     replacement: str
+    linted: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from playbook_lint.config import Config, options_of
 from playbook_lint.document import Document, NotTextError
 from playbook_lint.errors import ConfigError
 from playbook_lint.findings import Finding, Report, Severity
+from playbook_lint.fixer import record_linted
 from playbook_lint.packs import Pack, PackError, builtin_pack_paths, load_packs, validate
 from playbook_lint.registry import RuleInfo, discover, resolve_names
 from playbook_lint.rule import Context, Rule, RuleConfig
@@ -37,7 +38,7 @@ def report_to_finding(doc: Document, rule: Rule, report: Report, severity: Sever
         end_line=end_line,
         end_column=end_col,
         suggestion=report.suggestion,
-        fix=report.fix,
+        fix=record_linted(report.fix, doc.text) if report.fix is not None else None,
         data=dict(report.data),
     )
 
