@@ -48,13 +48,13 @@ class Edit:
     the whole lines the edit touches as they were when the file was linted. The
     fixer writes nothing to a file unless every edit's lines still hold that text,
     so a file replaced between lint and fix (even by one with an older modification
-    time) is never edited at stale offsets.
+    time) is never edited at stale offsets. It takes no part in comparisons.
     """
 
     start: int
     end: int
     replacement: str
-    linted: tuple[int, str] | None = None
+    linted: tuple[int, str] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

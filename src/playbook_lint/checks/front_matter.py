@@ -460,7 +460,9 @@ class FrontMatterInvalid(Rule):
             return
         for err in fm.errors:
             end = err.end if err.end is not None else err.offset
-            yield Report(err.offset, end, err.message)
+            # too large to parse is a limit of the tool, not a certain fault
+            yield Report(err.offset, end, err.message,
+                         severity=Severity.WARNING if err.kind == "too-large" else None)
         if fm.data is not None and ctx.site is not None:
             yield from _permalink_collisions(doc, fm, ctx)
         if fm.data is None or not self.profiles:
