@@ -113,3 +113,106 @@ def test_front_matter_at_the_line_cap_is_parsed() -> None:
     fm = parse_front_matter("---\n" + "".join(f"k{i}: 1\n" for i in range(20_000)) + "---\n")
     assert fm is not None and fm.errors == [] and fm.data is not None
     assert len(fm.data) == 20_000
+
+
+# -- item 5: user pack regular expressions are bounded -----------------------------------
+
+EVIL = "(a|aa)+$"  # exponential under backtracking: minutes on 40 a's and a "!"
+
+
+def test_bounded_pattern_times_out_then_fails_fast() -> None:
+    from playbook_lint.packregex import BoundedPattern, RegexTimeout
+
+    rx = BoundedPattern(EVIL, where="ours.yml: entries[0].exceptions[0]", timeout=0.2)
+    assert rx.search("aaa!") is None and rx.search("xaa").span() == (1, 3)
+    with pytest.raises(RegexTimeout) as exc:
+        list(rx.finditer("a" * 40 + "!"))
+    assert str(exc.value) == ("ours.yml: entries[0].exceptions[0]: regular expression "
+                              "'(a|aa)+$' took longer than 0.2 s (catastrophic backtracking?); "
+                              "rewrite it")
+    assert rx.failed
+    with pytest.raises(RegexTimeout):  # later calls do not spend the time again
+        rx.search("a")
+
+
+def test_pack_patterns_keep_re_flags_and_match_api() -> None:
+    import re
+
+    from playbook_lint.packregex import BoundedPattern, compile_pack_regex
+
+    rx = compile_pack_regex(r"(?P<host>A+)\.gov", re.I, where="x")
+    assert isinstance(rx, BoundedPattern)
+    m = rx.match("aa.GOV/x")
+    assert (m.group("host"), m.end(), m.expand(r"\g<host>.uk")) == ("aa", 6, "aa.uk")
+    assert [m.span() for m in rx.finditer("a.gov b.gov AA.gov")] == [(0, 5), (12, 18)]
+    assert compile_pack_regex("^b", re.M, where="x").search("a\nb").start() == 2
+    assert rx.sub("X", "a.gov and aa.gov") == "X and X"
+
+
+def test_bad_user_pattern_is_a_re_error() -> None:
+    import re
+
+    from playbook_lint.packregex import compile_pack_regex
+
+    with pytest.raises(re.error):
+        compile_pack_regex("(unclosed", where="x")
+
+
+def test_catastrophic_exception_in_a_user_jargon_pack_names_pack_and_entry(
+    here: Path, capsys, monkeypatch
+) -> None:
+    monkeypatch.setattr("playbook_lint.packregex.TIMEOUT_S", 0.2)
+    pack = here / "ours.yml"
+    pack.write_text(
+        "name: ours\ndescription: Our words.\nsource: https://example.gov/style\n"
+        "rule: jargon\nentries:\n"
+        "  - terms: [synergy]\n    strength: strong\n    replacements: [teamwork]\n"
+        f"    exceptions: ['x', '{EVIL}']\n", encoding="utf-8")
+    (here / ".playbook-lint.toml").write_text('packs = ["ours.yml"]\n', encoding="utf-8")
+    line = "We want synergy " + "a" * 40 + "!\n"
+    (here / "a.md").write_text(line, encoding="utf-8")
+    (here / "b.md").write_text(line, encoding="utf-8")
+    code, out, err = run(["--offline", "--select", "jargon", "."], capsys)
+    assert (code, out) == (2, "")
+    where = f"{pack}: entries[0].exceptions[1]"
+    assert err == "".join(
+        f"playbook-lint: {p}: rule jargon stopped on this file: {where}: regular expression "
+        f"'(a|aa)+$' took longer than 0.2 s (catastrophic backtracking?); rewrite it\n"
+        for p in ("a.md", "b.md"))
+
+
+def test_catastrophic_outdated_link_pattern_names_pack_and_entry(
+    here: Path, capsys, monkeypatch
+) -> None:
+    monkeypatch.setattr("playbook_lint.packregex.TIMEOUT_S", 0.2)
+    pack = here / "moved.yml"
+    pack.write_text(
+        "name: moved\ndescription: Moved sites.\nsource: https://example.gov/moved\n"
+        "rule: outdated-link\nentries:\n"
+        "  - pattern: 'old\\.example\\.gov/'\n    reason: retired\n"
+        "    source: https://example.gov/moved\n"
+        f"  - pattern: '{EVIL}'\n    reason: retired\n    source: https://example.gov/moved\n",
+        encoding="utf-8")
+    (here / ".playbook-lint.toml").write_text('packs = ["moved.yml"]\n', encoding="utf-8")
+    (here / "a.md").write_text(f"See <https://{'a' * 40}!.gov/>.\n", encoding="utf-8")
+    code, out, err = run(["--offline", "--select", "outdated-link", "."], capsys)
+    assert code == 2
+    assert err == (f"playbook-lint: a.md: rule outdated-link stopped on this file: {pack}: "
+                   "entries[1].pattern: regular expression '(a|aa)+$' took longer than 0.2 s "
+                   "(catastrophic backtracking?); rewrite it\n")
+
+
+def test_catastrophic_front_matter_profile_pattern_names_the_option(
+    here: Path, capsys, monkeypatch
+) -> None:
+    monkeypatch.setattr("playbook_lint.packregex.TIMEOUT_S", 0.2)
+    (here / ".playbook-lint.toml").write_text(
+        "[rules.front-matter-invalid]\n"
+        f"profiles = [{{ paths = [\"*.md\"], keys = {{ slug = {{ pattern = '{EVIL}' }} }} }}]\n",
+        encoding="utf-8")
+    (here / "a.md").write_text(f"---\nslug: {'a' * 40}!\n---\nText.\n", encoding="utf-8")
+    code, out, err = run(["--offline", "--select", "front-matter-invalid", "."], capsys)
+    assert code == 2
+    assert err == ("playbook-lint: a.md: rule front-matter-invalid stopped on this file: rules "
+                   "option profiles[0].keys.slug.pattern: regular expression '(a|aa)+$' took "
+                   "longer than 0.2 s (catastrophic backtracking?); rewrite it\n")
