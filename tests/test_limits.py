@@ -216,3 +216,62 @@ def test_catastrophic_front_matter_profile_pattern_names_the_option(
     assert err == ("playbook-lint: a.md: rule front-matter-invalid stopped on this file: rules "
                    "option profiles[0].keys.slug.pattern: regular expression '(a|aa)+$' took "
                    "longer than 0.2 s (catastrophic backtracking?); rewrite it\n")
+
+
+# -- item 5: "did you mean" is not quadratic ---------------------------------------------
+
+def _anchors(n: int) -> list[str]:
+    return [f"section-{i}-about-topic-number-{i * 7}" for i in range(n)]
+
+
+def test_suggestion_in_a_large_anchor_set_scores_few_candidates(monkeypatch) -> None:
+    import difflib
+
+    from playbook_lint.links import suggest
+
+    sizes: list[int] = []
+    real = difflib.get_close_matches
+
+    def counting(word, possibilities, n=3, cutoff=0.6):
+        sizes.append(len(possibilities))
+        return real(word, possibilities, n, cutoff)
+
+    monkeypatch.setattr(suggest.difflib, "get_close_matches", counting)
+    ids = frozenset(_anchors(2000))
+    got = [suggest.closest_anchor(f"section-{i}-about-topc-number-{i * 7}", ids)
+           for i in (0, 7, 1234, 1999)]
+    assert got == ["section-0-about-topic-number-0", "section-7-about-topic-number-49",
+                   "section-1234-about-topic-number-8638",
+                   "section-1999-about-topic-number-13993"]
+    assert len(sizes) == 4 and max(sizes) <= suggest.CANDIDATES == 8
+    assert suggest._index_for.cache_info().currsize >= 1  # one index for the set, reused
+
+
+def test_suggestion_case_only_difference_and_no_match() -> None:
+    from playbook_lint.links.suggest import closest_anchor
+
+    ids = frozenset([*_anchors(100), "Intro", "intro"])
+    assert closest_anchor("INTRO", ids) == "Intro"  # sorted first, as before
+    assert closest_anchor("zzzzzzzz", ids) is None
+
+
+def test_small_anchor_sets_give_difflibs_answer() -> None:
+    import difflib
+
+    from playbook_lint.links.suggest import SMALL, closest_anchor
+
+    ids = _anchors(SMALL)
+    for want in ("section-3-about-topic", "number-21", "sect-10-abut-topic-number-70", "x"):
+        best = difflib.get_close_matches(want, sorted(ids), n=1, cutoff=0.6)
+        assert closest_anchor(want, ids) == (best[0] if best else None)
+
+
+def test_broken_fragment_on_a_page_with_many_headings_gets_its_suggestion(here: Path, capsys):
+    body = "".join(f"## Section {i} about topic number {i * 7}\n\nText.\n\n" for i in range(300))
+    body += "[x](#section-250-about-topc-number-1750)\n"
+    (here / "a.md").write_text(body, encoding="utf-8")
+    code, out, _ = run(["--offline", "--select", "broken-link", "a.md"], capsys)
+    assert code == 1
+    assert out == ('a.md:1201:5: error broken-link no heading or anchor '
+                   '"#section-250-about-topc-number-1750" in this page (did you mean '
+                   '"#section-250-about-topic-number-1750"?)\n')

@@ -125,14 +125,9 @@ def loose_key(fragment: str) -> str:
 def closest_anchor(fragment: str, anchor_ids: Iterable[str]) -> str | None:
     """Return the anchor id most like ``fragment`` (difflib ratio >= 0.6), or None.
 
-    A case-only difference always wins (``#Intro`` -> ``intro``).
+    A case-only difference always wins (``#Intro`` -> ``intro``). Large anchor sets
+    are searched through an index (see :mod:`playbook_lint.links.suggest`).
     """
-    import difflib
+    from playbook_lint.links.suggest import closest_anchor as closest  # sub-quadratic
 
-    want = normalize_fragment(fragment)
-    ids = sorted(set(anchor_ids))
-    for a in ids:
-        if a.lower() == want.lower():
-            return a
-    best = difflib.get_close_matches(want, ids, n=1, cutoff=0.6)
-    return best[0] if best else None
+    return closest(normalize_fragment(fragment), anchor_ids)
