@@ -14,17 +14,17 @@ import inspect
 import os
 import re
 import sys
-import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
 from playbook_lint import __version__
 from playbook_lint.errors import UsageError
+from playbook_lint.reporters import FORMATS
 
-FORMATS = ["text", "json", "github", "sarif", "html"]
 SEVERITIES = ["error", "warning", "info"]
 
 
@@ -37,15 +37,38 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
         raise click.BadParameter(f"{value!r} is not a date like 2026-11-29") from None
 
 
-def _check_regex(pattern: str) -> None:
+def _parse_reports(ctx: click.Context, param: click.Parameter,
+                   value: Sequence[str]) -> list[tuple[str, Path]]:
+    out = []
+    for item in value:
+        fmt, sep, path = item.partition(":")
+        if not sep or not path or fmt not in FORMATS:
+            raise click.BadParameter(
+                f"{item!r}: expected FORMAT:FILE with FORMAT one of {', '.join(FORMATS)}")
+        out.append((fmt, Path(path)))
+    return out
+
+
+def _parse_shard(ctx: click.Context, param: click.Parameter,
+                 value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    k, sep, n = value.partition("/")
+    if not (sep and k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise click.BadParameter(f"{value!r}: expected K/N with 1 <= K <= N, e.g. 2/4")
+    return int(k), int(n)
+
+
+def _write_report(path: Path, text: str) -> None:
     try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise UsageError(f"--exclude-url: bad regular expression {pattern!r}: {exc}") from None
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{path}: cannot write report: {exc.strerror or exc}")
 
 
-def _fail(message: str) -> None:
-    _say(f"error: {message}")
+def _fail(message: str) -> NoReturn:
+    for line in message.splitlines() or [""]:  # a config may have several problems
+        _say(f"error: {line}")
     sys.exit(2)
 
 
@@ -57,27 +80,22 @@ def _say(message: str) -> None:
     click.echo(f"playbook-lint: {escape_controls(message)}", err=True)
 
 
-def _fix_roots(paths: Sequence[Path]) -> list[Path]:
-    """The folders ``--fix`` may write in: each folder PATH, or a file PATH's folder
-    (real paths, so a symlinked file named on the command line is not trusted)."""
-    roots = []
-    for p in paths or [Path(".")]:
-        folder = p if p.is_dir() and not p.is_symlink() else p.parent
-        roots.append(Path(os.path.realpath(folder)))
-    return roots
-
-
 @click.command(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="Also: 'playbook-lint rules' lists the rules; 'playbook-lint explain RULE' "
-    "documents one. Exit status: 0 clean, 1 findings at the failing severity, 2 usage "
-    "or config error.",
+    "documents one; 'playbook-lint lsp' runs the language server. Exit status: 0 clean, "
+    "1 findings at the failing severity, 2 usage or config error.",
 )
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text",
+              show_default=True, help="Output format: " + "; ".join(
+                  f"{k}: {v[1]}" for k, v in FORMATS.items()) + ".")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to FILE instead of standard output.")
+@click.option("--report", "reports", multiple=True, metavar="FORMAT:FILE",
+              callback=_parse_reports,
+              help="Also write a report in FORMAT to FILE, from the same run (repeatable): "
+              "--format github --report sarif:results.sarif --report markdown:summary.md.")
 @click.option("--offline", is_flag=True, help="Do not check external links over the network.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path),
               help="Config file (default: .playbook-lint.toml or [tool.playbook-lint] in "
@@ -96,6 +114,12 @@ def _fix_roots(paths: Sequence[Path]) -> list[Path]:
 @click.option("--today", callback=_parse_date, metavar="YYYY-MM-DD",
               help="Date to measure link age against (default: today).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line on standard error.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True,
+              help="Colour the text output (auto: on a terminal, unless NO_COLOR is set).")
+@click.option("--stdin-filename", type=click.Path(path_type=Path), metavar="PATH",
+              help="With '-' as the path: the name the page read from standard input has "
+              "(for its config, site and relative links; default stdin.md).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help="Per-request timeout for external links (default 20).")
 @click.option("--allow-private", is_flag=True, default=None,
@@ -107,6 +131,15 @@ def _fix_roots(paths: Sequence[Path]) -> list[Path]:
 @click.option("--no-cache", is_flag=True, help="Do not read or write the link cache.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Worker processes for large trees (default: the cores available).")
+@click.option("--suggest-archive", is_flag=True,
+              help="For broken external links, suggest the Internet Archive's copy nearest "
+              "the page's date (an unsafe fix; needs the network).")
+@click.option("--shard", metavar="K/N", callback=_parse_shard,
+              help="Run shard K of N: its share of the files and of the link hosts "
+              "(merge the shards' JSON reports with 'playbook-lint merge').")
+@click.option("--changed-since", metavar="REF",
+              help="Lint only files changed against this git ref (and the pages that "
+              "name them), e.g. origin/main in a pull request.")
 @click.option("--fix", is_flag=True,
               help="Apply safe fixes in place (exit status 1 when a file changed).")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: unsafe fixes too.")
@@ -123,6 +156,7 @@ def lint(
     paths: Sequence[Path],
     fmt: str,
     output: Path | None,
+    reports: list[tuple[str, Path]],
     offline: bool,
     config_path: Path | None,
     select: Sequence[str],
@@ -137,12 +171,17 @@ def lint(
     exclude_url: Sequence[str],
     no_cache: bool,
     jobs: int | None,
+    suggest_archive: bool,
+    shard: tuple[int, int] | None,
+    changed_since: str | None,
     fix: bool,
     unsafe_fixes: bool,
     fix_outside_root: bool,
     diff: bool,
     baseline_path: Path | None,
     write_baseline: Path | None,
+    color: str,
+    stdin_filename: Path | None,
 ) -> None:
     """Lint Markdown guidance: front matter, links, alt text and plain language.
 
@@ -150,135 +189,86 @@ def lint(
     for .md and .markdown files, skipping .gitignored files and .git, node_modules,
     _site and vendor.
     """
-    from playbook_lint.config import load_config
-    from playbook_lint.discover import Ignorer, iter_files
-    from playbook_lint.findings import Severity
-    from playbook_lint.parallel import THRESHOLD as PARALLEL_THRESHOLD
-    from playbook_lint.parallel import lint_parallel
-    from playbook_lint.reporters import Summary, get_reporter
+    from playbook_lint.api import RunOptions, render, run
     from playbook_lint.reporters.common import count_line
-    from playbook_lint.runner import build_rules, display_path, lint_files
 
+    def on_message(message: str, kind: str) -> None:
+        if kind == "summary":
+            if not quiet:
+                click.echo(message, err=True)
+        else:
+            _say(message)
+
+    options = RunOptions(
+        config_path=config_path, select=select, ignore=ignore, offline=offline,
+        site_root=site_root, today=today, timeout=timeout, allow_private=allow_private,
+        check_fragments=check_fragments, exclude_url=exclude_url, no_cache=no_cache,
+        jobs=jobs, changed_since=changed_since,
+        suggest_archive=suggest_archive, shard=shard, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
+        fix_outside_root=fix_outside_root,
+        baseline=baseline_path,
+        write_baseline=write_baseline, fail_on=fail_on,
+        progress=sys.stderr.isatty() and not quiet, on_message=on_message,
+    )
     try:
-        config = load_config(config_path)
-        rules = build_rules(config, select=select, ignore=ignore)
-        if site_root is not None:
-            rules.site_options["root"] = site_root.resolve()
-        ignorer = Ignorer(config.exclude, config.base)
-        files = list(iter_files(list(paths) or [Path(".")], ignorer))
+        if list(paths) == [Path("-")]:
+            result = _run_stdin(stdin_filename or Path("stdin.md"), options)
+        elif Path("-") in paths:
+            raise UsageError("'-' (standard input) cannot be mixed with other paths")
+        else:
+            result = run(list(paths), options)
     except UsageError as exc:
         _fail(str(exc))
-        return
-    except FileNotFoundError as exc:
-        _fail(str(exc))
-        return
-
-    cwd = Path.cwd().resolve()
-    run_date = today or date.today()
-    read_at_ns = time.time_ns()  # files changed after this are not fixed (stale positions)
-    link_results: dict = {}
-    messages: list[str] = []
-    online = not offline and any(a.rule.uses_link_results for a in rules.active)
-    if online:
-        from playbook_lint.links.check import engine_config, summary_line, timed_check
-
-        try:
-            for pattern in exclude_url:
-                _check_regex(pattern)
-            econf = engine_config(config.links, {
-                "timeout": timeout, "allow_private": allow_private,
-                "check_fragments": check_fragments, "exclude": list(exclude_url) or None,
-                "use_cache": False if no_cache else None,
-            }, config.base)
-        except UsageError as exc:
-            _fail(str(exc))
-        report, n_links, elapsed = timed_check(
-            files, econf, progress=sys.stderr.isatty() and not quiet)
-        link_results = report.results
-        if report.network_error:  # one run-level message, not one warning per link
-            link_results = {k: r for k, r in link_results.items() if r.status != "unverified"}
-        messages += report.warnings
-        if report.network_error:
-            messages.append(report.network_error)
-        for m in messages:
-            _say(m)
-        if not quiet:
-            click.echo(summary_line(report, n_links, elapsed), err=True)
-    if len(files) >= PARALLEL_THRESHOLD:  # build the site model here: forked workers share it
-        from playbook_lint.site import site_for
-
-        try:
-            site_for(files[0], cwd, rules.site_options).ensure_built()  # type: ignore[attr-defined]
-        except Exception:  # noqa: BLE001 - the lint pass reports it per file
-            pass
-    result = lint_parallel(files, rules, today=run_date, root=cwd, offline=not online,
-                           link_results=link_results, jobs=jobs)
-    changed: list[str] = []
-    if fix or diff:
-        from playbook_lint.atomic import clean_stale_temps
-        from playbook_lint.fixer import apply_fixes
-
-        if fix and not diff:  # temporary files a killed --fix left beside these pages
-            for stale in clean_stale_temps(p.parent for p in files):
-                _say(f"removed a stale temporary file of an earlier --fix: "
-                     f"{display_path(stale, cwd)}")
-        outcome = apply_fixes(result.findings, cwd, unsafe=unsafe_fixes, write=fix and not diff,
-                              read_at_ns=read_at_ns,
-                              confine=None if fix_outside_root else _fix_roots(paths))
-        for note in outcome.notes:
-            _say(note)
-        if diff:
-            click.echo(outcome.diff, nl=False)
-            sys.exit(1 if outcome.diff else 0)
-        changed = outcome.changed_files
-        if changed:
-            again = lint_files([cwd / p for p in changed], rules, today=run_date, root=cwd,
-                               offline=not online, link_results=link_results)
-            keep = [f for f in result.findings if f.path not in set(changed)]
-            result.findings = sorted(keep + again.findings)
-            fixes = "fix" if outcome.applied == 1 else "fixes"
-            files_word = "file" if len(changed) == 1 else "files"
-            click.echo(f"playbook-lint: applied {outcome.applied} {fixes} in {len(changed)} "
-                       f"{files_word}", err=True)
-    if write_baseline is not None:
-        from playbook_lint.baseline import write_baseline as write_base
-
-        try:
-            n = write_base(result.findings, write_baseline, cwd)
-        except UsageError as exc:
-            _fail(str(exc))
-        click.echo(f"playbook-lint: wrote {n} findings to baseline {write_baseline}", err=True)
+    if diff:
+        click.echo(result.diff, nl=False)
+        sys.exit(result.exit_code)
+    if result.baseline_written is not None:
         sys.exit(0)
-    if baseline_path is not None:
-        from playbook_lint.baseline import filter_baseline
-
-        try:
-            result.findings = filter_baseline(result.findings, baseline_path, cwd)
-        except UsageError as exc:
-            _fail(str(exc))
-    summary = Summary(files=result.files, version=__version__, messages=messages,
-                      rules={n: i.cls for n, i in rules.infos.items()}, root=cwd,
-                      link_results=link_results)
-    text = get_reporter(fmt)(result.findings, summary)
+    use_color = color == "always" or (
+        color == "auto" and output is None and not os.environ.get("NO_COLOR")
+        and sys.stdout.isatty())
+    text = render(result, fmt, color=use_color and fmt == "text")
+    for extra_fmt, extra_path in reports:
+        _write_report(extra_path, render(result, extra_fmt))
     if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            _fail(f"{output}: cannot write report: {exc.strerror or exc}")
+        _write_report(output, text)
     elif text:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=use_color or None)
     for line in [*result.notes, *result.errors]:
         _say(line)
     if not quiet and fmt == "text" and (result.findings or sys.stderr.isatty()):
         # quiet when clean in pre-commit and CI; a person at a terminal sees it ran
         click.echo(count_line(result.findings, result.files), err=True)
+    sys.exit(result.exit_code)
 
-    threshold = Severity.parse(fail_on) if fail_on else config.fail_on
-    if result.errors:
-        sys.exit(2)
-    if changed:
-        sys.exit(1)
-    sys.exit(1 if any(f.severity >= threshold for f in result.findings) else 0)
+
+def _run_stdin(name: Path, options: Any) -> Any:
+    """Lint standard input as the page ``name``; with ``--fix`` the fixed text is
+    written to standard output (as ruff does), nothing on disk changes."""
+    from playbook_lint.api import RunResult, lint_text
+    from playbook_lint.fixer import plan_file
+
+    if options.diff or options.baseline or options.write_baseline:
+        raise UsageError("--diff and baselines need files, not standard input")
+    raw = sys.stdin.buffer.read()
+    from playbook_lint.document import NotTextError, decode
+
+    try:
+        decoded = decode(raw)
+    except NotTextError as exc:
+        raise UsageError(f"standard input: {exc}") from None
+    path = name.resolve()
+    findings = lint_text(path, decoded.text, options, root=Path.cwd().resolve())
+    result = RunResult(findings=findings, files=1, root=Path.cwd().resolve())
+    from playbook_lint.findings import Severity
+
+    result.fail_on = Severity.parse(options.fail_on) if options.fail_on else Severity.ERROR
+    if options.fix:
+        plan = plan_file(decoded.text, [f for f in findings if f.fix is not None and (
+            f.fix.safe or options.unsafe_fixes)])
+        sys.stdout.write(plan.new_raw)
+        sys.exit(1 if plan.applied else 0)
+    return result
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -295,7 +285,6 @@ def rules_command(fmt: str) -> None:
         rs = build_rules(Config())
     except UsageError as exc:
         _fail(str(exc))
-        return
     rows = []
     for name, info in sorted(rs.infos.items()):
         packs = sorted(p.name for p in rs.packs if p.rule == info.cls.pack_key())
@@ -328,17 +317,62 @@ def explain_command(rule: str) -> None:
         (name,) = resolve_names([rule], infos, where="explain")
     except UsageError as exc:
         _fail(str(exc))
-        return
+    from playbook_lint.terminal import render_markdown
+
     info = infos[name]
     doc = inspect.cleandoc(info.cls.__doc__ or "(no documentation)")
     # docstrings are also API docs: show :role:`x` and ``x`` as plain `x`
     doc = re.sub(r":(?:[a-z]+:)?[a-z]+:`~?([^`]+)`", r"`\1`", doc)
     doc = re.sub(r"(?<!`)``(?!`)", "`", doc)
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     click.echo(f"{name} ({info.code}), default severity {info.cls.default_severity}\n")
-    click.echo(doc)
+    click.echo(render_markdown(doc, color=color), color=color or None)
 
 
-SUBCOMMANDS = {"rules": rules_command, "explain": explain_command}
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+def lsp_command() -> None:
+    """Run the language server on standard input and output (for editors).
+
+    Needs the optional dependency: pip install 'playbook-lint[lsp]'.
+    """
+    from playbook_lint.lsp import main as serve
+
+    sys.exit(serve())
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("reports", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text",
+              show_default=True, help="Output format of the merged report.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the merged report to FILE instead of standard output.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default="error", show_default=True,
+              help="Lowest severity that makes the exit status 1.")
+def merge_command(reports: Sequence[Path], fmt: str, output: Path | None, fail_on: str) -> None:
+    """Merge JSON reports (from --shard K/N jobs) into one report in any format."""
+    from playbook_lint.findings import Severity
+    from playbook_lint.merge import merge_reports
+    from playbook_lint.registry import discover
+    from playbook_lint.reporters import Summary, get_reporter
+
+    try:
+        findings, files, messages = merge_reports(list(reports))
+    except UsageError as exc:
+        _fail(str(exc))
+    rules = {n: i.cls for n, i in discover().items()}
+    text = get_reporter(fmt)(findings, Summary(files=files, version=__version__,
+                                               messages=messages, rules=rules,
+                                               root=Path.cwd()))
+    if output is not None:
+        _write_report(output, text)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(1 if any(f.severity >= Severity.parse(fail_on) for f in findings) else 0)
+
+
+SUBCOMMANDS = {"rules": rules_command, "explain": explain_command, "lsp": lsp_command,
+               "merge": merge_command}
 
 
 def main(argv: Sequence[str] | None = None) -> None:
