@@ -20,12 +20,16 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import random
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from playbook_lint.atomic import is_fix_temp
 
 WORDS = ["the", "service", "we", "utilise", "in order to", "leverage", "users", "data",
          "guide", "GOV.UK", "deliver", "facilitate", "plan", "caf\u00e9", "na\u00efve",
@@ -112,7 +116,7 @@ def _block(rng: random.Random, headings: list[str]) -> str:
         return rng.choice(["{{< img src=\"a.png\" alt=\"\" >}}", "{% include x.html %}",
                            "{{ content }}", "<%= partial 'x' %>", "{{% note %}}x{{% /note %}}"])
     if kind == 12:
-        return "x" * rng.randint(1000, 20000)
+        return "x" * rng.randint(500, 5000)
     if kind == 13:
         return '<div id="' + _text(rng, 1) + '" name=x>' + rng.choice(["</div>", ""])
     return _text(rng, rng.randint(1, 30))
@@ -124,7 +128,7 @@ def markdown_text(rng: random.Random) -> str:
     if rng.random() < 0.7:
         parts.append(_front_matter(rng))
     headings: list[str] = []
-    for _ in range(rng.randint(0, 25)):
+    for _ in range(rng.randint(0, 15)):
         parts.append(_block(rng, headings))
     return rng.choice(["\n\n", "\n", "\n\n\n"]).join(parts)
 
@@ -248,10 +252,15 @@ def run_cli(args: list[str], cwd: Path) -> tuple[int, str, str, str | None]:
     return code, out.getvalue(), err.getvalue(), tb
 
 
-def check_run(code: int, out: str, err: str, tb: str | None) -> str | None:
+_TEXT_LINE = re.compile(r"[^\x00-\x1f\x7f]+:\d+:\d+: (?:error|warning|info) [a-z0-9-]+ .*")
+
+
+def check_run(code: int, out: str, err: str, tb: str | None,
+              options: Sequence[str] = ()) -> str | None:
     """Return why a run failed (None when it is fine): a traceback, an internal error,
-    an exit status other than 0, 1 or 2, or exit 2 for anything but a file that
-    could not be read."""
+    an exit status other than 0, 1 or 2, exit 2 for anything but a file that could
+    not be read, a control character on standard error, JSON or SARIF output that
+    does not parse, or a text output line that is not one whole finding."""
     if tb is not None:
         return "traceback: " + tb.strip().splitlines()[-1]
     if "Traceback (most recent call last)" in out + err:
@@ -263,6 +272,18 @@ def check_run(code: int, out: str, err: str, tb: str | None) -> str | None:
         return f"exit status {code}"
     if code == 2 and "cannot read" not in err:
         return "exit status 2: " + (err.strip().splitlines() or ["(no message)"])[-1]
+    if re.search(r"[\x00-\x09\x0b-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069]", err):
+        return "control character on standard error: " + repr(err[:200])
+    fmt = options[list(options).index("--format") + 1] if "--format" in options else "text"
+    if fmt in ("json", "sarif"):
+        try:
+            json.loads(out)
+        except ValueError as exc:
+            return f"{fmt} output does not parse: {exc}"
+    elif fmt == "text" and "--diff" not in options:
+        for line in out.splitlines():
+            if not _TEXT_LINE.fullmatch(line):
+                return f"text output line is not one finding: {line[:200]!r}"
     return None
 
 
@@ -285,12 +306,15 @@ def fuzz(
         try:
             _layout(rng, folder, chunk)
             code, out, err, tb = run_cli([*options, "."], folder)
+            left = [p.name for p in folder.rglob("*") if is_fix_temp(p.name)]
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         result.runs += 1
         result.documents += len(chunk)
         result.exit_codes[code] = result.exit_codes.get(code, 0) + 1
-        why = check_run(code, out, err, tb)
+        why = check_run(code, out, err, tb, options)
+        if why is None and left:
+            why = f"temporary files left behind: {left[:3]}"
         if why is not None:
             result.failures.append(f"seeds {chunk[0]}-{chunk[-1]}, {' '.join(options)}: {why}")
         if on_batch is not None:

@@ -623,14 +623,14 @@ def _read_page(path: Path) -> tuple[bool, Any, bool]:
         if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_PAGE_BYTES:
             return False, None, False  # FIFOs, devices (/dev/zero), huge files: not pages
         data_bytes = path.read_bytes()
-    except OSError:
+        templated = (b"{{" in data_bytes or b"{%" in data_bytes or b"<%" in data_bytes)
+        if not data_bytes.lstrip(b"\xef\xbb\xbf").startswith(_FM_OPEN):
+            if templated:
+                templated = pulls_in_content(decode(data_bytes).text)
+            return False, None, templated
+        text = decode(data_bytes).text
+    except OSError:  # NotTextError too: a binary file named .md is no page of the site
         return False, None, False
-    templated = (b"{{" in data_bytes or b"{%" in data_bytes or b"<%" in data_bytes)
-    if not data_bytes.lstrip(b"\xef\xbb\xbf").startswith(_FM_OPEN):
-        if templated:
-            templated = pulls_in_content(decode(data_bytes).text)
-        return False, None, templated
-    text = decode(data_bytes).text
     quick = _quick_yaml(text)
     if quick is not None:  # the common case: a plain YAML block, read by libyaml alone
         data, end = quick
