@@ -79,11 +79,14 @@ def test_fix_skips_a_file_replaced_by_one_with_an_older_mtime(
     assert code == 0  # a jargon warning; nothing was changed
 
 
-def test_record_linted_keeps_whole_lines() -> None:
+def test_record_linted_keeps_the_span_and_bounded_context_within_its_line() -> None:
     from playbook_lint.findings import Edit, Fix
 
-    fix = fixer.record_linted(Fix("t", (Edit(10, 17, "use"),)), "One.\nWe do utilise it.\nEnd.\n")
+    fix = fixer.record_linted(Fix("t", (Edit(11, 18, "use"),)), "One.\nWe do utilise it.\nEnd.\n")
     assert fix.edits[0].linted == (5, "We do utilise it.")
+    long = "x" * 500 + "utilise" + "y" * 500
+    fix = fixer.record_linted(Fix("t", (Edit(500, 507, "use"),)), long)
+    assert fix.edits[0].linted == (420, "x" * 80 + "utilise" + "y" * 80)
 
 
 # -- item 4: writes stay inside the linted tree ----------------------------------------

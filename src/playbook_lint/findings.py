@@ -45,8 +45,9 @@ class Edit:
     ``replacement``.
 
     ``linted`` is filled in by the runner (rules leave it None): ``(offset, text)``,
-    the whole lines the edit touches as they were when the file was linted. The
-    fixer writes nothing to a file unless every edit's lines still hold that text,
+    the text the edit replaces plus a little context on each side (within its
+    line), as it was when the file was linted. The fixer writes nothing to a file
+    unless every edit still finds that text at that offset,
     so a file replaced between lint and fix (even by one with an older modification
     time) is never edited at stale offsets. It takes no part in comparisons.
     """

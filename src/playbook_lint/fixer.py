@@ -238,9 +238,16 @@ def unified_diff(old: str, new: str, path: str) -> str:
     return "".join(out)
 
 
+#: Characters of context kept on each side of an edit, within its line (a bound, so
+#: a long one-line file with many fixes does not keep a copy of the line per fix).
+LINTED_CONTEXT = 80
+
+
 def record_linted(fix: Fix, text: str) -> Fix:
     """Return ``fix`` with each edit's :attr:`~playbook_lint.findings.Edit.linted` set
-    to the whole lines of ``text`` (the normalised text that was linted) it touches.
+    to the text of ``text`` (the normalised text that was linted) it replaces plus
+    up to :data:`LINTED_CONTEXT` characters either side, without crossing a line
+    break, so shifted offsets and changed surroundings are both seen.
 
     Edits whose offsets fall outside ``text`` are kept unchanged (the fixer skips
     them with a note).
@@ -250,24 +257,24 @@ def record_linted(fix: Fix, text: str) -> Fix:
         if e.linted is not None or not (0 <= e.start <= e.end <= len(text)):
             edits.append(e)
             continue
-        first = text.rfind("\n", 0, e.start) + 1
-        last = text.find("\n", e.end)
-        last = len(text) if last == -1 else last
+        line_start = text.rfind("\n", 0, e.start) + 1
+        line_end = text.find("\n", e.end)
+        line_end = len(text) if line_end == -1 else line_end
+        first = max(line_start, e.start - LINTED_CONTEXT)
+        last = min(line_end, e.end + LINTED_CONTEXT)
         edits.append(Edit(e.start, e.end, e.replacement, (first, text[first:last])))
     return Fix(fix.title, tuple(edits), fix.safe)
 
 
 def _still_linted(text: str, findings: Iterable[Finding]) -> bool:
-    """True if every edit of ``findings`` that records its linted lines finds them
-    unchanged in ``text`` (the normalised text read for fixing)."""
+    """True if every edit of ``findings`` that records its linted text finds it
+    unchanged, at the same offset, in ``text`` (the normalised text read for fixing)."""
     for f in findings:
         for e in f.fix.edits if f.fix is not None else ():
             if e.linted is None:
                 continue
-            at, lines = e.linted
-            if text[at:at + len(lines)] != lines or (
-                at + len(lines) < len(text) and text[at + len(lines)] != "\n"
-            ) or (at and text[at - 1] != "\n"):
+            at, seen = e.linted
+            if text[at:at + len(seen)] != seen:
                 return False
     return True
 
