@@ -275,3 +275,22 @@ def test_broken_fragment_on_a_page_with_many_headings_gets_its_suggestion(here: 
     assert out == ('a.md:1201:5: error broken-link no heading or anchor '
                    '"#section-250-about-topc-number-1750" in this page (did you mean '
                    '"#section-250-about-topic-number-1750"?)\n')
+
+
+def test_page_body_template_scan_and_anchor_decoding_run_once_per_page(here: Path, capsys):
+    from playbook_lint.links import slugs
+    from playbook_lint.site import pulls_in_content
+
+    body = "".join(f"## Part {i}\n\n" for i in range(300))
+    body += "".join(f"[x](#part-{i}-typo)\n" for i in range(300))
+    (here / "a.md").write_text(body, encoding="utf-8")
+    pulls_in_content.cache_clear()
+    slugs._percent_decoded.cache_clear()
+    code, out, _ = run(["--offline", "--select", "broken-link", "a.md"], capsys)
+    assert code == 1 and out.count("\n") == 300
+    assert out.splitlines()[0] == ('a.md:601:5: error broken-link no heading or anchor '
+                                   '"#part-0-typo" in this page (did you mean "#part-0"?)')
+    scans = pulls_in_content.cache_info()
+    assert (scans.misses, scans.hits) == (1, 299)
+    decoded = slugs._percent_decoded.cache_info()
+    assert (decoded.misses, decoded.hits) == (1, 299)
