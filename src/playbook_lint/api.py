@@ -30,7 +30,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -165,6 +165,11 @@ class _Run:
     online: bool = False
     today: date = field(default_factory=date.today)
     read_at_ns: int = 0
+    cache_hits: int = 0
+    #: The linted folders (each PATH given, or a given file's folder), absolute: the
+    #: config and each file's site come from these, never from the working folder.
+    trees: list[Path] = field(default_factory=list)
+    paths: list[Path] = field(default_factory=list)
     fix_roots: list[Path] = field(default_factory=list)  # folders --fix may write in
 
     def say(self, message: str, kind: str = "note") -> None:
@@ -192,6 +197,9 @@ def run(paths: Sequence[Path], options: RunOptions | None = None) -> RunResult:
             regular expression, missing path); the CLI prints it and exits 2.
     """
     state = _Run(options or RunOptions(), RunResult(root=Path.cwd().resolve()))
+    state.paths = expand_globs(list(paths) or [Path(".")])
+    state.trees = [Path(os.path.abspath(p)) if p.is_dir() else Path(os.path.abspath(p)).parent
+                   for p in state.paths]
     load(state)
     discover(state, paths)
     check_links(state)
@@ -208,7 +216,9 @@ def load(state: _Run) -> None:
     from playbook_lint.runner import build_rules
 
     opts = state.options
-    state.config = load_config(opts.config_path)
+    # the config closest to the linted files wins, wherever the command runs
+    start = Path(os.path.commonpath(state.trees)) if state.trees else None
+    state.config = load_config(opts.config_path, cwd=start)
     state.rules = build_rules(state.config, select=opts.select, ignore=opts.ignore)
     if opts.site_root is not None:
         state.rules.site_options["root"] = opts.site_root.resolve()
@@ -223,10 +233,11 @@ def discover(state: _Run, paths: Sequence[Path]) -> None:
     from playbook_lint.discover import Ignorer, iter_files
 
     ignorer = Ignorer(state.config.exclude, state.config.base)
-    given = expand_globs(list(paths) or [Path(".")])
+    empty: list[str] = []
+    given = state.paths or expand_globs(list(paths) or [Path(".")])
     state.fix_roots = fix_roots(given)
     try:
-        state.files = list(iter_files(given, ignorer))
+        state.files = list(iter_files(given, ignorer, empty))
     except FileNotFoundError as exc:
         raise UsageError(str(exc)) from None
     if state.options.changed_since is not None:
@@ -236,6 +247,8 @@ def discover(state: _Run, paths: Sequence[Path]) -> None:
         root = state.result.root
         state.all_files = state.files
         state.files = [f for f in state.files if in_shard(_rel(f, root), k, n)]
+    for where in empty:  # a run that lints nothing says so (Tech Docs sites did not)
+        state.say(f"no Markdown files under {where}")
     state.read_at_ns = time.time_ns()  # files changed after this are not fixed
 
 
@@ -390,26 +403,95 @@ def check_links(state: _Run) -> None:
 
 
 def lint(state: _Run) -> None:
-    """Stage: run the rules over every file (a process pool for large trees)."""
+    """Stage: run the rules over every file (a process pool for large trees), taking
+    unchanged files from the result cache (:mod:`playbook_lint.resultcache`) unless
+    ``no_cache``."""
     from playbook_lint.parallel import THRESHOLD, lint_parallel
 
     root = state.result.root
-    if len(state.files) >= THRESHOLD:  # build the site model here: forked workers share it
+    cache, keys, cached = _cached_results(state)
+    todo = [f for f in state.files if f not in cached]
+    if len(todo) >= THRESHOLD:  # build the site model here: forked workers share it
+        from playbook_lint.runner import tree_of
         from playbook_lint.site import site_for
 
         try:
-            site_for(state.files[0], root, state.rules.site_options).ensure_built()  # type: ignore[attr-defined]
+            site_for(todo[0], tree_of(todo[0], state.trees, root),  # type: ignore[attr-defined]
+                     state.rules.site_options).ensure_built()
         except Exception:  # noqa: BLE001 - the lint pass reports it per file
             pass
-    linted = lint_parallel(state.files, state.rules, today=state.today, root=root,
+    kwargs: dict[str, Any] = {}
+    if cache is not None:
+        from playbook_lint.resultcache import RecordingWorkspace
+
+        kwargs["workspace_factory"] = RecordingWorkspace
+    linted = lint_parallel(todo, state.rules, today=state.today, root=root,
                            offline=not state.online, link_results=state.result.link_results,
-                           jobs=state.options.jobs)
-    state.result.findings = linted.findings
-    state.result.files = linted.files
+                           jobs=state.options.jobs, trees=state.trees, **kwargs)
+    findings = list(linted.findings)
+    for hit in cached.values():
+        findings.extend(hit)
+    state.result.findings = sorted(findings)
+    state.result.files = linted.files + len(cached)
     state.result.errors = linted.errors
     state.result.notes = linted.notes
+    if cache is not None:
+        _store_results(state, cache, keys, linted)
     if state.options.shard is not None and state.result.link_results:
         state.result.findings = sorted(state.result.findings + _foreign_link_findings(state))
+
+
+def _cached_results(state: _Run) -> tuple[Any, dict[Path, str], dict[Path, list[Finding]]]:
+    """``(cache, key of each file, cached findings of each unchanged file)``; no cache
+    with ``no_cache``, ``fix``/``diff`` (fixes need fresh positions) or a shard."""
+    opts = state.options
+    if opts.no_cache or opts.fix or opts.diff or opts.shard is not None or not state.files:
+        return None, {}, {}
+    import json
+
+    from playbook_lint.resultcache import (
+        ResultCache,
+        context_key,
+        default_path,
+        file_key,
+        site_fingerprint,
+    )
+
+    root = state.result.root
+    common = Path(os.path.commonpath([str(f.parent) for f in state.files]))
+    site = site_fingerprint(state.files, [common])
+    rules = [f"{a.rule.name}:{a.severity}" for a in state.rules.active]
+    extra = json.dumps(state.rules.site_options, sort_keys=True, default=str)
+    context = context_key(config_path=state.config.path, packs=state.rules.packs, rules=rules,
+                          today=state.today.isoformat(), offline=not state.online, site=site,
+                          extra=extra)
+    cache = ResultCache(default_path(root))
+    keys: dict[Path, str] = {}
+    cached: dict[Path, list[Finding]] = {}
+    for f in state.files:
+        key = file_key(f, context)
+        if key is None:
+            continue
+        keys[f] = key
+        hit = cache.get(_rel(f, root), key, state.result.link_results)
+        if hit is not None:
+            cached[f] = hit
+    state.cache_hits = len(cached)
+    return cache, keys, cached
+
+
+def _store_results(state: _Run, cache: Any, keys: Mapping[Path, str], linted: Any) -> None:
+    """Put each freshly linted page's findings and dependencies in the cache."""
+    root = state.result.root
+    by_path: dict[str, list[Finding]] = {}
+    for f in linted.findings:
+        by_path.setdefault(f.path, []).append(f)
+    failed = {line.split(": ", 1)[0] for line in [*linted.errors, *linted.notes]}
+    for path, key in keys.items():
+        rel = _rel(path, root)
+        if rel in linted.deps and rel not in failed:
+            cache.put(rel, key, linted.deps[rel], by_path.get(rel, []))
+    cache.save()
 
 
 def _foreign_link_findings(state: _Run) -> list[Finding]:
@@ -426,9 +508,10 @@ def _foreign_link_findings(state: _Run) -> list[Finding]:
         return []
     root = state.result.root
     with_results = lint_files(foreign, link_rules, today=state.today, root=root,
-                              offline=False, link_results=state.result.link_results)
-    without = lint_files(foreign, link_rules, today=state.today, root=root, offline=True,
-                         link_results={})
+                              trees=state.trees, offline=False,
+                              link_results=state.result.link_results)
+    without = lint_files(foreign, link_rules, today=state.today, root=root,
+                         trees=state.trees, offline=True, link_results={})
     base = {(f.path, f.line, f.column, f.rule, f.message) for f in without.findings}
     return [f for f in with_results.findings
             if (f.path, f.line, f.column, f.rule, f.message) not in base]
@@ -522,7 +605,7 @@ def fix(state: _Run) -> None:
         changed = set(result.changed_files)
         again = lint_files([result.root / p for p in result.changed_files], state.rules,
                            today=state.today, root=result.root, offline=not state.online,
-                           link_results=result.link_results)
+                           link_results=result.link_results, trees=state.trees)
         keep = [f for f in result.findings if f.path not in changed]
         result.findings = sorted(keep + again.findings)
         fixes = "fix" if outcome.applied == 1 else "fixes"
@@ -602,7 +685,8 @@ def lint_text(path: Path, text: str, options: RunOptions | None = None, *,
     results = cached_link_results(doc, config) if any(
         a.rule.uses_link_results for a in rules.active) else {}
     ctx = Context(today=opts.today or date.today(), workspace=FileWorkspace(),
-                  offline=not results, link_results=results, root=root, site=site)
+                  offline=not results, link_results=results, root=root, site=site,
+                  rule_names=rules.names_and_codes())
     findings, _errors = lint_document(doc, rules, ctx)
     return sorted(findings)
 

@@ -128,7 +128,7 @@ def _say(message: str) -> None:
               help="Check #fragments of external links against the page's anchors.")
 @click.option("--exclude-url", multiple=True, metavar="REGEX",
               help="Do not check external URLs matching this regular expression.")
-@click.option("--no-cache", is_flag=True, help="Do not read or write the link cache.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the link and result caches.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Worker processes for large trees (default: the cores available).")
 @click.option("--suggest-archive", is_flag=True,
