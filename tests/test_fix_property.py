@@ -6,11 +6,13 @@ Documents are generated from words (some of them jargon with a safe fix,
 stored as UTF-8, UTF-8 with BOM, cp1252 with a UTF-8 BOM (not valid UTF-8),
 UTF-16 LE/BE with BOM, cp1252 or Latin-1; with LF, CRLF, CR or mixed line endings.
 The expected bytes are built independently of the fixer: the same BOM, the same
-encoding, every line ending as it was, only each ``utilise`` replaced by ``use``.
+encoding, every line ending as it was, only each ``utilise`` the linter flagged (at
+its line and column) replaced by ``use``.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -89,10 +91,16 @@ def test_fix_changes_only_the_fixed_spans(tmp_path_factory, rules, doc) -> None:
     result = lint_files([page], rules, today=date(2026, 12, 1), root=folder)
     assert result.errors == [] and result.notes == []
     outcome = apply_fixes(result.findings, folder, confine=[folder])
-    expected = bom + text.replace("utilise", "use").encode(codec)
+    # the oracle: each flagged "utilise" (by line and column) becomes "use"; nothing else
+    lines = re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
+    fixed = [f for f in result.findings if f.fix is not None and f.fix.safe]
+    for f in sorted(fixed, key=lambda f: (f.line, -f.column)):
+        line, at = lines[f.line - 1], f.column - 1
+        assert line[at:at + 7] == "utilise"
+        lines[f.line - 1] = line[:at] + "use" + line[at + 7:]
+    expected = bom + "".join(lines).encode(codec)
     assert page.read_bytes() == expected
-    n = text.count("utilise")
-    assert outcome.applied == n
-    assert outcome.changed_files == (["p.md"] if n else [])
+    assert outcome.applied == len(fixed)
+    assert outcome.changed_files == (["p.md"] if fixed else [])
     assert outcome.notes == []
     assert sorted(p.name for p in folder.iterdir()) == [".git", "p.md"]  # no temp left
