@@ -147,6 +147,7 @@ def test_pack_patterns_keep_re_flags_and_match_api() -> None:
     assert [m.span() for m in rx.finditer("a.gov b.gov AA.gov")] == [(0, 5), (12, 18)]
     assert compile_pack_regex("^b", re.M, where="x").search("a\nb").start() == 2
     assert rx.sub("X", "a.gov and aa.gov") == "X and X"
+    assert (rx.groups, dict(rx.groupindex)) == (1, {"host": 1})
 
 
 def test_bad_user_pattern_is_a_re_error() -> None:

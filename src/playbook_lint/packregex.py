@@ -141,6 +141,13 @@ class BoundedPattern:
         except TimeoutError:
             raise self._timed_out() from None
 
+    def __getattr__(self, name: str) -> Any:
+        """Other attributes (``groups``, ``groupindex``) are the compiled pattern's, so
+        a BoundedPattern can stand in for a ``regex.Pattern``."""
+        if name.startswith("__") or name == "_rx":
+            raise AttributeError(name)
+        return getattr(self._rx, name)
+
     def __repr__(self) -> str:
         return f"BoundedPattern({self.pattern!r}, where={self.where!r})"
 
