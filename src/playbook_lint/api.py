@@ -423,8 +423,13 @@ def lint(state: _Run) -> None:
         from playbook_lint.site import site_for
 
         try:
-            site_for(todo[0], tree_of(todo[0], state.trees, root),  # type: ignore[attr-defined]
-                     state.rules.site_options).ensure_built()
+            site = site_for(todo[0], tree_of(todo[0], state.trees, root),
+                            state.rules.site_options)
+            site.ensure_built()  # type: ignore[attr-defined]
+            if any(a.rule.uses_front_matter_schema for a in state.rules.active):
+                from playbook_lint.fmsite import schema_for
+
+                schema_for(site)  # inferred once here, shared by the forked workers
         except Exception:  # noqa: BLE001 - the lint pass reports it per file
             pass
     kwargs: dict[str, Any] = {}
@@ -699,6 +704,13 @@ def lint_text(path: Path, text: str, options: RunOptions | None = None, *,
     ctx = Context(today=opts.today or date.today(), workspace=FileWorkspace(),
                   offline=not results, link_results=results, root=root, site=site,
                   rule_names=rules.names_and_codes())
+    if site is not None and any(a.rule.uses_front_matter_schema for a in rules.active):
+        from playbook_lint.fmsite import schema_for
+
+        try:
+            ctx.front_matter_schema = schema_for(site)
+        except (OSError, ValueError, RecursionError):
+            ctx.front_matter_schema = None
     findings, _errors = lint_document(doc, rules, ctx)
     return sorted(findings)
 

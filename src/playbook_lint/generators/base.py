@@ -29,6 +29,9 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 if TYPE_CHECKING:
+    from playbook_lint.fmdocumented import Documented
+
+if TYPE_CHECKING:
     from playbook_lint.site import Site
 
 __all__ = ["Generator", "HeadingIds", "PageUrl", "Expansion", "ExpansionStatus",
@@ -247,6 +250,15 @@ class Generator:
     def detect(cls, root: Path) -> bool:
         """True if the folder ``root`` holds one of :attr:`markers`."""
         return any((root / m).is_file() for m in cls.markers)
+
+    # -- front matter --------------------------------------------------------------------
+    def documented_front_matter(self) -> Documented | None:
+        """What this generator's own documentation says about its front matter keys
+        (types, keys needed together, with the pages they come from; see
+        :mod:`playbook_lint.fmdocumented`), or None when it documents none."""
+        from playbook_lint.fmdocumented import DOCUMENTED
+
+        return DOCUMENTED.get(self.name)
 
     # -- pages -------------------------------------------------------------------------
     def is_partial(self, rel: str, has_front_matter: bool) -> bool:

@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from playbook_lint.generators.base import Generator, HeadingIds
 from playbook_lint.generators.slugs import kramdown_id, redcarpet_id
+
+if TYPE_CHECKING:
+    from playbook_lint.fmdocumented import Documented
 
 
 class Middleman(Generator):
@@ -57,6 +60,12 @@ class Middleman(Generator):
         if re.search(r"^\s*proxy\b", self.config_text, re.MULTILINE):
             return "config.rb makes proxy pages this tool does not model"
         return None
+
+    def documented_front_matter(self) -> Documented | None:
+        """The Tech Docs Template documents its keys; plain Middleman documents none."""
+        from playbook_lint.fmdocumented import DOCUMENTED
+
+        return DOCUMENTED["tech-docs"] if self.tech_docs else None
 
     @property
     def tech_docs(self) -> bool:
