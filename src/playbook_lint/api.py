@@ -67,6 +67,9 @@ class RunOptions:
             staged, unstaged or untracked) and the pages that name them (see
             :func:`changed_files`).
         fix, unsafe_fixes, diff: apply fixes / include unsafe ones / only compute a diff.
+        fix_outside_root: let ``fix`` write files whose real location (after symbolic
+            links) is outside the linted paths (``--fix-outside-root``); by default
+            such files are left alone with a note.
         baseline: report only findings not in this baseline file.
         write_baseline: record the findings in this file instead of reporting them.
         fail_on: lowest severity that fails the run (None: from config, else error).
@@ -95,6 +98,7 @@ class RunOptions:
     fix: bool = False
     unsafe_fixes: bool = False
     diff: bool = False
+    fix_outside_root: bool = False
     baseline: Path | None = None
     write_baseline: Path | None = None
     fail_on: str | None = None
@@ -169,6 +173,7 @@ class _Run:
     #: config and each file's site come from these, never from the working folder.
     trees: list[Path] = field(default_factory=list)
     paths: list[Path] = field(default_factory=list)
+    fix_roots: list[Path] = field(default_factory=list)  # folders --fix may write in
 
     def say(self, message: str, kind: str = "note") -> None:
         """Pass a run-level message on; ``kind`` is "warning" (reporters carry it too),
@@ -236,6 +241,7 @@ def discover(state: _Run, paths: Sequence[Path]) -> None:
     ignorer = Ignorer(state.config.exclude, state.config.base)
     empty: list[str] = []
     given = state.paths or expand_globs(list(paths) or [Path(".")])
+    state.fix_roots = fix_roots(given)
     try:
         state.files = list(iter_files(given, ignorer, empty))
     except FileNotFoundError as exc:
@@ -250,6 +256,17 @@ def discover(state: _Run, paths: Sequence[Path]) -> None:
     for where in empty:  # a run that lints nothing says so (Tech Docs sites did not)
         state.say(f"no Markdown files under {where}")
     state.read_at_ns = time.time_ns()  # files changed after this are not fixed
+
+
+def fix_roots(paths: Sequence[Path]) -> list[Path]:
+    """The folders ``--fix`` may write in: each folder PATH, or a file PATH's folder,
+    as real paths. A PATH that is itself a symbolic link is not trusted (its folder
+    is used), so a hostile link named by a glob cannot widen the confinement."""
+    roots = []
+    for p in paths:
+        folder = p if p.is_dir() and not p.is_symlink() else p.parent
+        roots.append(Path(os.path.realpath(folder)))
+    return roots
 
 
 _GLOB_CHARS = re.compile(r"[*?\[]")
@@ -605,12 +622,18 @@ def fix(state: _Run) -> None:
     opts = state.options
     if not (opts.fix or opts.diff):
         return
+    from playbook_lint.atomic import clean_stale_temps
     from playbook_lint.fixer import apply_fixes
     from playbook_lint.runner import lint_files
 
     result = state.result
+    if opts.fix and not opts.diff:  # temporary files a killed --fix left beside these pages
+        for stale in clean_stale_temps(p.parent for p in state.files):
+            state.say(f"removed a stale temporary file of an earlier --fix: "
+                      f"{_rel(stale, result.root)}")
     outcome = apply_fixes(result.findings, result.root, unsafe=opts.unsafe_fixes,
-                          write=opts.fix and not opts.diff, read_at_ns=state.read_at_ns)
+                          write=opts.fix and not opts.diff, read_at_ns=state.read_at_ns,
+                          confine=None if opts.fix_outside_root else state.fix_roots)
     for note in outcome.notes:
         state.say(note)
     if opts.diff:

@@ -2,15 +2,78 @@
 
 Used for user files (``--fix``), baselines and the link cache: a crash, a full
 disk or a kill mid-write leaves the old file whole, never a half-written one.
+
+A process killed between creating the temporary file and ``os.replace`` leaves it
+behind as ``.NAME.XXXXXXXX.tmp`` (``tempfile.mkstemp``'s eight random characters).
+:func:`clean_stale_temps` removes such files next to Markdown pages once they are
+old enough that no live run can still be writing them; :func:`is_fix_temp` lets
+discovery skip them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tempfile
+import time
+from collections.abc import Iterable
 from pathlib import Path
+
+#: Our temporary files beside a Markdown page: ``.NAME.md.XXXXXXXX.tmp`` where XXXXXXXX
+#: is what :func:`tempfile.mkstemp` draws from (lower-case letters, digits, ``_``).
+FIX_TEMP = re.compile(r"\.(?P<name>.+\.(?:md|markdown))\.[a-z0-9_]{8}\.tmp", re.IGNORECASE)
+
+#: How old (seconds since last modification) a temporary file must be before it is
+#: taken as left by a killed run: a write takes milliseconds, so an hour is safe.
+STALE_AFTER_S = 3600.0
+
+
+def is_fix_temp(name: str) -> bool:
+    """True if the file name ``name`` is one of our ``--fix`` temporary files."""
+    return FIX_TEMP.fullmatch(name) is not None
+
+
+def clean_stale_temps(
+    folders: Iterable[Path], *, older_than_s: float = STALE_AFTER_S, now: float | None = None
+) -> list[Path]:
+    """Remove our stale ``--fix`` temporary files from ``folders`` (not recursive).
+
+    Only regular files (not symbolic links) whose name matches :data:`FIX_TEMP`,
+    owned by the current user and not modified for ``older_than_s`` seconds are
+    removed. Never raises: a folder or file that cannot be read or removed is left.
+
+    Args:
+        folders: the folders to look in (e.g. those of the linted files).
+        older_than_s: minimum age in seconds (default :data:`STALE_AFTER_S`).
+        now: the current time (``time.time()``), a parameter for tests.
+
+    Returns:
+        the files removed.
+    """
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+    uid = os.geteuid() if hasattr(os, "geteuid") else None
+    for folder in dict.fromkeys(folders):
+        try:
+            names = [n for n in os.listdir(folder) if is_fix_temp(n)]
+        except OSError:
+            continue
+        for name in names:
+            path = folder / name
+            try:
+                st = os.lstat(path)
+                if (
+                    stat.S_ISREG(st.st_mode)
+                    and (uid is None or st.st_uid == uid)
+                    and now - st.st_mtime >= older_than_s
+                ):
+                    os.unlink(path)
+                    removed.append(path)
+            except OSError:
+                continue
+    return removed
 
 
 def write_atomic(

@@ -69,8 +69,16 @@ def _write_report(path: Path, text: str) -> None:
 
 def _fail(message: str) -> NoReturn:
     for line in message.splitlines() or [""]:  # a config may have several problems
-        click.echo(f"playbook-lint: error: {line}", err=True)
+        _say(f"error: {line}")
     sys.exit(2)
+
+
+def _say(message: str) -> None:
+    """One ``playbook-lint: ...`` line on standard error, control characters escaped
+    (messages name files, and file names come from the linted tree)."""
+    from playbook_lint.reporters.escape import escape_controls
+
+    click.echo(f"playbook-lint: {escape_controls(message)}", err=True)
 
 
 @click.command(
@@ -140,6 +148,9 @@ def _fail(message: str) -> NoReturn:
 @click.option("--fix", is_flag=True,
               help="Apply safe fixes in place (exit status 1 when a file changed).")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: unsafe fixes too.")
+@click.option("--fix-outside-root", is_flag=True,
+              help="With --fix: also write files whose real location (after symbolic links) "
+              "is outside the linted paths (refused by default).")
 @click.option("--diff", is_flag=True, help="Print fixes as a unified diff; write nothing.")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Report only findings that are not in this baseline file.")
@@ -171,6 +182,7 @@ def lint(
     changed_since: str | None,
     fix: bool,
     unsafe_fixes: bool,
+    fix_outside_root: bool,
     diff: bool,
     baseline_path: Path | None,
     write_baseline: Path | None,
@@ -191,7 +203,7 @@ def lint(
             if not quiet:
                 click.echo(message, err=True)
         else:
-            click.echo(f"playbook-lint: {message}", err=True)
+            _say(message)
 
     options = RunOptions(
         config_path=config_path, select=select, ignore=ignore, offline=offline,
@@ -200,6 +212,7 @@ def lint(
         check_fragments=check_fragments, exclude_url=exclude_url, no_cache=no_cache,
         jobs=jobs, changed_since=changed_since,
         suggest_archive=suggest_archive, shard=shard, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
+        fix_outside_root=fix_outside_root,
         baseline=baseline_path,
         write_baseline=write_baseline, fail_on=fail_on,
         progress=sys.stderr.isatty() and not quiet, on_message=on_message,
@@ -229,7 +242,7 @@ def lint(
     elif text:
         click.echo(text, nl=False, color=use_color or None)
     for line in [*result.notes, *result.errors]:
-        click.echo(f"playbook-lint: {line}", err=True)
+        _say(line)
     if not quiet and fmt == "text" and (result.findings or sys.stderr.isatty()):
         # quiet when clean in pre-commit and CI; a person at a terminal sees it ran
         click.echo(count_line(result.findings, result.files), err=True)

@@ -172,10 +172,19 @@ def find_config(start: Path) -> tuple[Path, Mapping[str, Any]] | None:
     return None
 
 
+#: A config file larger than this is refused unread (a 112 MB one was once parsed
+#: without limit); real ones are a few KiB, a large ``pyproject.toml`` tens of KiB.
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            data = fh.read(MAX_CONFIG_BYTES + 1)
+            if len(data) > MAX_CONFIG_BYTES:
+                raise ConfigError(f"{path}: config file too large (over {MAX_CONFIG_BYTES:,} "
+                                  "bytes); not read")
+            return tomllib.loads(data.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     except UnicodeDecodeError as exc:

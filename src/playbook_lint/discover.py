@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pathspec
 
+from playbook_lint.atomic import is_fix_temp
+
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 #: Markdown formats linted only where the site's generator renders them.
 GENERATOR_SUFFIXES = (".md.erb",)
@@ -143,6 +145,8 @@ def _iter_one(given: Path, ignorer: Ignorer, seen: set[Path]) -> Iterator[Path]:
     """The files of one given path (see :func:`iter_files`)."""
     path = Path(os.path.abspath(given))
     if path.is_file():
+        if is_fix_temp(path.name):  # a killed --fix left it; never a page
+            return
         real = path.resolve()
         if real not in seen and not ignorer.excluded(path):
             seen.add(real)

@@ -66,12 +66,19 @@ class DecodedText:
             are not UTF-8, ``"cp1252"``/``"latin-1"``.
         bom: True if the file started with a byte order mark (see :func:`bom_for`).
         newline: the file's dominant line ending (``"\\n"``, ``"\\r\\n"`` or ``"\\r"``).
+        bom_bytes: the byte order mark exactly as the file had it (``b""`` if none).
+            It is kept apart from ``encoding``: a file that starts with a UTF-8 BOM but
+            is not valid UTF-8 is read as cp1252/latin-1 *after* its BOM, so offsets
+            into ``text`` never count the BOM's three bytes as characters.
+        raw: the decoded text without BOM, line endings as stored (what a fix edits).
     """
 
     text: str
     encoding: str
     bom: bool
     newline: str
+    bom_bytes: bytes = b""
+    raw: str = ""
 
 
 #: Byte order marks, longest first (UTF-32 LE starts like UTF-16 LE).
@@ -102,7 +109,8 @@ class NotTextError(OSError):
 
 
 def bom_for(encoding: str) -> bytes:
-    """The byte order mark written for ``encoding`` when a file had one (b"" if none)."""
+    """The byte order mark of ``encoding`` (b"" if it has none). To write a file back,
+    use :attr:`DecodedText.bom_bytes` instead: a UTF-8 BOM may head cp1252 text."""
     return next((b for b, enc in BOMS if enc == encoding), b"")
 
 
@@ -117,10 +125,14 @@ def decode(data: bytes) -> DecodedText:
             test for binary files): an image or archive named ``.md``.
     """
     bom = False
+    bom_bytes = b""
     encodings: tuple[str, ...] = ("utf-8", "cp1252", "latin-1")
     for mark, enc in BOMS:
         if data.startswith(mark):
-            bom, data, encodings = True, data[len(mark):], (enc, "latin-1")
+            bom, bom_bytes, data = True, mark, data[len(mark):]
+            # a UTF-8 BOM on bytes that are not UTF-8: an editor added the mark to a
+            # cp1252 file; read the rest as the mark-less file would be read
+            encodings = encodings if enc == "utf-8" else (enc, "latin-1")
             break
     if encodings[0] in ("utf-8", "cp1252") and b"\x00" in data[:8000]:
         raise NotTextError("binary file (NUL bytes), not Markdown text")
@@ -139,7 +151,8 @@ def decode(data: bytes) -> DecodedText:
     lf = raw.count("\n") - crlf
     newline = "\r\n" if crlf > max(lf, lone_cr) else ("\r" if lone_cr > lf else "\n")
     text = raw.replace("\r\n", "\n").replace("\r", "\n") if "\r" in raw else raw
-    return DecodedText(text=text, encoding=encoding, bom=bom, newline=newline)
+    return DecodedText(text=text, encoding=encoding, bom=bom, newline=newline,
+                       bom_bytes=bom_bytes, raw=raw)
 
 
 class Document:

@@ -42,11 +42,20 @@ class Severity(enum.IntEnum):
 @dataclass(frozen=True)
 class Edit:
     """Replace ``text[start:end]`` (offsets into the normalised document text) by
-    ``replacement``."""
+    ``replacement``.
+
+    ``linted`` is filled in by the runner (rules leave it None): ``(offset, text)``,
+    the text the edit replaces plus a little context on each side (within its
+    line), as it was when the file was linted. The fixer writes nothing to a file
+    unless every edit still finds that text at that offset,
+    so a file replaced between lint and fix (even by one with an older modification
+    time) is never edited at stale offsets. It takes no part in comparisons.
+    """
 
     start: int
     end: int
     replacement: str
+    linted: tuple[int, str] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

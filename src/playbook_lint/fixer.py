@@ -17,13 +17,20 @@ CRLF and CR turned into LF). The fixer:
 4. applies the edits (all offsets refer to the original text, as if applied
    bottom-up) and re-encodes with the file's encoding, adding the
    UTF-8 BOM back if the file had one;
-5. when writing, checks the file did not change since it was read (same bytes,
+5. before planning anything, checks that every edit's lines still hold the text
+   that was linted (:attr:`~playbook_lint.findings.Edit.linted`); one mismatch and
+   the whole file is left alone with a note. Modification times and sizes are not
+   trusted for this: ``cp -p``, ``rsync -t`` and ``tar`` restore older ones;
+6. when writing, checks the file did not change since it was read (same bytes,
    size and modification time) and writes it atomically: a temporary file in the
    same folder, the original's permission bits (and owner, when allowed),
    ``fsync``, then ``os.replace``. A symbolic link is followed: its target is
-   rewritten and the link is kept. A read-only file (no write bit at all) is left
-   alone with a note, even for root. A hard-linked file becomes a separate file
-   (the price of an atomic write).
+   rewritten and the link is kept, but only when the target's real location is
+   inside one of the ``confine`` folders (the linted paths; ``--fix-outside-root``
+   lifts this), so a hostile symlink cannot make ``--fix`` in CI write outside the
+   repository. A read-only file (no write bit at all) is left alone with a note,
+   even for root. A hard-linked file becomes a separate file (the price of an
+   atomic write).
 
 Nothing here raises for bad input: unreadable files, stale findings and failed
 writes become one-line notes in :attr:`FixOutcome.notes`.
@@ -32,7 +39,6 @@ writes become one-line notes in :attr:`FixOutcome.notes`.
 from __future__ import annotations
 
 import bisect
-import difflib
 import os
 import re
 import stat
@@ -41,10 +47,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from playbook_lint.atomic import write_atomic
-from playbook_lint.document import bom_for, decode
-from playbook_lint.findings import Edit, Finding
+from playbook_lint.document import decode
+from playbook_lint.findings import Edit, Finding, Fix
 
-__all__ = ["FixOutcome", "FilePlan", "apply_fixes", "plan_file", "unified_diff"]
+__all__ = [
+    "FixOutcome", "FilePlan", "apply_fixes", "plan_file", "record_linted", "unified_diff",
+]
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
@@ -215,6 +223,8 @@ def unified_diff(old: str, new: str, path: str) -> str:
     """
     if old == new:
         return ""
+    import difflib
+
     out: list[str] = []
     for i, line in enumerate(difflib.unified_diff(
         _split_lines(old), _split_lines(new), f"a/{path}", f"b/{path}", lineterm=""
@@ -226,6 +236,52 @@ def unified_diff(old: str, new: str, path: str) -> str:
         else:
             out.append(line + "\n\\ No newline at end of file\n")
     return "".join(out)
+
+
+#: Characters of context kept on each side of an edit, within its line (a bound, so
+#: a long one-line file with many fixes does not keep a copy of the line per fix).
+LINTED_CONTEXT = 80
+
+
+def record_linted(fix: Fix, text: str) -> Fix:
+    """Return ``fix`` with each edit's :attr:`~playbook_lint.findings.Edit.linted` set
+    to the text of ``text`` (the normalised text that was linted) it replaces plus
+    up to :data:`LINTED_CONTEXT` characters either side, without crossing a line
+    break, so shifted offsets and changed surroundings are both seen.
+
+    Edits whose offsets fall outside ``text`` are kept unchanged (the fixer skips
+    them with a note).
+    """
+    edits = []
+    for e in fix.edits:
+        if e.linted is not None or not (0 <= e.start <= e.end <= len(text)):
+            edits.append(e)
+            continue
+        line_start = text.rfind("\n", 0, e.start) + 1
+        line_end = text.find("\n", e.end)
+        line_end = len(text) if line_end == -1 else line_end
+        first = max(line_start, e.start - LINTED_CONTEXT)
+        last = min(line_end, e.end + LINTED_CONTEXT)
+        edits.append(Edit(e.start, e.end, e.replacement, (first, text[first:last])))
+    return Fix(fix.title, tuple(edits), fix.safe)
+
+
+def _still_linted(text: str, findings: Iterable[Finding]) -> bool:
+    """True if every edit of ``findings`` that records its linted text finds it
+    unchanged, at the same offset, in ``text`` (the normalised text read for fixing)."""
+    for f in findings:
+        for e in f.fix.edits if f.fix is not None else ():
+            if e.linted is None:
+                continue
+            at, seen = e.linted
+            if text[at:at + len(seen)] != seen:
+                return False
+    return True
+
+
+def _inside(target: Path, roots: Sequence[Path]) -> bool:
+    """True if ``target`` (a real path) is one of ``roots`` or below one of them."""
+    return any(target == r or target.is_relative_to(r) for r in roots)
 
 
 def _positions_exist(text: str, findings: Iterable[Finding]) -> bool:
@@ -248,6 +304,7 @@ def apply_fixes(
     unsafe: bool = False,
     write: bool = True,
     read_at_ns: int | None = None,
+    confine: Sequence[Path] | None = None,
 ) -> FixOutcome:
     """Apply the fixes of ``findings`` to their files.
 
@@ -261,7 +318,11 @@ def apply_fixes(
         read_at_ns: when the findings' files were read (``time.time_ns()`` taken just
             before linting). A file modified after it is skipped with a note: its
             findings may no longer match its text. None: only the weaker checks
-            (positions must exist; the file must not change while fixing).
+            (positions must exist; the file must not change while fixing). Either
+            way, a file whose edits' lines no longer hold the linted text is skipped.
+        confine: folders that writes must stay inside, compared by real path (after
+            symbolic links); a file whose real location is outside all of them is
+            left alone with a note. None: no such limit (``--fix-outside-root``).
 
     Returns:
         a :class:`FixOutcome`. Never raises for unreadable or changed files: each
@@ -293,9 +354,8 @@ def apply_fixes(
                 "the file changed since it was checked"
             )
             continue
-        body = data[len(bom_for(d.encoding)):] if d.bom else data
-        raw = body.decode(d.encoding)
-        if not _positions_exist(d.text, group):
+        raw = d.raw
+        if not _positions_exist(d.text, group) or not _still_linted(d.text, group):
             outcome.notes.append(
                 f"{rel}: skipped {_count(len(group), 'fix', 'fixes')}: "
                 "the file changed since it was checked"
@@ -309,9 +369,16 @@ def apply_fixes(
         if not write:
             outcome.applied += plan.applied
             continue
-        new_data = (bom_for(d.encoding) if d.bom else b"") + plan.new_raw.encode(d.encoding)
+        new_data = d.bom_bytes + plan.new_raw.encode(d.encoding)
         try:
             target = Path(os.path.realpath(path))
+            if confine is not None and not _inside(
+                    target, [Path(os.path.realpath(r)) for r in confine]):
+                outcome.notes.append(
+                    f"{rel}: not fixed: its real location {target} is outside the linted "
+                    "folders (a symbolic link; --fix-outside-root allows writing there)"
+                )
+                continue
             now = os.stat(target)
             if (
                 (now.st_mtime_ns, now.st_size) != (before.st_mtime_ns, before.st_size)

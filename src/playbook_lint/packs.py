@@ -84,6 +84,21 @@ class Pack:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
+#: A pack file larger than this is refused unread (the largest built-in is 24 KiB).
+MAX_PACK_BYTES = 8 * 1024 * 1024
+
+_KINDS = {dict: "a mapping", list: "a list", str: "a string", int: "a number",
+          float: "a number", bool: "true or false", type(None): "empty"}
+
+
+def _kind(value: Any) -> str:
+    """What kind of YAML value ``value`` is (``"a string"``), never the value itself."""
+    if isinstance(value, dict):
+        missing = [k for k in ("rule", "entries") if k not in value]
+        return f"a mapping without {' and '.join(repr(k) for k in missing)}"
+    return _KINDS.get(type(value), "another kind of value")
+
+
 def _key_path(error: Any) -> str:
     parts: list[str] = []
     for p in error.absolute_path:
@@ -102,6 +117,10 @@ def _key_path(error: Any) -> str:
 def _describe(error: Any) -> str:
     if error.validator == "additionalProperties":
         return "unknown key"
+    if error.validator == "type":  # jsonschema's message starts with the whole value
+        wanted = error.validator_value
+        wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
+        return f"should be of type {wanted}, not {_kind(error.instance)}"
     if error.validator == "format" and error.validator_value == "regex":
         try:
             re.compile(error.instance)
@@ -144,9 +163,17 @@ def load_pack(
     if not path.is_file():
         raise PackError(path, "", "rule pack not found (or not a regular file)")
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PackError(path, "", f"cannot read rule pack: {exc}") from None
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_PACK_BYTES + 1)
+        if len(raw) > MAX_PACK_BYTES:
+            raise PackError(path, "", f"rule pack too large (over {MAX_PACK_BYTES:,} bytes); "
+                            "not read")
+        text = raw.decode("utf-8")
+    except OSError as exc:
+        raise PackError(path, "", f"cannot read rule pack: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise PackError(path, "", f"cannot read rule pack: not UTF-8 text ({exc.reason} at "
+                        f"byte {exc.start})") from None
     try:
         data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
     except RecursionError:
@@ -156,6 +183,12 @@ def load_pack(
         line = f"line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise PackError(path, line, f"YAML syntax error: {problem}") from None
+    if not isinstance(data, dict) or "rule" not in data or "entries" not in data:
+        # say what the file is not, never what it holds: a pack path may point at
+        # /etc/passwd, and this message goes to CI logs
+        raise PackError(path, "", "not a rule pack: a rule pack is a YAML mapping with "
+                        "name, description, source, rule and entries (this file's top "
+                        f"level is {_kind(data)})")
     if not trusted:
         validate(data, TOP_SCHEMA, path)
     rule = data["rule"]

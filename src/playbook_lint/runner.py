@@ -14,6 +14,8 @@ from playbook_lint.config import Config, options_of
 from playbook_lint.document import Document, NotTextError
 from playbook_lint.errors import ConfigError
 from playbook_lint.findings import Finding, Report, Severity
+from playbook_lint.fixer import record_linted
+from playbook_lint.packregex import RegexTimeout
 from playbook_lint.packs import Pack, PackError, builtin_pack_paths, load_packs, validate
 from playbook_lint.registry import RuleInfo, discover, resolve_names
 from playbook_lint.rule import Context, Rule, RuleConfig
@@ -37,7 +39,7 @@ def report_to_finding(doc: Document, rule: Rule, report: Report, severity: Sever
         end_line=end_line,
         end_column=end_col,
         suggestion=report.suggestion,
-        fix=report.fix,
+        fix=record_linted(report.fix, doc.text) if report.fix is not None else None,
         data=dict(report.data),
     )
 
@@ -250,13 +252,17 @@ def lint_document(doc: Document, rules: RuleSet, ctx: Context) -> tuple[list[Fin
     """
     findings: list[Finding] = []
     failed: dict[str, list[str]] = {}  # one line per distinct error, naming its rules
+    errors: list[str] = []
     for active in rules.active:
         try:
             for report in active.rule.check(doc, ctx):
                 findings.append(report_to_finding(doc, active.rule, report, active.severity))
+        except RegexTimeout as exc:  # a user's pattern, not a bug: name the pack entry
+            errors.append(f"{doc.display_path}: rule {active.rule.name} stopped on this file: "
+                          f"{exc}")
         except Exception as exc:  # a bug in one rule must not lose the other findings
             failed.setdefault(f"{type(exc).__name__}: {exc}", []).append(active.rule.name)
-    errors = [
+    errors += [
         f"{doc.display_path}: internal error in rule{'s' if len(names) > 1 else ''} "
         f"{', '.join(names)}: {message}"
         for message, names in failed.items()

@@ -51,6 +51,7 @@ import re
 import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -685,10 +686,14 @@ _PULLS_IN = re.compile(
 )
 
 
+@lru_cache(maxsize=8)
 def pulls_in_content(text: str) -> bool:
     """True if ``text`` has a template construct that inserts content at build time
     (``{% include %}``, ``{% for %}``, Hugo ``{{< shortcode >}}``, ERB ``<%= %>``):
-    the page's anchors are then not all visible in its source."""
+    the page's anchors are then not all visible in its source.
+
+    Cached: the broken-link rule asks it about the same page body once per link
+    (hashing the text is far cheaper than searching it)."""
     return _PULLS_IN.search(text) is not None
 
 

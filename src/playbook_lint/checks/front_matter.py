@@ -38,6 +38,7 @@ import pathspec
 from playbook_lint.document import Document
 from playbook_lint.findings import Report, Severity
 from playbook_lint.frontmatter import FrontMatter
+from playbook_lint.packregex import compile_pack_regex
 from playbook_lint.rule import Context, Rule, RuleConfig
 
 __all__ = [
@@ -147,8 +148,11 @@ class Profile:
     keys: Mapping[str, Mapping[str, Any]]
 
     @classmethod
-    def from_entry(cls, entry: Mapping[str, Any]) -> Profile:
-        """Build a profile from a validated entry. Raises ``ValueError`` for a bad regex."""
+    def from_entry(cls, entry: Mapping[str, Any], *, where: str = "profiles") -> Profile:
+        """Build a profile from a validated entry. Raises ``ValueError`` for a bad regex.
+
+        ``where`` names the entry (``"pack.yml: entries[0]"``) for a pattern that runs
+        out of time (patterns run with a time bound: :mod:`playbook_lint.packregex`)."""
         layout = entry.get("layout", ())
         layouts = (layout,) if isinstance(layout, str) else tuple(layout)
         paths = tuple(entry.get("paths", ()))
@@ -161,7 +165,8 @@ class Profile:
             }
             if "pattern" in spec:
                 try:
-                    compiled["pattern"] = re.compile(spec["pattern"])
+                    compiled["pattern"] = compile_pack_regex(
+                        spec["pattern"], where=f"{where}.keys.{key}.pattern")
                 except re.error as exc:
                     raise ValueError(f"keys.{key}.pattern: bad regular expression: {exc}") from None
             keys[key] = compiled
@@ -197,11 +202,14 @@ class Profile:
 
 
 def _profiles(config: RuleConfig) -> tuple[Profile, ...]:
-    entries: list[Mapping[str, Any]] = []
+    profiles: list[Profile] = []
     for pack in config.packs:
-        entries.extend(pack.entries)
-    entries.extend(config.options.get("profiles", ()))
-    return tuple(Profile.from_entry(e) for e in entries)
+        profiles.extend(
+            Profile.from_entry(e, where=f"{pack.path}: entries[{i}]")
+            for i, e in enumerate(pack.entries))
+    profiles.extend(Profile.from_entry(e, where=f"rules option profiles[{i}]")
+                    for i, e in enumerate(config.options.get("profiles", ())))
+    return tuple(profiles)
 
 
 def _rel_path(doc: Document, ctx: Context) -> str:
@@ -542,7 +550,9 @@ class FrontMatterInvalid(Rule):
             return
         for err in fm.errors:
             end = err.end if err.end is not None else err.offset
-            yield Report(err.offset, end, err.message)
+            # too large to parse is a limit of the tool, not a certain fault
+            yield Report(err.offset, end, err.message,
+                         severity=Severity.WARNING if err.kind == "too-large" else None)
         if fm.data is not None and ctx.site is not None:
             yield from _permalink_collisions(doc, fm, ctx)
         if fm.data is None or (not self.profiles and ctx.front_matter_schema is None):

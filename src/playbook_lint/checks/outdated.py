@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 from playbook_lint.findings import Edit, Fix, Report, Severity
+from playbook_lint.packregex import PackPattern, compile_pack_regex
 from playbook_lint.rule import Context, Rule, RuleConfig
 
 if TYPE_CHECKING:
@@ -177,7 +178,7 @@ _DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
 @dataclass(frozen=True)
 class _SiteEntry:
-    pattern: re.Pattern[str]
+    pattern: PackPattern
     replacement: str | None
     reason: str | None
     source: str
@@ -190,9 +191,10 @@ def _compile_entries(packs: tuple[Any, ...]) -> list[_SiteEntry]:
     for pack in packs:
         if not getattr(pack, "enabled", True):
             continue
-        for e in pack.entries:
+        for i, e in enumerate(pack.entries):
             try:
-                rx = re.compile(e["pattern"], re.IGNORECASE)
+                rx = compile_pack_regex(  # bounded: a pack's pattern may backtrack
+                    e["pattern"], re.IGNORECASE, where=f"{pack.path}: entries[{i}].pattern")
             except (re.error, KeyError, TypeError):
                 continue  # packs are validated on load; a hand-built bad one is skipped
             retired = e.get("retired")

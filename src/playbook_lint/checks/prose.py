@@ -30,6 +30,7 @@ from playbook_lint.checks.context import in_title, mentioned
 from playbook_lint.checks.context import lone_name as _lone_name
 from playbook_lint.checks.wordclass import guess_pos
 from playbook_lint.findings import Edit, Fix, Report, Severity
+from playbook_lint.packregex import PackPattern, compile_pack_regex
 from playbook_lint.rule import Context, Rule, RuleConfig
 
 if TYPE_CHECKING:
@@ -324,7 +325,7 @@ class _Entry:
     replacements: tuple[str, ...]
     safe: bool
     inflect: str
-    exceptions: tuple[re.Pattern[str], ...]
+    exceptions: tuple[PackPattern, ...]
     advice: str | None
     note: str | None
     pos: frozenset[str] = frozenset()
@@ -438,7 +439,7 @@ class Jargon(Rule):
             if pack.rule != self.pack_key() or not toggles.get(pack.name, pack.enabled):
                 continue
             label = _pack_label(pack.description, pack.name)
-            for raw in pack.entries:
+            for index, raw in enumerate(pack.entries):
                 strength = raw.get("strength", "strong")
                 if strength == "weak" and not include_weak:
                     continue
@@ -451,8 +452,11 @@ class Jargon(Rule):
                     replacements=tuple(raw.get("replacements", ())),
                     safe=bool(raw.get("safe", False)),
                     inflect=raw.get("inflect", "first"),
-                    exceptions=tuple(
-                        re.compile(x, re.IGNORECASE) for x in raw.get("exceptions", ())
+                    exceptions=tuple(  # a user pack's patterns run with a time bound
+                        compile_pack_regex(
+                            x, re.IGNORECASE,
+                            where=f"{pack.path}: entries[{index}].exceptions[{j}]")
+                        for j, x in enumerate(raw.get("exceptions", ()))
                     ),
                     advice=raw.get("advice"),
                     note=raw.get("note"),

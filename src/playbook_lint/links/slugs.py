@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import unquote
 
 __all__ = [
@@ -106,7 +107,16 @@ def fragment_matches(fragment: str, anchor_ids: Iterable[str]) -> bool:
     ids = anchor_ids if isinstance(anchor_ids, (set, frozenset)) else set(anchor_ids)
     if want in ids:
         return True
+    if isinstance(ids, frozenset):  # a page's anchors: decode them once, not per link
+        return want in _percent_decoded(ids)
     return any(normalize_fragment(a) == want for a in ids if "%" in a)
+
+
+@lru_cache(maxsize=32)
+def _percent_decoded(ids: frozenset[str]) -> frozenset[str]:
+    """The percent-encoded ids of ``ids``, decoded (cached: one page's anchors are
+    asked about once per fragment link, 2,000 times on a page with 2,000 links)."""
+    return frozenset(normalize_fragment(a) for a in ids if "%" in a)
 
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
@@ -125,14 +135,9 @@ def loose_key(fragment: str) -> str:
 def closest_anchor(fragment: str, anchor_ids: Iterable[str]) -> str | None:
     """Return the anchor id most like ``fragment`` (difflib ratio >= 0.6), or None.
 
-    A case-only difference always wins (``#Intro`` -> ``intro``).
+    A case-only difference always wins (``#Intro`` -> ``intro``). Large anchor sets
+    are searched through an index (see :mod:`playbook_lint.links.suggest`).
     """
-    import difflib
+    from playbook_lint.links.suggest import closest_anchor as closest  # sub-quadratic
 
-    want = normalize_fragment(fragment)
-    ids = sorted(set(anchor_ids))
-    for a in ids:
-        if a.lower() == want.lower():
-            return a
-    best = difflib.get_close_matches(want, ids, n=1, cutoff=0.6)
-    return best[0] if best else None
+    return closest(normalize_fragment(fragment), anchor_ids)

@@ -12,12 +12,16 @@ from collections.abc import Sequence
 
 from playbook_lint.findings import Finding, Severity
 from playbook_lint.reporters.common import Summary
+from playbook_lint.reporters.escape import escape_controls
 
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def escape_data(value: str) -> str:
-    """Escape a message (the part after ``::``)."""
+    """Escape a message (the part after ``::``): ``%``, CR and LF as the runner
+    expects, every other control or bidi character visibly (``\\x1b``; see
+    :mod:`playbook_lint.reporters.escape`), so ESC and BEL never reach the log raw."""
+    value = escape_controls(value, keep="\r\n")
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -14,12 +14,15 @@ from collections.abc import Sequence
 
 from playbook_lint.findings import Finding
 from playbook_lint.reporters.common import Summary
+from playbook_lint.reporters.escape import escape_controls, one_line
 
 
 def format_finding(f: Finding) -> str:
-    """One finding as one line (newlines in the message are flattened)."""
-    message = " ".join(f.message.split())
-    return f"{f.path}:{f.line}:{f.column}: {f.severity} {f.rule} {message}"
+    """One finding as one line: whitespace runs in the message are flattened and
+    control characters in the path, rule and message escaped (``\\x1b``), so neither
+    a file name nor a front matter value can forge a line or drive the terminal."""
+    return (f"{escape_controls(f.path)}:{f.line}:{f.column}: {f.severity} "
+            f"{escape_controls(f.rule)} {one_line(f.message)}")
 
 
 _SEVERITY_COLOR = {"error": "red", "warning": "yellow", "info": "cyan"}
