@@ -107,3 +107,28 @@ def test_every_format_is_a_cli_choice_and_renders(capsys: pytest.CaptureFixture[
     for name in FORMATS:
         status, out, err = run(["--offline", "--format", name, "-q", "clean.md"], capsys)
         assert status == 0, (name, err)
+
+
+def test_a_file_name_that_is_not_utf8_in_every_machine_format(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch,
+                                                              capsysbinary) -> None:
+    """Found by a new-user trial: gitlab raised, json wrote a raw 0xFF, junit was not XML."""
+    import os
+
+    from playbook_lint.cli import main
+
+    name = os.fsdecode(b"bad\xff.md")
+    (tmp_path / name).write_text("We utilise it.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    outs = {}
+    for fmt in ("json", "gitlab", "junit", "markdown"):
+        with pytest.raises(SystemExit) as exc:
+            main(["--offline", "--format", fmt, "."])
+        assert exc.value.code == 0
+        outs[fmt] = capsysbinary.readouterr().out.decode("utf-8")  # valid UTF-8
+    assert json.loads(outs["json"])["findings"][0]["path"] == name  # decodes back
+    data = json.loads(outs["gitlab"])
+    jsonschema.validate(data, json.loads((SCHEMAS / "gitlab-codequality.schema.json")
+                                         .read_text()))
+    xmlschema.XMLSchema(str(SCHEMAS / "junit-10.xsd")).validate(outs["junit"])
+    assert "bad\\udcff.md" in outs["markdown"]

@@ -270,3 +270,32 @@ def test_changed_since_lints_changed_pages_and_the_pages_that_link_to_them(
     assert code == 1  # new.md links to the deleted old.md
     code, _, err = run(["--offline", "--changed-since", "no-such-ref", "."], capsys)
     assert code == 2 and err.startswith("playbook-lint: error: --changed-since: git diff")
+
+
+def test_changed_since_follows_permalinks_and_dated_posts_of_deleted_pages(
+        tmp_path, monkeypatch, capsys):
+    """Found by a new-user trial: a deleted Jekyll post's date URL, and a new e.md that
+    made every page with an "e" count as changed."""
+    import subprocess
+
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    (tmp_path / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_posts" / "2020-01-02-foo.md").write_text("---\ntitle: Foo\n---\n# Foo\n",
+                                                           encoding="utf-8")
+    (tmp_path / "page.md").write_text("---\npermalink: /guide/\n---\n# Guide\n",
+                                      encoding="utf-8")
+    (tmp_path / "about.md").write_text("# About\n\nSee [foo]({{ site.baseurl }}/2020/01/02/"
+                                       "foo/) and [g](/guide/).\n", encoding="utf-8")
+    (tmp_path / "other.md").write_text("# Other\n\nNothing here.\n", encoding="utf-8")
+    git("init", "-q")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@example.gov", "commit", "-qm", "x")
+    git("rm", "-q", "_posts/2020-01-02-foo.md")
+    (tmp_path / "e.md").write_text("# E\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(["--offline", "--changed-since", "HEAD", "."], capsys)
+    assert code == 1
+    assert [line.split(": ")[0] for line in out.splitlines()] == ["about.md:3:11"]

@@ -109,3 +109,20 @@ def test_unknown_rule_names_get_a_did_you_mean() -> None:
     with pytest.raises(UsageError, match=r"unknown rule 'brokn-link'; did you mean "
                                          r"'broken-link'\?"):
         resolve_names(["brokn-link"], discover(), where="--select")
+
+
+def test_a_bad_exclude_pattern_or_exclude_url_is_a_usage_error(tmp_path: Path,
+                                                              monkeypatch, capsys) -> None:
+    """Found by a new-user trial: a traceback; and --exclude-url was only checked online."""
+    from cli_runner import run
+
+    (tmp_path / "a.md").write_text("# A\n", encoding="utf-8")
+    (tmp_path / ".playbook-lint.toml").write_text('exclude = ["[z-a]"]\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(["--offline", "a.md"], capsys)
+    assert code == 2
+    assert err.startswith(f"playbook-lint: error: {tmp_path / '.playbook-lint.toml'}: "
+                          "exclude: bad pattern: ")
+    (tmp_path / ".playbook-lint.toml").unlink()
+    code, _, err = run(["--offline", "--exclude-url", "(", "a.md"], capsys)
+    assert code == 2 and "--exclude-url: bad regular expression '('" in err

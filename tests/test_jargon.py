@@ -606,3 +606,13 @@ def test_a_blockquote_inside_a_list_item_is_quoted_too() -> None:
     text = "- Note:\n\n    > We utilise it.\n"
     assert run(text) == []
     assert [(f.line, f.column) for f in run(text, options={"quoted": True})] == [(3, 10)]
+
+
+def test_a_phrase_is_not_matched_across_list_items_or_hard_breaks() -> None:
+    """Found by a new-user trial: "in order" ending one list item and "to" starting the
+    next were one finding, and its safe fix merged the two items."""
+    text = ("- do it in order\n- to win\n\n1. in order\n2. to win\n\n"
+            "We do it in order  \nto win.\n\nWe do it in order\\\nto win.\n")
+    assert run(text) == []
+    # a soft-wrapped paragraph is one phrase (and its fix keeps the paragraph)
+    assert [(f.line, f.column) for f in run("We do it in order\nto win.\n")] == [(1, 10)]

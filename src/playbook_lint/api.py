@@ -232,13 +232,22 @@ def load(state: _Run) -> None:
     state.result.fail_on = (Severity.parse(opts.fail_on) if opts.fail_on
                             else state.config.fail_on)
     state.today = opts.today or date.today()
+    for pattern in opts.exclude_url:  # a bad pattern is an error offline too
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise UsageError(f"--exclude-url: bad regular expression {pattern!r}: {exc}") from None
 
 
 def discover(state: _Run, paths: Sequence[Path]) -> None:
     """Stage: the files to lint, honouring ``exclude`` and ``.gitignore`` files."""
     from playbook_lint.discover import Ignorer, iter_files
 
-    ignorer = Ignorer(state.config.exclude, state.config.base)
+    try:
+        ignorer = Ignorer(state.config.exclude, state.config.base)
+    except (re.error, ValueError) as exc:  # a broken gitignore-style pattern
+        where = state.config.path or "config"
+        raise UsageError(f"{where}: exclude: bad pattern: {exc}") from None
     empty: list[str] = []
     given = state.paths or expand_globs(list(paths) or [Path(".")])
     state.fix_roots = fix_roots(given)
@@ -328,6 +337,34 @@ def _git(args: list[str], cwd: Path) -> str:
     return done.stdout
 
 
+_DATED = re.compile(r"^\d{4}-\d{2}-\d{2}-(.+)$")
+_URL_KEYS = re.compile(r"^(?:permalink|slug|url)\s*[:=]\s*[\"']?([^\"'\n]+)", re.M)
+
+
+def _name_tokens(top: Path, name: str, ref: str) -> set[str]:
+    """What a link into the changed file ``name`` must contain: its stem (a dated
+    post's slug without the date; the folder for an index page) and the last part of
+    the permalink, slug or url in its front matter (read from ``ref`` when the file
+    is deleted). Tokens under 3 characters are too common to mean anything."""
+    path = top / name
+    stem = path.name.split(".", 1)[0]
+    dated = _DATED.match(stem)
+    stem = dated.group(1) if dated else stem
+    out = {(path.parent.name if stem.lower() in _INDEX_STEMS else stem).lower()}
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")[:4096]
+    except OSError:
+        try:
+            head = _git(["show", f"{ref}:{name}"], top)[:4096]
+        except UsageError:
+            head = ""
+    for value in _URL_KEYS.findall(head):
+        last = [part for part in value.strip().split("/") if part and ":" not in part]
+        if last:
+            out.add(last[-1].lower())
+    return {t for t in out if len(t) >= 3}
+
+
 def changed_files(files: Sequence[Path], ref: str) -> list[Path]:
     """The files among ``files`` that changed against git ``ref``, and those that name a
     changed file (a page can only link to ``guide/apply.md`` or ``/guide/apply/`` by
@@ -347,10 +384,8 @@ def changed_files(files: Sequence[Path], ref: str) -> list[Path]:
     names += _git(["ls-files", "--others", "--exclude-standard", "-z"], top).split("\0")
     changed = {(top / n).resolve() for n in names if n}
     tokens: set[str] = set()
-    for path in changed:
-        stem = path.name.split(".", 1)[0]
-        tokens.add((path.parent.name if stem.lower() in _INDEX_STEMS else stem).lower())
-    tokens.discard("")
+    for name in [n for n in names if n]:
+        tokens |= _name_tokens(top, name, ref)
     out = []
     for f in files:
         if f.resolve() in changed:

@@ -66,8 +66,15 @@ class LinkUse:
 
 
 def _images_between(links: list[Link], start: int, end: int) -> tuple[bool, bool]:
-    """(any image in ``[start, end)``, every such image an HTML ``<img alt="">``)."""
-    images = [lk for lk in links if lk.is_image and start <= lk.node_start < end]
+    """(any image in ``[start, end)``, every such image an HTML ``<img alt="">``).
+
+    ``links`` must be the page's images sorted by ``node_start`` (bisected, so a page
+    with thousands of links is not quadratic)."""
+    import bisect
+
+    lo = bisect.bisect_left(links, start, key=lambda lk: lk.node_start)
+    hi = bisect.bisect_left(links, end, key=lambda lk: lk.node_start)
+    images = links[lo:hi]
     decorative = bool(images) and all(lk.kind == "html-img" and lk.alt == "" for lk in images)
     return bool(images), decorative
 
@@ -82,11 +89,12 @@ def link_uses(doc: Document) -> list[LinkUse]:
     :attr:`Document.prose`). Never raises.
     """
     links = doc.links
+    images = sorted((lk for lk in links if lk.is_image), key=lambda lk: lk.node_start)
     out: list[LinkUse] = []
     text = doc.text
     for link in links:
         if link.kind == "inline":
-            has, deco = _images_between(links, link.node_start + 1, link.node_end)
+            has, deco = _images_between(images, link.node_start + 1, link.node_end)
             out.append(LinkUse(link.text, link.url, link.node_start, link.node_end, "inline",
                                has, decorative_only=deco))
         elif link.kind == "html-a":
@@ -94,7 +102,7 @@ def link_uses(doc: Document) -> list[LinkUse]:
             stop = close.start() if close else link.node_end
             named = any((link.attrs.get(k) or "").strip()
                         for k in ("aria-label", "aria-labelledby", "title"))
-            has, deco = _images_between(links, link.node_end, stop)
+            has, deco = _images_between(images, link.node_end, stop)
             out.append(LinkUse(link.text, link.url, link.node_start, link.node_end, "html-a",
                                has, named, deco))
     refs = (getattr(doc, "env", None) or {}).get("references") or {}

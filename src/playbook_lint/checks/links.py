@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -49,9 +50,23 @@ LAYOUT_IDS = frozenset({"header", "main", "main-content", "content", "footer", "
 _MALFORMED = re.compile(
     r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:gov|com|org|net|edu|mil|int|io|uk|us|eu)"
     r"(?:[/?#:]|$)|^[^/\s@]+@[^/\s@]+\.[a-z]{2,}$|://", re.IGNORECASE)
+_PUNCT = re.compile(r"[-._]")
+
+
 def _punctuation_key(anchor: str) -> str:
     """``anchor`` without ``-``, ``.`` and ``_`` (case kept)."""
-    return re.sub(r"[-._]", "", anchor)
+    return _PUNCT.sub("", anchor)
+
+
+@functools.lru_cache(maxsize=64)
+def _by_punctuation_key(ids: frozenset[str]) -> dict[str, str]:
+    """Each punctuation key of ``ids`` to its first id in the order the suggestion
+    prefers (ids not starting with punctuation first, then alphabetical); built once
+    per anchor set, not once per broken fragment."""
+    out: dict[str, str] = {}
+    for i in sorted(ids, key=lambda a: (a[:1] in "-._", a)):
+        out.setdefault(_punctuation_key(i), i)
+    return out
 
 
 #: A placeholder in an example path (``/{BRANCH}/``): not a real target.
@@ -464,9 +479,7 @@ class BrokenLink(Rule):
                           f"not checked: {scheme.reason}", severity=Severity.INFO,
                           data={"url": link.url if link is not None else doc.text[start:end]})
         report = self._fragment_report(doc, start, end, link, fragment, ids, page)
-        want = _punctuation_key(normalize_fragment(fragment))
-        near = next((i for i in sorted(ids, key=lambda a: (a[:1] in "-._", a))
-                     if _punctuation_key(i) == want), None)
+        near = _by_punctuation_key(ids).get(_punctuation_key(normalize_fragment(fragment)))
         gen = site.generator if site is not None else None
         if near is not None and gen is not None and not gen.knows_urls:
             # no generator config in the tree: its renderer (maybe the site's own, e.g.

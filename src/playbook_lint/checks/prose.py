@@ -144,6 +144,21 @@ _RIGHT = rf"(?!{_W}|[{_MARKS}]|[-\u2010\u2011_.]{_W}|['\u2019](?!s\b){_W})"
 _SEP = r"(?:[^\S\n]*\n[^\S\n]*|[^\S\n]+)"
 _PIECES = {" ": _SEP, "-": "[-\u2010\u2011]", "'": "['\u2019]"}
 _WS = re.compile(r"\s+")
+#: What starts a new item or block on a line (list markers, table row, heading); a
+#: hard break (two spaces or a backslash) ends a line as a reader sees it.
+_NEW_BLOCK = re.compile(r"[ \t]*(?:[-*+][ \t]|\d{1,9}[.)][ \t]|\||#{1,6}[ \t])")
+
+
+def _crosses_block(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` runs from one block or list item into the next, or
+    across a hard line break: the words are not one phrase as a reader sees them."""
+    pos = text.find("\n", start, end)
+    while pos != -1:
+        before = text[text.rfind("\n", 0, pos) + 1:pos]
+        if before.endswith(("  ", "\\")) or _NEW_BLOCK.match(text, pos + 1):
+            return True
+        pos = text.find("\n", pos + 1, end)
+    return False
 _VOWELS = "aeiou"
 
 # Irregular replacement verbs: base -> (past, past participle). Used only to inflect a
@@ -484,6 +499,9 @@ class Jargon(Rule):
         quotes: _QuoteSpans | None = None  # built at the first match (most pages have few)
         for m in self._pattern.finditer(prose):
             start, end = m.start(), m.end()
+            wraps = "\n" in doc.text[start:end]
+            if wraps and _crosses_block(doc.text, start, end):
+                continue  # "in order" ending one list item, "to" starting the next
             cands = self._lookup.get(_norm(m.group()))
             if not cands or _mention(prose, start, end) or _in_name(prose, start) \
                     or _starts_name(prose, start, end) or _lone_name(prose, start, end) \

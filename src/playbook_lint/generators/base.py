@@ -343,11 +343,29 @@ class Generator:
         return None
 
 
+#: Recent answers of :func:`heading_anchor_ids`, by the identity of its arguments (a
+#: page with 2,000 ``#fragment`` links asked for the same page's ids 2,000 times).
+_IDS_MEMO: dict[tuple[int, int], tuple[Any, Any, frozenset[str]]] = {}
+
+
 def heading_anchor_ids(scheme: HeadingIds, anchors: Any) -> frozenset[str]:
     """Every fragment id of a page whose anchors were extracted by
     :func:`playbook_lint.links.extract.extract_anchors`, with heading ids made by
     ``scheme`` (explicit ``{#id}`` honoured only when the scheme says so) and HTML
-    ``id``/``name`` and block attribute list ids as written."""
+    ``id``/``name`` and block attribute list ids as written. Memoised for the same
+    scheme and anchor list objects (the documents cache their anchor lists)."""
+    key = (id(scheme), id(anchors))
+    hit = _IDS_MEMO.get(key)
+    if hit is not None and hit[0] is scheme and hit[1] is anchors:
+        return hit[2]
+    out = _heading_anchor_ids(scheme, anchors)
+    if len(_IDS_MEMO) > 256:
+        _IDS_MEMO.clear()
+    _IDS_MEMO[key] = (scheme, anchors, out)
+    return out
+
+
+def _heading_anchor_ids(scheme: HeadingIds, anchors: Any) -> frozenset[str]:
     from playbook_lint.links.extract import _ATTR_ID, _ATTR_LIST
 
     other: set[str] = set()

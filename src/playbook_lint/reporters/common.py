@@ -49,3 +49,10 @@ def count_line(findings: Sequence[Finding], files: int) -> str:
     fnoun = "file" if files == 1 else "files"
     detail = f" ({', '.join(parts)})" if parts else ""
     return f"{n} {noun}{detail} in {files} {fnoun}"
+
+
+def encodable(text: str) -> str:
+    """``text`` with lone surrogates (from file names that are not UTF-8, which Python
+    decodes with ``surrogateescape``) written as ``\\udcXX`` escapes, so the report can be
+    written as UTF-8; in a JSON string the escape decodes back to the same name."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")

@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from playbook_lint.findings import Finding, Severity
-from playbook_lint.reporters.common import Summary
+from playbook_lint.reporters.common import Summary, encodable
 
 SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 
@@ -47,7 +47,7 @@ def issue(f: Finding, occurrence: int) -> dict[str, object]:
         "type": "issue",
         "description": f.message,
         "check_name": f.rule,
-        "fingerprint": hashlib.sha256(key.encode("utf-8")).hexdigest(),
+        "fingerprint": hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest(),
         "severity": SEVERITY[f.severity],
         "categories": ["Style"],
         "location": location,
@@ -62,4 +62,4 @@ def render(findings: Sequence[Finding], summary: Summary) -> str:
         k = (f.path, f.rule, f.message)
         out.append(issue(f, seen[k]))
         seen[k] += 1
-    return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
+    return encodable(json.dumps(out, indent=2, ensure_ascii=False)) + "\n"

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from playbook_lint.findings import Finding
-from playbook_lint.reporters.common import Summary
+from playbook_lint.reporters.common import Summary, encodable
 
 
 def render(findings: Sequence[Finding], summary: Summary) -> str:
@@ -28,4 +28,4 @@ def render(findings: Sequence[Finding], summary: Summary) -> str:
         },
         "messages": list(summary.messages),
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return encodable(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"

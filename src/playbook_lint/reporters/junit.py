@@ -18,18 +18,18 @@ from itertools import groupby
 from xml.sax.saxutils import quoteattr
 
 from playbook_lint.findings import Finding, Severity
-from playbook_lint.reporters.common import Summary
+from playbook_lint.reporters.common import Summary, encodable
 
 # XML 1.0 cannot carry most C0 controls, even escaped: drop them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _attr(value: object) -> str:
-    return quoteattr(_NOT_XML.sub("", str(value)))
+    return quoteattr(_NOT_XML.sub("", encodable(str(value))))
 
 
 def _text(value: str) -> str:
-    value = _NOT_XML.sub("", value)
+    value = _NOT_XML.sub("", encodable(value))
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from playbook_lint.findings import Finding, Severity
-from playbook_lint.reporters.common import Summary, count_line
+from playbook_lint.reporters.common import Summary, count_line, encodable
 
 _ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
@@ -43,4 +43,4 @@ def render(findings: Sequence[Finding], summary: Summary) -> str:
             lines.append(f"| {_cell(path)} | {n} |")
     for m in summary.messages:
         lines += ["", f"> {_cell(m)}"]
-    return "\n".join(lines) + "\n"
+    return encodable("\n".join(lines)) + "\n"
