@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import click
 import pytest
 from cli_runner import run
 
@@ -146,3 +147,18 @@ def test_cfa_corpus_handed_case(corpus: Path, capsys, monkeypatch):
     dup = [(f["line"], f["message"]) for f in findings
            if f["path"] == background and f["rule"] == "front-matter-invalid"]
     assert dup == [(6, 'duplicate front matter key "status" (first set on line 3)')]
+
+
+def test_every_option_in_help_is_in_the_readme_table():
+    """The README's option table names every option of ``playbook-lint --help``, and
+    no option that does not exist."""
+    from playbook_lint.cli import lint
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("| option | meaning |")
+    table = readme[start:readme.index("\n\n", start)]
+    documented = set(re.findall(r"(?<![\w-])(--?[a-zA-Z][\w-]*)", "\n".join(
+        row.split("|")[1] for row in table.splitlines()[2:])))
+    options = {opt for p in lint.params if isinstance(p, click.Option)
+               for opt in [*p.opts, *p.secondary_opts]}
+    assert documented == options | {"-h", "--help"}

@@ -30,6 +30,7 @@ import base64
 import hashlib
 import importlib.metadata as md
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -284,7 +285,12 @@ def test_hook_manifest_is_valid_and_as_documented() -> None:
     assert hooks["playbook-lint-links"]["entry"] == "playbook-lint"
     for hook in hooks.values():
         assert (hook["language"], hook["types"], hook["require_serial"]) == (
-            "python", ["markdown"], True)
+            "python", ["text"], True)
+        files = re.compile(hook["files"])
+        for name in ("a.md", "docs/b.markdown", "source/x.html.md.erb"):
+            assert files.search(name), name
+        for name in ("a.mdx", "layout.html.erb", "notes.md.bak"):
+            assert not files.search(name), name
 
 
 def test_fix_args_make_the_hook_a_fixer(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from playbook_lint.findings import Edit, Finding, Fix, Severity
-from playbook_lint.reporters import REPORTERS, Summary
+from playbook_lint.reporters import Summary, get_reporter
 from playbook_lint.reporters.common import count_line
 from playbook_lint.reporters.github import escape_property, format_finding
 
@@ -17,7 +17,7 @@ F2 = Finding("docs/b,c.md", 1, 1, "front-matter-missing", "PL001", Severity.ERRO
 
 
 def test_text_format_is_path_line_column_severity_rule_message():
-    out = REPORTERS["text"]([F1, F2], Summary(files=2))
+    out = get_reporter("text")([F1, F2], Summary(files=2))
     assert out == (
         'docs/a.md:3:7: warning jargon "utilise" is jargon: use "use"\n'
         "docs/b,c.md:1:1: error front-matter-missing line one line two: 100%\n"
@@ -25,11 +25,11 @@ def test_text_format_is_path_line_column_severity_rule_message():
 
 
 def test_text_is_empty_when_clean():
-    assert REPORTERS["text"]([], Summary(files=3)) == ""
+    assert get_reporter("text")([], Summary(files=3)) == ""
 
 
 def test_json_shape():
-    data = json.loads(REPORTERS["json"]([F1, F2], Summary(files=2, version="9.9")))
+    data = json.loads(get_reporter("json")([F1, F2], Summary(files=2, version="9.9")))
     assert data["version"] == "9.9"
     assert data["files"] == 2
     assert data["summary"] == {

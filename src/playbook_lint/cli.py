@@ -13,7 +13,6 @@ from __future__ import annotations
 import inspect
 import re
 import sys
-import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -22,8 +21,8 @@ import click
 
 from playbook_lint import __version__
 from playbook_lint.errors import UsageError
+from playbook_lint.reporters import FORMATS
 
-FORMATS = ["text", "json", "github", "sarif", "html"]
 SEVERITIES = ["error", "warning", "info"]
 
 
@@ -36,11 +35,23 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
         raise click.BadParameter(f"{value!r} is not a date like 2026-11-29") from None
 
 
-def _check_regex(pattern: str) -> None:
+def _parse_reports(ctx: click.Context, param: click.Parameter,
+                   value: Sequence[str]) -> list[tuple[str, Path]]:
+    out = []
+    for item in value:
+        fmt, sep, path = item.partition(":")
+        if not sep or not path or fmt not in FORMATS:
+            raise click.BadParameter(
+                f"{item!r}: expected FORMAT:FILE with FORMAT one of {', '.join(FORMATS)}")
+        out.append((fmt, Path(path)))
+    return out
+
+
+def _write_report(path: Path, text: str) -> None:
     try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise UsageError(f"--exclude-url: bad regular expression {pattern!r}: {exc}") from None
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{path}: cannot write report: {exc.strerror or exc}")
 
 
 def _fail(message: str) -> None:
@@ -51,14 +62,19 @@ def _fail(message: str) -> None:
 @click.command(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="Also: 'playbook-lint rules' lists the rules; 'playbook-lint explain RULE' "
-    "documents one. Exit status: 0 clean, 1 findings at the failing severity, 2 usage "
-    "or config error.",
+    "documents one; 'playbook-lint lsp' runs the language server. Exit status: 0 clean, "
+    "1 findings at the failing severity, 2 usage or config error.",
 )
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text",
+              show_default=True, help="Output format: " + "; ".join(
+                  f"{k}: {v[1]}" for k, v in FORMATS.items()) + ".")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to FILE instead of standard output.")
+@click.option("--report", "reports", multiple=True, metavar="FORMAT:FILE",
+              callback=_parse_reports,
+              help="Also write a report in FORMAT to FILE, from the same run (repeatable): "
+              "--format github --report sarif:results.sarif --report markdown:summary.md.")
 @click.option("--offline", is_flag=True, help="Do not check external links over the network.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path),
               help="Config file (default: .playbook-lint.toml or [tool.playbook-lint] in "
@@ -101,6 +117,7 @@ def lint(
     paths: Sequence[Path],
     fmt: str,
     output: Path | None,
+    reports: list[tuple[str, Path]],
     offline: bool,
     config_path: Path | None,
     select: Sequence[str],
@@ -127,115 +144,39 @@ def lint(
     for .md and .markdown files, skipping .gitignored files and .git, node_modules,
     _site and vendor.
     """
-    from playbook_lint.config import load_config
-    from playbook_lint.discover import Ignorer, iter_files
-    from playbook_lint.findings import Severity
-    from playbook_lint.parallel import THRESHOLD as PARALLEL_THRESHOLD
-    from playbook_lint.parallel import lint_parallel
-    from playbook_lint.reporters import Summary, get_reporter
+    from playbook_lint.api import RunOptions, render, run
     from playbook_lint.reporters.common import count_line
-    from playbook_lint.runner import build_rules, lint_files
 
+    def on_message(message: str, kind: str) -> None:
+        if kind == "summary":
+            if not quiet:
+                click.echo(message, err=True)
+        else:
+            click.echo(f"playbook-lint: {message}", err=True)
+
+    options = RunOptions(
+        config_path=config_path, select=select, ignore=ignore, offline=offline,
+        site_root=site_root, today=today, timeout=timeout, allow_private=allow_private,
+        check_fragments=check_fragments, exclude_url=exclude_url, no_cache=no_cache,
+        jobs=jobs, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff, baseline=baseline_path,
+        write_baseline=write_baseline, fail_on=fail_on,
+        progress=sys.stderr.isatty() and not quiet, on_message=on_message,
+    )
     try:
-        config = load_config(config_path)
-        rules = build_rules(config, select=select, ignore=ignore)
-        if site_root is not None:
-            rules.site_options["root"] = site_root.resolve()
-        ignorer = Ignorer(config.exclude, config.base)
-        files = list(iter_files(list(paths) or [Path(".")], ignorer))
+        result = run(list(paths), options)
     except UsageError as exc:
         _fail(str(exc))
         return
-    except FileNotFoundError as exc:
-        _fail(str(exc))
-        return
-
-    cwd = Path.cwd().resolve()
-    run_date = today or date.today()
-    read_at_ns = time.time_ns()  # files changed after this are not fixed (stale positions)
-    link_results: dict = {}
-    messages: list[str] = []
-    online = not offline and any(a.rule.uses_link_results for a in rules.active)
-    if online:
-        from playbook_lint.links.check import engine_config, summary_line, timed_check
-
-        try:
-            for pattern in exclude_url:
-                _check_regex(pattern)
-            econf = engine_config(config.links, {
-                "timeout": timeout, "allow_private": allow_private,
-                "check_fragments": check_fragments, "exclude": list(exclude_url) or None,
-                "use_cache": False if no_cache else None,
-            }, config.base)
-        except UsageError as exc:
-            _fail(str(exc))
-        report, n_links, elapsed = timed_check(
-            files, econf, progress=sys.stderr.isatty() and not quiet)
-        link_results = report.results
-        if report.network_error:  # one run-level message, not one warning per link
-            link_results = {k: r for k, r in link_results.items() if r.status != "unverified"}
-        messages += report.warnings
-        if report.network_error:
-            messages.append(report.network_error)
-        for m in messages:
-            click.echo(f"playbook-lint: {m}", err=True)
-        if not quiet:
-            click.echo(summary_line(report, n_links, elapsed), err=True)
-    if len(files) >= PARALLEL_THRESHOLD:  # build the site model here: forked workers share it
-        from playbook_lint.site import site_for
-
-        try:
-            site_for(files[0], cwd, rules.site_options).ensure_built()  # type: ignore[attr-defined]
-        except Exception:  # noqa: BLE001 - the lint pass reports it per file
-            pass
-    result = lint_parallel(files, rules, today=run_date, root=cwd, offline=not online,
-                           link_results=link_results, jobs=jobs)
-    changed: list[str] = []
-    if fix or diff:
-        from playbook_lint.fixer import apply_fixes
-
-        outcome = apply_fixes(result.findings, cwd, unsafe=unsafe_fixes, write=fix and not diff,
-                              read_at_ns=read_at_ns)
-        for note in outcome.notes:
-            click.echo(f"playbook-lint: {note}", err=True)
-        if diff:
-            click.echo(outcome.diff, nl=False)
-            sys.exit(1 if outcome.diff else 0)
-        changed = outcome.changed_files
-        if changed:
-            again = lint_files([cwd / p for p in changed], rules, today=run_date, root=cwd,
-                               offline=not online, link_results=link_results)
-            keep = [f for f in result.findings if f.path not in set(changed)]
-            result.findings = sorted(keep + again.findings)
-            fixes = "fix" if outcome.applied == 1 else "fixes"
-            files_word = "file" if len(changed) == 1 else "files"
-            click.echo(f"playbook-lint: applied {outcome.applied} {fixes} in {len(changed)} "
-                       f"{files_word}", err=True)
-    if write_baseline is not None:
-        from playbook_lint.baseline import write_baseline as write_base
-
-        try:
-            n = write_base(result.findings, write_baseline, cwd)
-        except UsageError as exc:
-            _fail(str(exc))
-        click.echo(f"playbook-lint: wrote {n} findings to baseline {write_baseline}", err=True)
+    if diff:
+        click.echo(result.diff, nl=False)
+        sys.exit(result.exit_code)
+    if result.baseline_written is not None:
         sys.exit(0)
-    if baseline_path is not None:
-        from playbook_lint.baseline import filter_baseline
-
-        try:
-            result.findings = filter_baseline(result.findings, baseline_path, cwd)
-        except UsageError as exc:
-            _fail(str(exc))
-    summary = Summary(files=result.files, version=__version__, messages=messages,
-                      rules={n: i.cls for n, i in rules.infos.items()}, root=cwd,
-                      link_results=link_results)
-    text = get_reporter(fmt)(result.findings, summary)
+    text = render(result, fmt)
+    for extra_fmt, extra_path in reports:
+        _write_report(extra_path, render(result, extra_fmt))
     if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            _fail(f"{output}: cannot write report: {exc.strerror or exc}")
+        _write_report(output, text)
     elif text:
         click.echo(text, nl=False)
     for line in [*result.notes, *result.errors]:
@@ -243,13 +184,7 @@ def lint(
     if not quiet and fmt == "text" and (result.findings or sys.stderr.isatty()):
         # quiet when clean in pre-commit and CI; a person at a terminal sees it ran
         click.echo(count_line(result.findings, result.files), err=True)
-
-    threshold = Severity.parse(fail_on) if fail_on else config.fail_on
-    if result.errors:
-        sys.exit(2)
-    if changed:
-        sys.exit(1)
-    sys.exit(1 if any(f.severity >= threshold for f in result.findings) else 0)
+    sys.exit(result.exit_code)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -309,7 +244,18 @@ def explain_command(rule: str) -> None:
     click.echo(doc)
 
 
-SUBCOMMANDS = {"rules": rules_command, "explain": explain_command}
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+def lsp_command() -> None:
+    """Run the language server on standard input and output (for editors).
+
+    Needs the optional dependency: pip install 'playbook-lint[lsp]'.
+    """
+    from playbook_lint.lsp import main as serve
+
+    sys.exit(serve())
+
+
+SUBCOMMANDS = {"rules": rules_command, "explain": explain_command, "lsp": lsp_command}
 
 
 def main(argv: Sequence[str] | None = None) -> None:

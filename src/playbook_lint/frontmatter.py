@@ -131,6 +131,14 @@ class _TabTolerantScanner(Scanner):
 
     allow_simple_key: bool
     flow_level: int
+    # Reader's attributes and methods, which the scanner mixin uses (the composed
+    # loader provides them); declared so type checkers see the mixin's contract.
+    index: int
+    column: int
+    peek: Callable[..., str]
+    prefix: Callable[..., str]
+    forward: Callable[..., None]
+    get_mark: Callable[[], Any]
 
     def scan_to_next_token(self) -> None:
         if self.index == 0 and self.peek() == "\ufeff":

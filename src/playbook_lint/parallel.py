@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from playbook_lint.runner import FileWorkspace, RuleSet, RunResult, lint_files
+from playbook_lint.runner import FileWorkspace, LintResult, RuleSet, lint_files
 
 #: Fewest files for which a process pool is used.
 THRESHOLD = 300
@@ -36,7 +36,7 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _work(chunk: list[Path]) -> RunResult:
+def _work(chunk: list[Path]) -> LintResult:
     ws = _STATE.setdefault("workspace", FileWorkspace())
     return lint_files(chunk, _STATE["rules"], workspace=ws, **_STATE["kwargs"])
 
@@ -51,7 +51,7 @@ def lint_parallel(
     link_results: dict[str, Any] | None = None,
     jobs: int | None = None,
     **kwargs: Any,
-) -> RunResult:
+) -> LintResult:
     """Lint ``files`` like :func:`~playbook_lint.runner.lint_files`, in ``jobs`` processes
     when there are at least :data:`THRESHOLD` files and ``fork`` is available.
 
@@ -60,7 +60,7 @@ def lint_parallel(
         kwargs: passed on to ``lint_files``.
 
     Returns:
-        A :class:`RunResult` with findings sorted by path, line, column.
+        A :class:`LintResult` with findings sorted by path, line, column.
     """
     jobs = default_jobs() if jobs is None else max(1, jobs)
     call = dict(today=today, root=root, offline=offline, link_results=link_results, **kwargs)
@@ -69,7 +69,7 @@ def lint_parallel(
     _STATE.clear()
     _STATE.update(rules=rules, kwargs=call)
     chunks = [list(files[i:i + CHUNK]) for i in range(0, len(files), CHUNK)]
-    merged = RunResult()
+    merged = LintResult()
     ctx = multiprocessing.get_context("fork")
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:

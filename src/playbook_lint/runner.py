@@ -197,7 +197,7 @@ class FileWorkspace:
 # --- running ----------------------------------------------------------------------------
 
 @dataclass
-class RunResult:
+class LintResult:
     """What a run produced: sorted findings, file count, per-file errors (one line each,
     exit status 2) and notes (one line each, shown but not failing the run)."""
 
@@ -250,8 +250,8 @@ def lint_files(
     link_results: dict[str, object] | None = None,
     workspace: FileWorkspace | None = None,
     site: Any = None,
-) -> RunResult:
-    """Lint ``files`` (absolute paths) and return a :class:`RunResult` with sorted findings.
+) -> LintResult:
+    """Lint ``files`` (absolute paths) and return a :class:`LintResult` with sorted findings.
 
     ``site`` is the :class:`~playbook_lint.site.Site` model put on ``Context.site``;
     when None, each file's site is built once per run and site root (cached) by
@@ -264,7 +264,7 @@ def lint_files(
     ws = workspace or FileWorkspace()
     ctx = Context(today=today, workspace=ws, offline=offline,
                   link_results=link_results or {}, root=root, site=site)
-    result = RunResult()
+    result = LintResult()
     for path in files:
         if site is None:
             try:
