@@ -66,6 +66,10 @@ def test_label_file_is_well_formed(repo: str) -> None:
         assert lab["reason"].strip(), f"{where}: verdict without a reason"
         assert lab["severity"] in ("error", "warning"), where
         assert not lab["path"].startswith("/"), f"{where}: path must be relative to the repo"
+        if "min_severity" in lab:
+            assert lab["verdict"] is True, f"{where}: only a true finding has a floor"
+            assert lab["min_severity"] in ("info", "warning"), where
+            assert lab.get("min_severity_reason", "").strip(), f"{where}: floor without reason"
 
 
 def finding(**kw: Any) -> dict[str, Any]:
@@ -128,6 +132,22 @@ def test_true_finding_that_disappears_or_drops_to_info_fails() -> None:
         "true error lost, no longer reported: a.md:3:5 broken-link '/x/' (really broken)"]
     assert problems([true], [found(severity="info", message="m")]) == [
         "true error lost, now info: m: a.md:3:5 broken-link '/x/' (really broken)"]
+
+
+def test_true_finding_may_drop_to_an_accepted_floor_only() -> None:
+    accepted = label(verdict=True, reason="really broken", min_severity="info",
+                     min_severity_reason="tree holds only Markdown: not certain")
+    assert problems([accepted], [found(severity="info")]) == []
+    assert problems([accepted], []) == [
+        "true error lost, no longer reported: a.md:3:5 broken-link '/x/' (really broken)"]
+
+
+def test_span_lines_end_only_at_cr_and_lf(tmp_path: Any) -> None:
+    # U+2028 is not a line break for the tool, so it must not be one for the key either
+    (tmp_path / "a.md").write_text("x\u2028 y\r\nsee http://e.gov/ ok\n", "utf-8")
+    outdated = {"path": "a.md", "line": 2, "column": 5, "end_line": 2, "end_column": 19,
+                "rule": "outdated-link", "message": "link uses insecure http://"}
+    assert finding_key(tmp_path, outdated) == "http://e.gov/"
 
 
 def test_sample_is_bottom_k_by_rank_so_it_survives_other_findings_changing() -> None:
