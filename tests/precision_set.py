@@ -78,8 +78,9 @@ def run_tool(repo: str) -> list[dict[str, Any]]:
     Raises:
         RuntimeError: when the tool exits with a status other than 0 or 1.
     """
-    cmd = [sys.executable, "-m", "playbook_lint", "--offline", "--format", "json", "-q",
-           "--today", TODAY, "."]
+    # --no-cache: never reuse results (or link checks) from another run or code version
+    cmd = [sys.executable, "-m", "playbook_lint", "--offline", "--no-cache", "--format", "json",
+           "-q", "--today", TODAY, "."]
     proc = subprocess.run(cmd, cwd=CORPUS / repo, capture_output=True, text=True,
                           check=False)
     if proc.returncode not in (0, 1):
