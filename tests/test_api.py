@@ -85,3 +85,13 @@ def test_lint_text_lints_the_buffer_and_reads_links_from_the_cache_only(
     assert [(f.path, f.line, f.column, f.rule, f.message) for f in found] == [
         ("page.md", 3, 11, "broken-link", "link is broken: HTTP 404 Not Found"),
     ]
+
+
+def test_the_package_facade_exports_what_plugins_and_callers_need() -> None:
+    import playbook_lint
+
+    for name in playbook_lint.__all__:
+        assert getattr(playbook_lint, name) is not None, name
+    assert playbook_lint.run is run and playbook_lint.RunOptions is RunOptions
+    with pytest.raises(AttributeError):
+        playbook_lint.no_such_name  # noqa: B018

@@ -74,12 +74,23 @@ def test_config_severity_and_off(site: Path, capsys):
     assert out == 'bad.md:3:19: warning broken-link link target "missing.md" does not exist\n'
 
 
-def test_explain_shows_plain_backticks(capsys):
+def test_explain_is_rendered_for_a_terminal_not_raw_markdown(capsys):
     code, out, _ = run(["explain", "pl101"], capsys)
     assert code == 0
     assert out.startswith("broken-link (PL101), default severity error\n")
-    assert not re.search(r"(?<!`)``(?!`)", out) and ":func:" not in out
-    assert "```markdown\n" in out  # code fences survive
+    assert "`" not in out and "**" not in out and ":func:" not in out
+    assert "```" not in out  # fences dropped, the code indented instead
+    assert "\nWhat it does\n" in out  # a "## What it does" heading
+
+
+def test_terminal_rendering_of_rule_markdown():
+    from playbook_lint.terminal import render_markdown
+
+    assert render_markdown("## Fix safety\ntext") == "Fix safety\ntext"
+    md = "**Why.** Use `x`:\n\n* one\n  more\n* two\n\n```md\n[a](b)\n```\nend"
+    assert render_markdown(md) == "Why. Use x:\n\n  • one\n    more\n  • two\n\n    [a](b)\nend"
+    styled = render_markdown("**B** `c`", color=True)
+    assert styled == "\x1b[1mB\x1b[0m \x1b[36mc\x1b[0m"
 
 
 def test_link_summary_line_names_redirects_and_private_skips():
@@ -162,3 +173,99 @@ def test_every_option_in_help_is_in_the_readme_table():
     options = {opt for p in lint.params if isinstance(p, click.Option)
                for opt in [*p.opts, *p.secondary_opts]}
     assert documented == options | {"-h", "--help"}
+
+
+def _stdin(monkeypatch, data: bytes) -> None:
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+def test_standard_input_is_linted_as_the_named_page(tmp_path, monkeypatch, capsys):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "there.md").write_text("# There\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    _stdin(monkeypatch, b"We utilise [a](there.md) and [b](gone.md).\n")
+    code, out, _ = run(["--offline", "--stdin-filename", "docs/p.md", "-"], capsys)
+    assert code == 1
+    assert out == ('docs/p.md:1:4: warning jargon "utilise" is jargon (GOV.UK words to '
+                   'avoid): use "use"\n'
+                   'docs/p.md:1:34: error broken-link link target "gone.md" does not exist\n')
+
+
+def test_fix_on_standard_input_prints_the_fixed_text(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    _stdin(monkeypatch, b"We utilise it.\r\nTwo.\r\n")
+    code, out, _ = run(["--offline", "--fix", "-"], capsys)
+    assert (code, out) == (1, "We use it.\nTwo.\n")
+    _stdin(monkeypatch, b"x\n")
+    code, _, err = run(["--offline", "-", "a.md"], capsys)
+    assert code == 2 and "cannot be mixed" in err
+
+
+def test_globs_are_expanded_and_a_pattern_matching_nothing_is_an_error(tmp_path, monkeypatch,
+                                                                       capsys):
+    (tmp_path / "content" / "a").mkdir(parents=True)
+    (tmp_path / "content" / "a" / "x.md").write_text("We utilise it.\n", encoding="utf-8")
+    (tmp_path / "other.md").write_text("We utilise it.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(["--offline", "content/**/*.md"], capsys)
+    assert code == 0 and out.splitlines() == [
+        'content/a/x.md:1:4: warning jargon "utilise" is jargon (GOV.UK words to avoid): '
+        'use "use"']
+    code, _, err = run(["--offline", "nothing/**/*.md"], capsys)
+    assert code == 2
+    assert err == "playbook-lint: error: nothing/**/*.md: no file matches this pattern\n"
+
+
+def test_color_always_never_and_no_color(tmp_path, monkeypatch, capsys):
+    (tmp_path / "a.md").write_text("We utilise it.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = run(["--offline", "--color", "always", "a.md"], capsys)
+    assert out.startswith("\x1b[1ma.md:1:4\x1b[0m: \x1b[33m")
+    _, out, _ = run(["--offline", "--color", "never", "a.md"], capsys)
+    assert "\x1b" not in out
+    monkeypatch.setenv("NO_COLOR", "1")
+    _, out, _ = run(["--offline", "a.md"], capsys)  # auto: not a terminal anyway
+    assert "\x1b" not in out
+
+
+def test_a_baseline_that_matches_nothing_says_so(tmp_path, monkeypatch, capsys):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.md").write_text("We utilise it.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "sub")
+    run(["--offline", "--write-baseline", "../base.json", "."], capsys)
+    monkeypatch.chdir(tmp_path)  # run from another folder: paths no longer match
+    code, out, err = run(["--offline", "--baseline", "base.json", "."], capsys)
+    assert out.startswith("sub/a.md:1:4: warning jargon")
+    assert ("playbook-lint: baseline base.json: none of its 1 entries matched a finding; "
+            "was it written from another folder?") in err
+
+
+def test_changed_since_lints_changed_pages_and_the_pages_that_link_to_them(
+        tmp_path, monkeypatch, capsys):
+    import subprocess
+
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    pages = {"apply.md": "# Apply\n\nWe utilise forms.\n",
+             "links-here.md": "# L\n\nSee [apply](apply.md). We utilise it.\n",
+             "unrelated.md": "# U\n\nWe utilise it.\n",
+             "old.md": "# Old\n"}
+    for name, text in pages.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    git("init", "-q")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@example.gov", "commit", "-qm", "x")
+    (tmp_path / "apply.md").write_text("# Apply\n\nWe utilise the form.\n", encoding="utf-8")
+    (tmp_path / "old.md").unlink()  # deleted: a page naming it must be linted
+    (tmp_path / "new.md").write_text("# New\n\nSee [old](old.md).\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(["--offline", "--changed-since", "HEAD", "."], capsys)
+    assert [line.split(": ")[0] for line in out.splitlines()] == [
+        "apply.md:3:4", "links-here.md:3:27", "new.md:3:11"]
+    assert code == 1  # new.md links to the deleted old.md
+    code, _, err = run(["--offline", "--changed-since", "no-such-ref", "."], capsys)
+    assert code == 2 and err.startswith("playbook-lint: error: --changed-since: git diff")

@@ -24,7 +24,8 @@ from playbook_lint.findings import Edit, Finding, Fix, Report, Severity
 from playbook_lint.links.result import LinkResult
 from playbook_lint.registry import RuleInfo
 from playbook_lint.reporters import Summary, get_reporter
-from playbook_lint.reporters.html import render
+from playbook_lint.reporters.html import SCRIPT, render
+from playbook_lint.reporters.sarif import RULE_DOCS_URL
 from playbook_lint.rule import Context, Rule
 from playbook_lint.runner import ActiveRule, RuleSet, lint_files
 
@@ -167,8 +168,9 @@ def test_summary_counts_by_severity_and_rule(tmp_path: Path):
     assert dom.by_id["count-files"] == "3"
     assert dom.by_id["count-line"] == "3 findings (1 error, 2 warnings) in 3 files"
     assert dom.rule_counts == {"buzzword": "2", "todo-note": "1"}
-    assert dom.findings == [("buzzword", "warning"), ("buzzword", "warning"),
-                            ("todo-note", "error")]
+    # pages with errors first, errors first within a page
+    assert dom.findings == [("todo-note", "error"), ("buzzword", "warning"),
+                            ("buzzword", "warning")]
 
 
 def test_link_health_by_host(tmp_path: Path):
@@ -190,13 +192,13 @@ def test_no_link_table_when_no_link_results(tmp_path: Path):
 def test_source_line_is_shown_with_the_span_marked_and_everything_escaped(tmp_path: Path):
     html = report(tmp_path, messages=["network <off>"])
     dom = Dom(html)
-    assert dom.marks == ["synergise", "synergise", "TODO"]
+    assert dom.marks == ["TODO", "synergise", "synergise"]
     assert ('<pre class="source"><span class="ln">3</span>We <mark>synergise</mark> '
             "&lt;script&gt;alert(1)&lt;/script&gt; daily.</pre>") in html
-    assert '<section class="page" id="page-1" data-path="docs/&lt;odd&gt; &amp; name.md">' in html
+    assert '<section class="page" id="page-2" data-path="docs/&lt;odd&gt; &amp; name.md">' in html
     assert "<p class=\"message\">TODO note left in &lt;the&gt; page</p>" in html
     assert "<li>network &lt;off&gt;</li>" in html
-    assert "<script" not in html
+    assert html.count("<script") == 1 and f"<script>{SCRIPT}</script>" in html  # ours only
     assert ('<p class="suggestion"><strong>Suggestion:</strong> work together</p>') in html
     assert ('<p class="fix">Automatic fix: Replace with &quot;work together&quot; '
             "(<code>--fix</code>)</p>") in html
@@ -205,8 +207,11 @@ def test_source_line_is_shown_with_the_span_marked_and_everything_escaped(tmp_pa
 def test_self_contained_no_external_assets_or_scripts(tmp_path: Path):
     html = report(tmp_path, LINKS)
     dom = Dom(html)
-    assert not {"script", "link", "img", "iframe", "object", "embed"} & set(dom.tags)
-    assert re.findall(r'(?:src|href)="(?!#)[^"]*"', html) == []
+    assert not {"link", "img", "iframe", "object", "embed"} & set(dom.tags)
+    assert dom.tags.count("script") == 1 and "<script src" not in html  # one inline script
+    # no asset is loaded; the only links leave for the rules' documentation pages
+    assert set(re.findall(r'(?:src|href)="(?!#)([^"]*)"', html)) == {
+        RULE_DOCS_URL + "buzzword.md", RULE_DOCS_URL + "todo-note.md"}
     assert "url(" not in html and "@import" not in html
     assert html.startswith("<!DOCTYPE html>\n<html lang=\"en\">")
 
@@ -288,7 +293,7 @@ def test_report_in_headless_chromium(tmp_path: Path):
     assert dom.by_id["count-info"] == "0"
     assert dom.rule_counts == {"buzzword": "2", "todo-note": "1"}
     assert dom.host_counts["example.org"]["broken"] == "2"
-    assert dom.marks == ["synergise", "synergise", "TODO"]
+    assert dom.marks == ["TODO", "synergise", "synergise"]
 
     shot = tmp_path / "report.png"
     done = chromium(browser, tmp_path, f"--screenshot={shot}", "--window-size=1280,2000",
@@ -332,3 +337,48 @@ def test_long_paths_and_lines_do_not_overflow_the_page_in_chromium(tmp_path: Pat
     done = chromium(browser, tmp_path, "--window-size=1280,2000", "--dump-dom", page.as_uri())
     assert done.returncode == 0, done.stderr[-2000:]
     assert re.search(r'data-overflow="(-?\d+)"', done.stdout).group(1) == "0"
+
+
+def test_worst_pages_filters_and_rule_links(tmp_path: Path):
+    html = report(tmp_path)
+    rows = re.findall(r'<tr data-path="([^"]*)"><th scope="row"><a href="#page-(\d+)">[^<]*'
+                      r'</a></th>((?:<td[^>]*>\d+</td>)+)</tr>', html)
+    assert [(p, i, re.findall(r">(\d+)<", cells)) for p, i, cells in rows] == [
+        ("docs/teams.md", "1", ["1", "1", "0"]),
+        ("docs/&lt;odd&gt; &amp; name.md", "2", ["0", "1", "0"]),
+    ]
+    for sev in ("error", "warning", "info"):
+        assert f'<input type="checkbox" id="f-sev-{sev}" checked>' in html
+        assert (f"body:has(#f-sev-{sev}:not(:checked)) article.finding.{sev} "
+                "{ display: none; }") in html
+    assert '<input type="checkbox" id="f-rule-1" data-rule="buzzword" checked>' in html
+    assert ('body:has(#f-rule-2:not(:checked)) article.finding[data-rule="todo-note"] '
+            "{ display: none; }") in html
+    assert (f'<a href="{RULE_DOCS_URL}todo-note.md"><code>todo-note</code></a>') in html
+
+
+def test_css_strings_escape_odd_rule_names():
+    from playbook_lint.reporters.html import _css_string
+
+    assert _css_string('a"b</style>') == "a\\22 b\\3c \\2f style\\3e "
+
+
+def test_filters_work_in_headless_chromium(tmp_path: Path):
+    """Unticking a severity hides its findings through CSS alone; the inline script then
+    hides the pages left empty and counts what is shown (read back from the DOM)."""
+    browser = find_chromium()
+    if browser is None:
+        pytest.skip("chromium is not installed (Debian: apt-get install -y chromium)")
+    site = tmp_path / "site"
+    site.mkdir()
+    html = report(site).replace('id="f-sev-warning" checked', 'id="f-sev-warning"')
+    page = tmp_path / "report.html"
+    page.write_text(html, encoding="utf-8")
+    dumped = chromium(browser, tmp_path, "--dump-dom", page.as_uri())
+    assert dumped.returncode == 0, dumped.stderr[-2000:]
+    assert '<span id="shown">1 shown</span>' in dumped.stdout
+    # the odd page has only a warning: hidden; the teams page keeps its error
+    assert re.search(r'<section class="page" id="page-2" data-path="[^"]*" hidden="">',
+                     dumped.stdout)
+    assert re.search(r'<section class="page" id="page-1" data-path="docs/teams.md">',
+                     dumped.stdout)

@@ -6,6 +6,7 @@ A run is seven stages, each a small function of this module, in this order::
     load      -> config, rules and rule packs (RuleSet)
     check     -> the link engine: every unique external URL once (skipped offline)
     lint      -> rules over documents (a process pool for large trees)
+    suggest   -> archived copies for dead external links (only with suggest_archive)
     fix       -> safe (or unsafe) fixes applied atomically, or a diff
     filter    -> baseline: only findings that are not already recorded
     report    -> a reporter renders the findings (text, json, sarif, ...)
@@ -26,9 +27,10 @@ in :attr:`RunResult.log`.
 
 from __future__ import annotations
 
+import os
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -54,6 +56,14 @@ class RunOptions:
         timeout: per-request timeout for external links, seconds.
         allow_private, check_fragments, exclude_url, no_cache: link engine options.
         jobs: worker processes (None: the cores available).
+        shard: ``(k, n)``, 1 <= k <= n: run shard k of n (see :func:`in_shard`); the
+            union of the n shards' findings is the unsharded run's.
+        suggest_archive: for broken external links, look up an archived copy (Internet
+            Archive) nearest the page's date: a suggestion and an unsafe fix.
+        archive_api: the availability API to ask (default: the Wayback Machine's).
+        changed_since: a git ref; lint only the files changed against it (committed,
+            staged, unstaged or untracked) and the pages that name them (see
+            :func:`changed_files`).
         fix, unsafe_fixes, diff: apply fixes / include unsafe ones / only compute a diff.
         baseline: report only findings not in this baseline file.
         write_baseline: record the findings in this file instead of reporting them.
@@ -75,6 +85,10 @@ class RunOptions:
     exclude_url: Sequence[str] = ()
     no_cache: bool = False
     jobs: int | None = None
+    changed_since: str | None = None
+    shard: tuple[int, int] | None = None
+    suggest_archive: bool = False
+    archive_api: str | None = None
     fix: bool = False
     unsafe_fixes: bool = False
     diff: bool = False
@@ -143,9 +157,11 @@ class _Run:
     config: Any = None
     rules: Any = None
     files: list[Path] = field(default_factory=list)
+    all_files: list[Path] = field(default_factory=list)  # with a shard: every shard's files
     online: bool = False
     today: date = field(default_factory=date.today)
     read_at_ns: int = 0
+    cache_hits: int = 0
 
     def say(self, message: str, kind: str = "note") -> None:
         """Pass a run-level message on; ``kind`` is "warning" (reporters carry it too),
@@ -176,6 +192,7 @@ def run(paths: Sequence[Path], options: RunOptions | None = None) -> RunResult:
     discover(state, paths)
     check_links(state)
     lint(state)
+    suggest_archive(state)
     fix(state)
     filter_baseline(state)
     return state.result
@@ -203,10 +220,113 @@ def discover(state: _Run, paths: Sequence[Path]) -> None:
 
     ignorer = Ignorer(state.config.exclude, state.config.base)
     try:
-        state.files = list(iter_files(list(paths) or [Path(".")], ignorer))
+        state.files = list(iter_files(expand_globs(list(paths) or [Path(".")]), ignorer))
     except FileNotFoundError as exc:
         raise UsageError(str(exc)) from None
+    if state.options.changed_since is not None:
+        state.files = changed_files(state.files, state.options.changed_since)
+    if state.options.shard is not None:
+        k, n = state.options.shard
+        root = state.result.root
+        state.all_files = state.files
+        state.files = [f for f in state.files if in_shard(_rel(f, root), k, n)]
     state.read_at_ns = time.time_ns()  # files changed after this are not fixed
+
+
+_GLOB_CHARS = re.compile(r"[*?\[]")
+
+
+def expand_globs(paths: Sequence[Path]) -> list[Path]:
+    """Expand glob patterns among ``paths`` (``content/**/*.md``; ``**`` matches any
+    folders), for shells that pass them unexpanded or quoted. A path that exists is
+    kept as it is, even when its name holds ``*`` or ``[``.
+
+    Raises:
+        UsageError: a pattern that matches nothing.
+    """
+    import glob
+
+    out: list[Path] = []
+    for p in paths:
+        text = str(p)
+        if p.exists() or not _GLOB_CHARS.search(text):
+            out.append(p)
+            continue
+        matches = sorted(glob.glob(text, recursive=True))
+        if not matches:
+            raise UsageError(f"{text}: no file matches this pattern")
+        out.extend(Path(m) for m in matches)
+    return out
+
+
+def in_shard(key: str, k: int, n: int) -> bool:
+    """True when ``key`` (a file's path relative to the run's root, or a URL's host)
+    belongs to shard ``k`` of ``n``: a stable hash (SHA-1, the same on every machine
+    and Python), so N CI jobs split a run without talking to each other. Hosts, not
+    URLs, are split so each host's politeness limits hold across shards."""
+    import hashlib
+
+    return int(hashlib.sha1(key.encode("utf-8")).hexdigest()[:8], 16) % n == k - 1
+
+
+def _rel(path: Path, root: Path) -> str:
+    from playbook_lint.runner import display_path
+
+    return display_path(path, root)
+
+
+_INDEX_STEMS = {"index", "_index", "readme"}
+
+
+def _git(args: list[str], cwd: Path) -> str:
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+                              timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise UsageError(f"--changed-since: cannot run git: {exc}") from None
+    if done.returncode != 0:
+        raise UsageError(f"--changed-since: git {' '.join(args)}: "
+                         f"{done.stderr.strip() or 'failed'}")
+    return done.stdout
+
+
+def changed_files(files: Sequence[Path], ref: str) -> list[Path]:
+    """The files among ``files`` that changed against git ``ref``, and those that name a
+    changed file (a page can only link to ``guide/apply.md`` or ``/guide/apply/`` by
+    writing ``apply``, or the folder name for an index page), so pages whose links point
+    into a changed or deleted page are linted too.
+
+    Changed means: different in the working tree from ``ref`` (committed since, staged
+    or not), deleted, or untracked and not ignored.
+
+    Raises:
+        UsageError: not a git repository, or an unknown ref.
+    """
+    if not files:
+        return []
+    top = Path(_git(["rev-parse", "--show-toplevel"], files[0].parent).strip())
+    names = _git(["diff", "--name-only", "-z", ref, "--"], top).split("\0")
+    names += _git(["ls-files", "--others", "--exclude-standard", "-z"], top).split("\0")
+    changed = {(top / n).resolve() for n in names if n}
+    tokens: set[str] = set()
+    for path in changed:
+        stem = path.name.split(".", 1)[0]
+        tokens.add((path.parent.name if stem.lower() in _INDEX_STEMS else stem).lower())
+    tokens.discard("")
+    out = []
+    for f in files:
+        if f.resolve() in changed:
+            out.append(f)
+            continue
+        try:
+            text = f.read_text(encoding="utf-8", errors="replace").lower()
+        except OSError:
+            continue
+        if any(t in text for t in tokens):
+            out.append(f)
+    return out
 
 
 def check_links(state: _Run) -> None:
@@ -229,7 +349,18 @@ def check_links(state: _Run) -> None:
         "check_fragments": opts.check_fragments, "exclude": list(opts.exclude_url) or None,
         "use_cache": False if opts.no_cache else None,
     }, state.config.base)
-    report, n_links, elapsed = timed_check(state.files, econf, progress=opts.progress)
+    if opts.shard is None:
+        report, n_links, elapsed = timed_check(state.files, econf, progress=opts.progress)
+    else:  # this shard checks its hosts' URLs, linked from any shard's pages
+        from playbook_lint.links.check import collect_urls, run_engine
+        from playbook_lint.links.normalize import host_of
+
+        start = time.monotonic()
+        urls, _ = collect_urls(state.all_files)
+        urls = [u for u in urls if in_shard(host_of(u), *opts.shard)]
+        n_links = len(urls)
+        report = run_engine(urls, econf, progress=opts.progress)
+        elapsed = time.monotonic() - start
     results = report.results
     if report.network_error:  # one run-level message, not one warning per link
         results = {k: r for k, r in results.items() if r.status != "unverified"}
@@ -242,24 +373,174 @@ def check_links(state: _Run) -> None:
 
 
 def lint(state: _Run) -> None:
-    """Stage: run the rules over every file (a process pool for large trees)."""
+    """Stage: run the rules over every file (a process pool for large trees), taking
+    unchanged files from the result cache (:mod:`playbook_lint.resultcache`) unless
+    ``no_cache``."""
     from playbook_lint.parallel import THRESHOLD, lint_parallel
 
     root = state.result.root
-    if len(state.files) >= THRESHOLD:  # build the site model here: forked workers share it
+    cache, keys, cached = _cached_results(state)
+    todo = [f for f in state.files if f not in cached]
+    if len(todo) >= THRESHOLD:  # build the site model here: forked workers share it
         from playbook_lint.site import site_for
 
         try:
-            site_for(state.files[0], root, state.rules.site_options).ensure_built()  # type: ignore[attr-defined]
+            site_for(todo[0], root, state.rules.site_options).ensure_built()  # type: ignore[attr-defined]
         except Exception:  # noqa: BLE001 - the lint pass reports it per file
             pass
-    linted = lint_parallel(state.files, state.rules, today=state.today, root=root,
+    kwargs: dict[str, Any] = {}
+    if cache is not None:
+        from playbook_lint.resultcache import RecordingWorkspace
+
+        kwargs["workspace_factory"] = RecordingWorkspace
+    linted = lint_parallel(todo, state.rules, today=state.today, root=root,
                            offline=not state.online, link_results=state.result.link_results,
-                           jobs=state.options.jobs)
-    state.result.findings = linted.findings
-    state.result.files = linted.files
+                           jobs=state.options.jobs, **kwargs)
+    findings = list(linted.findings)
+    for hit in cached.values():
+        findings.extend(hit)
+    state.result.findings = sorted(findings)
+    state.result.files = linted.files + len(cached)
     state.result.errors = linted.errors
     state.result.notes = linted.notes
+    if cache is not None:
+        _store_results(state, cache, keys, linted)
+    if state.options.shard is not None and state.result.link_results:
+        state.result.findings = sorted(state.result.findings + _foreign_link_findings(state))
+
+
+def _cached_results(state: _Run) -> tuple[Any, dict[Path, str], dict[Path, list[Finding]]]:
+    """``(cache, key of each file, cached findings of each unchanged file)``; no cache
+    with ``no_cache``, ``fix``/``diff`` (fixes need fresh positions) or a shard."""
+    opts = state.options
+    if opts.no_cache or opts.fix or opts.diff or opts.shard is not None or not state.files:
+        return None, {}, {}
+    import json
+
+    from playbook_lint.resultcache import (
+        ResultCache,
+        context_key,
+        default_path,
+        file_key,
+        site_fingerprint,
+    )
+
+    root = state.result.root
+    common = Path(os.path.commonpath([str(f.parent) for f in state.files]))
+    site = site_fingerprint(state.files, [common])
+    rules = [f"{a.rule.name}:{a.severity}" for a in state.rules.active]
+    extra = json.dumps(state.rules.site_options, sort_keys=True, default=str)
+    context = context_key(config_path=state.config.path, packs=state.rules.packs, rules=rules,
+                          today=state.today.isoformat(), offline=not state.online, site=site,
+                          extra=extra)
+    cache = ResultCache(default_path(root))
+    keys: dict[Path, str] = {}
+    cached: dict[Path, list[Finding]] = {}
+    for f in state.files:
+        key = file_key(f, context)
+        if key is None:
+            continue
+        keys[f] = key
+        hit = cache.get(_rel(f, root), key, state.result.link_results)
+        if hit is not None:
+            cached[f] = hit
+    state.cache_hits = len(cached)
+    return cache, keys, cached
+
+
+def _store_results(state: _Run, cache: Any, keys: Mapping[Path, str], linted: Any) -> None:
+    """Put each freshly linted page's findings and dependencies in the cache."""
+    root = state.result.root
+    by_path: dict[str, list[Finding]] = {}
+    for f in linted.findings:
+        by_path.setdefault(f.path, []).append(f)
+    failed = {line.split(": ", 1)[0] for line in [*linted.errors, *linted.notes]}
+    for path, key in keys.items():
+        rel = _rel(path, root)
+        if rel in linted.deps and rel not in failed:
+            cache.put(rel, key, linted.deps[rel], by_path.get(rel, []))
+    cache.save()
+
+
+def _foreign_link_findings(state: _Run) -> list[Finding]:
+    """With a shard: the findings this shard's link results add to other shards' pages
+    (a page's findings with this shard's results, less those without any results), so
+    every external link is reported by the shard that checked its host."""
+    from playbook_lint.runner import RuleSet, lint_files
+
+    link_rules = RuleSet([a for a in state.rules.active if a.rule.uses_link_results],
+                         state.rules.infos, state.rules.packs, state.rules.site_options)
+    own = set(state.files)
+    foreign = [f for f in state.all_files if f not in own]
+    if not foreign or not link_rules.active:
+        return []
+    root = state.result.root
+    with_results = lint_files(foreign, link_rules, today=state.today, root=root,
+                              offline=False, link_results=state.result.link_results)
+    without = lint_files(foreign, link_rules, today=state.today, root=root, offline=True,
+                         link_results={})
+    base = {(f.path, f.line, f.column, f.rule, f.message) for f in without.findings}
+    return [f for f in with_results.findings
+            if (f.path, f.line, f.column, f.rule, f.message) not in base]
+
+
+def suggest_archive(state: _Run) -> None:
+    """Stage: give each broken external link an archived copy from the Internet
+    Archive, the snapshot nearest the linking page's own date (front matter ``date``
+    or a dated file name; the newest snapshot for undated pages), as a suggestion and
+    an unsafe fix. Needs the network; answers are cached beside the link cache."""
+    import dataclasses
+
+    from playbook_lint.checks.outdated import page_date
+    from playbook_lint.document import Document
+    from playbook_lint.findings import Edit, Fix
+    from playbook_lint.links.archive import WAYBACK_API, ArchiveLookup
+    from playbook_lint.links.cache import default_cache_path
+    from playbook_lint.links.check import engine_config
+    from playbook_lint.links.normalize import is_http_url
+
+    result = state.result
+    if not (state.options.suggest_archive and state.online):
+        return
+    wanted: list[tuple[int, Any, int, int, str, date | None]] = []
+    docs: dict[str, Any] = {}
+    for i, f in enumerate(result.findings):
+        if f.rule != "broken-link" or f.data.get("classification") != "broken":
+            continue
+        doc = docs.get(f.path)
+        if doc is None:
+            try:
+                doc = docs[f.path] = Document.from_path(result.root / f.path)
+            except OSError:
+                continue
+        start = doc.offset(f.line, f.column)
+        end = doc.offset(f.end_line or f.line, f.end_column or f.column)
+        url = doc.text[start:end]
+        if is_http_url(url):
+            wanted.append((i, doc, start, end, url, page_date(doc)))
+    if not wanted:
+        return
+    econf = engine_config(state.config.links, {}, state.config.base)
+    cache = None if state.options.no_cache else (
+        (econf.cache_path or default_cache_path()).parent / "archive.json")
+    lookup = ArchiveLookup(cache, api=state.options.archive_api or WAYBACK_API,
+                           timeout=state.options.timeout or 20.0)
+    found = lookup.lookup((url, when) for _, _, _, _, url, when in wanted)
+    suggested = 0
+    for i, _doc, start, end, url, when in wanted:
+        snap = found.get((url, when))
+        if snap is None:
+            continue
+        f = result.findings[i]
+        day = f"{snap.timestamp[:4]}-{snap.timestamp[4:6]}-{snap.timestamp[6:8]}"
+        result.findings[i] = dataclasses.replace(
+            f, message=f"{f.message}; an archived copy from {day} exists",
+            suggestion=snap.url,
+            fix=Fix(f"Link to the archived copy from {day}", (Edit(start, end, snap.url),),
+                    safe=False))
+        suggested += 1
+    state.say(f"archive: {suggested} of {len(wanted)} broken links have an archived copy "
+              f"({lookup.requests} lookups)", "summary")
 
 
 def fix(state: _Run) -> None:
@@ -307,9 +588,16 @@ def filter_baseline(state: _Run) -> None:
                   f"{opts.write_baseline}")
         return
     if opts.baseline is not None:
+        from playbook_lint.baseline import count_entries
         from playbook_lint.baseline import filter_baseline as drop_recorded
 
+        before = len(result.findings)
         result.findings = drop_recorded(result.findings, opts.baseline, result.root)
+        entries = count_entries(opts.baseline)
+        if entries and before and len(result.findings) == before:
+            state.say(f"baseline {opts.baseline}: none of its {entries} entries matched a "
+                      "finding; was it written from another folder? (paths in it are "
+                      "relative to the folder it was written from)", "warning")
 
 
 def lint_text(path: Path, text: str, options: RunOptions | None = None, *,
@@ -394,9 +682,9 @@ def cached_link_results(doc: Any, config: Any) -> dict[str, Any]:
     return out
 
 
-def render(result: RunResult, fmt: str = "text") -> str:
+def render(result: RunResult, fmt: str = "text", *, color: bool = False) -> str:
     """Stage: the findings of ``result`` as the report format ``fmt`` (see
-    :data:`playbook_lint.reporters.FORMATS`).
+    :data:`playbook_lint.reporters.FORMATS`); ``color`` adds ANSI colours to ``text``.
 
     Raises:
         KeyError: unknown format.
@@ -405,6 +693,7 @@ def render(result: RunResult, fmt: str = "text") -> str:
 
     summary = Summary(files=result.files, version=__version__,
                       messages=list(result.messages),
-                      rules=result.rules, root=result.root, link_results=result.link_results)
+                      rules=result.rules, root=result.root, link_results=result.link_results,
+                      color=color)
     return get_reporter(fmt)(result.findings, summary)
 

@@ -181,6 +181,15 @@ def _load(path: Path) -> Counter[Key]:
     return counts
 
 
+def count_entries(path: Path) -> int:
+    """How many findings the baseline file ``path`` records (counts added up).
+
+    Raises:
+        ConfigError: the baseline file is missing, unreadable or not a baseline.
+    """
+    return sum(_load(path).values())
+
+
 def filter_baseline(findings: Sequence[Finding], path: Path, root: Path) -> list[Finding]:
     """Return the findings that are not in the baseline file ``path``, in their order.
 

@@ -11,11 +11,13 @@ line on standard error) or when a file could not be read.
 from __future__ import annotations
 
 import inspect
+import os
 import re
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
@@ -47,6 +49,16 @@ def _parse_reports(ctx: click.Context, param: click.Parameter,
     return out
 
 
+def _parse_shard(ctx: click.Context, param: click.Parameter,
+                 value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    k, sep, n = value.partition("/")
+    if not (sep and k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise click.BadParameter(f"{value!r}: expected K/N with 1 <= K <= N, e.g. 2/4")
+    return int(k), int(n)
+
+
 def _write_report(path: Path, text: str) -> None:
     try:
         path.write_text(text, encoding="utf-8")
@@ -54,8 +66,9 @@ def _write_report(path: Path, text: str) -> None:
         _fail(f"{path}: cannot write report: {exc.strerror or exc}")
 
 
-def _fail(message: str) -> None:
-    click.echo(f"playbook-lint: error: {message}", err=True)
+def _fail(message: str) -> NoReturn:
+    for line in message.splitlines() or [""]:  # a config may have several problems
+        click.echo(f"playbook-lint: error: {line}", err=True)
     sys.exit(2)
 
 
@@ -93,6 +106,12 @@ def _fail(message: str) -> None:
 @click.option("--today", callback=_parse_date, metavar="YYYY-MM-DD",
               help="Date to measure link age against (default: today).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line on standard error.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True,
+              help="Colour the text output (auto: on a terminal, unless NO_COLOR is set).")
+@click.option("--stdin-filename", type=click.Path(path_type=Path), metavar="PATH",
+              help="With '-' as the path: the name the page read from standard input has "
+              "(for its config, site and relative links; default stdin.md).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help="Per-request timeout for external links (default 20).")
 @click.option("--allow-private", is_flag=True, default=None,
@@ -101,9 +120,18 @@ def _fail(message: str) -> None:
               help="Check #fragments of external links against the page's anchors.")
 @click.option("--exclude-url", multiple=True, metavar="REGEX",
               help="Do not check external URLs matching this regular expression.")
-@click.option("--no-cache", is_flag=True, help="Do not read or write the link cache.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the link and result caches.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Worker processes for large trees (default: the cores available).")
+@click.option("--suggest-archive", is_flag=True,
+              help="For broken external links, suggest the Internet Archive's copy nearest "
+              "the page's date (an unsafe fix; needs the network).")
+@click.option("--shard", metavar="K/N", callback=_parse_shard,
+              help="Run shard K of N: its share of the files and of the link hosts "
+              "(merge the shards' JSON reports with 'playbook-lint merge').")
+@click.option("--changed-since", metavar="REF",
+              help="Lint only files changed against this git ref (and the pages that "
+              "name them), e.g. origin/main in a pull request.")
 @click.option("--fix", is_flag=True,
               help="Apply safe fixes in place (exit status 1 when a file changed).")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: unsafe fixes too.")
@@ -132,11 +160,16 @@ def lint(
     exclude_url: Sequence[str],
     no_cache: bool,
     jobs: int | None,
+    suggest_archive: bool,
+    shard: tuple[int, int] | None,
+    changed_since: str | None,
     fix: bool,
     unsafe_fixes: bool,
     diff: bool,
     baseline_path: Path | None,
     write_baseline: Path | None,
+    color: str,
+    stdin_filename: Path | None,
 ) -> None:
     """Lint Markdown guidance: front matter, links, alt text and plain language.
 
@@ -158,33 +191,71 @@ def lint(
         config_path=config_path, select=select, ignore=ignore, offline=offline,
         site_root=site_root, today=today, timeout=timeout, allow_private=allow_private,
         check_fragments=check_fragments, exclude_url=exclude_url, no_cache=no_cache,
-        jobs=jobs, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff, baseline=baseline_path,
+        jobs=jobs, changed_since=changed_since,
+        suggest_archive=suggest_archive, shard=shard, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
+        baseline=baseline_path,
         write_baseline=write_baseline, fail_on=fail_on,
         progress=sys.stderr.isatty() and not quiet, on_message=on_message,
     )
     try:
-        result = run(list(paths), options)
+        if list(paths) == [Path("-")]:
+            result = _run_stdin(stdin_filename or Path("stdin.md"), options)
+        elif Path("-") in paths:
+            raise UsageError("'-' (standard input) cannot be mixed with other paths")
+        else:
+            result = run(list(paths), options)
     except UsageError as exc:
         _fail(str(exc))
-        return
     if diff:
         click.echo(result.diff, nl=False)
         sys.exit(result.exit_code)
     if result.baseline_written is not None:
         sys.exit(0)
-    text = render(result, fmt)
+    use_color = color == "always" or (
+        color == "auto" and output is None and not os.environ.get("NO_COLOR")
+        and sys.stdout.isatty())
+    text = render(result, fmt, color=use_color and fmt == "text")
     for extra_fmt, extra_path in reports:
         _write_report(extra_path, render(result, extra_fmt))
     if output is not None:
         _write_report(output, text)
     elif text:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=use_color or None)
     for line in [*result.notes, *result.errors]:
         click.echo(f"playbook-lint: {line}", err=True)
     if not quiet and fmt == "text" and (result.findings or sys.stderr.isatty()):
         # quiet when clean in pre-commit and CI; a person at a terminal sees it ran
         click.echo(count_line(result.findings, result.files), err=True)
     sys.exit(result.exit_code)
+
+
+def _run_stdin(name: Path, options: Any) -> Any:
+    """Lint standard input as the page ``name``; with ``--fix`` the fixed text is
+    written to standard output (as ruff does), nothing on disk changes."""
+    from playbook_lint.api import RunResult, lint_text
+    from playbook_lint.fixer import plan_file
+
+    if options.diff or options.baseline or options.write_baseline:
+        raise UsageError("--diff and baselines need files, not standard input")
+    raw = sys.stdin.buffer.read()
+    from playbook_lint.document import NotTextError, decode
+
+    try:
+        decoded = decode(raw)
+    except NotTextError as exc:
+        raise UsageError(f"standard input: {exc}") from None
+    path = name.resolve()
+    findings = lint_text(path, decoded.text, options, root=Path.cwd().resolve())
+    result = RunResult(findings=findings, files=1, root=Path.cwd().resolve())
+    from playbook_lint.findings import Severity
+
+    result.fail_on = Severity.parse(options.fail_on) if options.fail_on else Severity.ERROR
+    if options.fix:
+        plan = plan_file(decoded.text, [f for f in findings if f.fix is not None and (
+            f.fix.safe or options.unsafe_fixes)])
+        sys.stdout.write(plan.new_raw)
+        sys.exit(1 if plan.applied else 0)
+    return result
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -201,7 +272,6 @@ def rules_command(fmt: str) -> None:
         rs = build_rules(Config())
     except UsageError as exc:
         _fail(str(exc))
-        return
     rows = []
     for name, info in sorted(rs.infos.items()):
         packs = sorted(p.name for p in rs.packs if p.rule == info.cls.pack_key())
@@ -234,14 +304,16 @@ def explain_command(rule: str) -> None:
         (name,) = resolve_names([rule], infos, where="explain")
     except UsageError as exc:
         _fail(str(exc))
-        return
+    from playbook_lint.terminal import render_markdown
+
     info = infos[name]
     doc = inspect.cleandoc(info.cls.__doc__ or "(no documentation)")
     # docstrings are also API docs: show :role:`x` and ``x`` as plain `x`
     doc = re.sub(r":(?:[a-z]+:)?[a-z]+:`~?([^`]+)`", r"`\1`", doc)
     doc = re.sub(r"(?<!`)``(?!`)", "`", doc)
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     click.echo(f"{name} ({info.code}), default severity {info.cls.default_severity}\n")
-    click.echo(doc)
+    click.echo(render_markdown(doc, color=color), color=color or None)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -255,7 +327,39 @@ def lsp_command() -> None:
     sys.exit(serve())
 
 
-SUBCOMMANDS = {"rules": rules_command, "explain": explain_command, "lsp": lsp_command}
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("reports", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text",
+              show_default=True, help="Output format of the merged report.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the merged report to FILE instead of standard output.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default="error", show_default=True,
+              help="Lowest severity that makes the exit status 1.")
+def merge_command(reports: Sequence[Path], fmt: str, output: Path | None, fail_on: str) -> None:
+    """Merge JSON reports (from --shard K/N jobs) into one report in any format."""
+    from playbook_lint.findings import Severity
+    from playbook_lint.merge import merge_reports
+    from playbook_lint.registry import discover
+    from playbook_lint.reporters import Summary, get_reporter
+
+    try:
+        findings, files, messages = merge_reports(list(reports))
+    except UsageError as exc:
+        _fail(str(exc))
+    rules = {n: i.cls for n, i in discover().items()}
+    text = get_reporter(fmt)(findings, Summary(files=files, version=__version__,
+                                               messages=messages, rules=rules,
+                                               root=Path.cwd()))
+    if output is not None:
+        _write_report(output, text)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(1 if any(f.severity >= Severity.parse(fail_on) for f in findings) else 0)
+
+
+SUBCOMMANDS = {"rules": rules_command, "explain": explain_command, "lsp": lsp_command,
+               "merge": merge_command}
 
 
 def main(argv: Sequence[str] | None = None) -> None:

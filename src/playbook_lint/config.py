@@ -141,14 +141,6 @@ class Config:
     links: dict[str, Any] = field(default_factory=dict)
     site: dict[str, Any] = field(default_factory=dict)
 
-    def rule_table(self, name: str) -> dict[str, Any]:
-        """The config table of rule ``name`` (empty if none)."""
-        return self.rules.get(name, {})
-
-    def rule_options(self, name: str) -> dict[str, Any]:
-        """The rule's options: its table without ``severity`` and ``enabled``."""
-        return options_of(self.rule_table(name))
-
 
 def options_of(table: Mapping[str, Any]) -> dict[str, Any]:
     """A rule's options from its config table: every key but ``severity`` and ``enabled``."""
@@ -228,21 +220,35 @@ def from_table(table: Mapping[str, Any], path: Path) -> Config:
     Raises:
         ConfigError: naming ``path`` and the key at fault.
     """
+    import difflib
+
     import jsonschema
 
+    if path.name != "pyproject.toml" and isinstance(table.get("tool"), Mapping) and \
+            "playbook-lint" in table["tool"]:
+        raise ConfigError(
+            f"{path}: [tool.playbook-lint] is the table name in pyproject.toml; in "
+            f"{path.name} the settings stand at the top level: remove the "
+            "[tool.playbook-lint] header (and write [site], [links], [rules.NAME] for "
+            "its sub-tables)")
     validator = jsonschema.Draft202012Validator(
         SCHEMA, format_checker=jsonschema.FormatChecker(["regex"])
     )
     errors = sorted(validator.iter_errors(dict(table)), key=lambda e: list(map(str, e.path)))
-    if errors:
-        err = errors[0]
-        key = ".".join(str(p) for p in err.absolute_path)
-        message = err.message
+    problems: list[str] = []
+    for err in errors:  # every problem in one run, not one per run
+        where = [str(p) for p in err.absolute_path]
         if err.validator == "additionalProperties":
-            extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
-            key = ".".join([*(str(p) for p in err.absolute_path), extra[0]]) if extra else key
-            message = "unknown key"
-        raise ConfigError(f"{path}: {_prefix(path)}{key}: {message}")
+            known = sorted(err.schema.get("properties", {}))
+            for extra in sorted(set(err.instance) - set(known)):
+                close = difflib.get_close_matches(extra, known, n=1, cutoff=0.6)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                problems.append(f"{path}: {_prefix(path)}{'.'.join([*where, extra])}: "
+                                f"unknown key{hint}")
+        else:
+            problems.append(f"{path}: {_prefix(path)}{'.'.join(where)}: {err.message}")
+    if problems:
+        raise ConfigError("\n".join(problems))
     base = path.parent
     return Config(
         path=path,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -37,7 +37,9 @@ def default_jobs() -> int:
 
 
 def _work(chunk: list[Path]) -> LintResult:
-    ws = _STATE.setdefault("workspace", FileWorkspace())
+    ws = _STATE.get("workspace")
+    if ws is None:
+        ws = _STATE["workspace"] = _STATE["factory"]()
     return lint_files(chunk, _STATE["rules"], workspace=ws, **_STATE["kwargs"])
 
 
@@ -50,6 +52,7 @@ def lint_parallel(
     offline: bool = True,
     link_results: dict[str, Any] | None = None,
     jobs: int | None = None,
+    workspace_factory: Callable[[], FileWorkspace] = FileWorkspace,
     **kwargs: Any,
 ) -> LintResult:
     """Lint ``files`` like :func:`~playbook_lint.runner.lint_files`, in ``jobs`` processes
@@ -57,6 +60,8 @@ def lint_parallel(
 
     Args:
         jobs: worker processes (default: the cores available); 1 means in this process.
+        workspace_factory: makes each process's workspace (the result cache passes a
+            recording one).
         kwargs: passed on to ``lint_files``.
 
     Returns:
@@ -65,9 +70,9 @@ def lint_parallel(
     jobs = default_jobs() if jobs is None else max(1, jobs)
     call = dict(today=today, root=root, offline=offline, link_results=link_results, **kwargs)
     if jobs == 1 or len(files) < THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
-        return lint_files(files, rules, **call)
+        return lint_files(files, rules, workspace=workspace_factory(), **call)
     _STATE.clear()
-    _STATE.update(rules=rules, kwargs=call)
+    _STATE.update(rules=rules, kwargs=call, factory=workspace_factory)
     chunks = [list(files[i:i + CHUNK]) for i in range(0, len(files), CHUNK)]
     merged = LintResult()
     ctx = multiprocessing.get_context("fork")
@@ -78,6 +83,7 @@ def lint_parallel(
                 merged.findings.extend(part.findings)
                 merged.errors.extend(part.errors)
                 merged.notes.extend(part.notes)
+                merged.deps.update(part.deps)
     finally:
         _STATE.clear()
     merged.findings.sort()

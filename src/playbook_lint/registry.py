@@ -123,6 +123,10 @@ def resolve_names(
             elif item.upper() in by_code:
                 out.add(by_code[item.upper()])
             else:
+                import difflib
+
+                close = difflib.get_close_matches(item.lower(), sorted(rules), n=1, cutoff=0.6)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
                 known = ", ".join(sorted(rules))
-                raise UsageError(f"{where}: unknown rule {item!r} (known rules: {known})")
+                raise UsageError(f"{where}: unknown rule {item!r}{hint} (known rules: {known})")
     return out

@@ -205,6 +205,9 @@ class LintResult:
     files: int = 0
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: per linted page (display path): what its rules asked the workspace, when the
+    #: workspace records it (see :mod:`playbook_lint.resultcache`)
+    deps: dict[str, list[Any]] = field(default_factory=dict)
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -262,8 +265,12 @@ def lint_files(
     from playbook_lint.site import site_for
 
     ws = workspace or FileWorkspace()
+    take = getattr(ws, "take", None)  # a recording workspace (the result cache's)
+    results: Any = link_results or {}
+    if take is not None:
+        results = getattr(ws, "links")(results)  # noqa: B009 - a recording workspace's
     ctx = Context(today=today, workspace=ws, offline=offline,
-                  link_results=link_results or {}, root=root, site=site)
+                  link_results=results, root=root, site=site)
     result = LintResult()
     for path in files:
         if site is None:
@@ -285,6 +292,8 @@ def lint_files(
             result.errors.append(f"{display_path(path, root)}: cannot read: {exc.strerror or exc}")
             continue
         found, errors = lint_document(doc, rules, ctx)
+        if take is not None:
+            result.deps[doc.display_path] = take()
         if "anchors" in doc.__dict__:  # parsed anyway: later pages linking here reuse it
             ws.remember(doc)
         result.findings.extend(found)

@@ -23,6 +23,8 @@ class Summary:
         root: folder finding paths are relative to (reporters that show source lines
             read ``root / finding.path``).
         link_results: the link engine's results by normalised URL (empty offline).
+        color: use ANSI colours (text format only; the CLI decides from ``--color``,
+            ``NO_COLOR`` and whether the output is a terminal).
     """
 
     files: int = 0
@@ -31,6 +33,7 @@ class Summary:
     rules: Mapping[str, Any] = field(default_factory=dict)
     root: Path = field(default_factory=Path.cwd)
     link_results: Mapping[str, Any] = field(default_factory=dict)
+    color: bool = False
 
 
 def count_line(findings: Sequence[Finding], files: int) -> str:

@@ -1,20 +1,27 @@
 """A self-contained HTML report that content designers can read.
 
 ``playbook-lint --format html --output report.html`` writes one file with inline
-CSS and no scripts, fonts, images or other external assets, so it can be attached
-to a ticket, opened from a CI artifact or printed. It shows:
+CSS and no fonts, images or other external assets, so it can be attached to a
+ticket, opened from a CI artifact or printed. It shows:
 
-1. a summary: findings in total and by severity, by rule (with the rule's one-line
-   summary), and link health by host when links were checked over the network;
-2. the findings grouped by page, each with its line of source, the problem span
-   highlighted, the suggestion and whether a fix is available.
+1. a summary: findings in total and by severity, by rule (each rule linked to its
+   documentation page), and link health by host when links were checked online;
+2. the 20 worst pages (most errors, then warnings);
+3. filters by severity and by rule: checkboxes that hide findings through CSS
+   ``:has()`` alone, so they work with scripts off; a small inline script only
+   hides pages left empty and shows how many findings are visible;
+4. the findings grouped by page, pages with errors first and errors first within a
+   page, each with its line of source, the problem span highlighted, the
+   suggestion and whether a fix is available.
 
 Stable hooks for tests and scripts: ``id="count-total"``, ``id="count-files"``,
 ``id="count-error"``/``"count-warning"``/``"count-info"``, summary rows
 ``<tr data-rule="NAME">`` with ``<td class="count">``, link rows
 ``<tr data-host="HOST">`` with ``<td data-status="ok|broken|unverified|skipped">``,
 pages ``<section class="page" data-path="PATH">`` and findings
-``<article class="finding" data-rule="NAME" data-severity="SEV">``.
+``<article class="finding" data-rule="NAME" data-severity="SEV">``, worst pages
+``<table id="worst-pages">`` rows ``<tr data-path="PATH">``, filters
+``<input id="f-sev-SEV">`` and ``<input id="f-rule-N" data-rule="NAME">``.
 
 Every piece of text from files, findings and rules is HTML-escaped.
 """
@@ -25,11 +32,12 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from playbook_lint.baseline import SourceLines
 from playbook_lint.findings import Finding, Severity
 from playbook_lint.reporters.common import Summary, count_line
+from playbook_lint.reporters.sarif import RULE_DOCS_URL
 
 __all__ = ["render", "LINK_STATUSES"]
 
@@ -41,6 +49,33 @@ OPEN_PAGE_LIST = 40
 
 #: At most this many characters of a source line are shown around the problem.
 MAX_LINE = 400
+
+#: Rows in the "worst pages" table.
+WORST_PAGES = 20
+
+#: Enhances the CSS-only filters: hides pages whose findings are all filtered out and
+#: says how many findings are shown. The report works the same without it.
+SCRIPT = """
+(function () {
+  var form = document.getElementById('filters');
+  if (!form) return;
+  function update() {
+    var shown = 0;
+    document.querySelectorAll('section.page').forEach(function (page) {
+      var n = 0;
+      page.querySelectorAll('article.finding').forEach(function (a) {
+        if (getComputedStyle(a).display !== 'none') n++;
+      });
+      page.hidden = n === 0;
+      shown += n;
+    });
+    var out = document.getElementById('shown');
+    if (out) out.textContent = shown + ' shown';
+  }
+  form.addEventListener('change', update);
+  update();
+})();
+"""
 
 _SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
@@ -117,6 +152,11 @@ mark { background: var(--mark); color: var(--ink); padding: 0 1px;
 .fix { color: var(--muted); font-size: 14px; margin: 2px 0; }
 .clean { font-size: 19px; padding: 16px; background: #e7f4ec; border-left: 5px solid var(--ok); }
 footer { color: var(--muted); font-size: 14px; margin-top: 40px; }
+form#filters { background: var(--panel); padding: 8px 16px; margin: 16px 0; }
+form#filters fieldset { border: 0; margin: 0; padding: 4px 0; }
+form#filters legend { font-weight: 700; padding: 0; }
+form#filters label { display: inline-block; margin: 2px 16px 2px 0; white-space: nowrap; }
+#shown { color: var(--muted); font-size: 14px; }
 @media print { header.top { background: none; color: var(--ink); }
   header.top .meta { color: var(--muted); } section.page { break-inside: avoid-page; } }
 """
@@ -135,6 +175,63 @@ def _rule_meta(rules: Mapping[str, Any], name: str) -> tuple[str, str]:
     code = str(getattr(cls, "code", "") or "") if cls is not None else ""
     summary = str(getattr(cls, "summary", "") or "") if cls is not None else ""
     return code, summary
+
+
+def _rule_link(name: str) -> str:
+    """The rule's name linked to its documentation page (docs/rules/NAME.md)."""
+    return f'<a href="{_e(RULE_DOCS_URL + quote(name) + ".md")}"><code>{_e(name)}</code></a>'
+
+
+def _severity_order(f: Finding) -> tuple[int, int, int, str]:
+    return (-int(f.severity), f.line, f.column, f.rule)
+
+
+def _worst_pages(pages: Mapping[str, Sequence[Finding]], ids: Mapping[str, int]) -> list[str]:
+    def score(items: Sequence[Finding]) -> tuple[int, ...]:
+        c = Counter(f.severity for f in items)
+        return tuple(-c.get(s, 0) for s in _SEVERITIES)
+
+    worst = sorted(pages.items(), key=lambda kv: (score(kv[1]), kv[0]))[:WORST_PAGES]
+    out = [f'<table id="worst-pages"><caption>The {min(WORST_PAGES, len(pages))} pages with '
+           "the most findings</caption><thead><tr><th scope=\"col\">Page</th>"
+           + "".join(f'<th scope="col" class="count">{"info" if s is Severity.INFO else f"{s}s"}'
+                     "</th>" for s in _SEVERITIES)
+           + "</tr></thead><tbody>"]
+    for path, items in worst:
+        c = Counter(f.severity for f in items)
+        cells = "".join(f'<td class="count{"" if c.get(s) else " zero"}">{c.get(s, 0)}</td>'
+                        for s in _SEVERITIES)
+        out.append(f'<tr data-path="{_e(path)}"><th scope="row"><a href="#page-{ids[path]}">'
+                   f"{_e(path)}</a></th>{cells}</tr>")
+    out.append("</tbody></table>")
+    return out
+
+
+def _filters(findings: Sequence[Finding]) -> tuple[list[str], str]:
+    """The filter form and the CSS rules that make its checkboxes work without JS."""
+    by_sev = Counter(f.severity for f in findings)
+    rules = sorted(Counter(f.rule for f in findings).items(), key=lambda kv: (-kv[1], kv[0]))
+    html = ['<form id="filters" aria-label="Filter findings"><fieldset><legend>Severity'
+            "</legend>"]
+    css = []
+    for sev in _SEVERITIES:
+        html.append(f'<label><input type="checkbox" id="f-sev-{sev}" checked> {sev} '
+                    f'({by_sev.get(sev, 0)})</label>')
+        css.append(f"body:has(#f-sev-{sev}:not(:checked)) article.finding.{sev} "
+                   "{ display: none; }")
+    html.append("</fieldset><fieldset><legend>Rule</legend>")
+    for i, (name, n) in enumerate(rules, 1):
+        html.append(f'<label><input type="checkbox" id="f-rule-{i}" data-rule="{_e(name)}" '
+                    f"checked> <code>{_e(name)}</code> ({n})</label>")
+        css.append(f'body:has(#f-rule-{i}:not(:checked)) article.finding[data-rule="'
+                   f'{_css_string(name)}"] {{ display: none; }}')
+    html.append('</fieldset><span id="shown"></span></form>')
+    return html, "\n".join(css)
+
+
+def _css_string(value: str) -> str:
+    """``value`` safe inside a double-quoted CSS string (and inside ``<style>``)."""
+    return "".join(c if c.isalnum() or c in "-_." else f"\\{ord(c):x} " for c in value)
 
 
 def _host(result: Any, key: str) -> str:
@@ -179,7 +276,7 @@ def _summary_section(findings: Sequence[Finding], summary: Summary) -> list[str]
         for name, n in sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0])):
             code, rule_summary = _rule_meta(summary.rules, name)
             code_html = f" <span class=\"where\">{_e(code)}</span>" if code else ""
-            out.append(f'<tr data-rule="{_e(name)}"><th scope="row"><code>{_e(name)}</code>'
+            out.append(f'<tr data-rule="{_e(name)}"><th scope="row">{_rule_link(name)}'
                        f'{code_html}</th><td>{_e(rule_summary)}</td>'
                        f'<td class="count">{n}</td></tr>')
         out.append("</tbody></table>")
@@ -244,7 +341,7 @@ def _source_html(f: Finding, source: SourceLines) -> str:
 
 def _finding_html(f: Finding, rules: Mapping[str, Any], source: SourceLines) -> str:
     code, _ = _rule_meta(rules, f.rule)
-    rule = f"<code>{_e(f.rule)}</code>" + (f" ({_e(code)})" if code else "")
+    rule = _rule_link(f.rule) + (f" ({_e(code)})" if code else "")
     parts = [
         f'<article class="finding {f.severity}" data-rule="{_e(f.rule)}" '
         f'data-severity="{f.severity}" data-line="{f.line}">',
@@ -279,6 +376,7 @@ def render(findings: Sequence[Finding], summary: Summary) -> str:
     """
     ordered = sorted(findings)
     source = SourceLines(summary.root)
+    filter_html, filter_css = _filters(ordered)
     version = f" {summary.version}" if summary.version else ""
     out = [
         "<!DOCTYPE html>",
@@ -287,7 +385,7 @@ def render(findings: Sequence[Finding], summary: Summary) -> str:
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>playbook-lint report</title>",
-        f"<style>{CSS}</style>",
+        f"<style>{CSS}\n{filter_css}</style>",
         "</head>",
         "<body>",
         f'<header class="top"><div class="inner"><h1>playbook-lint report</h1>'
@@ -297,9 +395,20 @@ def render(findings: Sequence[Finding], summary: Summary) -> str:
     ]
     out += _summary_section(ordered, summary)
 
-    pages: dict[str, list[Finding]] = {}
+    by_path: dict[str, list[Finding]] = {}
     for f in ordered:
-        pages.setdefault(f.path, []).append(f)
+        by_path.setdefault(f.path, []).append(f)
+
+    def page_rank(kv: tuple[str, list[Finding]]) -> tuple[int, ...]:
+        c = Counter(f.severity for f in kv[1])
+        return tuple(-c.get(s, 0) for s in _SEVERITIES)
+
+    pages = {path: sorted(items, key=_severity_order)
+             for path, items in sorted(by_path.items(), key=lambda kv: (page_rank(kv), kv[0]))}
+    ids = {path: i for i, path in enumerate(pages, 1)}
+    if pages:
+        out += _worst_pages(pages, ids)
+        out += filter_html
     if not pages:
         out.append('<p class="clean" id="no-findings">No findings: every page passed the '
                    "checks that ran.</p>")
@@ -320,5 +429,7 @@ def render(findings: Sequence[Finding], summary: Summary) -> str:
             out.append("</section>")
     out.append(f"<footer>Generated by playbook-lint{_e(version)}. Lines and columns count "
                "the file's own lines, front matter included.</footer>")
+    if pages:
+        out.append(f"<script>{SCRIPT}</script>")
     out += ["</main>", "</body>", "</html>", ""]
     return "\n".join(out)

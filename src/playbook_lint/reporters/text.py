@@ -17,6 +17,27 @@ def format_finding(f: Finding) -> str:
     return f"{f.path}:{f.line}:{f.column}: {f.severity} {f.rule} {message}"
 
 
+_SEVERITY_COLOR = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def colored(f: Finding) -> str:
+    """:func:`format_finding` with ANSI colours: the location bold, the severity in its
+    colour (error red, warning yellow, info cyan), the rule dimmed."""
+    import click
+
+    line = format_finding(f)
+    severity = str(f.severity)
+    head, sep, rest = line.partition(f": {severity} ")
+    if not sep:
+        return line
+    rule, space, message = rest.partition(" ")
+    return (click.style(head, bold=True) + ": "
+            + click.style(severity, fg=_SEVERITY_COLOR[severity], bold=severity == "error")
+            + " "
+            + click.style(rule, dim=True) + space + message)
+
+
 def render(findings: Sequence[Finding], summary: Summary) -> str:
     """All findings, one per line; empty string when there are none."""
-    return "".join(format_finding(f) + "\n" for f in findings)
+    line = colored if summary.color else format_finding
+    return "".join(line(f) + "\n" for f in findings)
