@@ -132,6 +132,7 @@ def test_site_root_option_resolves_site_root_links(tmp_path: Path, capsys, monke
     site = tmp_path / "site"
     (site / "guides").mkdir(parents=True)
     (site / "guides" / "setup.md").write_text("# Set up\n", encoding="utf-8")
+    (site / "style.css").write_text("", encoding="utf-8")  # not a Markdown-only export
     (site / "index.md").write_text(
         "# Home\n\n[Setup](/guides/setup/) and [gone](/guides/gone/)\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)

@@ -24,9 +24,24 @@ def broken_links(root: Path, files: list[Path] | None = None) -> list[tuple]:
     return [(f.path, f.line, f.column, f.message) for f in result.findings]
 
 
-def test_cfa_breadcrumb_to_singular_playbook_is_the_one_broken_breadcrumb(corpus: Path) -> None:
+def test_cfa_breadcrumb_to_singular_playbook_is_the_one_broken_breadcrumb(
+    corpus: Path, tmp_path: Path,
+) -> None:
     repo = corpus / "codeforamerica__codeforamerica.org-archive"
     found = broken_links(repo, list(iter_files([repo / "playbooks" / "technology-procurement"],
+                                               Ignorer())))
+    # the export holds only Markdown (pages built from other sources are not in it):
+    # not certain, so info (issue 9); in a tree with its other files it is an error
+    assert [f for f in found if "front matter" in f[3]] == [
+        ("playbooks/technology-procurement/index.md", 11, 43,
+         'link target "/playbook/technology-procurement/" (front matter '
+         '"nav-breadcrumbs[0].Government technology procurement") not checked: this tree '
+         "holds only Markdown, so pages built from other sources are not in it"),
+    ]
+    copy = tmp_path / "cfa"
+    shutil.copytree(repo / "playbooks", copy / "playbooks")
+    (copy / "favicon.ico").write_bytes(b"")
+    found = broken_links(copy, list(iter_files([copy / "playbooks" / "technology-procurement"],
                                                Ignorer())))
     assert [f for f in found if "front matter" in f[3]] == [
         ("playbooks/technology-procurement/index.md", 11, 43,
@@ -95,10 +110,11 @@ def test_govuk_manual_html_fragments_resolve_to_md_sources(corpus: Path) -> None
     texts = "".join((repo / p).read_text(encoding="utf-8") for p in GOVUK_PAGES)
     assert texts.count("](/manual/") >= 3 and ".html#" in texts
     # the one finding is the front matter parent page, which this export lacks
-    # (source/manual.html.erb is not Markdown)
+    # (source/manual.html.erb is not Markdown): not certain, so info (issue 9)
     assert broken_links(repo, [repo / p for p in GOVUK_PAGES]) == [
         ("source/manual/test-and-build-a-project-with-github-actions.html.md", 6, 10,
-         'link target "/manual.html" does not exist (front matter "parent")'),
+         'link target "/manual.html" (front matter "parent") not checked: this tree holds '
+         "only Markdown, so pages built from other sources are not in it"),
     ]
 
 

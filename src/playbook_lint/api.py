@@ -162,6 +162,10 @@ class _Run:
     today: date = field(default_factory=date.today)
     read_at_ns: int = 0
     cache_hits: int = 0
+    #: The linted folders (each PATH given, or a given file's folder), absolute: the
+    #: config and each file's site come from these, never from the working folder.
+    trees: list[Path] = field(default_factory=list)
+    paths: list[Path] = field(default_factory=list)
 
     def say(self, message: str, kind: str = "note") -> None:
         """Pass a run-level message on; ``kind`` is "warning" (reporters carry it too),
@@ -188,6 +192,9 @@ def run(paths: Sequence[Path], options: RunOptions | None = None) -> RunResult:
             regular expression, missing path); the CLI prints it and exits 2.
     """
     state = _Run(options or RunOptions(), RunResult(root=Path.cwd().resolve()))
+    state.paths = expand_globs(list(paths) or [Path(".")])
+    state.trees = [Path(os.path.abspath(p)) if p.is_dir() else Path(os.path.abspath(p)).parent
+                   for p in state.paths]
     load(state)
     discover(state, paths)
     check_links(state)
@@ -204,7 +211,9 @@ def load(state: _Run) -> None:
     from playbook_lint.runner import build_rules
 
     opts = state.options
-    state.config = load_config(opts.config_path)
+    # the config closest to the linted files wins, wherever the command runs
+    start = Path(os.path.commonpath(state.trees)) if state.trees else None
+    state.config = load_config(opts.config_path, cwd=start)
     state.rules = build_rules(state.config, select=opts.select, ignore=opts.ignore)
     if opts.site_root is not None:
         state.rules.site_options["root"] = opts.site_root.resolve()
@@ -219,8 +228,10 @@ def discover(state: _Run, paths: Sequence[Path]) -> None:
     from playbook_lint.discover import Ignorer, iter_files
 
     ignorer = Ignorer(state.config.exclude, state.config.base)
+    empty: list[str] = []
+    given = state.paths or expand_globs(list(paths) or [Path(".")])
     try:
-        state.files = list(iter_files(expand_globs(list(paths) or [Path(".")]), ignorer))
+        state.files = list(iter_files(given, ignorer, empty))
     except FileNotFoundError as exc:
         raise UsageError(str(exc)) from None
     if state.options.changed_since is not None:
@@ -230,6 +241,8 @@ def discover(state: _Run, paths: Sequence[Path]) -> None:
         root = state.result.root
         state.all_files = state.files
         state.files = [f for f in state.files if in_shard(_rel(f, root), k, n)]
+    for where in empty:  # a run that lints nothing says so (Tech Docs sites did not)
+        state.say(f"no Markdown files under {where}")
     state.read_at_ns = time.time_ns()  # files changed after this are not fixed
 
 
@@ -382,10 +395,12 @@ def lint(state: _Run) -> None:
     cache, keys, cached = _cached_results(state)
     todo = [f for f in state.files if f not in cached]
     if len(todo) >= THRESHOLD:  # build the site model here: forked workers share it
+        from playbook_lint.runner import tree_of
         from playbook_lint.site import site_for
 
         try:
-            site_for(todo[0], root, state.rules.site_options).ensure_built()  # type: ignore[attr-defined]
+            site_for(todo[0], tree_of(todo[0], state.trees, root),  # type: ignore[attr-defined]
+                     state.rules.site_options).ensure_built()
         except Exception:  # noqa: BLE001 - the lint pass reports it per file
             pass
     kwargs: dict[str, Any] = {}
@@ -395,7 +410,7 @@ def lint(state: _Run) -> None:
         kwargs["workspace_factory"] = RecordingWorkspace
     linted = lint_parallel(todo, state.rules, today=state.today, root=root,
                            offline=not state.online, link_results=state.result.link_results,
-                           jobs=state.options.jobs, **kwargs)
+                           jobs=state.options.jobs, trees=state.trees, **kwargs)
     findings = list(linted.findings)
     for hit in cached.values():
         findings.extend(hit)
@@ -476,9 +491,10 @@ def _foreign_link_findings(state: _Run) -> list[Finding]:
         return []
     root = state.result.root
     with_results = lint_files(foreign, link_rules, today=state.today, root=root,
-                              offline=False, link_results=state.result.link_results)
-    without = lint_files(foreign, link_rules, today=state.today, root=root, offline=True,
-                         link_results={})
+                              trees=state.trees, offline=False,
+                              link_results=state.result.link_results)
+    without = lint_files(foreign, link_rules, today=state.today, root=root,
+                         trees=state.trees, offline=True, link_results={})
     base = {(f.path, f.line, f.column, f.rule, f.message) for f in without.findings}
     return [f for f in with_results.findings
             if (f.path, f.line, f.column, f.rule, f.message) not in base]
@@ -566,7 +582,7 @@ def fix(state: _Run) -> None:
         changed = set(result.changed_files)
         again = lint_files([result.root / p for p in result.changed_files], state.rules,
                            today=state.today, root=result.root, offline=not state.online,
-                           link_results=result.link_results)
+                           link_results=result.link_results, trees=state.trees)
         keep = [f for f in result.findings if f.path not in changed]
         result.findings = sorted(keep + again.findings)
         fixes = "fix" if outcome.applied == 1 else "fixes"

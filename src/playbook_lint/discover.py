@@ -1,6 +1,9 @@
 """Find the Markdown files to lint under the paths given on the command line.
 
-Folders are walked recursively for ``.md`` and ``.markdown`` files. Skipped: the
+Folders are walked recursively for ``.md`` and ``.markdown`` files, and for the
+other Markdown formats the folder's site generator renders (``.md.erb`` on a
+Middleman / GOV.UK Tech Docs Template site: see each adapter's
+``lint_extensions`` in :mod:`playbook_lint.generators`). Skipped: the
 folders ``.git``, ``node_modules``, ``_site``, ``vendor`` (and other hidden folders
 such as ``.venv``, except ``.github``), anything matched by a ``.gitignore`` of the
 repository (every ``.gitignore`` from the repository root down, each applying to
@@ -18,6 +21,8 @@ from pathlib import Path
 import pathspec
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+#: Markdown formats linted only where the site's generator renders them.
+GENERATOR_SUFFIXES = (".md.erb",)
 SKIP_DIRS = frozenset({".git", "node_modules", "_site", "vendor", ".hg", ".svn", "__pycache__"})
 
 
@@ -98,38 +103,68 @@ def _skip_dir(name: str) -> bool:
     return name in SKIP_DIRS or (name.startswith(".") and name not in (".github",))
 
 
-def iter_files(paths: Sequence[Path], ignorer: Ignorer) -> Iterator[Path]:
+def _wanted(folder: Path, name: str) -> bool:
+    low = name.lower()
+    if low.endswith(MARKDOWN_SUFFIXES):
+        return True
+    if low.endswith(GENERATOR_SUFFIXES):
+        from playbook_lint.site import lint_extensions_for
+
+        return low.endswith(tuple(e for e in lint_extensions_for(folder)
+                                  if e in GENERATOR_SUFFIXES))
+    return False
+
+
+def iter_files(
+    paths: Sequence[Path], ignorer: Ignorer, empty: list[str] | None = None,
+) -> Iterator[Path]:
     """Yield absolute paths of the Markdown files to lint, each once, sorted per folder.
+
+    Args:
+        paths: files and folders as given.
+        ignorer: gitignore and exclude rules.
+        empty: when given, each path (as given) under which no file was found is
+            appended to it (the CLI says "no Markdown files under PATH").
 
     Raises:
         FileNotFoundError: a path given does not exist (message names it).
     """
     seen: set[Path] = set()  # real paths: a file reached through two names is linted once
     for given in paths:
-        path = Path(os.path.abspath(given))
-        if path.is_file():
-            real = path.resolve()
-            if real not in seen and not ignorer.excluded(path):
-                seen.add(real)
-                yield path
-            continue
-        if not path.is_dir():
-            if path.exists():
-                raise FileNotFoundError(f"{given}: not a regular file or folder")
-            raise FileNotFoundError(f"{given}: no such file or folder")
-        for folder, dirs, files in os.walk(path):
-            here = Path(folder)
-            dirs[:] = sorted(
-                d for d in dirs if not _skip_dir(d) and not ignorer.ignored(here / d, True)
-            )
-            for name in sorted(files):
-                if not name.lower().endswith(MARKDOWN_SUFFIXES):
-                    continue
-                f = here / name
-                if ignorer.ignored(f) or not f.is_file():  # FIFOs, devices, dangling links
-                    continue
-                real = f.resolve()
-                if real in seen:
-                    continue
-                seen.add(real)
-                yield f
+        found = 0
+        for f in _iter_one(given, ignorer, seen):
+            found += 1
+            yield f
+        if not found and empty is not None:
+            empty.append(str(given))
+
+
+def _iter_one(given: Path, ignorer: Ignorer, seen: set[Path]) -> Iterator[Path]:
+    """The files of one given path (see :func:`iter_files`)."""
+    path = Path(os.path.abspath(given))
+    if path.is_file():
+        real = path.resolve()
+        if real not in seen and not ignorer.excluded(path):
+            seen.add(real)
+            yield path
+        return
+    if not path.is_dir():
+        if path.exists():
+            raise FileNotFoundError(f"{given}: not a regular file or folder")
+        raise FileNotFoundError(f"{given}: no such file or folder")
+    for folder, dirs, files in os.walk(path):
+        here = Path(folder)
+        dirs[:] = sorted(
+            d for d in dirs if not _skip_dir(d) and not ignorer.ignored(here / d, True)
+        )
+        for name in sorted(files):
+            if not _wanted(here, name):
+                continue
+            f = here / name
+            if ignorer.ignored(f) or not f.is_file():  # FIFOs, devices, dangling links
+                continue
+            real = f.resolve()
+            if real in seen:
+                continue
+            seen.add(real)
+            yield f

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -81,6 +82,19 @@ BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+
+
+#: Liquid blocks whose content is not rendered as Markdown with its templates
+#: expanded: ``{% comment %}`` (dropped) and ``{% raw %}`` (template syntax shown
+#: as written). https://shopify.github.io/liquid/tags/template/
+_LIQUID_BLOCK = re.compile(
+    r"\{%-?\s*(comment|raw)\s*-?%\}.*?\{%-?\s*end\1\s*-?%\}", re.DOTALL)
+
+
+def _blank(m: re.Match[str]) -> str:
+    """Every character of a never-rendered block but white space becomes ``x``: the
+    block structure around it (paragraphs, indentation) stays as it was."""
+    return re.sub(r"\S", "x", m.group(0))
 
 
 class NotTextError(OSError):
@@ -220,13 +234,17 @@ class Document:
 
     @cached_property
     def markdown_source(self) -> str:
-        """The text given to markdown-it: the front matter block replaced by spaces
-        (newlines kept), so every offset, line and column stays the file's own."""
+        """The text given to markdown-it: the front matter block replaced by spaces and
+        Liquid ``{% comment %}``/``{% raw %}`` blocks (never rendered as written) by
+        ``x`` characters (white space and newlines kept), so every offset, line and
+        column stays the file's own and no link is found in them."""
         start = self.body_start
-        if not start:
-            return self.text
-        head = "".join("\n" if c == "\n" else " " for c in self.text[:start])
-        return head + self.text[start:]
+        text = self.text
+        if start:
+            text = "".join("\n" if c == "\n" else " " for c in text[:start]) + text[start:]
+        if "{%" in text and _LIQUID_BLOCK.search(text, start):
+            text = _LIQUID_BLOCK.sub(_blank, text)
+        return text
 
     @cached_property
     def tokens(self) -> list[Token]:

@@ -42,6 +42,12 @@ class Workspace(Protocol):
         or HTML file, or None if the file does not exist or has no notion of anchors."""
         ...
 
+    def anchor_list(self, path: Path) -> list[Any] | None:
+        """Return the anchors of a Markdown file as
+        :class:`~playbook_lint.links.extract.Anchor` records (headings keep their text,
+        so the site's generator can make its own ids), or None as :meth:`anchors`."""
+        ...
+
 
 @dataclass(frozen=True)
 class RuleConfig:
@@ -67,8 +73,9 @@ class Context:
         offline: True when no network check was made.
         link_results: results of the link engine keyed by normalised URL (empty offline).
         root: the folder paths are reported relative to.
-        site: the site model (page URLs, permalinks, aliases, site root, base URL) when
-            one was built, else None; see :mod:`playbook_lint.site`.
+        site: the site model (page URLs, permalinks, aliases, site root, base URL, the
+            generator adapter) when one was built, else None; see
+            :mod:`playbook_lint.site` and :mod:`playbook_lint.generators`.
     """
 
     today: date

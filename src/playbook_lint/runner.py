@@ -161,12 +161,17 @@ def build_rules(
 
 # --- the workspace --------------------------------------------------------------------
 
+#: Files whose anchors the workspace reads (Markdown, also with ERB).
+MARKDOWN_SOURCES = (".md", ".markdown", ".md.erb", ".mdx")
+
+
 class FileWorkspace:
     """The real :class:`~playbook_lint.rule.Workspace`: answers from the file system,
     caching parsed anchors so each target file is read at most once per run."""
 
     def __init__(self) -> None:
         self._anchors: dict[Path, frozenset[str] | None] = {}
+        self._lists: dict[Path, list[Any] | None] = {}
         self._exists: dict[Path, bool] = {}
 
     def exists(self, path: Path) -> bool:
@@ -177,20 +182,33 @@ class FileWorkspace:
         return hit
 
     def anchors(self, path: Path) -> frozenset[str] | None:
-        """Fragment ids of a Markdown file; None when absent or not Markdown."""
+        """Fragment ids of a Markdown file (GitHub heading ids); None when absent or
+        not Markdown."""
         if path in self._anchors:
             return self._anchors[path]
-        result: frozenset[str] | None = None
-        if path.suffix.lower() in (".md", ".markdown") and path.is_file():
+        found = self.anchor_list(path)
+        result = frozenset(a.id for a in found) if found is not None else None
+        self._anchors[path] = result
+        return result
+
+    def anchor_list(self, path: Path) -> list[Any] | None:
+        """The :class:`~playbook_lint.links.extract.Anchor` list of a Markdown file
+        (headings with their text, so a generator can make its own ids); None when
+        absent or not Markdown."""
+        if path in self._lists:
+            return self._lists[path]
+        result: list[Any] | None = None
+        if path.name.lower().endswith(MARKDOWN_SOURCES) and path.is_file():
             try:
-                result = Document.from_path(path).anchor_ids
+                result = Document.from_path(path).anchors
             except OSError:
                 result = None
-        self._anchors[path] = result
+        self._lists[path] = result
         return result
 
     def remember(self, doc: Document) -> None:
         """Record the anchors of a document already parsed in this run."""
+        self._lists.setdefault(doc.path, doc.anchors)
         self._anchors.setdefault(doc.path, doc.anchor_ids)
 
 
@@ -243,6 +261,15 @@ def lint_document(doc: Document, rules: RuleSet, ctx: Context) -> tuple[list[Fin
     return findings, errors
 
 
+def tree_of(path: Path, trees: Sequence[Path], default: Path) -> Path:
+    """The deepest of ``trees`` that holds ``path`` (``default`` when none is given)."""
+    best: Path | None = None
+    for tree in trees:
+        if (tree == path or tree in path.parents) and (best is None or best in tree.parents):
+            best = tree
+    return best if best is not None else (path.parent if trees else default)
+
+
 def lint_files(
     files: Iterable[Path],
     rules: RuleSet,
@@ -253,6 +280,7 @@ def lint_files(
     link_results: dict[str, object] | None = None,
     workspace: FileWorkspace | None = None,
     site: Any = None,
+    trees: Sequence[Path] = (),
 ) -> LintResult:
     """Lint ``files`` (absolute paths) and return a :class:`LintResult` with sorted findings.
 
@@ -261,6 +289,9 @@ def lint_files(
     :func:`playbook_lint.site.site_for` from ``rules.site_options``. Files the site
     says are not pages (README, LICENSE, ``.github/``, vendored ``assets/**``,
     partials without front matter; see :meth:`Site.is_page`) are not linted.
+    ``trees`` are the linted folders (the PATHs given, absolute): a file's site root
+    falls back to the deepest one holding it, never to ``root`` (the working folder),
+    unless none is given.
     """
     from playbook_lint.site import site_for
 
@@ -275,7 +306,7 @@ def lint_files(
     for path in files:
         if site is None:
             try:
-                ctx.site = site_for(path, root, rules.site_options)
+                ctx.site = site_for(path, tree_of(path, trees, root), rules.site_options)
             except (OSError, ValueError, RecursionError) as exc:
                 result.errors.append(f"{display_path(path, root)}: cannot build the site "
                                      f"model: {exc}")

@@ -51,25 +51,26 @@ from urllib.parse import unquote, urlsplit
 import pathspec
 import yaml
 
+from playbook_lint.generators import Generator, detect
+from playbook_lint.generators import markers as generator_markers
+from playbook_lint.generators.base import (
+    HeadingIds,
+    pattern_matches,
+    strip_page_ext,
+)
+
 __all__ = [
     "Site", "Page", "build_site", "find_site_root", "url_key", "page_urls",
     "expand_permalink", "generator_permalinks",
     "SITE_MARKERS", "DEFAULT_EXCLUDE", "site_for",
 ]
 
-#: Files whose folder is a site root.
-SITE_MARKERS = (
-    "_config.yml", "_config.yaml", "_config.toml", "config.toml", "hugo.toml", "hugo.yaml",
-    "hugo.json", ".eleventy.js", "eleventy.config.js", "eleventy.config.mjs",
-    "eleventy.config.cjs", "config.rb", ".git",
-)
-#: Folders below the site root whose content is published at the site root.
+#: Files whose folder is a site root: every generator adapter's markers, Hugo's
+#: ``config.toml`` and a repository's ``.git``.
+SITE_MARKERS = (*generator_markers(), "config.toml", ".git")
+#: Folders below the site root whose content may be published at the site root (the
+#: union over the adapters; each adapter names its own in ``source_dirs``).
 SOURCE_DIRS = ("content", "source", "src", "docs")
-#: Page source extensions, longest first (a page ``x.html.md.erb`` is ``x``).
-PAGE_EXTENSIONS = (
-    ".html.md.erb", ".html.markdown", ".html.md", ".html.erb", ".md.erb",
-    ".markdown", ".md", ".mdx", ".html", ".htm", ".njk", ".liquid",
-)
 #: Repository furniture and vendored or partial content that is not a page of the
 #: site: gitignore syntax, relative to the site root. Page rules skip these files
 #: unless the config's ``site.include`` names them.
@@ -118,11 +119,7 @@ def url_key(path: str) -> str:
 
 
 def _strip_page_ext(name: str) -> str | None:
-    low = name.lower()
-    for ext in PAGE_EXTENSIONS:
-        if low.endswith(ext) and len(name) > len(ext):
-            return name[: -len(ext)]
-    return None
+    return strip_page_ext(name)
 
 
 _PLACEHOLDER = re.compile(r":(\w+)")
@@ -296,6 +293,9 @@ class Page:
             page's first heading, so its slug is an anchor of the page).
         templated: True when the body pulls in content the model cannot see (see
             :func:`pulls_in_content`), so its anchors are not all known.
+        home, pattern, url_reason, published, has_permalink: what the site's generator
+            adapter says of the page's published URL (see
+            :meth:`playbook_lint.generators.base.Generator.page_url`).
     """
 
     source: Path
@@ -304,6 +304,17 @@ class Page:
     has_front_matter: bool = True
     title: str | None = None
     templated: bool = False
+    #: The URL the generator publishes the page at, when it is known exactly.
+    home: str | None = None
+    #: When only part of the URL is known: a pattern of the URLs it may be.
+    pattern: Any = None
+    #: Why the URL is not known exactly ("" when it is).
+    url_reason: str = ""
+    #: False when the generator does not publish the page (Eleventy ``permalink: false``).
+    published: bool = True
+    #: True when front matter sets a plain ``permalink`` (a published repository file
+    #: such as ``LICENSE.md`` with one is a page, not furniture).
+    has_permalink: bool = False
 
 
 @dataclass
@@ -327,26 +338,41 @@ class Site:
     include: Sequence[str] = ()
     exclude: Sequence[str] = ()
     image_alts: Mapping[str, str | None] | None = None
+    generator: Generator | None = None
+    #: False when the tree holds no file but Markdown pages (an export or sparse
+    #: checkout): assets and pages built from other sources are then not in it.
+    has_assets: bool = True
 
     def __post_init__(self) -> None:
+        if self.generator is None:
+            self.generator = detect(self.root)
         self._by_key: dict[str, Path] = {}
         self._by_lower: dict[str, Path] = {}
         self._claims: dict[str, list[Path]] = {}
         self._by_name: dict[str, list[Path]] = {}
         self._posts: dict[str, Path] = {}
+        self._patterns: list[Page] = []
+        self._by_tail: dict[str, list[Page]] = {}
+        self._vague: list[Page] = []
+        self._unknown: list[Page] = []
         for page in self.pages.values():
             self._index(page)
         self._partial_dirs = self._find_partial_dirs()
-        #: Middleman renders Markdown with Redcarpet, whose heading ids differ from
-        #: GitHub's ("GOV.UK teams" -> gov-uk-teams, not govuk-teams).
-        self.redcarpet_slugs = (self.root / "config.rb").is_file() or any(
-            p.name.endswith((".html.md", ".html.md.erb", ".html.markdown"))
-            for p in self.pages)
         self._exclude = pathspec.GitIgnoreSpec.from_lines([*DEFAULT_EXCLUDE, *self.exclude])
         self._include = pathspec.GitIgnoreSpec.from_lines(list(self.include)) \
             if self.include else None
 
     def _index(self, page: Page) -> None:
+        if page.pattern is not None:
+            tail = _literal_tail(page.pattern)
+            if tail is not None:
+                self._by_tail.setdefault(tail.lower(), []).append(page)
+            elif _has_literal(page.pattern):
+                self._patterns.append(page)
+            else:
+                self._vague.append(page)
+        elif page.home is None and page.published and page.url_reason:
+            self._unknown.append(page)
         for u in page.urls:
             k = url_key(u)
             self._by_key.setdefault(k, page.source)
@@ -369,7 +395,7 @@ class Site:
                 rel = page.source.relative_to(self.root).as_posix()
             except ValueError:
                 continue
-            if _is_partial(rel):
+            if self.generator is not None and self.generator.is_partial(rel, False):
                 for folder in page.source.parents:
                     if folder == self.root or self.root not in folder.parents:
                         break
@@ -397,6 +423,7 @@ class Site:
         """
         from playbook_lint.frontmatter import parse_front_matter
 
+        generator = kwargs.pop("generator", None) or detect(root)
         out: dict[Path, Page] = {}
         for p, content in pages.items():
             path = Path(p) if Path(p).is_absolute() else root / p
@@ -411,10 +438,10 @@ class Site:
             else:
                 data = content
                 has_fm = content is not None
-            page = _make_page(root, path, data, has_fm, templated, permalinks)
+            page = _make_page(root, path, data, has_fm, templated, permalinks, generator)
             if page is not None:
                 out[path] = page
-        return cls(root=root, pages=out, **kwargs)
+        return cls(root=root, pages=out, generator=generator, **kwargs)
 
     # -- questions ---------------------------------------------------------------------
     def page_for_url(self, path: str) -> Path | None:
@@ -436,7 +463,63 @@ class Site:
             m = _POST_URL.search(k)
             if m:
                 hit = self._posts.get("/".join(m.groups()).lower())
+        if hit is None and (self._by_tail or self._patterns):
+            tail = k.rstrip("/").rsplit("/", 1)[-1].lower()
+            for page in (*self._by_tail.get(tail, ()), *self._patterns):
+                if pattern_matches(page.pattern, k):
+                    return page.source
         return hit
+
+    def unresolved_reason(self, markdown_targets: bool = False) -> str | None:
+        """Why a site path that names no page may still exist (for "not checked"
+        messages), or None when the site model knows every page's URL.
+        ``markdown_targets``: the link names a Markdown source (``{% link x.md %}``),
+        which a Markdown-only tree would hold if it existed."""
+        made = self.generator.unknown_pages() if self.generator is not None else None
+        if made is not None:
+            return made
+        vague = self._vague + self._unknown
+        if vague:
+            first = vague[0]
+            try:
+                rel = first.source.relative_to(self.root).as_posix()
+            except ValueError:
+                rel = first.source.name
+            more = f" and {len(vague) - 1} more" if len(vague) > 1 else ""
+            return f"the URL of {rel}{more} is not known ({first.url_reason})"
+        if not self.has_assets and not markdown_targets:
+            return "this tree holds only Markdown, so pages built from other sources " \
+                "are not in it"
+        return None
+
+    def link_bases(self, source: Path) -> list[str]:
+        """The URL folders a relative link on the page built from ``source`` resolves
+        from: the folder of each URL the page is served at (not its aliases), e.g.
+        ``/a/one/`` for ``/a/one/`` and ``/a/`` for ``/a/one.html``. Empty when the
+        page's URL is not known."""
+        page = self.pages.get(source)
+        if page is None:
+            return []
+        homes = [page.home] if page.home else []
+        if self.generator is None or not self.generator.knows_urls or \
+                self.generator.name in ("jekyll", "hugo", "middleman"):
+            homes += [u for u in page.urls if u not in page.claims or u == page.home]
+        out: list[str] = []
+        for url in homes:
+            base = url if url.endswith("/") else url.rsplit("/", 1)[0] + "/"
+            if base not in out:
+                out.append(base)
+        return out
+
+    @property
+    def heading_ids(self) -> HeadingIds:
+        """How this site's generator gives headings ids (see
+        :class:`playbook_lint.generators.base.HeadingIds`)."""
+        ids = self.__dict__.get("_heading_ids")
+        if ids is None:
+            assert self.generator is not None
+            ids = self.__dict__["_heading_ids"] = self.generator.heading_ids
+        return ids
 
     def url_of(self, source: Path) -> str | None:
         """Return the canonical URL path of the page built from ``source``, or None."""
@@ -544,12 +627,32 @@ class Site:
             return True
         if self._exclude.match_file(rel):
             return False
-        if path.name.split(".", 1)[0].upper() in FURNITURE:
-            return False
         page = self.pages.get(path)
-        if page is not None and not page.has_front_matter and _is_partial(rel):
+        if path.name.split(".", 1)[0].upper() in FURNITURE:
+            # a LICENSE.md with front matter and a permalink is a published page
+            return page is not None and page.has_permalink and page.published
+        if page is not None and self.generator is not None and \
+                self.generator.is_partial(rel, page.has_front_matter):
             return False
         return True
+
+
+def _literal_tail(pattern: Any) -> str | None:
+    """The last path segment of a URL pattern when it is fixed text (an Eleventy
+    ``/{{ page.date | toDatePath }}/{{ page.fileSlug }}/`` gives the file's slug), so
+    lookups try only the pages whose URL ends that way; else None."""
+    body = pattern.pattern.rstrip("/")
+    last = body.rsplit("/", 1)[-1]
+    plain = re.sub(r"\\(.)", r"\1", last)
+    if not last or re.search(r"[.*+?()\[\]{}|^$]", re.sub(r"\\.", "", last)):
+        return None
+    return plain
+
+
+def _has_literal(pattern: Any) -> bool:
+    """True if a URL pattern has a fixed part besides ``/`` (``/.+?/x/``): one that is
+    all template (``{{ tag.url }}``) could be any URL and resolves nothing."""
+    return bool(re.sub(r"\.\+\?|\(\?:[^)]*\)\?|[/\\]", "", pattern.pattern))
 
 
 def _is_partial(rel: str) -> bool:
@@ -582,18 +685,34 @@ def pulls_in_content(text: str) -> bool:
 
 def _make_page(
     root: Path, path: Path, data: Any, has_fm: bool, templated: bool = False,
-    permalinks: Mapping[str, str] | None = None,
+    permalinks: Mapping[str, str] | None = None, generator: Generator | None = None,
 ) -> Page | None:
     try:
         rel = path.relative_to(root).as_posix()
     except ValueError:
         return None
-    urls, claims = page_urls(rel, data if isinstance(data, Mapping) else None, permalinks)
+    mapping = data if isinstance(data, Mapping) else {}
+    urls, claims = page_urls(rel, mapping or None, permalinks)
     if not urls:
         return None
-    title = data.get("title") if isinstance(data, Mapping) else None
+    title = mapping.get("title")
+    permalink = mapping.get("permalink")
+    home: str | None = urls[0]
+    pattern = None
+    reason = ""
+    published = True
+    if generator is not None and generator.knows_urls:
+        where = generator.page_url(rel, mapping)
+        if generator.name in ("jekyll", "hugo"):
+            where = type(where)(urls[0])  # the shared model knows their permalinks
+        home, pattern, reason, published = where.url, where.pattern, where.reason, \
+            where.published
+        if home is not None and home not in urls:
+            urls.insert(0, home)
     return Page(path, tuple(urls), tuple(claims), has_fm,
-                title if isinstance(title, str) else None, templated)
+                title if isinstance(title, str) else None, templated, home, pattern,
+                reason, published,
+                isinstance(permalink, str) and permalink.strip().startswith("/"))
 
 
 def find_site_root(start: Path, stop: Path | None = None) -> Path | None:
@@ -623,14 +742,14 @@ def _read_page(path: Path) -> tuple[bool, Any, bool]:
         if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_PAGE_BYTES:
             return False, None, False  # FIFOs, devices (/dev/zero), huge files: not pages
         data_bytes = path.read_bytes()
-    except OSError:
+        templated = (b"{{" in data_bytes or b"{%" in data_bytes or b"<%" in data_bytes)
+        if not data_bytes.lstrip(b"\xef\xbb\xbf").startswith(_FM_OPEN):
+            if templated:
+                templated = pulls_in_content(decode(data_bytes).text)
+            return False, None, templated
+        text = decode(data_bytes).text
+    except OSError:  # NotTextError too: a binary file named .md is no page of the site
         return False, None, False
-    templated = (b"{{" in data_bytes or b"{%" in data_bytes or b"<%" in data_bytes)
-    if not data_bytes.lstrip(b"\xef\xbb\xbf").startswith(_FM_OPEN):
-        if templated:
-            templated = pulls_in_content(decode(data_bytes).text)
-        return False, None, templated
-    text = decode(data_bytes).text
     quick = _quick_yaml(text)
     if quick is not None:  # the common case: a plain YAML block, read by libyaml alone
         data, end = quick
@@ -669,84 +788,14 @@ def _quick_yaml(text: str) -> tuple[Any, int] | None:
     return (data, m.end()) if isinstance(data, dict) else None
 
 
-def _jekyll_baseurl(root: Path) -> str:
-    cfg = root / "_config.yml"
-    if not cfg.is_file():
-        return ""
-    try:
-        text = cfg.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
-    m = re.search(r"^baseurl:\s*['\"]?(/[^'\"\s#]*)", text, re.MULTILINE)
-    return m.group(1).rstrip("/") if m else ""
-
-
 def generator_permalinks(root: Path) -> dict[str, str]:
-    """Permalink patterns from the generator's config: Jekyll ``_config.yml``
-    (``permalink`` -> ``*`` and ``posts``; ``collections.<name>.permalink``) and Hugo
-    ``[permalinks]`` in ``hugo.toml``/``config.toml`` (section -> pattern; the
-    ``page`` sub-table too). Unreadable config gives ``{}``."""
-    import tomllib
-
-    import yaml
-
-    out: dict[str, str] = {}
-    cfg = root / "_config.yml"
-    if cfg.is_file():
-        try:
-            data = yaml.safe_load(cfg.read_text(encoding="utf-8", errors="replace"))
-        except (OSError, yaml.YAMLError):
-            data = None
-        if isinstance(data, dict):
-            if isinstance(data.get("permalink"), str):
-                out["*"] = out["posts"] = data["permalink"]
-            cols = data.get("collections")
-            if isinstance(cols, dict):
-                for name, spec in cols.items():
-                    if isinstance(spec, dict) and isinstance(spec.get("permalink"), str):
-                        out[str(name)] = spec["permalink"]
-    for name in ("hugo.toml", "config.toml"):
-        cfg = root / name
-        if not cfg.is_file():
-            continue
-        try:
-            data = tomllib.loads(cfg.read_text(encoding="utf-8", errors="replace"))
-        except (OSError, tomllib.TOMLDecodeError):
-            break
-        table = data.get("permalinks")
-        if isinstance(table, dict):
-            page = table.get("page")
-            for section, pattern in {**table, **(page if isinstance(page, dict) else {})}.items():
-                if isinstance(pattern, str):
-                    out[str(section)] = pattern
-        break
-    return out
+    """Permalink patterns from the generator's config at ``root`` (see
+    :meth:`playbook_lint.generators.base.Generator.permalinks`)."""
+    return detect(root).permalinks()
 
 
 def _generator_base_url(root: Path) -> str | None:
-    """The site's own address from the generator's config: Hugo ``baseURL``
-    (``hugo.toml``/``config.toml``) or Jekyll ``url`` + ``baseurl`` (``_config.yml``)."""
-    import tomllib
-
-    for name in ("hugo.toml", "config.toml"):
-        cfg = root / name
-        if cfg.is_file():
-            try:
-                value = tomllib.loads(cfg.read_text(encoding="utf-8", errors="replace"))
-            except (OSError, tomllib.TOMLDecodeError):
-                return None
-            url = value.get("baseURL") or value.get("baseurl")
-            return url if isinstance(url, str) and url.startswith("http") else None
-    cfg = root / "_config.yml"
-    if cfg.is_file():
-        try:
-            text = cfg.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return None
-        m = re.search(r"^url:\s*['\"]?(https?://[^'\"\s#]+)", text, re.MULTILINE)
-        if m:
-            return m.group(1).rstrip("/") + _jekyll_baseurl(root)
-    return None
+    return detect(root).base_url()
 
 
 def _image_alts(root: Path) -> dict[str, str | None]:
@@ -796,6 +845,7 @@ def build_site(
     """
     pages: dict[Path, Page] = {}
     files: list[Path] = []
+    other_files = 0
     for folder, dirs, names in os.walk(root):
         at_root = folder == str(root)
         dirs[:] = [d for d in dirs if d not in _SKIP_WALK and not
@@ -804,19 +854,22 @@ def build_site(
         for name in names:
             if _strip_page_ext(name) is not None:
                 files.append(Path(folder) / name)
+            else:
+                other_files += 1
     files.extend(p for p in extra if p not in set(files))
-    permalinks = generator_permalinks(root)
+    generator = detect(root)
+    permalinks = generator.permalinks()
     for path in files:
         has_fm, data, templated = _read_page(path)
-        page = _make_page(root, path, data, has_fm, templated, permalinks)
+        page = _make_page(root, path, data, has_fm, templated, permalinks, generator)
         if page is not None:
             pages[path] = page
     if not base_url:
-        base_url = _generator_base_url(root)
+        base_url = generator.base_url()
     return Site(
         root=root, base_url=(base_url or "").rstrip("/") or None,
-        baseurl=_jekyll_baseurl(root), pages=pages, include=include, exclude=exclude,
-        image_alts=_image_alts(root),
+        baseurl=generator.path_prefix(), pages=pages, include=include, exclude=exclude,
+        image_alts=_image_alts(root), generator=generator, has_assets=other_files > 0,
     )
 
 
@@ -835,11 +888,14 @@ class LazySite:
         self.root = root
         self._args = {"base_url": base_url, "include": include, "exclude": exclude}
         self._site: Site | None = None
+        generator = detect(root)
         self._shell = Site(
             root=root,
-            base_url=(base_url or _generator_base_url(root) or "").rstrip("/") or None,
+            base_url=(base_url or generator.base_url() or "").rstrip("/") or None,
             baseurl="", pages={}, include=include, exclude=exclude, image_alts=None,
+            generator=generator,
         )
+        self.generator = generator
         self.base_url = self._shell.base_url
 
     def ensure_built(self) -> Site:
@@ -864,16 +920,27 @@ class LazySite:
         """See :meth:`Site.is_page`; reads only ``path`` itself until the site is built."""
         if self._site is not None:
             return self._site.is_page(path)
-        if not self._shell.is_page(path):
-            return False
         try:
             rel = path.relative_to(self.root).as_posix()
         except ValueError:
             return True
+        furniture = path.name.split(".", 1)[0].upper() in FURNITURE
+        if not furniture and not self._shell.is_page(path):
+            return False
+        if furniture and self._shell._exclude.match_file(rel) and not (
+                self._shell._include is not None and self._shell._include.match_file(rel)):
+            return False
         shell = self._shell
         if shell._include is not None and shell._include.match_file(rel):
             return True
-        return not (_is_partial(rel) and not _read_page(path)[0])
+        assert shell.generator is not None
+        if path.name.split(".", 1)[0].upper() in FURNITURE:
+            has_fm, data, _ = _read_page(path)
+            page = _make_page(self.root, path, data, has_fm, generator=shell.generator)
+            return page is not None and page.has_permalink and page.published
+        if not shell.generator.is_partial(rel, False):
+            return True
+        return _read_page(path)[0]
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
@@ -919,6 +986,19 @@ def _memo_up(
     return found
 
 
+_GENERATORS: dict[Path | None, Generator] = {}
+
+
+def lint_extensions_for(folder: Path) -> tuple[str, ...]:
+    """The Markdown extensions linted by default in ``folder``: those of the generator
+    of the site the folder belongs to (``.md.erb`` on a Middleman site)."""
+    root = _memo_up(_ROOTS, folder, _has_site_marker)
+    gen = _GENERATORS.get(root)
+    if gen is None:
+        gen = _GENERATORS[root] = detect(root) if root is not None else detect(folder)
+    return gen.lint_extensions
+
+
 def site_for(
     path: Path,
     fallback_root: Path,
@@ -926,13 +1006,17 @@ def site_for(
 ) -> Site:
     """Return the (cached) :class:`Site` that ``path`` belongs to.
 
-    The site root is ``options["root"]``, else :func:`find_site_root`, else
-    ``fallback_root`` when ``path`` is below it, else the nearest folder above
-    ``path`` with a README, else ``path``'s folder.
+    The site root is ``options["root"]``, else :func:`find_site_root` (a generator's
+    config or ``.git``), else ``fallback_root`` when ``path`` is below it, else the
+    nearest folder above ``path`` with a README, else ``path``'s folder. The working
+    folder plays no part: the site model never reads outside the linted files' own
+    site, repository or linted folder (``cd /tmp && playbook-lint /tmp/site`` reads
+    ``/tmp/site`` only).
 
     Args:
         path: a linted file (absolute).
-        fallback_root: the run's root, used when no site root is configured or found.
+        fallback_root: the linted folder (the PATH given) that holds ``path``, used
+            when no site root is configured or found.
         options: the config's ``site`` table (``root`` absolute, ``base-url``,
             ``include``, ``exclude``).
     """

@@ -52,6 +52,13 @@ class MemoryWorkspace:
             return None
         return Document(path, text).anchor_ids
 
+    def anchor_list(self, path: Path) -> list[Any] | None:
+        """Anchor records of a Markdown file given (see :meth:`anchors`)."""
+        text = self.files.get(path)
+        if text is None:
+            return None
+        return Document(path, text).anchors
+
 
 def check(
     rule_cls: type[Rule],

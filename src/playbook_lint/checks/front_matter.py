@@ -455,7 +455,10 @@ class FrontMatterInvalid(Rule):
         """Yield a report per syntax error, repeated key and bad value (see the class docstring)."""
         fm = doc.front_matter
         if fm is None:
-            if not is_furniture(_rel_path(doc, ctx)):
+            generator = getattr(ctx.site, "generator", None)
+            lenient = generator is not None and generator.lenient_front_matter
+            if not is_furniture(_rel_path(doc, ctx)) and not lenient:
+                # gray-matter (Eleventy) reads an unclosed block to the end of the file
                 yield from self._unclosed(doc)
             return
         for err in fm.errors:

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import unquote
 
 from playbook_lint.findings import Edit, Fix, Report, Severity
+from playbook_lint.generators.base import PAGE_EXTENSIONS, heading_anchor_ids
+from playbook_lint.generators.plain import Plain
 from playbook_lint.links.slugs import (
     closest_anchor,
     fragment_matches,
@@ -29,15 +31,21 @@ __all__ = ["BrokenLink", "is_external", "has_template", "site_candidates"]
 
 #: Link kinds whose target a reader follows to a file of the site.
 _CHECKED_KINDS = frozenset({"inline", "image", "definition", "html-a", "html-img"})
-_PAGE_SUFFIXES = frozenset({".md", ".markdown", ".mdx", ".html", ".htm", ".erb"})
-#: Sources whose ``#fragments`` are checked (``x.html.md.erb`` ends ``.erb``).
-_ANCHOR_SOURCES = tuple(_PAGE_SUFFIXES)
+#: Sources whose ``#fragments`` are checked: every page source (the generators own
+#: the list, :data:`playbook_lint.generators.base.PAGE_EXTENSIONS`).
+_ANCHOR_SOURCES = PAGE_EXTENSIONS
 #: A link written like a host name without a scheme ("www.x.org", "pra.digital.gov/a").
 _LOOKS_LIKE_HOST = re.compile(
     r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:gov|com|org|net|edu|mil|int|io|uk|us|eu)"
     r"(?:[/?#:]|$)",
     re.IGNORECASE,
 )
+#: Ids that page layouts commonly give their landmarks (skip links, headers): a
+#: fragment naming one may be the layout's, which the tool does not see.
+LAYOUT_IDS = frozenset({"header", "main", "main-content", "content", "footer", "nav",
+                        "navigation", "search", "toc", "skip", "page", "top"})
+#: A placeholder in an example path (``/{BRANCH}/``): not a real target.
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_][\w-]*\}")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _TEMPLATE_MARKS = ("{{", "{%", "<%", "%7B%7B", "%7B%25")
 
@@ -62,12 +70,19 @@ def has_template(url: str) -> bool:
     return any(mark in url for mark in _TEMPLATE_MARKS)
 
 
-#: Folders below the project root that site generators publish at the site root:
-#: the root itself, Middleman ``source/``, Hugo ``content/`` and ``static/``, GitHub
-#: Pages ``docs/``, and common ``src/``/``pages/``.
-SITE_SOURCE_DIRS = ("", "source", "content", "static", "docs", "src", "pages")
+#: Folders below the project root that may be published at the site root when no
+#: site model says which (the fallback adapter's: Middleman ``source/``, Hugo
+#: ``content/`` and ``static/``, GitHub Pages ``docs/``, ``src/``/``pages/``).
+SITE_SOURCE_DIRS = ("", *Plain.source_dirs)
 
-_PAGE_SOURCES = (".md", ".markdown", ".html.md", ".html.md.erb", ".html.erb")
+#: Sources a generator may build ``x.html`` or ``x/`` from.
+_PAGE_SOURCES = (".md", ".markdown", *(e for e in PAGE_EXTENSIONS
+                                       if e not in (".md", ".markdown", ".html", ".htm")))
+#: A link key in front matter: a value there is a link only through the layout, so
+#: only keys whose name says they are links are checked with certainty.
+_LINK_KEY = re.compile(
+    r"breadcrumb|link|url|href|parent|redirect|next|prev|image|img|src|thumbnail|icon|"
+    r"banner|logo|page|path", re.IGNORECASE)
 
 
 def site_candidates(target: Path, written: str) -> list[Path]:
@@ -224,16 +239,6 @@ class BrokenLink(Rule):
             return any(loose_key(a) == want for a in anchors)
         return False
 
-    @staticmethod
-    def _generator_match(ctx: Context, fragment: str, anchors: Iterable[str]) -> bool:
-        """On a site whose generator slugs headings differently from GitHub (Middleman's
-        Redcarpet), a lower-case fragment matching an anchor loosely is fine."""
-        if ctx.site is None or not getattr(ctx.site, "redcarpet_slugs", False) or \
-                fragment != fragment.lower():
-            return False
-        want = loose_key(fragment)
-        return any(loose_key(a) == want for a in anchors)
-
     def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
         """Yield one report per broken local link of ``doc`` (see the class docstring)."""
         site = ctx.site
@@ -263,6 +268,12 @@ class BrokenLink(Rule):
             link = tl.link
             exp = expand(tl.written.strip(), doc.path, ctx.site)
             if exp.status == "missing":
+                doubt = ctx.site.unresolved_reason(markdown_targets=True)
+                if doubt is not None:
+                    yield Report(link.start, link.end,
+                                 f'link target "{tl.written.strip()}" not checked: {doubt}',
+                                 severity=Severity.INFO, data={"url": tl.written.strip()})
+                    continue
                 yield Report(link.start, link.end,
                              f'link target "{tl.written.strip()}" does not exist '
                              f"({exp.reason})", data={"url": tl.written.strip()})
@@ -297,7 +308,10 @@ class BrokenLink(Rule):
                     continue
                 url = own
             report = self._check_url(doc, ctx, url, fl.start, fl.end, shown=fl.url,
-                                     where=f' (front matter "{fl.key}")')
+                                     where=f' (front matter "{fl.key}")',
+                                     doubt=None if _LINK_KEY.search(fl.key) else
+                                     f'front matter "{fl.key}" is a link only if a layout '
+                                     "makes it one")
             if report is not None:
                 yield report
 
@@ -337,43 +351,53 @@ class BrokenLink(Rule):
         url = link.url.strip()
         # the source around the URL too: <%= x %> in angle brackets loses its "<"
         around = doc.text[max(link.start - 1, 0):link.end + 1]
-        if not url or is_external(url) or has_template(url) or has_template(around):
+        if not url or is_external(url) or has_template(url) or has_template(around) or \
+                _PLACEHOLDER.search(url):
             return None
         return self._check_url(doc, ctx, url, link.start, link.end, link=link)
 
     def _check_url(
         self, doc: Document, ctx: Context, url: str, start: int, end: int, *,
         link: Link | None = None, shown: str | None = None, where: str = "",
+        doubt: str | None = None,
     ) -> Report | None:
         """Check the local ``url`` written at ``start..end``; ``shown`` is how the finding
-        names it (the template as written) when it differs from ``url``."""
+        names it (the template as written) when it differs from ``url``. ``doubt``, when
+        given, makes a missing target ``info`` for that reason (a front matter value
+        that only a layout makes a link)."""
         shown = url if shown is None else shown
         path_part, hash_mark, fragment = url.partition("#")
+        if ":~:" in fragment:  # a text fragment (#:~:text=...) is no anchor
+            fragment = fragment.split(":~:", 1)[0]
+            hash_mark = "#" if fragment else ""
         path_part = path_part.split("?", 1)[0]
+        site = ctx.site
         if not path_part:
-            if not hash_mark or self.fragments == "off" or self._matches(
-                fragment, doc.anchor_ids
-            ):
+            if not hash_mark or self.fragments == "off":
                 return None
-            if ctx.site is not None and pulls_in_content(doc.text[doc.body_start:]):
+            if site is not None and pulls_in_content(doc.text[doc.body_start:]):
                 return None  # an include may hold the heading
-            if self._generator_match(ctx, fragment, doc.anchor_ids):
-                return None
-            return self._fragment_report(doc, start, end, link, fragment, doc.anchor_ids,
-                                         None)
-        if ctx.site is not None and path_part.startswith("/") and \
+            return self._check_fragment(doc, ctx, start, end, link, fragment, doc.anchors,
+                                        None, doc.path)
+        if site is not None and path_part.startswith("/") and \
                 path_part.rstrip("/").rsplit("/", 1)[-1].lower() in GENERATED_FILES:
             return None  # feeds and sitemaps are written by the generator
         target = self._site_page(ctx, path_part)
         if target is None:
             targets = self._resolve(doc, ctx, path_part)
-            if not targets:
+            if not targets and not (site is not None and not path_part.startswith("/")):
                 return None
             target = next(
                 (c for t in targets for c in site_candidates(t, path_part)
                  if ctx.workspace.exists(c)), None,
             )
+        if target is None and site is not None and not path_part.startswith("/"):
+            target = self._from_published_url(doc, ctx, path_part)
         if target is None:
+            doubt = doubt or self._doubt(doc, ctx, path_part)
+            if doubt is not None:
+                return Report(start, end, f'link target "{shown}"{where} not checked: {doubt}',
+                              severity=Severity.INFO, data={"url": shown})
             message = f'link target "{shown}" does not exist{where}'
             suggestion = None
             if _LOOKS_LIKE_HOST.match(url):
@@ -383,15 +407,102 @@ class BrokenLink(Rule):
         if not hash_mark or self.fragments == "off" or \
                 not target.name.lower().endswith(_ANCHOR_SOURCES):
             return None  # a fragment of a PDF or CSV file means something else
-        anchors = ctx.workspace.anchors(target)
-        if anchors is not None and ctx.site is not None:
-            if ctx.site.anchors_incomplete(target):
-                return None  # an include or shortcode may hold the heading
-            anchors = anchors | ctx.site.layout_anchors(target)
-        if anchors is None or self._matches(fragment, anchors) or \
-                self._generator_match(ctx, fragment, anchors):
+        anchors = ctx.workspace.anchor_list(target)
+        if anchors is None:
             return None
-        return self._fragment_report(doc, start, end, link, fragment, anchors, path_part)
+        if site is not None and site.anchors_incomplete(target):
+            return None  # an include or shortcode may hold the heading
+        return self._check_fragment(doc, ctx, start, end, link, fragment, anchors, path_part,
+                                    target)
+
+    def _check_fragment(
+        self, doc: Document, ctx: Context, start: int, end: int, link: Link | None,
+        fragment: str, anchors: list[Any], page: str | None, target: Path,
+    ) -> Report | None:
+        """A ``#fragment`` of the page ``target`` (``page`` as written, None for this
+        page) against the ids its generator gives its headings."""
+        site = ctx.site
+        scheme = site.heading_ids if site is not None else None
+        if scheme is None:
+            ids = frozenset(a.id for a in anchors)
+        else:
+            ids = heading_anchor_ids(scheme, anchors)
+        if site is not None:
+            ids = ids | site.layout_anchors(target)
+        if self._matches(fragment, ids):
+            return None
+        gen = site.generator if site is not None else None
+        if gen is not None and gen.knows_urls and \
+                normalize_fragment(fragment) in LAYOUT_IDS:
+            where = "this page" if page is None else f'"{page}"'
+            return Report(start, end, f'fragment "#{normalize_fragment(fragment)}" in {where} '
+                          f"not checked: it may be an id of the {gen.label} layout, which "
+                          "this tool does not see", severity=Severity.INFO,
+                          data={"url": link.url if link is not None else doc.text[start:end]})
+        if scheme is not None and scheme.slug is None and any(
+                a.text is not None for a in anchors):
+            where = "this page" if page is None else f'"{page}"'
+            return Report(start, end, f'fragment "#{normalize_fragment(fragment)}" in {where} '
+                          f"not checked: {scheme.reason}", severity=Severity.INFO,
+                          data={"url": link.url if link is not None else doc.text[start:end]})
+        return self._fragment_report(doc, start, end, link, fragment, ids, page)
+
+    @staticmethod
+    def _doubt(doc: Document, ctx: Context, path_part: str) -> str | None:
+        """Why a target that was not found may still exist on the published site
+        (the message's "not checked: ..." reason), or None when its absence is
+        certain."""
+        site = ctx.site
+        if site is None:
+            return None
+        name = path_part.rstrip("/").rsplit("/", 1)[-1]
+        ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        page_like = path_part.endswith("/") or not ext or ext in ("html", "htm")
+        if not page_like and not ext.startswith(("md", "markdown")):
+            # an asset: certain, unless the tree holds no assets at all (an export)
+            if not site.has_assets:
+                return "this tree holds only Markdown, so its images and files are not in it"
+            return None
+        if not path_part.startswith("/"):
+            page = site.pages.get(doc.path)
+            if page is not None and page.home is None and page.published and \
+                    site.generator is not None and site.generator.knows_urls:
+                return f"this page's published URL is not known ({page.url_reason})"
+        return site.unresolved_reason() if page_like else None
+
+    def _from_published_url(self, doc: Document, ctx: Context, path_part: str) -> Path | None:
+        """The page or file a relative link reaches in a browser: resolved from the
+        page's *published* URL (``../two/`` on ``/a/one/`` is ``/a/two/``)."""
+        site = ctx.site
+        decoded = unquote(path_part)
+        for base in site.link_bases(doc.path):
+            joined = posixpath.normpath(posixpath.join(base, decoded))
+            if decoded.endswith("/") and not joined.endswith("/"):
+                joined += "/"
+            if not joined.startswith("/"):
+                continue
+            hit = site.page_for_url(joined)
+            if hit is not None:
+                return hit
+            for cand_base in self._site_bases(ctx):
+                t = Path(posixpath.normpath(posixpath.join(cand_base, joined.lstrip("/"))))
+                found = next((c for c in site_candidates(t, joined)
+                              if ctx.workspace.exists(c)), None)
+                if found is not None:
+                    return found
+        return None
+
+    @staticmethod
+    def _site_bases(ctx: Context) -> list[str]:
+        """Folders whose files are published at the site root (the generator's own
+        source and static folders; the fallback's list without a site model)."""
+        site = ctx.site
+        site_root = site.root if site is not None else ctx.root
+        root = PurePosixPath(site_root.as_posix())
+        gen = site.generator if site is not None else None
+        dirs: tuple[str, ...] = SITE_SOURCE_DIRS if gen is None else \
+            ("", *gen.source_dirs, *gen.static_dirs)
+        return [str(root / d) if d else str(root) for d in dirs]
 
     @staticmethod
     def _site_page(ctx: Context, path_part: str) -> Path | None:
@@ -401,17 +512,15 @@ class BrokenLink(Rule):
             return None
         return site.page_for_url(path_part)
 
-    @staticmethod
-    def _resolve(doc: Document, ctx: Context, path_part: str) -> list[Path]:
+    def _resolve(self, doc: Document, ctx: Context, path_part: str) -> list[Path]:
         """Paths the link may mean: one for a relative link; for a site-root link one
-        per conventional source folder below ``ctx.root`` (none if the root is unknown)."""
+        per folder published at the site root (none if the root is unknown)."""
         decoded = unquote(path_part)
         if decoded.startswith("/"):
             site_root = ctx.site.root if ctx.site is not None else ctx.root
             if not ctx.workspace.exists(site_root):
                 return []
-            root = PurePosixPath(site_root.as_posix())
-            bases = [root / d if d else root for d in SITE_SOURCE_DIRS]
+            bases = [PurePosixPath(b) for b in self._site_bases(ctx)]
             decoded = decoded.lstrip("/")
         else:
             page = PurePosixPath(doc.path.as_posix())

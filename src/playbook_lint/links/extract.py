@@ -101,6 +101,9 @@ class Anchor:
     id: str
     offset: int
     kind: str = "heading"  # or "html-id", "html-name", "attr-list"
+    #: For headings: the heading's plain text as written (an attribute list
+    #: ``{#id}`` included), so each generator can compute its own id; else None.
+    text: str | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -855,16 +858,16 @@ def extract_anchors(doc: Document) -> list[Anchor]:
             if mapper is None:
                 continue
             offset = mapper(0)
-            text = _plain_text(inline.children or [])
+            text = raw = _plain_text(inline.children or [])
             m = _ATTR_LIST.search(text)
             idm = _ATTR_ID.search(m.group(1)) if m else None
             if m and (idm or m.group(1).lstrip().startswith((".", ":"))):
                 text = text[:m.start()]
             if idm:
                 slugger.reserve(idm.group(1))
-                out.append(Anchor(idm.group(1), offset, "attr-list"))
+                out.append(Anchor(idm.group(1), offset, "attr-list", raw))
             else:
-                out.append(Anchor(slugger.slug(text), offset, "heading"))
+                out.append(Anchor(slugger.slug(text), offset, "heading", raw))
         elif tok.type == "inline" and id(tok) in blocks:
             mapper = blocks[id(tok)]
             ial = _BLOCK_IAL.match(tok.content)

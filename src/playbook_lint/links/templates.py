@@ -13,7 +13,10 @@ with the same number of ``x`` characters, parses the masked text again and keeps
 links whose destination (or HTML ``href``/``src``) overlaps a template. Because the
 mask keeps every offset, line and column stay the source's own.
 :func:`expand` then turns the written destination into a plain URL through the
-:class:`~playbook_lint.site.Site` model, or says why it cannot.
+:class:`~playbook_lint.site.Site` model, or says why it cannot. The site's generator
+adapter is asked first (:meth:`playbook_lint.generators.base.Generator.expand`: the
+Eleventy ``url`` filter leaves a relative path relative, where Jekyll's
+``relative_url`` makes it site-root); the Liquid and Hugo knowledge here is shared.
 
 Liquid: https://jekyllrb.com/docs/liquid/tags/#links and
 https://jekyllrb.com/docs/liquid/filters/ ; Hugo: https://gohugo.io/functions/urls/ref/ ;
@@ -26,6 +29,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from playbook_lint.generators.base import Expansion
 
 if TYPE_CHECKING:
     from playbook_lint.document import Document
@@ -64,23 +69,6 @@ class TemplateLink:
     written: str
 
 
-@dataclass(frozen=True)
-class Expansion:
-    """What a template destination means.
-
-    Attributes:
-        status: ``"url"`` (``url`` holds the plain URL), ``"missing"`` (a ``{% link %}``,
-            ``{% post_url %}`` or ``ref``/``relref`` names no page; ``reason`` says
-            which) or ``"unknown"`` (a template this pre-pass does not understand).
-        url: the expanded URL (``"/x/#y"``, ``"../x.md"``, ``"https://..."``) or "".
-        reason: for ``missing``/``unknown``: a short phrase for the message.
-    """
-
-    status: str
-    url: str = ""
-    reason: str = ""
-
-
 def mask_templates(text: str, start: int = 0) -> tuple[str, list[tuple[int, int]]]:
     """Replace each template expression after ``start`` by as many ``x`` characters.
 
@@ -109,7 +97,7 @@ def template_links(doc: Document) -> list[TemplateLink]:
     from playbook_lint.document import Document
 
     body = doc.body_start
-    text = doc.text
+    text = doc.markdown_source  # Liquid comments and raw blocks are blanked there
     if "{{" not in text and "{%" not in text and "<%" not in text:
         return []
     hit = _IN_DESTINATION.search(text, body)
@@ -160,6 +148,11 @@ _HUGO_REF = re.compile(
 
 
 def _one(expr: str, page: Path, site: Site) -> Expansion:
+    generator = getattr(site, "generator", None)
+    if generator is not None:
+        own = generator.expand(expr, page, site)
+        if own is not None:
+            return own
     if _VARIABLE_PREFIX.match(expr):
         return Expansion("url", "")
     m = _FILTERED.match(expr)
