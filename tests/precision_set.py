@@ -332,6 +332,8 @@ def table(all_rows: Sequence[Row]) -> str:
     lines = ["| repo | rule | errors | errors true | false errors | warnings | "
              "warnings true |", "|---|---|---|---|---|---|---|"]
     for r in all_rows:
+        if r.rule != "*" and not (r.errors or r.warnings):
+            continue  # a rule with only info findings here
         false = "–"
         if r.errors_sampled:
             false = str(r.errors_false)
