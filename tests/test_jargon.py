@@ -217,7 +217,8 @@ def test_phrase_split_over_two_lines_is_found_at_the_first_line() -> None:
 
 def test_phrase_across_a_blockquote_marker_and_runs_of_spaces() -> None:
     text = "> We act in order\n> to help.\n\nDo it in   order to.\n"
-    assert [(f.line, f.column) for f in run(text)] == [(1, 10), (4, 7)]
+    assert [(f.line, f.column) for f in run(text, options={"quoted": True})] == [(1, 10), (4, 7)]
+    assert [(f.line, f.column) for f in run(text)] == [(4, 7)]  # a blockquote is quoted
 
 
 def test_phrase_does_not_cross_a_paragraph_break() -> None:
@@ -271,10 +272,10 @@ def test_weak_terms_report_only_when_asked() -> None:
 
 
 def test_line_anchored_exception_needs_a_real_line_start() -> None:
-    # "## Impact" alone is a runbook heading; "Impact" after a long blanked URL is not.
+    # "## Robust" alone is a heading (WCAG's principle); after a long blanked URL it is not.
     url = "https://example.org/" + "x" * 200
-    assert [f.column for f in run(f"See {url} Impact\n")] == [226]
-    assert run("## Impact\n") == []
+    assert [f.column for f in run(f"See {url} robust\n")] == [226]
+    assert run("## Robust\n") == []
 
 
 def test_weak_address_is_fine_for_an_email_address() -> None:
@@ -392,3 +393,216 @@ def test_plain_uses_still_reported_next_to_the_fixed_terms():
         (11, '"impact" is jargon (GOV.UK words to avoid): use "have an effect on" or "influence"'),
         (22, '"key" is jargon (18F Content Guide words to avoid): use "important"'),
     ]
+
+
+# -- issue 9 item 8: the lists' conditions, quotations, mentions, names ------------------
+IMPACT_VERB = f'"impact" is jargon ({GOVUK}): use "have an effect on" or "influence"'
+
+
+@pytest.mark.parametrize(("text", "columns"), [
+    ("This will impact users.\n", [11]),
+    ("Projects that impact millions of people.\n", [15]),
+    ("Rules may negatively impact the site.\n", [22]),
+    ("The impact of the change was small.\n", []),
+    ("It had a big impact on us.\n", []),
+    ("Measure your impact.\n", []),
+    ("## Emotional impact\n", []),
+    ("Statutes rarely impacts product work.\n", [17]),
+    ("The impacts of the policy are known.\n", []),
+])
+def test_impact_is_jargon_as_a_verb_only(text: str, columns: list[int]) -> None:
+    assert [f.column for f in run(text)] == columns
+
+
+def test_impact_verb_message_and_noun_kept_as_weak_by_18f() -> None:
+    assert [(f.rule, f.line, f.column, f.end_column, f.message)
+            for f in run("They impact us.\n")] == [("jargon", 1, 6, 12, IMPACT_VERB)]
+    weak = run("The impact of it.\n", options={"strength": "weak"})
+    assert [(f.column, f.message) for f in weak] == [
+        (5, f'"impact" is jargon ({F18}): omit it or rephrase'),
+    ]
+
+
+@pytest.mark.parametrize(("text", "columns"), [
+    ("These are key findings.\n", [11]),
+    ("Patience is key to success.\n", [13]),
+    ("Finding the angle is key.\n", [22]),
+    ("Understand key context first.\n", [12]),
+    ("Turn the key to open it.\n", []),
+    ("Keep the key.\n", []),
+    ("Rotate the new key with care.\n", []),
+])
+def test_key_is_jargon_as_an_adjective_only(text: str, columns: list[int]) -> None:
+    assert [f.column for f in run(text)] == columns
+
+
+@pytest.mark.parametrize(("text", "columns"), [
+    ("We deliver value to users.\n", [4]),
+    ("They delivered better outcomes.\n", [6]),
+    ("Helping government deliver continually better services.\n", []),
+    ("A public service, overseen and delivered by the council.\n", []),
+    ("Vendors delivered the new data platform.\n", []),
+])
+def test_deliver_abstract_objects_only(text: str, columns: list[int]) -> None:
+    assert [f.column for f in run(text)] == columns
+
+
+def test_meeting_agenda_is_fine_and_a_political_agenda_is_not() -> None:
+    assert run("Share the agenda before the meeting.\n") == []
+    assert [(f.column, f.message) for f in run("Parties have agendas.\n")] == [
+        (14, f'"agendas" is jargon ({GOVUK}): use "plans"'),
+    ]
+
+
+def test_quoted_words_are_not_reported_unless_asked() -> None:
+    text = (
+        "> We will utilise it, she wrote.\n"
+        "\n"
+        'He said "we will leverage our assets" and left.\n'
+        "\n"
+        "They said \u201cwe utilise it\u201d. We utilise it.\n"
+        "\n"
+        "> [!NOTE]\n"
+        "> We utilise callouts.\n"
+    )
+    assert [(f.line, f.column) for f in run(text)] == [(5, 31), (8, 6)]
+    assert [(f.line, f.column) for f in run(text, options={"quoted": True})] == [
+        (1, 11), (3, 18), (5, 15), (5, 31), (8, 6),
+    ]
+
+
+def test_an_apostrophe_does_not_open_a_quotation() -> None:
+    assert [f.column for f in run("It's what we'll utilise, isn't it.\n")] == [17]
+
+
+def test_mentioned_words_are_info_without_a_fix() -> None:
+    text = (
+        "## Words to avoid\n"
+        "\n"
+        "- utilize (use _use_)\n"
+        "- commit or pledge (be specific)\n"
+        "- impact or impactful\n"
+        "- We utilize it daily\n"
+        "\n"
+        "Do not write _leverage_ here.\n"
+        "\n"
+        "| utilise | use |\n"
+        "|---|---|\n"
+    )
+    found = run(text)
+    assert [(f.line, f.column, f.severity, f.fix is None, f.message) for f in found] == [
+        (3, 3, Severity.INFO, True,
+         f'"utilize" is jargon ({F18}): use "use" (mentioned, not used: no fix)'),
+        (4, 13, Severity.INFO, True,
+         f'"pledge" is jargon ({GOVUK}): use "plan to" or "we\'re going to" '
+         "(mentioned, not used: no fix)"),
+        (5, 13, Severity.INFO, True,
+         f'"impactful" is jargon ({F18}): omit it or rephrase (mentioned, not used: no fix)'),
+        (6, 6, Severity.WARNING, False, f'"utilize" is jargon ({F18}): use "use"'),
+        (8, 15, Severity.INFO, True,
+         f'"leverage" is jargon ({GOVUK}): use "influence" or "use" '
+         "(mentioned, not used: no fix)"),
+        (10, 3, Severity.INFO, True,
+         f'"utilise" is jargon ({GOVUK}): use "use" (mentioned, not used: no fix)'),
+    ]
+
+
+def test_fix_never_rewrites_a_mentioned_word(tmp_path: Path, monkeypatch) -> None:
+    from playbook_lint import cli
+
+    monkeypatch.chdir(tmp_path)
+    page = tmp_path / "page.md"
+    page.write_text("# Words\n\n- utilize (use _use_)\n\nWe utilize it.\n", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        cli.main(["--offline", "--quiet", "--no-cache", "--select", "jargon", "--fix", "page.md"])
+    assert page.read_text(encoding="utf-8") == "# Words\n\n- utilize (use _use_)\n\nWe use it.\n"
+
+
+@pytest.mark.parametrize("text", [
+    "Add the Touchpoints survey to the page.\n",
+    "Ryan Wold, Innovation Specialist, Touchpoints, GSA\n",
+    "Ask questions (consider using [Touchpoints](https://example.org) first).\n",
+])
+def test_a_capitalised_name_mid_sentence_is_not_jargon(text: str) -> None:
+    assert run(text) == []
+
+
+def test_lower_case_touchpoints_and_title_case_text_are_reported() -> None:
+    assert [f.column for f in run("Map the digital touchpoints.\n")] == [17]
+    assert [f.column for f in run("Our Key Findings. Touchpoints matter.\n")] == [5, 19]
+
+
+def test_when_condition_is_validated_by_the_pack_schema(tmp_path: Path) -> None:
+    for body, key, problem in [
+        ("  - terms: [x]\n    strength: strong\n    when: {pos: [adverb]}\n",
+         "entries[0].when.pos[0]", "'adverb' is not one of ['noun', 'verb', 'adjective']"),
+        ("  - terms: [x]\n    strength: strong\n    when: {colour: red}\n",
+         "entries[0].when.colour", "unknown key"),
+        ("  - terms: [x]\n    strength: strong\n    when: {otherwise: never}\n",
+         "entries[0].when.otherwise", "'never' is not one of ['skip', 'weak']"),
+    ]:
+        path = write_pack(tmp_path, body)
+        with pytest.raises(PackError) as info:
+            load_pack(path, SCHEMAS)
+        assert (info.value.key, info.value.problem) == (key, problem)
+
+
+def test_a_user_pack_condition_applies_to_any_word(tmp_path: Path) -> None:
+    pack = write_pack(tmp_path, "  - terms: [table]\n    strength: strong\n    inflect: none\n"
+                                "    when: {pos: [verb]}\n")
+    assert check(Jargon, "Put it on the table.\n", packs=[pack]) == []
+    assert [f.column for f in check(Jargon, "We will table it.\n", packs=[pack])] == [9]
+
+
+def test_agenda_in_a_paragraph_about_a_meeting_is_fine() -> None:
+    text = (
+        "Before the meeting, write down what you will cover.\n"
+        "Split out agenda and notes if you like.\n"
+        "\n"
+        "Split out agenda and priorities.\n"
+    )
+    assert [(f.line, f.column, f.message) for f in run(text)] == [
+        (4, 11, f'"agenda" is jargon ({GOVUK}): use "plan"'),
+    ]
+
+
+def test_unless_near_in_a_user_pack(tmp_path: Path) -> None:
+    pack = write_pack(tmp_path, "  - terms: [hub]\n    strength: strong\n    inflect: none\n"
+                                "    when: {unless-near: [airport, bike wheel]}\n")
+    assert check(Jargon, "The hub of the bike wheels.\n", packs=[pack]) == []
+    assert check(Jargon, "Fly to the hub.\n\nThe airport is big.\n", packs=[pack]) != []
+    assert check(Jargon, "Fly to the hub airport.\n", packs=[pack]) == []
+
+
+@pytest.mark.parametrize(("text", "columns"), [
+    ("Test before implementing any specific USWDS patterns.\n", []),
+    ("Soon after a system is implemented, users adapt.\n", []),
+    ("We will implement the policy so it works.\n", [9]),
+])
+def test_implement_is_fine_for_software(text: str, columns: list[int]) -> None:
+    assert [f.column for f in run(text)] == columns
+
+
+@pytest.mark.parametrize(("text", "columns"), [
+    ("Four impact levers guide the plan.\n", []),
+    ("New pathways for delivering health care, including clinics.\n", []),
+])
+def test_numbers_are_determiners_and_care_is_delivered(text: str, columns: list[int]) -> None:
+    assert [f.column for f in run(text)] == columns
+
+
+def test_a_title_cited_mid_line_is_not_jargon_but_a_leading_bold_label_is() -> None:
+    text = (
+        "Read the order (_Streamlining Service Delivery and Improving It_) today.\n"
+        "\n"
+        "**Streamlining Service Delivery** is our aim.\n"
+        "\n"
+        "We are (streamlining service delivery) now.\n"
+    )
+    assert [(f.line, f.column) for f in run(text)] == [(3, 3), (5, 9)]
+
+
+def test_a_blockquote_inside_a_list_item_is_quoted_too() -> None:
+    text = "- Note:\n\n    > We utilise it.\n"
+    assert run(text) == []
+    assert [(f.line, f.column) for f in run(text, options={"quoted": True})] == [(3, 10)]

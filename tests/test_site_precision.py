@@ -26,7 +26,7 @@ def test_jargon_word_starting_a_name_mid_sentence_is_not_prose() -> None:
 
 def test_jargon_title_case_text_and_sentence_starts_are_still_reported() -> None:
     text = ("Our Key Findings follow.\nKey Points are here.\nWe saw key gaps.\n"
-            "**How to Deliver Reports**\n")
+            "**How to Deliver Value**\n")  # (reports are delivered: a concrete object)
     assert jargon(text) == [(1, 5, '"Key"'), (2, 1, '"Key"'), (3, 8, '"key"'),
                             (4, 10, '"Deliver"')]
 

@@ -70,3 +70,55 @@ def test_comments_in_code_are_not_directives():
     doc = Document(Path("p.md"), text)
     assert directives(doc, canonical) == []
     assert kept(text, [("jargon", 5)]) == [("jargon", 5)]
+
+
+# -- suppression-unknown-rule (PL901) ------------------------------------------------------
+def test_unknown_rule_name_is_a_warning_with_the_nearest_name():
+    from playbook_lint.checks.suppressions import SuppressionUnknownRule
+    from playbook_lint.testing import check
+
+    text = (
+        "See [x](http://example.org). <!-- playbook-lint-disable-line outdated-lnk -->\n"
+        "<!-- playbook-lint-disable PL301, jargon,zzz -->\n"
+        "`<!-- playbook-lint-disable nope -->`\n"
+        "```\n<!-- playbook-lint-enable nope -->\n```\n"
+        "<!-- playbook-lint-enable pl301 missing-alt -->\n"
+    )
+    found = check(SuppressionUnknownRule, text)
+    assert [(f.rule, f.code, f.severity, f.line, f.column, f.end_column, f.message)
+            for f in found] == [
+        ("suppression-unknown-rule", "PL901", Severity.WARNING, 1, 62, 74,
+         'unknown rule "outdated-lnk" in suppression comment (did you mean "outdated-link"?)'),
+        ("suppression-unknown-rule", "PL901", Severity.WARNING, 2, 42, 45,
+         'unknown rule "zzz" in suppression comment'),
+        ("suppression-unknown-rule", "PL901", Severity.WARNING, 7, 33, 44,
+         'unknown rule "missing-alt" in suppression comment '
+         '(did you mean "missing-alt-text"?)'),
+    ]
+    assert found[0].suggestion == "outdated-link"
+
+
+def test_unknown_rule_is_not_judged_without_the_run_s_rule_names():
+    from playbook_lint.checks.suppressions import SuppressionUnknownRule
+    from playbook_lint.testing import check
+
+    text = "<!-- playbook-lint-disable zzz -->\n"
+    assert check(SuppressionUnknownRule, text, rule_names=[]) == []
+    assert [f.column for f in check(SuppressionUnknownRule, text, rule_names=["jargon"])] == [28]
+
+
+def test_unknown_rule_through_the_cli(tmp_path, monkeypatch, capsys):
+    import pytest
+
+    from playbook_lint import cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "page.md").write_text(
+        "# Page\n\nOld <!-- playbook-lint-disable-line outdated-lnk -->\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["--offline", "--quiet", "--no-cache", "page.md"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out == (
+        'page.md:3:37: warning suppression-unknown-rule unknown rule "outdated-lnk" in '
+        'suppression comment (did you mean "outdated-link"?)\n'
+    )

@@ -662,7 +662,8 @@ def lint_text(path: Path, text: str, options: RunOptions | None = None, *,
     results = cached_link_results(doc, config) if any(
         a.rule.uses_link_results for a in rules.active) else {}
     ctx = Context(today=opts.today or date.today(), workspace=FileWorkspace(),
-                  offline=not results, link_results=results, root=root, site=site)
+                  offline=not results, link_results=results, root=root, site=site,
+                  rule_names=rules.names_and_codes())
     findings, _errors = lint_document(doc, rules, ctx)
     return sorted(findings)
 

@@ -76,6 +76,8 @@ class Context:
         site: the site model (page URLs, permalinks, aliases, site root, base URL, the
             generator adapter) when one was built, else None; see
             :mod:`playbook_lint.site` and :mod:`playbook_lint.generators`.
+        rule_names: every rule name and code the run knows (enabled or not), for rules
+            that check references to rules (suppression comments); empty when unknown.
     """
 
     today: date
@@ -84,6 +86,7 @@ class Context:
     link_results: Mapping[str, Any] = field(default_factory=dict)
     root: Path = field(default_factory=Path.cwd)
     site: Any = None
+    rule_names: frozenset[str] = frozenset()
 
 
 class Rule:

@@ -68,6 +68,10 @@ class RuleSet:
     packs: list[Pack]
     site_options: dict = field(default_factory=dict)
 
+    def names_and_codes(self) -> frozenset[str]:
+        """Every discovered rule's name and code (for ``Context.rule_names``)."""
+        return frozenset([*self.infos, *(i.code for i in self.infos.values() if i.code)])
+
     def canonical(self, name_or_code: str) -> str | None:
         """Map a rule name or code to the rule's name (None if unknown)."""
         if name_or_code in self.infos:
@@ -301,7 +305,8 @@ def lint_files(
     if take is not None:
         results = getattr(ws, "links")(results)  # noqa: B009 - a recording workspace's
     ctx = Context(today=today, workspace=ws, offline=offline,
-                  link_results=results, root=root, site=site)
+                  link_results=results, root=root, site=site,
+                  rule_names=rules.names_and_codes())
     result = LintResult()
     for path in files:
         if site is None:

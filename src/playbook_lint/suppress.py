@@ -64,6 +64,22 @@ def directives(doc: Document, canonical: Callable[[str], str | None]) -> list[Di
     return out
 
 
+def rule_references(doc: Document) -> list[tuple[str, int]]:
+    """Every rule name or code written in a suppression comment of ``doc`` (comments in
+    code are skipped, as by :func:`directives`), as ``(name, offset into doc.text)``."""
+    if "playbook-lint-" not in doc.text:
+        return []
+    code = _code_lines(doc)
+    out = []
+    for m in COMMENT_RE.finditer(doc.text):
+        line, _ = doc.position(m.start())
+        if line in code or _in_code_span(doc, m.start()):
+            continue
+        for n in re.finditer(r"[^\s,]+", m.group(2)):
+            out.append((n.group(), m.start(2) + n.start()))
+    return out
+
+
 def _in_code_span(doc: Document, offset: int) -> bool:
     line, col = doc.position(offset)
     before = doc.line_text(line)[: col - 1]

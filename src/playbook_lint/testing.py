@@ -71,12 +71,15 @@ def check(
     today: date = FIXED_TODAY,
     root: Path = Path("/w"),
     link_results: Mapping[str, Any] | None = None,
+    rule_names: Sequence[str] | None = None,
 ) -> list[Finding]:
     """Run one rule on ``text`` (as the file ``root/path``) and return sorted findings.
 
     ``packs`` may be loaded :class:`Pack` objects or paths of pack files (validated
     against ``rule_cls.pack_entry_schema``). ``files`` are the other files of the
     workspace (see :class:`MemoryWorkspace`); ``text`` itself is added to them.
+    ``rule_names`` are the rule names and codes the run knows (default: every
+    installed rule's, from the entry points).
     """
     from playbook_lint.runner import report_to_finding
 
@@ -92,7 +95,13 @@ def check(
     all_files[path] = text
     ws = MemoryWorkspace(all_files, root=root)
     doc = Document(root / path, text, display_path=path)
+    if rule_names is None:
+        from playbook_lint.registry import discover
+
+        infos = discover()
+        rule_names = [*infos, *(i.code for i in infos.values() if i.code)]
     ctx = Context(today=today, workspace=ws, offline=link_results is None,
-                  link_results=link_results or {}, root=root)
+                  link_results=link_results or {}, root=root,
+                  rule_names=frozenset(rule_names))
     out = [report_to_finding(doc, rule, r, rule.default_severity) for r in rule.check(doc, ctx)]
     return sorted(out)
