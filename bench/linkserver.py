@@ -15,8 +15,9 @@ separate "host" for per-host concurrency limits, and answers every request after
 It prints ``ready <port>`` on standard output once every address is bound, and stops
 itself when its standard input closes (the bench process went away), when it reads a
 ``stop`` line, or after ``lifetime`` seconds, whichever comes first. On stopping it
-prints one JSON line of counters: ``{"requests": N, "by_method": {...},
-"by_status": {...}}``. Only loopback addresses are ever bound.
+prints one JSON line of counters: ``{"requests": N, "connections": TCP connections
+accepted, "by_method": {...}, "by_status": {...}}``. ``--no-429`` makes ``/busy/``
+answer 200 at once (the scenario without any rate limiting). Only loopback addresses are ever bound.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ class LinkServer:
         self.seen_busy: set[tuple[str, str]] = set()
         self.by_method: collections.Counter[str] = collections.Counter()
         self.by_status: collections.Counter[int] = collections.Counter()
+        self.connections = 0
+        self.no_429 = False
 
     def answer(self, host: str, method: str, path: str) -> tuple[int, list[tuple[str, str]], bytes]:
         """Return ``(status, extra headers, body)`` for one request."""
@@ -52,7 +55,7 @@ class LinkServer:
             return 301, [("Location", target)], b""
         if path.startswith("/busy/"):
             key = (host, path)
-            if key not in self.seen_busy:
+            if key not in self.seen_busy and not self.no_429:
                 self.seen_busy.add(key)
                 return 429, [("Retry-After", "1")], b""
             return 200, [("Content-Type", "text/html; charset=utf-8")], OK_BODY
@@ -61,6 +64,7 @@ class LinkServer:
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         """Serve HTTP/1.1 requests on one connection (keep-alive) until it closes."""
         host = writer.get_extra_info("sockname")[0]
+        self.connections += 1
         try:
             while True:
                 try:
@@ -106,12 +110,15 @@ class LinkServer:
 
     def stats(self) -> dict[str, object]:
         """Counters as a JSON-ready dict."""
-        return {"requests": sum(self.by_method.values()), "by_method": dict(self.by_method),
+        return {"requests": sum(self.by_method.values()), "connections": self.connections,
+                "by_method": dict(self.by_method),
                 "by_status": {str(k): v for k, v in sorted(self.by_status.items())}}
 
 
-async def _main(port: int, hosts: int, latency: float, lifetime: float) -> None:
+async def _main(port: int, hosts: int, latency: float, lifetime: float,
+                no_429: bool = False) -> None:
     server = LinkServer(port, latency)
+    server.no_429 = no_429
     servers = []
     for i in range(1, hosts + 1):
         servers.append(await asyncio.start_server(server.handle, f"127.0.0.{i}", port,
@@ -142,10 +149,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--hosts", type=int, default=20)
     p.add_argument("--latency", type=float, default=0.05, help="seconds per response")
     p.add_argument("--lifetime", type=float, default=900.0, help="seconds before it stops")
+    p.add_argument("--no-429", action="store_true", help="/busy/ paths answer 200 at once")
     a = p.parse_args(argv)
     if not 1 <= a.hosts <= 254:
         p.error("--hosts must be 1..254")
-    asyncio.run(_main(a.port, a.hosts, a.latency, a.lifetime))
+    asyncio.run(_main(a.port, a.hosts, a.latency, a.lifetime, a.no_429))
     return 0
 
 

@@ -171,6 +171,11 @@ class Measured:
     stdout: str
     stderr: str
     timed_out: bool = False
+    #: CPU seconds (user + system) of the process and the children it waited for,
+    #: from ``wait4``'s rusage (unlike ``ru_maxrss``, the CPU times start at exec)
+    cpu: float = 0.0
+    #: TCP connections the link server accepted during the run (link scenarios only)
+    connects: int | None = None
 
 
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
@@ -261,10 +266,10 @@ def measure(cmd: Sequence[str], *, cwd: Path | None = None, env: dict[str, str] 
         # ru_maxrss is not used: after fork and exec Linux keeps the pre-exec high-water
         # mark, i.e. the bench's own size, in the child's ru_maxrss. 0 = the process ended
         # before the first sample (a few ms; no tool here is that fast).
-        del usage
         return Measured(wall, peak[0], proc.returncode,
                         fo.read().decode("utf-8", "replace"),
-                        fe.read().decode("utf-8", "replace"), timed_out.is_set())
+                        fe.read().decode("utf-8", "replace"), timed_out.is_set(),
+                        cpu=usage.ru_utime + usage.ru_stime)
 
 
 @dataclass
@@ -278,6 +283,8 @@ class ToolResult:
     findings: int | None = None
     broken: list[str] | None = None
     requests: list[int] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)
+    connects: list[int] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     note: str = ""
 
@@ -289,10 +296,13 @@ class ToolResult:
     def summary(self) -> dict[str, object]:
         """Median/min/max wall seconds and peak RSS MiB, or Nones when nothing ran."""
         if not self.walls:
-            return {"runs": 0, "median": None, "min": None, "max": None, "rss_mib": None}
+            return {"runs": 0, "median": None, "min": None, "max": None, "rss_mib": None,
+                    "cpu_median": None, "connects_median": None}
         return {"runs": len(self.walls), "median": statistics.median(self.walls),
                 "min": min(self.walls), "max": max(self.walls),
-                "rss_mib": max(self.rss_kib) / 1024}
+                "rss_mib": max(self.rss_kib) / 1024,
+                "cpu_median": statistics.median(self.cpus) if self.cpus else None,
+                "connects_median": statistics.median(self.connects) if self.connects else None}
 
 
 #: A parser turns (stdout, stderr) into (findings count, broken URLs or None).
@@ -352,6 +362,9 @@ def run_tool(tool: Tool, repeats: int, budget: float, timeout: float,
             break
         res.walls.append(m.wall)
         res.rss_kib.append(m.rss_kib)
+        res.cpus.append(m.cpu)
+        if m.connects is not None:
+            res.connects.append(m.connects)
         res.findings = count
         if broken is not None:
             res.broken = sorted(broken)
@@ -382,6 +395,8 @@ def run_interleaved(tools: list[Tool], repeats: int, budget: float, timeout: flo
             res.walls += one.walls
             res.rss_kib += one.rss_kib
             res.requests += one.requests
+            res.cpus += one.cpus
+            res.connects += one.connects
             res.errors += [e.replace("run 1:", f"run {i + 1}:", 1) for e in one.errors]
             if one.walls:
                 res.findings, res.broken = one.findings, one.broken
@@ -594,10 +609,11 @@ def generate_links(folder: Path, port: int, n_urls: int, per_file: int = 50,
 class ServerProcess:
     """Runs bench/linkserver.py as a child process on ``port`` (loopback only)."""
 
-    def __init__(self, port: int, lifetime: float) -> None:
+    def __init__(self, port: int, lifetime: float, no_429: bool = False) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, str(BENCH / "linkserver.py"), "--port", str(port),
-             "--hosts", str(HOSTS), "--latency", str(LATENCY), "--lifetime", str(lifetime)],
+             "--hosts", str(HOSTS), "--latency", str(LATENCY), "--lifetime", str(lifetime),
+             *(["--no-429"] if no_429 else [])],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
@@ -643,7 +659,7 @@ def free_port() -> int:
 
 
 def link_tools(pl_cmd: list[str], ls: LinkSet, work: Path, cache_dir: Path,
-               *, warm_only: bool = False) -> list[Tool]:
+               *, warm_only: bool = False, compare: list[str] | None = None) -> list[Tool]:
     """The link-check line-up over the generated files.
 
     Every tool gets the same per-host limit where it has one (playbook-lint ``per-host``,
@@ -662,6 +678,10 @@ def link_tools(pl_cmd: list[str], ls: LinkSet, work: Path, cache_dir: Path,
     pl = Tool("playbook-lint", [*pl_cmd, "--config", str(cfg), "--allow-private",
                                 "--format", "json", "--quiet", *files],
               parse_playbook("broken-link", ls.line_urls), cwd=work)
+    extra = [] if compare is None else [
+        Tool("playbook-lint (compare)", [*compare, *pl.cmd[len(pl_cmd):]],
+             parse_playbook("broken-link", ls.line_urls), cwd=work,
+             note=f"--compare: {' '.join(compare)}")]
     lychee_dir = cache_dir / "lychee"
     lychee_dir.mkdir(parents=True, exist_ok=True)
     ly = Tool("lychee", [str(venv_bin("lychee")), "--no-progress", "--format", "json",
@@ -672,7 +692,7 @@ def link_tools(pl_cmd: list[str], ls: LinkSet, work: Path, cache_dir: Path,
                          "--max-retries", "3", *files],
               parse_lychee, ok_rc=(0, 2), cwd=lychee_dir)
     if warm_only:
-        return [pl, ly]
+        return [pl, *extra, ly]
     lk = Tool("linkinator", ["node", str(node_bin("linkinator")),
                              f"{os.path.relpath(ls.folder, work)}/*.md",
                              "--markdown", "--concurrency", str(GLOBAL_CONCURRENCY),
@@ -690,7 +710,7 @@ def link_tools(pl_cmd: list[str], ls: LinkSet, work: Path, cache_dir: Path,
                parse_rawclient, ok_rc=(0,), cwd=work,
                note="one GET per URL, keep-alive, no redirects/retries: what server and "
                "machine allow")
-    return [pl, ly, lk, mlc, raw]
+    return [pl, *extra, ly, lk, mlc, raw]
 
 
 # --------------------------------------------------------------------------- output
@@ -703,7 +723,7 @@ def table(title: str, results: list[ToolResult], extra: str = "") -> str:
     """A fixed-width text table; the ratio column divides each median by playbook-lint's."""
     base = next((r.summary()["median"] for r in results if r.tool == "playbook-lint"), None)
     head = (f"{'tool':<30} {'runs':>4} {'median s':>9} {'min s':>7} {'max s':>7} "
-            f"{'RSS MiB':>8} {'findings':>9} {'ratio':>7}")
+            f"{'CPU s':>6} {'RSS MiB':>8} {'findings':>9} {'ratio':>7}")
     lines = [f"== {title}", head, "-" * len(head)]
     for r in results:
         s = r.summary()
@@ -711,8 +731,9 @@ def table(title: str, results: list[ToolResult], extra: str = "") -> str:
         ratio = "-" if base in (None, 0) or med is None else f"{med / base:.2f}x"
         rss = "-" if s["rss_mib"] is None else f"{s['rss_mib']:.0f}"
         found = "-" if r.findings is None else str(r.findings)
+        cpu = fmt_s(s["cpu_median"])  # type: ignore[arg-type]
         lines.append(f"{r.tool[:30]:<30} {s['runs']:>4} {fmt_s(med):>9} {fmt_s(s['min']):>7} "
-                     f"{fmt_s(s['max']):>7} {rss:>8} {found:>9} {ratio:>7}")
+                     f"{fmt_s(s['max']):>7} {cpu:>6} {rss:>8} {found:>9} {ratio:>7}")
         for e in r.errors:
             lines.append(f"    FAILED {e[:400]}")
         if r.note:
@@ -720,7 +741,7 @@ def table(title: str, results: list[ToolResult], extra: str = "") -> str:
     if extra:
         lines.append(extra)
     lines.append("ratio = tool median / playbook-lint median (below 1 means faster than "
-                 "playbook-lint)")
+                 "playbook-lint); CPU s = median user+system seconds of the process tree")
     return "\n".join(lines)
 
 
@@ -736,6 +757,12 @@ def target_lines(scenarios: dict[str, dict]) -> list[dict[str, object]]:
         for row in scenarios.get(key, {}).get("tools", []):
             if row["tool"] == tool and row["median"] is not None and not row["errors"]:
                 return float(row["median"])
+        return None
+
+    def cpu(key: str, tool: str) -> float | None:
+        for row in scenarios.get(key, {}).get("tools", []):
+            if row["tool"] == tool and row.get("cpu_median") is not None and not row["errors"]:
+                return float(row["cpu_median"])
         return None
 
     def rss(key: str, tool: str) -> float | None:
@@ -758,6 +785,8 @@ def target_lines(scenarios: dict[str, dict]) -> list[dict[str, object]]:
         ("pre-commit one file vs markdownlint-cli2", "<= 1.0x",
          ratio(med("pre-commit", "playbook-lint"), med("pre-commit", "markdownlint-cli2")), 1.0),
         ("link check vs lychee", "<= 1.0x", ratio(pl_link, med("links", "lychee")), 1.0),
+        ("link check CPU vs lychee CPU", "<= 2.0x",
+         ratio(cpu("links", "playbook-lint"), cpu("links", "lychee")), 2.0),
         ("link check vs floor", "<= 1.3x",
          ratio(pl_link, med("links", "floor (URLs/host / per-host x latency)")), 1.3),
         ("warm cache run / cold run", "<= 0.10",
@@ -811,11 +840,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--spread", action="store_true",
                     help="link scenarios: spread 404/301/429 over all hosts (default: 429s "
                     "all on one rate-limited host)")
+    ap.add_argument("--no-429", dest="no_429", action="store_true",
+                    help="link scenarios: no rate limiting at all (/busy/ answers 200)")
+    ap.add_argument("--tools", action="append", metavar="NAME",
+                    help="link scenarios: run only tools whose name starts with NAME "
+                    "(repeatable; e.g. --tools playbook-lint --tools lychee)")
+    ap.add_argument("--compare", metavar="CMD",
+                    help="link scenarios: also run this playbook-lint command, interleaved "
+                    "(e.g. an older version's venv), as 'playbook-lint (compare)'")
     ap.add_argument("--skip-install", action="store_true",
                     help="do not install anchors (use what bench/.cache holds)")
     a = ap.parse_args(argv)
     if a.repeats is not None and a.repeats < 1:
         ap.error("--repeats must be at least 1")
+    if a.spread and a.no_429:
+        ap.error("--spread and --no-429 exclude each other")
 
     def log(msg: str) -> None:
         print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
@@ -892,12 +931,13 @@ def main(argv: list[str] | None = None) -> int:
             lifetime = plan.timeout + 60
 
             def around(once: Callable[[], Measured]) -> tuple[Measured, int | None]:
-                server = ServerProcess(port, lifetime)
+                server = ServerProcess(port, lifetime, no_429=a.no_429)
                 try:
                     m = once()
                 finally:
                     stats = server.stop()
-                return m, int(stats.get("requests", -1))  # type: ignore[arg-type]
+                m.connects = int(stats.get("connections", -1))  # type: ignore[call-overload]
+                return m, int(stats.get("requests", -1))  # type: ignore[call-overload]
 
             def check_broken(results: list[ToolResult]) -> str:
                 lines = []
@@ -916,7 +956,8 @@ def main(argv: list[str] | None = None) -> int:
                 return (f"same {len(ls.expected_broken)} broken links found by: "
                         f"{', '.join(lines) or 'none'}")
 
-            facts = {"spread": a.spread, "urls": plan.n_urls, "files": len(ls.files),
+            facts = {"spread": a.spread, "no_429": a.no_429, "urls": plan.n_urls,
+                     "files": len(ls.files),
                      "hosts": HOSTS,
                      "latency_s": LATENCY, "per_host": PER_HOST,
                      "global_concurrency": GLOBAL_CONCURRENCY,
@@ -929,7 +970,9 @@ def main(argv: list[str] | None = None) -> int:
                     shutil.rmtree(cache_dir, ignore_errors=True)
                     (cache_dir / "lychee").mkdir(parents=True)
 
-                tools = link_tools(pl_cmd, ls, work, cache_dir)
+                compare = a.compare.split() if a.compare else None
+                tools = [t for t in link_tools(pl_cmd, ls, work, cache_dir, compare=compare)
+                         if not a.tools or any(t.name.startswith(n) for n in a.tools)]
                 for tool in tools:
                     tool.before = fresh
                 results = run_interleaved(tools, plan.repeats, plan.budget, plan.timeout,
@@ -939,6 +982,8 @@ def main(argv: list[str] | None = None) -> int:
                 fl.walls, fl.rss_kib = [floor], [0]
                 fl.note = (f"{ls.per_host_max} URLs/host / {PER_HOST} x {LATENCY * 1000:.0f} ms")
                 req = "; ".join(f"{r.tool}: {r.requests}" for r in results if r.requests)
+                req += "\nTCP connections per run: " + "; ".join(
+                    f"{r.tool}: {r.connects}" for r in results if r.connects)
                 record("links", f"link check: {plan.n_urls} URLs, {HOSTS} loopback hosts, "
                        f"{LATENCY * 1000:.0f} ms/response, per-host {PER_HOST}",
                        [*results, fl], agree + f"\nrequests served per run: {req}", **facts)
@@ -961,6 +1006,8 @@ def main(argv: list[str] | None = None) -> int:
                                 row.walls += one.walls
                                 row.rss_kib += one.rss_kib
                                 row.requests += one.requests
+                                row.cpus += one.cpus
+                                row.connects += one.connects
                                 row.errors += one.errors
                                 row.findings, row.broken = one.findings, one.broken
                         cold = next(r for r in rows if r.tool == f"{tool.name} (cold)")
@@ -975,6 +1022,8 @@ def main(argv: list[str] | None = None) -> int:
                     f"{k}: warm = {statistics.median(v) * 100:.0f}% of cold (median of "
                     f"{len(v)})" for k, v in shares.items())
                 req = "; ".join(f"{r.tool}: {r.requests}" for r in rows if r.requests)
+                req += "\nTCP connections per run: " + "; ".join(
+                    f"{r.tool}: {r.connects}" for r in rows if r.connects)
                 record("warm-cache", "warm cache: the link scenario twice on one cache "
                        "(linkinator and markdown-link-check have no cache)", rows,
                        f"{agree}\n{share_text}\nrequests served per run: {req}",

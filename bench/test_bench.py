@@ -108,7 +108,7 @@ def test_link_server_answers_and_counts() -> None:
         assert _get("127.0.0.5", port, "GET", "/busy/page-4")[0] == 429  # per host
     finally:
         stats = server.stop()
-    assert stats == {"requests": 6, "by_method": {"GET": 5, "HEAD": 1},
+    assert stats == {"requests": 6, "connections": 6, "by_method": {"GET": 5, "HEAD": 1},
                      "by_status": {"200": 2, "301": 1, "404": 1, "429": 2}}
 
 

@@ -9,8 +9,9 @@ Usage::
 
 A route is a function ``route(handler)`` that answers through ``handler`` (a
 ``BaseHTTPRequestHandler``); :func:`respond` does the usual case. The server counts
-requests, the largest number handled at once (``max_in_flight``) and body bytes
-written (``bytes_sent``). It never talks to anything but 127.0.0.1.
+requests, TCP connections accepted (``connections``), the largest number handled
+at once (``max_in_flight``) and body bytes written (``bytes_sent``). It never talks
+to anything but 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -52,6 +53,12 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - keep quiet
         pass
 
+    def setup(self) -> None:
+        super().setup()
+        owner = self.server.owner
+        with owner._lock:
+            owner.connections += 1
+
     def _dispatch(self) -> None:
         self.server.owner._dispatch(self)
 
@@ -85,6 +92,7 @@ class LoopbackServer:
         self.in_flight = 0
         self.max_in_flight = 0
         self.bytes_sent = 0
+        self.connections = 0  # TCP connections accepted
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
@@ -200,3 +208,40 @@ def reset_route(h: BaseHTTPRequestHandler) -> None:
     h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     h.close_connection = True
     h.connection.close()
+
+
+def drip_route(part: str, interval: float = 0.1, total: float = 20.0) -> Route:
+    """Answer one byte every ``interval`` seconds for up to ``total`` seconds.
+
+    ``part="headers"`` drips a header that never ends; ``part="body"`` sends the status
+    and headers at once, then drips a body that claims 1 MB. Each byte arrives well
+    within any read timeout, so only a total deadline ends the request. The route
+    records in ``drip_state`` how many bytes it sent and whether the client hung up
+    before ``total`` ran out (``"client_left"``), and then stops: nothing outlives the
+    test by more than ``total``.
+    """
+    state: dict[str, object] = {"bytes": 0, "client_left": False}
+
+    def route(h: BaseHTTPRequestHandler) -> None:
+        owner = h.server.owner  # type: ignore[attr-defined]
+        h.close_connection = True
+        try:
+            if part == "headers":
+                h.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            else:
+                h.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                              b"Content-Length: 1000000\r\n\r\n")
+                if h.command == "HEAD":
+                    return
+            h.wfile.flush()
+            end = time.monotonic() + total
+            while time.monotonic() < end and not owner.stopping.is_set():
+                h.wfile.write(b"a")
+                h.wfile.flush()
+                state["bytes"] = int(state["bytes"]) + 1  # type: ignore[call-overload]
+                owner.stopping.wait(interval)
+        except OSError:
+            state["client_left"] = True
+
+    route.drip_state = state  # type: ignore[attr-defined]
+    return route

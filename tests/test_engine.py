@@ -254,6 +254,34 @@ def test_parse_retry_after() -> None:
     assert parse_retry_after(None) is None
 
 
+def test_retry_after_of_400_digits_is_capped_not_an_internal_error(
+    mock: respx.MockRouter, fake_time: FakeTime
+) -> None:
+    """Issue 14 item 6: int -> float overflowed ("internal error: OverflowError")."""
+    mock.head("https://a.example/").mock(side_effect=[
+        httpx.Response(429, headers={"Retry-After": "9" * 400}), httpx.Response(200)])
+    result = one(run(["https://a.example/"], fake_time, max_retry_after=5.0))
+    assert (result.status, result.reason) == ("ok", "HTTP 200 OK")
+    assert fake_time.sleeps == [5.0]
+    assert parse_retry_after("9" * 400) == float("inf")
+    assert parse_retry_after("Fri, 31 Dec 99999 23:59:59 GMT") is None
+    assert parse_retry_after("\u0661\u0662") is None  # non-ASCII digits are not delay-seconds
+
+
+@pytest.mark.parametrize("location", ["http://[::1/x", "http://exa mple.com:99999/"])
+def test_malformed_location_is_an_invalid_redirect(
+    mock: respx.MockRouter, fake_time: FakeTime, location: str
+) -> None:
+    """Issue 14 item 6: was "the server broke the connection ... (after 3 retries)"."""
+    route = mock.head("https://a.example/x").respond(301, headers={"Location": location})
+    result = one(run(["https://a.example/x"], fake_time))
+    assert (result.status, result.http_status, result.reason) == (
+        "broken", 301, "invalid redirect: HTTP 301 Moved Permanently with a Location that is "
+        f"not a valid URL ({location!r})")
+    assert route.call_count == 1
+    assert fake_time.sleeps == []
+
+
 def test_backoff_grows_with_jitter(mock: respx.MockRouter, fake_time: FakeTime) -> None:
     mock.head("https://a.example/").respond(405)
     mock.get("https://a.example/").respond(502)
@@ -461,6 +489,35 @@ def test_redirect_to_private_address_is_refused(mock: respx.MockRouter) -> None:
     assert result.redirects == ((302, "http://10.1.2.3/admin"),)
 
 
+@pytest.mark.parametrize(("target", "reason"), [
+    ("http://[2002:7f00:1::1]/admin", "2002:7f00:1::1 is a 6to4 address wrapping 127.0.0.1, "
+                                      "a loopback address"),
+    ("http://[64:ff9b::a9fe:a9fe]/latest/", "64:ff9b::a9fe:a9fe is a NAT64 address wrapping "
+                                            "169.254.169.254, a link-local address"),
+    ("http://192.0.0.8/", "192.0.0.8 is a special-purpose address"),
+    ("http://wrapped.example/", "wrapped.example resolves to 2002:a00:1::1, a 6to4 address "
+                                "wrapping 10.0.0.1, a private address"),
+])
+def test_redirect_to_a_wrapped_or_special_address_is_refused(
+    mock: respx.MockRouter, target: str, reason: str
+) -> None:
+    """Issue 14 item 8: no request goes to the target (respx would fail on an unmocked
+    URL; the fake resolver answers for wrapped.example)."""
+    mock.head("https://public.example/").respond(302, headers={"Location": target})
+
+    async def resolver(host: str) -> list[str]:
+        return ["2002:a00:1::1"] if host == "wrapped.example" else [PUBLIC_IP]
+
+    config = EngineConfig(use_cache=False)
+    fake = FakeTime()
+    report = check_urls_sync(["https://public.example/"], config, resolver=resolver,
+                             sleep=fake.sleep, clock=fake.clock)
+    result = one(report)
+    assert (result.status, result.reason) == (
+        "skipped", f"not checked: redirect target {reason} (use --allow-private to check it)")
+    assert report.stats.requests == 1
+
+
 def test_allow_private(mock: respx.MockRouter) -> None:
     mock.head("http://intranet.example/").respond(200)
     result = one(run(["http://intranet.example/"], allow_private=True))
@@ -631,20 +688,56 @@ def test_bot_challenge_page_is_unverified_not_broken(mock: respx.MockRouter,
     assert fake_time.sleeps == []
 
 
-def test_429_throttle_ends_after_its_window(mock: respx.MockRouter, fake_time: FakeTime) -> None:
-    """After a 429 with Retry-After 5 the host goes one request at a time until
-    5 + 2 x 5 s later, then back to its normal per-host concurrency."""
+def test_one_429_pauses_the_host_once_without_serialising_it(
+    mock: respx.MockRouter, fake_time: FakeTime
+) -> None:
+    """A 429 that a retry after its Retry-After clears pauses the host once (an
+    episode of 5 + 2 x 5 s) but leaves it at its normal per-host concurrency."""
     from playbook_lint.links import engine as engine_mod
 
     mock.head("https://a.example/1").mock(side_effect=[
+        httpx.Response(429, headers={"Retry-After": "5"}), httpx.Response(200)])
+    eng = engine_mod._Engine(EngineConfig(use_cache=False), transport=None, resolver=public,
+                             sleep=fake_time.sleep, clock=fake_time.clock, on_result=None)
+    asyncio.run(eng.run(["https://a.example/1"]))
+    state = eng.hosts["a.example"]
+    assert (state.throttled, state.not_before, state.episode_until) == (False, 1005.0, 1015.0)
+
+
+def test_later_429s_of_an_episode_delay_only_their_own_url(
+    mock: respx.MockRouter, fake_time: FakeTime
+) -> None:
+    """20 URLs of a host each answering 429 once must neither stack 20 host pauses nor
+    put the host at one request at a time (the bench's rate-limited host)."""
+    from playbook_lint.links import engine as engine_mod
+
+    for i in range(3):
+        mock.head(f"https://a.example/{i}").mock(side_effect=[
+            httpx.Response(429, headers={"Retry-After": "1"}), httpx.Response(200)])
+    eng = engine_mod._Engine(EngineConfig(use_cache=False), transport=None, resolver=public,
+                             sleep=fake_time.sleep, clock=fake_time.clock, on_result=None)
+    report = asyncio.run(eng.run([f"https://a.example/{i}" for i in range(3)]))
+    assert [r.status for r in report.results.values()] == ["ok", "ok", "ok"]
+    assert fake_time.sleeps == [1.0, 1.0, 1.0]  # each URL's own Retry-After, at once
+    state = eng.hosts["a.example"]
+    assert (state.throttled, state.not_before, state.episode_until) == (False, 1001.0, 1003.0)
+
+
+def test_429_throttle_ends_after_its_window(mock: respx.MockRouter, fake_time: FakeTime) -> None:
+    """A URL still answered 429 after its Retry-After: the host goes one request at a
+    time until 2 x 5 s after that pause ends, then back to normal concurrency."""
+    from playbook_lint.links import engine as engine_mod
+
+    mock.head("https://a.example/1").mock(side_effect=[
+        httpx.Response(429, headers={"Retry-After": "5"}),
         httpx.Response(429, headers={"Retry-After": "5"}), httpx.Response(200)])
     mock.head("https://a.example/2").respond(200)
     eng = engine_mod._Engine(EngineConfig(use_cache=False), transport=None, resolver=public,
                              sleep=fake_time.sleep, clock=fake_time.clock, on_result=None)
     asyncio.run(eng.run(["https://a.example/1"]))
     state = eng.hosts["a.example"]
-    assert (state.throttled, state.not_before, state.throttled_until) == (True, 1005.0, 1015.0)
-    fake_time.now = 1016.0
+    assert (state.throttled, state.not_before, state.throttled_until) == (True, 1010.0, 1020.0)
+    fake_time.now = 1021.0
     report = asyncio.run(eng.run(["https://a.example/2"]))
     assert [r.status for r in report.results.values()] == ["ok"]
     assert state.throttled is False

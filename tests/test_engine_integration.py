@@ -18,6 +18,7 @@ import pytest
 from http_server import (
     LoopbackServer,
     by_method,
+    drip_route,
     endless_body_route,
     reset_route,
     respond,
@@ -131,6 +132,65 @@ def test_server_that_never_answers_times_out(server: LoopbackServer) -> None:
     result = only(check_urls_sync([server.url("/silent")], config(timeout=0.3)))
     assert (result.status, result.reason) == ("unverified", "timed out after 0.3 s")
     assert time.monotonic() - started < 2.5
+
+
+def _client_left(route: object) -> bool:
+    """Wait (at most 3 s) for the drip route to notice that the client hung up."""
+    state = route.drip_state  # type: ignore[attr-defined]
+    end = time.monotonic() + 3
+    while not state["client_left"] and time.monotonic() < end:
+        time.sleep(0.02)
+    return bool(state["client_left"])
+
+
+def test_headers_dripping_a_byte_at_a_time_hit_the_total_deadline() -> None:
+    """Issue 14 item 5: each byte came within the read timeout, so the request never
+    ended (--timeout 5 still running after 500 s). Now one deadline covers the request."""
+    drip = drip_route("headers", interval=0.05, total=20.0)
+    with LoopbackServer({"/drip": drip}) as srv:
+        started = time.monotonic()
+        result = only(check_urls_sync([srv.url("/drip")], config(timeout=0.5)))
+        elapsed = time.monotonic() - started
+        assert (result.status, result.http_status, result.reason) == (
+            "unverified", None, "timed out after 0.5 s")
+        assert [m for m, _p, _h in srv.requests] == ["HEAD", "GET"]
+        assert _client_left(drip)
+    assert elapsed < 10  # a hang guard (the drip would go on for 20 s), not a speed goal
+
+
+def test_body_dripping_keeps_the_status_but_not_the_fragments() -> None:
+    """A page whose body drips: the answer (200) stands; its ids are not known."""
+    drip = drip_route("body", interval=0.05, total=20.0)
+    with LoopbackServer({"/drip": drip}) as srv:
+        result = only(check_urls_sync([srv.url("/drip#part")],
+                                      config(timeout=0.5, check_fragments=True)))
+        assert (result.status, result.http_status, result.reason, result.fragments) == (
+            "ok", 200, "HTTP 200 OK; the body was not read within 0.5 s", None)
+        assert _client_left(drip)
+
+
+def test_max_time_reports_unfinished_links_as_not_checked(tmp_path: Path) -> None:
+    """Issue 14 item 5: a run deadline; what is unfinished is not checked, not cached."""
+    routes = {"/ok": status_route(200), "/silent": silent_route(5.0)}
+    with LoopbackServer(routes) as srv:
+        urls = [srv.url("/ok"), srv.url("/silent"), srv.url("/silent?2")]
+        cache = tmp_path / "links.json"
+        started = time.monotonic()
+        report = check_urls_sync(urls, config(timeout=30.0, max_time=0.7, use_cache=True,
+                                              cache_path=cache))
+        elapsed = time.monotonic() - started
+    reason = ("not checked: the link check's time limit (--max-time 0.7 s) ran out before "
+              "this link was checked")
+    assert {u: (r.status, r.reason) for u, r in report.results.items()} == {
+        srv.url("/ok"): ("ok", "HTTP 200 OK"),
+        srv.url("/silent"): ("unverified", reason),
+        srv.url("/silent?2"): ("unverified", reason),
+    }
+    assert report.warnings == [
+        "link check stopped at its time limit (--max-time 0.7 s): 2 external links of 3 "
+        "not checked"]
+    assert list(json.loads(cache.read_text())["entries"]) == [srv.url("/ok")]
+    assert elapsed < 4.5  # a hang guard: the silent route holds each request for 5 s
 
 
 def test_connection_reset_is_unverified(server: LoopbackServer) -> None:
@@ -302,3 +362,75 @@ def test_untrusted_certificate_is_unverified_or_broken(untrusted_tls: ssl.SSLCon
     assert (gone.status, gone.http_status, gone.reason) == (
         "broken", 404,
         f"HTTP 404 Not Found (answered without certificate verification; {tls})")
+
+
+def test_cli_max_time_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    """--max-time through the CLI: an unfinished link is a not-checked warning, the run
+    ends with one message on standard error and exit status 0 (nothing certain failed)."""
+    from cli_runner import run
+
+    with LoopbackServer({"/ok": status_route(200), "/silent": silent_route(5.0)}) as srv:
+        page = tmp_path / "page.md"
+        page.write_text(f"# Links\n\nSee [fine]({srv.url('/ok')}) and\n"
+                        f"[slow]({srv.url('/silent')}).\n", encoding="utf-8")
+        monkeypatch.chdir(tmp_path)
+        code, out, err = run(["--allow-private", "--no-cache", "--max-time", "0.7",
+                              "--format", "json", "page.md"], capsys)
+    findings = [(f["rule"], f["line"], f["column"], f["severity"], f["message"])
+                for f in json.loads(out)["findings"]]
+    assert findings == [(
+        "broken-link", 4, 8, "warning",
+        "link could not be verified: not checked: the link check's time limit (--max-time "
+        "0.7 s) ran out before this link was checked")]
+    assert code == 0
+    assert err.splitlines()[0] == ("playbook-lint: link check stopped at its time limit "
+                                   "(--max-time 0.7 s): 1 external link of 2 not checked")
+
+
+def test_connections_are_kept_alive_and_reused_per_host(server: LoopbackServer) -> None:
+    """Issue 10: 2,000 URLs made 2,008 TCP connects. HEADs, a GET after a 404, a redirect
+    and a small GET body all go back to the pool: 2 connections for per-host 2."""
+    urls = [server.url(p) for p in ("/ok", "/gone", "/moved", "/head-405", "/page",
+                                    "/ok?2", "/missing", "/ok?3")]
+    report = check_urls_sync(urls, config(per_host=2))
+    assert [r.status for r in report.results.values()] == [
+        "ok", "broken", "ok", "ok", "ok", "ok", "broken", "ok"]
+    assert report.stats.requests == server.count() == 11
+    assert server.connections == 2
+
+
+def test_nothing_is_imported_or_looked_up_per_request(server: LoopbackServer) -> None:
+    """Issue 10: httpcore tried 'import sniffio' on every call (65,000 find_spec calls in
+    a 2,000-URL run). After a first run has imported what it needs, a second run looks
+    for no module at all."""
+    import sys
+
+    check_urls_sync([server.url("/ok"), server.url("/gone")], config())
+    looked_for: list[str] = []
+
+    class Recorder:
+        @staticmethod
+        def find_spec(name: str, path: object = None, target: object = None) -> None:
+            looked_for.append(name)
+            return None
+
+    sys.meta_path.insert(0, Recorder)  # type: ignore[arg-type]
+    try:
+        report = check_urls_sync([server.url(f"/ok?{i}") for i in range(20)]
+                                 + [server.url("/gone"), server.url("/moved")], config())
+    finally:
+        sys.meta_path.remove(Recorder)  # type: ignore[arg-type]
+    assert [r.status for r in report.results.values()].count("ok") == 21
+    assert looked_for == []
+
+
+def test_a_connection_the_server_closes_is_not_reused() -> None:
+    """'Connection: close' answers: each request gets a fresh connection, none fails."""
+    routes = {"/close": status_route(200, {"Connection": "close"}, b"bye")}
+    with LoopbackServer(routes) as srv:
+        report = check_urls_sync([srv.url(f"/close?{i}") for i in range(3)],
+                                 config(per_host=1))
+        assert [(r.status, r.reason) for r in report.results.values()] == [
+            ("ok", "HTTP 200 OK")] * 3
+        assert (report.stats.requests, srv.count(), srv.connections) == (3, 3, 3)

@@ -31,6 +31,34 @@ from playbook_lint.links.netguard import HostResolver, PrivateAddressError, refu
         ("::", ":: is an unspecified address"),
         ("224.0.0.1", "224.0.0.1 is a multicast address"),
         ("::ffff:127.0.0.1", "::ffff:127.0.0.1 is a loopback address"),
+        # issue 14 item 8: addresses that wrap IPv4, and special-purpose ranges
+        ("2002:7f00:1::1", "2002:7f00:1::1 is a 6to4 address wrapping 127.0.0.1, "
+                           "a loopback address"),
+        ("2002:c0a8:101::1", "2002:c0a8:101::1 is a 6to4 address wrapping 192.168.1.1, "
+                             "a private address"),
+        ("2002:5db8:d70e::1", None),  # 6to4 of a public IPv4 address
+        ("64:ff9b::7f00:1", "64:ff9b::7f00:1 is a NAT64 address wrapping 127.0.0.1, "
+                            "a loopback address"),
+        ("64:ff9b::a9fe:a9fe", "64:ff9b::a9fe:a9fe is a NAT64 address wrapping "
+                               "169.254.169.254, a link-local address"),
+        ("64:ff9b::5db8:d70e", None),  # DNS64 answer for a public IPv4 host
+        ("64:ff9b:1::a00:1", "64:ff9b:1::a00:1 is a reserved address"),
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2",
+         "2001:0:4136:e378:8000:63bf:3fff:fdd2 is a Teredo address wrapping 192.0.2.45, "
+         "a private address"),
+        ("::7f00:1", "::7f00:1 is a reserved address"),  # IPv4-compatible
+        ("::ffff:0:7f00:1", "::ffff:0:7f00:1 is a reserved address"),  # IPv4-translated
+        ("fec0::1", "fec0::1 is a site-local address"),
+        ("192.0.0.8", "192.0.0.8 is a special-purpose address"),
+        ("192.0.0.170", "192.0.0.170 is a private address"),
+        ("192.0.0.9", None),  # globally reachable exception in 192.0.0.0/24
+        ("192.88.99.1", "192.88.99.1 is a special-purpose address"),
+        ("240.0.0.1", "240.0.0.1 is a private address"),
+        ("198.18.0.1", "198.18.0.1 is a private address"),
+        ("2001:db8::1", "2001:db8::1 is a private address"),
+        ("3fff::1", "3fff::1 is a special-purpose address"),
+        ("ff02::1", "ff02::1 is a multicast address"),
+        ("::ffff:8.8.8.8", None),
         ("not-an-ip", "not-an-ip is not an IP address"),
     ],
 )
@@ -150,3 +178,24 @@ def test_run_stops_early_when_nothing_is_reachable() -> None:
     ]
     assert {r.status for r in report.results.values()} == {"unverified"}
     assert report.stats.requests == 0
+
+
+def test_name_resolving_to_a_wrapped_loopback_address_is_refused() -> None:
+    """A public-looking name whose only address is 6to4 or NAT64 around 127.0.0.1."""
+
+    async def fake(host: str) -> list[str]:
+        return {"six.example": ["2002:7f00:1::1"], "nat.example": ["64:ff9b::7f00:1"],
+                "dummy.example": ["192.0.0.8"]}[host]
+
+    async def go() -> list[str | None]:
+        resolver = HostResolver(fake)
+        return [await resolver.check(h) for h in ("six.example", "nat.example",
+                                                  "dummy.example")]
+
+    assert asyncio.run(go()) == [
+        "six.example resolves to 2002:7f00:1::1, a 6to4 address wrapping 127.0.0.1, "
+        "a loopback address",
+        "nat.example resolves to 64:ff9b::7f00:1, a NAT64 address wrapping 127.0.0.1, "
+        "a loopback address",
+        "dummy.example resolves to 192.0.0.8, a special-purpose address",
+    ]

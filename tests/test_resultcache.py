@@ -94,3 +94,15 @@ def test_config_and_date_changes_relint_everything(site: Path, linted: list[str]
     linted.clear()
     run([Path(".")], RunOptions(offline=True, today=date(2027, 1, 1)))
     assert sorted(linted) == ["a.md", "b.md", "c.md"]
+
+
+def test_editing_a_rule_module_invalidates_the_cache(site: Path, linted: list[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """An editable install whose rule code changed within one version re-lints."""
+    from playbook_lint import resultcache
+
+    lint()
+    linted.clear()
+    monkeypatch.setattr(resultcache, "code_fingerprint", lambda classes: "edited")
+    lint()
+    assert sorted(linted) == ["a.md", "b.md", "c.md"]

@@ -53,7 +53,9 @@ class RunOptions:
         offline: do not check external links over the network.
         site_root: the site's root folder (``--site-root``).
         today: the date link ages and review dates are measured from (default: today).
-        timeout: per-request timeout for external links, seconds.
+        timeout: per-request timeout for external links, seconds (start to end).
+        max_time: time limit for the whole link check, seconds (``--max-time``); links
+            not checked by then are ``unverified`` "not checked: ...". None: no limit.
         allow_private, check_fragments, exclude_url, no_cache: link engine options.
         jobs: worker processes (None: the cores available).
         shard: ``(k, n)``, 1 <= k <= n: run shard k of n (see :func:`in_shard`); the
@@ -80,6 +82,7 @@ class RunOptions:
     site_root: Path | None = None
     today: date | None = None
     timeout: float | None = None
+    max_time: float | None = None
     allow_private: bool | None = None
     check_fragments: bool | None = None
     exclude_url: Sequence[str] = ()
@@ -215,6 +218,9 @@ def load(state: _Run) -> None:
     start = Path(os.path.commonpath(state.trees)) if state.trees else None
     state.config = load_config(opts.config_path, cwd=start)
     state.rules = build_rules(state.config, select=opts.select, ignore=opts.ignore)
+    for active in state.rules.active:  # once per run, e.g. Vale rules of kinds not run
+        for note in active.rule.notes:
+            state.say(note, "warning")
     if opts.site_root is not None:
         state.rules.site_options["root"] = opts.site_root.resolve()
     state.result.rules = {n: i.cls for n, i in state.rules.infos.items()}
@@ -358,7 +364,8 @@ def check_links(state: _Run) -> None:
         except re.error as exc:
             raise UsageError(f"--exclude-url: bad regular expression {pattern!r}: {exc}") from None
     econf = engine_config(state.config.links, {
-        "timeout": opts.timeout, "allow_private": opts.allow_private,
+        "timeout": opts.timeout, "max_time": opts.max_time,
+        "allow_private": opts.allow_private,
         "check_fragments": opts.check_fragments, "exclude": list(opts.exclude_url) or None,
         "use_cache": False if opts.no_cache else None,
     }, state.config.base)
@@ -431,9 +438,11 @@ def _cached_results(state: _Run) -> tuple[Any, dict[Path, str], dict[Path, list[
     if opts.no_cache or opts.fix or opts.diff or opts.shard is not None or not state.files:
         return None, {}, {}
     import json
+    from types import SimpleNamespace
 
     from playbook_lint.resultcache import (
         ResultCache,
+        code_fingerprint,
         context_key,
         default_path,
         file_key,
@@ -444,8 +453,11 @@ def _cached_results(state: _Run) -> tuple[Any, dict[Path, str], dict[Path, list[
     common = Path(os.path.commonpath([str(f.parent) for f in state.files]))
     site = site_fingerprint(state.files, [common])
     rules = [f"{a.rule.name}:{a.severity}" for a in state.rules.active]
-    extra = json.dumps(state.rules.site_options, sort_keys=True, default=str)
-    context = context_key(config_path=state.config.path, packs=state.rules.packs, rules=rules,
+    extra = json.dumps(state.rules.site_options, sort_keys=True, default=str) + \
+        code_fingerprint(type(a.rule) for a in state.rules.active)
+    inputs = [SimpleNamespace(path=p) for a in state.rules.active for p in a.rule.inputs]
+    context = context_key(config_path=state.config.path, packs=[*state.rules.packs, *inputs],
+                          rules=rules,
                           today=state.today.isoformat(), offline=not state.online, site=site,
                           extra=extra)
     cache = ResultCache(default_path(root))

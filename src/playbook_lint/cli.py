@@ -104,7 +104,7 @@ def _fail(message: str) -> NoReturn:
               "the nearest folder above each file with _config.yml, hugo.toml, config.toml, "
               ".eleventy.js, config.rb or .git).")
 @click.option("--today", callback=_parse_date, metavar="YYYY-MM-DD",
-              help="Date to measure link age against (default: today).")
+              help="Date to measure link and content age against (default: today).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line on standard error.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True,
@@ -114,6 +114,9 @@ def _fail(message: str) -> NoReturn:
               "(for its config, site and relative links; default stdin.md).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help="Per-request timeout for external links (default 20).")
+@click.option("--max-time", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="Time limit for the whole external link check; links not checked by "
+              "then are reported as not checked (default: no limit).")
 @click.option("--allow-private", is_flag=True, default=None,
               help="Also check links to loopback, private and link-local addresses.")
 @click.option("--check-fragments", is_flag=True, default=None,
@@ -155,6 +158,7 @@ def lint(
     today: date | None,
     quiet: bool,
     timeout: float | None,
+    max_time: float | None,
     allow_private: bool | None,
     check_fragments: bool | None,
     exclude_url: Sequence[str],
@@ -189,7 +193,8 @@ def lint(
 
     options = RunOptions(
         config_path=config_path, select=select, ignore=ignore, offline=offline,
-        site_root=site_root, today=today, timeout=timeout, allow_private=allow_private,
+        site_root=site_root, today=today, timeout=timeout, max_time=max_time,
+        allow_private=allow_private,
         check_fragments=check_fragments, exclude_url=exclude_url, no_cache=no_cache,
         jobs=jobs, changed_since=changed_since,
         suggest_archive=suggest_archive, shard=shard, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,

@@ -67,6 +67,7 @@ SCHEMA: dict[str, Any] = {
                 "concurrency": {"type": "integer", "minimum": 1},
                 "per-host": {"type": "integer", "minimum": 1},
                 "timeout": {"type": "number", "exclusiveMinimum": 0},
+                "max-time": {"type": "number", "exclusiveMinimum": 0},
                 "retries": {"type": "integer", "minimum": 0},
                 "max-retry-after": {"type": "number", "minimum": 0},
                 "user-agent": {"type": "string"},

@@ -75,6 +75,8 @@ class Report:
         severity: overrides the rule's configured severity for this report only
             (e.g. a link that could not be verified is a warning, not an error).
         data: extra machine-readable fields for JSON output (e.g. link classification).
+        rule: overrides the rule's name for this report only (the ``vale`` rule reports
+            under each Vale rule's own id, ``Style.Rule``).
     """
 
     start: int
@@ -84,6 +86,7 @@ class Report:
     fix: Fix | None = None
     severity: Severity | None = None
     data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    rule: str | None = None
 
 
 @dataclass(frozen=True, order=True)

@@ -3,8 +3,9 @@
 Modelled on ruff's cache (https://docs.astral.sh/ruff/settings/#cache-dir): each
 linted file's findings are stored with
 
-- a **key**: SHA-256 of the file's bytes and of the run's *context* (tool version,
-  config file and rule pack contents, selected rules, ``--today``, and the site
+- a **key**: SHA-256 of the file's bytes and of the run's *context* (tool version
+  and the stat of its modules and of each rule's module, config file and rule pack
+  contents, selected rules, ``--today``, and the site
   fingerprint: every page's path and front matter, and the path, size and mtime of
   every other file of the tree, so a new permalink, a moved asset or a new data file
   re-lints everything);
@@ -176,6 +177,27 @@ def site_fingerprint(pages: Sequence[Path], trees: Iterable[Path]) -> str:
                 if walked > MAX_WALK:
                     return h.hexdigest()
                 h.update(os.fsencode(path) + b"\0" + json.dumps(_stat(path)).encode())
+    return h.hexdigest()
+
+
+def code_fingerprint(rule_classes: Iterable[type]) -> str:
+    """Stat (path, size, mtime) of playbook-lint's own modules and of each rule's
+    module (plugins too), so rule code edited within one version (a development
+    checkout, an editable install) is not served stale results."""
+    import inspect
+
+    paths: set[str] = set()
+    package = Path(__file__).resolve().parent
+    for folder, _dirs, files in os.walk(package):
+        paths.update(os.path.join(folder, f) for f in files if f.endswith(".py"))
+    for cls in rule_classes:
+        try:
+            paths.add(inspect.getfile(cls))
+        except (TypeError, OSError):
+            continue
+    h = hashlib.sha256()
+    for path in sorted(paths):
+        h.update(os.fsencode(path) + b"\0" + json.dumps(_stat(path)).encode())
     return h.hexdigest()
 
 

@@ -116,6 +116,16 @@ class Rule:
     uses_link_results: ClassVar[bool] = False
     #: JSON Schema of the rule's options table in config (None: no options).
     options_schema: ClassVar[Mapping[str, Any] | None] = None
+    #: False for opt-in rules: they run only with ``enabled = true`` in their config
+    #: table or when named in ``--select``/``select``.
+    default_enabled: ClassVar[bool] = True
+
+    #: One-line notes for the whole run (e.g. Vale rules that are not run), printed
+    #: once on standard error by the command line.
+    notes: tuple[str, ...] = ()
+    #: Files read when the rule was built whose contents change its findings (the
+    #: ``vale`` rule's .vale.ini and styles); the result cache keys on them.
+    inputs: tuple[Path, ...] = ()
 
     def __init__(self, config: RuleConfig | None = None) -> None:
         self.config = config or RuleConfig()

@@ -30,7 +30,7 @@ def report_to_finding(doc: Document, rule: Rule, report: Report, severity: Sever
         path=doc.display_path,
         line=line,
         column=col,
-        rule=rule.name,
+        rule=report.rule or rule.name,
         code=rule.code,
         severity=report.severity or severity,
         message=report.message,
@@ -131,7 +131,10 @@ def build_rules(
         info = infos[name]
         table = tables.get(name, {})
         sev_name = table.get("severity")
-        if table.get("enabled") is False or sev_name == "off":
+        enabled = table.get("enabled")
+        if enabled is None:  # opt-in rules run when configured or selected by name
+            enabled = info.cls.default_enabled or name in sel
+        if enabled is False or sev_name == "off":
             continue
         severity = Severity.parse(sev_name) if sev_name else info.cls.default_severity
         options = options_of(table)

@@ -19,7 +19,7 @@ import json
 import time
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import asdict
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -46,12 +46,16 @@ def default_cache_path() -> Path:
 
 
 def _to_json(result: LinkResult, fingerprint: str) -> dict[str, Any]:
-    data = asdict(result)
+    # by hand, not dataclasses.asdict: that deep-copies every field (about 50 us a
+    # result, 0.1 s for a 2,000-URL run); the fields are all plain values
+    data = {f.name: getattr(result, f.name) for f in _FIELDS}
     data["redirects"] = [list(hop) for hop in result.redirects]
     data["fragments"] = None if result.fragments is None else sorted(result.fragments)
     data["fingerprint"] = fingerprint
-    del data["from_cache"]
     return data
+
+
+_FIELDS = tuple(f for f in fields(LinkResult) if f.name != "from_cache")
 
 
 def _from_json(url: str, data: Mapping[str, Any]) -> LinkResult:

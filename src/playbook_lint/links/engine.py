@@ -8,16 +8,23 @@ How a URL is checked (see issue 3):
 * URLs are de-duplicated by :func:`~playbook_lint.links.normalize.normalize_url`.
   ``mailto:``/``tel:``/other non-HTTP schemes, ``exclude`` matches and hosts that
   resolve only to loopback/private/link-local/unspecified addresses are ``skipped``.
-* One ``httpx.AsyncClient`` (connection reuse; HTTP/2 when ``h2`` is installed), at
-  most ``concurrency`` requests in flight and at most ``per_host`` per host name.
+* Requests go through one keep-alive connection pool per origin
+  (:class:`~playbook_lint.links.netguard.PerOriginTransport`; HTTP/1.1, or HTTP/2 via
+  httpcore's pools when ``h2`` is installed), at most ``concurrency`` requests in
+  flight and at most ``per_host`` per host name, so at most ``per_host`` connections
+  per host. Each request has one total deadline (``timeout``); the run may have one
+  too (``max_time``).
 * ``HEAD`` first; ``GET`` when HEAD answers 400/403/404/405/501/5xx or fails. GET is
-  streamed and closed after the headers plus at most 64 KiB (or ``max_body_bytes``
-  when reading an HTML page for ``#fragment`` ids).
+  streamed and read to its end when that is within 64 KiB (so the connection is
+  reused), else cut there (or at ``max_body_bytes`` when reading an HTML page for
+  ``#fragment`` ids).
 * Retries (``retries``, default 3) on connect errors, timeouts, 429 and 5xx with
   exponential backoff and jitter; ``Retry-After`` (seconds or HTTP date,
   RFC 9110 section 10.2.3, https://www.rfc-editor.org/rfc/rfc9110#field.retry-after)
-  is honoured up to ``max_retry_after``. A 429 slows the whole host: later requests
-  to it wait for the pause and go one at a time.
+  is honoured up to ``max_retry_after``. The first 429 from a host pauses the whole
+  host for its Retry-After (once per episode: later 429s within 2x the pause after
+  it only delay their own URL); a URL still answered 429 after waiting makes the
+  host go one request at a time for that window.
 * Redirects are followed by hand (up to ``max_redirects``), the chain recorded,
   relative ``Location`` resolved, loops detected; every hop passes the address check.
 * Classification: ``broken`` for 404/410, DNS name not found, connection refused,
@@ -35,6 +42,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import fnmatch
+import functools
 import html.parser
 import importlib.util
 import json
@@ -76,10 +84,13 @@ __all__ = [
 
 #: Sent unless configured otherwise; names the tool so site owners can identify it.
 DEFAULT_USER_AGENT = f"playbook-lint/{__version__} (+https://pypi.org/project/playbook-lint/)"
-#: After a 429 with a pause of P seconds, the host gets one request at a time until
-#: P x this factor after the pause ends (then its normal per-host concurrency).
+#: A 429 episode with a pause of P seconds lasts until P x this factor after the pause
+#: ends: one pause of the whole host per episode; a host throttled to one request at
+#: a time (a retry answered 429 again) gets its normal concurrency back after it.
 THROTTLE_WINDOW_FACTOR = 2.0
-#: Body bytes a GET reads when it only needs the status (the connection is then closed).
+#: Body bytes a GET reads when it only needs the status: a body that ends within it
+#: is read to its end so the connection is reused; a longer one is cut (and its
+#: connection closed).
 PROBE_BODY_BYTES = 64 * 1024
 #: HEAD answers that make the engine try GET (servers often mishandle HEAD).
 HEAD_FALLBACK = frozenset({400, 403, 404, 405, 501})
@@ -99,6 +110,13 @@ NETWORK_DOWN_EARLY_HOSTS = 8
 #: remaining URLs are not requested: a silent host would otherwise cost
 #: (retries + 2) x timeout for every URL on it and hang CI.
 HOST_TIMEOUTS_GIVE_UP = 3
+
+
+@functools.cache
+def _h2_installed() -> bool:
+    """True when the ``h2`` package is there (HTTP/2 through httpcore's pools); asked
+    once per process, not once per run."""
+    return importlib.util.find_spec("h2") is not None
 
 
 def network_unavailable_message(count: int) -> str:
@@ -131,7 +149,9 @@ class EngineConfig:
     Attributes:
         concurrency: requests in flight at once, all hosts together (default 32).
         per_host: requests in flight at once to one host name (default 4).
-        timeout: seconds allowed for each of connect, read, write and pool wait (20).
+        timeout: seconds one request may take from start to end (20); also the limit
+            of each of connect, read and write. A response that drips bytes slowly
+            ends there (``unverified``, "timed out after ...") however long it would go on.
         retries: extra attempts after a retryable failure (connect error, timeout,
             429, 5xx); 3 means up to 4 attempts.
         max_retry_after: longest pause in seconds taken for a ``Retry-After`` (60).
@@ -155,6 +175,9 @@ class EngineConfig:
         cache_max_age_ok: seconds an ``ok`` result is reused (86400).
         cache_max_age_fail: seconds any other result is reused (3600).
         use_cache: read and write the cache (False for ``--no-cache``).
+        max_time: seconds the whole run may take (``--max-time``), or None for no limit;
+            URLs not finished by then are ``unverified`` with a reason starting
+            ``"not checked: "`` and a run-level warning says how many.
     """
 
     concurrency: int = 32
@@ -176,6 +199,7 @@ class EngineConfig:
     cache_max_age_ok: float = 86400.0
     cache_max_age_fail: float = 3600.0
     use_cache: bool = True
+    max_time: float | None = None
 
     def __post_init__(self) -> None:
         for name in ("concurrency", "per_host", "max_body_bytes"):
@@ -185,6 +209,8 @@ class EngineConfig:
                      "cache_max_age_ok", "cache_max_age_fail"):
             if float(getattr(self, name)) < 0:
                 raise ValueError(f"{name} must not be negative, not {getattr(self, name)!r}")
+        if self.max_time is not None and not float(self.max_time) > 0:
+            raise ValueError(f"max_time must be above 0 seconds, not {self.max_time!r}")
         if self.retries < 0 or self.max_redirects < 0:
             raise ValueError("retries and max_redirects must not be negative")
         self._accept = _parse_accept(self.accept)
@@ -230,22 +256,25 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         now: the current time in epoch seconds (default ``time.time()``).
 
     Returns:
-        The pause in seconds, 0 for a date in the past, None when the value is
-        missing or unreadable. The caller applies its cap.
+        The pause in seconds, 0 for a date in the past, ``inf`` for a number of
+        seconds too large for a float, None when the value is missing or unreadable.
+        The caller applies its cap.
     """
     if value is None:
         return None
     text = value.strip()
-    if text.isdigit():
-        return float(int(text))
+    if text.isascii() and text.isdigit():
+        # float() of a digit string never overflows (a 400-digit value is inf), int() -> float
+        # does; the caller caps the pause anyway
+        return float(text)
     try:
         when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+        if when is None:
+            return None
+        current = time.time() if now is None else now
+        return max(0.0, when.timestamp() - current)
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if when is None:
-        return None
-    current = time.time() if now is None else now
-    return max(0.0, when.timestamp() - current)
 
 
 # ---------------------------------------------------------------------------------
@@ -271,7 +300,8 @@ class _Host:
     sem: asyncio.Semaphore
     serial: asyncio.Lock = field(default_factory=asyncio.Lock)
     not_before: float = 0.0
-    throttled: bool = False
+    episode_until: float = 0.0  # later first-time 429s before this do not pause the host
+    throttled: bool = False  # one request at a time (a retry was rate limited again)
     throttled_until: float = 0.0
     timeouts_in_row: int = 0  # reset by any response
 
@@ -365,6 +395,19 @@ def html_fragments(body: str) -> frozenset[str]:
     return frozenset(parser.ids)
 
 
+_WANTED_HEADERS = frozenset({b"location", b"retry-after", b"cf-mitigated", b"set-cookie"})
+
+
+def _headers_of(response: httpx.Response) -> dict[str, str]:
+    """The few response headers the engine reads, in one pass (first value of each)."""
+    out: dict[str, str] = {}
+    for key, value in response.headers.raw:
+        name = key.lower()
+        if name in _WANTED_HEADERS and name.decode() not in out:
+            out[name.decode()] = value.decode("latin-1")
+    return out
+
+
 def _reason_phrase(code: int) -> str:
     phrase = httpx.codes.get_reason_phrase(code)
     return f"HTTP {code} {phrase}" if phrase else f"HTTP {code}"
@@ -402,26 +445,37 @@ class _Engine:
         self.hosts: dict[str, _Host] = {}
         self.global_sem = asyncio.Semaphore(config.concurrency)
         self.kinds: dict[str, str] = {}  # url -> final error kind (network detection)
-        self.client: httpx.AsyncClient | None = None
-        self.insecure: httpx.AsyncClient | None = None
+        self.client: httpx.AsyncBaseTransport | None = None
+        self.insecure: httpx.AsyncBaseTransport | None = None
+        self.cookies = httpx.Cookies()  # as a browser would keep them across redirects
+        self.out_of_time = False  # the run deadline (max_time) passed
+        self._headers = {"User-Agent": config.user_agent, "Accept": _ACCEPT_HEADER,
+                         "Accept-Encoding": "gzip, deflate"}
+        self._timeout = httpx.Timeout(config.timeout).as_dict()
         self.random = random.Random()
+        self._host_names: dict[str, str] = {}
+
+    def _host_name(self, url: str) -> str:
+        """:func:`host_of`, remembered per URL (it is asked several times a request)."""
+        host = self._host_names.get(url)
+        if host is None:
+            host = self._host_names[url] = host_of(url)
+        return host
 
     # -- clients -----------------------------------------------------------------
-    def _make_client(self, verify: bool) -> httpx.AsyncClient:
+    def _make_client(self, verify: bool) -> httpx.AsyncBaseTransport:
+        """The transport requests go through (no ``httpx.AsyncClient``: its redirect
+        bookkeeping raises on a malformed ``Location`` and costs CPU per request; the
+        engine follows redirects itself)."""
         cfg = self.config
+        # one pool per origin, each at most per_host connections kept alive
         limits = httpx.Limits(
-            max_connections=cfg.concurrency, max_keepalive_connections=cfg.concurrency
+            max_connections=cfg.per_host, max_keepalive_connections=cfg.per_host,
+            keepalive_expiry=30.0,
         )
-        http2 = importlib.util.find_spec("h2") is not None
-        transport = self.transport or guarded_transport(
-            self.resolver, verify=verify, http2=http2, limits=limits
-        )
-        return httpx.AsyncClient(
-            transport=transport,
-            headers={"User-Agent": cfg.user_agent, "Accept": _ACCEPT_HEADER},
-            timeout=httpx.Timeout(cfg.timeout),
-            follow_redirects=False,
-            trust_env=False,
+        http2 = _h2_installed()
+        return self.transport or guarded_transport(
+            self.resolver, verify=verify, http2=http2, limits=limits, per_origin=True
         )
 
     def _host(self, host: str) -> _Host:
@@ -432,7 +486,7 @@ class _Engine:
 
     # -- one request -------------------------------------------------------------
     async def _send(self, url: str, method: str, want_body: bool, insecure: bool) -> _Attempt:
-        host = host_of(url)
+        host = self._host_name(url)
         state = self._host(host)
         headers = self.config.headers_for(host)
         async with state.sem:
@@ -466,29 +520,62 @@ class _Engine:
         else:
             assert self.client is not None
             client = self.client
-        host = host_of(url)
+        host = self._host_name(url)
         async with self.global_sem:
             self.stats.requests += 1
             self.stats.per_host[host] = self.stats.per_host.get(host, 0) + 1
+            # one deadline for the whole request: httpx's read timeout restarts with
+            # every byte, so a server dripping a byte a second would never time out
+            deadline = asyncio.get_running_loop().time() + self.config.timeout
             try:
-                request = client.build_request(method, url, headers=headers)
-                response = await client.send(request, stream=True)
+                request = httpx.Request(method, url, headers={**self._headers, **headers},
+                                        extensions={"timeout": self._timeout})
+                if self.cookies.jar:
+                    self.cookies.set_cookie_header(request)
+                async with asyncio.timeout_at(deadline):
+                    response = await client.handle_async_request(request)
+            except TimeoutError:
+                return _Attempt(error="timeout", error_text="timed out")
             except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
                 kind, text = _error_kind(exc)
                 return _Attempt(error=kind, error_text=text)
             try:
+                response.request = request
+                wanted = _headers_of(response)
+                if "set-cookie" in wanted:
+                    self.cookies.extract_cookies(response)
                 attempt = _Attempt(
                     status=response.status_code,
-                    location=response.headers.get("location"),
-                    retry_after=response.headers.get("retry-after"),
-                    challenge="cf-mitigated" in response.headers,
+                    location=wanted.get("location"),
+                    retry_after=wanted.get("retry-after"),
+                    challenge="cf-mitigated" in wanted,
                 )
-                if method == "GET" and not 300 <= response.status_code < 400:
-                    await self._read_body(response, attempt, want_body)
+                try:
+                    async with asyncio.timeout_at(deadline):
+                        if method == "GET" and not 300 <= response.status_code < 400:
+                            await self._read_body(response, attempt, want_body)
+                        else:
+                            await self._drain(response)
+                except TimeoutError:
+                    attempt.fragments = None
+                    if want_body:  # the status stands; the page's ids are unknown
+                        attempt.body_note = (
+                            f"the body was not read within {_fmt_seconds(self.config.timeout)}")
             finally:
                 self.stats.bytes_read += response.num_bytes_downloaded
                 await response.aclose()
             return attempt
+
+    @staticmethod
+    async def _drain(response: httpx.Response) -> None:
+        """Read a HEAD answer's end or a redirect's (small) body so that the connection
+        goes back to the pool; closing a response before its end closes the connection."""
+        try:
+            async for _chunk in response.aiter_raw():
+                if response.num_bytes_downloaded >= PROBE_BODY_BYTES:
+                    break
+        except (httpx.HTTPError, OSError):
+            pass
 
     async def _read_body(self, response: httpx.Response, attempt: _Attempt, want: bool) -> None:
         cap = self.config.max_body_bytes
@@ -554,19 +641,24 @@ class _Engine:
                 pause = self._backoff(attempt_no)
             pause = min(pause, cfg.max_retry_after)
             if status == 429:  # slow the whole host, not only this URL
-                state = self._host(host_of(url))
+                state = self._host(self._host_name(url))
                 now = self.clock()
-                if not state.throttled or now >= state.throttled_until:
-                    # the first 429 of an episode pauses the whole host; later ones in
-                    # the same episode only keep it at one request at a time (each
-                    # URL still waits its own Retry-After), or 20 rate-limited URLs
-                    # would stack 20 pauses on every other URL of the host
+                window = now + pause + THROTTLE_WINDOW_FACTOR * pause
+                if now >= state.episode_until:
+                    # the first 429 of an episode pauses the whole host once; later
+                    # first-time 429s in the episode make only their own URL wait its
+                    # Retry-After, or 20 rate-limited URLs would stack 20 pauses on
+                    # every other URL of the host
                     state.not_before = max(state.not_before, now + pause)
-                state.throttled = True
-                # one request at a time for a while after the pause, then back to normal:
-                # a permanent crawl would make one 429 cost the rest of the run
-                state.throttled_until = max(state.throttled_until,
-                                            now + pause + THROTTLE_WINDOW_FACTOR * pause)
+                    state.episode_until = window
+                if attempt_no > 0:
+                    # asked again after the pause the server wanted and still limited:
+                    # the host limits us as a client, so one request at a time for a
+                    # while after the pause, then back to normal (a permanent crawl
+                    # would make one 429 cost the rest of the run)
+                    state.not_before = max(state.not_before, now + pause)
+                    state.throttled = True
+                    state.throttled_until = max(state.throttled_until, window)
             attempt_no += 1
             tally[0] += 1
             self.stats.retries += 1
@@ -586,10 +678,10 @@ class _Engine:
         tally = [0]
         while True:
             try:
-                refusal = await self.resolver.check(host_of(current))
+                refusal = await self.resolver.check(self._host_name(current))
             except OSError as exc:
                 kind, text = _error_kind(exc)
-                self._network_failure(kind, host_of(current))
+                self._network_failure(kind, self._host_name(current))
                 return _Attempt(error=kind, error_text=text), current, chain, None, tally[0]
             if refusal:
                 where = "redirect target " if chain else ""
@@ -600,7 +692,7 @@ class _Engine:
             if status is not None:
                 self.reached += 1
             elif attempt.error is not None:
-                self._network_failure(attempt.error, host_of(current))
+                self._network_failure(attempt.error, self._host_name(current))
             if status is None or status not in _REDIRECTS or (
                 status == 300 and not attempt.location
             ):
@@ -611,11 +703,16 @@ class _Engine:
                 ), tally[0]
             try:
                 target = urljoin(current, attempt.location.strip())
-                scheme = urlsplit(target).scheme.lower()
-            except ValueError:
+                parts = urlsplit(target)
+                scheme = parts.scheme.lower()
+                if scheme in ("http", "https"):
+                    if not parts.hostname or parts.port == 0:  # .port raises if out of range
+                        raise ValueError("no host name")
+                    httpx.URL(target)  # what the request would be built from
+            except (ValueError, httpx.InvalidURL):
                 return attempt, current, chain, (
-                    f"{_reason_phrase(status)} redirect to an invalid Location "
-                    f"{attempt.location!r}"
+                    f"invalid redirect: {_reason_phrase(status)} with a Location that is "
+                    f"not a valid URL ({attempt.location!r})"
                 ), tally[0]
             chain.append((status, target))
             if scheme not in ("http", "https"):
@@ -774,7 +871,7 @@ class _Engine:
         if scheme not in ("http", "https"):
             return LinkResult(url, "skipped", reason="not an http(s) URL (not checked)",
                               checked_at=now)
-        if not host_of(url):
+        if not self._host_name(url):
             return LinkResult(url, "broken", reason="invalid URL (no host name)",
                               checked_at=now)
         return None
@@ -829,6 +926,12 @@ class _Engine:
             try:
                 result = await self._probe(key, wanted[key])
             except asyncio.CancelledError:
+                if self.out_of_time:
+                    result = LinkResult(key, "unverified", reason=out_of_time_reason,
+                                        checked_at=time.time())
+                    not_checked.append(key)
+                    finish(result)
+                    return
                 if not self.offline:
                     raise
                 self.kinds[key] = "offline"
@@ -839,11 +942,26 @@ class _Engine:
                                     checked_at=time.time())
             finish(result)
 
+        not_checked: list[str] = []
+        out_of_time_reason = (
+            f"not checked: the link check's time limit (--max-time "
+            f"{_fmt_seconds(cfg.max_time or 0)}) ran out before this link was checked"
+        )
         if todo:
             self.client = self._make_client(verify=True)
             try:
                 self.tasks = [asyncio.create_task(one(key)) for key in todo]
-                await asyncio.gather(*self.tasks)
+                left = None if cfg.max_time is None else cfg.max_time - (
+                    time.monotonic() - started)
+                _done, pending = await asyncio.wait(self.tasks, timeout=left)
+                if pending:
+                    self.out_of_time = True
+                    for task in pending:
+                        task.cancel()
+                    await asyncio.wait(pending)
+                for task in self.tasks:
+                    if task.done() and not task.cancelled() and task.exception() is not None:
+                        raise task.exception()  # type: ignore[misc]
             finally:
                 await self.client.aclose()
                 if self.insecure is not None:
@@ -859,8 +977,16 @@ class _Engine:
                     reason=f"not checked: network unavailable ({old.reason})",
                 )
         elif cache is not None:
+            unchecked = set(not_checked)
             for key in todo:
-                cache.put(report.results[key])
+                if key not in unchecked:  # never cache "ran out of time"
+                    cache.put(report.results[key])
+        if not_checked:
+            noun = "link" if len(not_checked) == 1 else "links"
+            report.warnings.append(
+                f"link check stopped at its time limit (--max-time "
+                f"{_fmt_seconds(cfg.max_time or 0)}): {len(not_checked)} external {noun} "
+                f"of {total} not checked")
         if cache is not None and not offline:
             report.warnings.extend(cache.save())
         # first-seen order of the input, whatever order the checks finished in
@@ -878,7 +1004,7 @@ class _Engine:
             return False
         if any(kind != "dns_notfound" for kind in kinds):
             return True
-        return len({host_of(key) for key in checked}) >= NETWORK_DOWN_MIN_HOSTS
+        return len({self._host_name(key) for key in checked}) >= NETWORK_DOWN_MIN_HOSTS
 
 
 async def check_urls(
