@@ -376,7 +376,8 @@ def test_cli_max_time_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                         f"[slow]({srv.url('/silent')}).\n", encoding="utf-8")
         monkeypatch.chdir(tmp_path)
         code, out, err = run(["--allow-private", "--no-cache", "--max-time", "0.7",
-                              "--format", "json", "page.md"], capsys)
+                              "--select", "broken-link", "--format", "json", "page.md"],
+                             capsys)
     findings = [(f["rule"], f["line"], f["column"], f["severity"], f["message"])
                 for f in json.loads(out)["findings"]]
     assert findings == [(

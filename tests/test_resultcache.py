@@ -106,3 +106,25 @@ def test_editing_a_rule_module_invalidates_the_cache(site: Path, linted: list[st
     monkeypatch.setattr(resultcache, "code_fingerprint", lambda classes: "edited")
     lint()
     assert sorted(linted) == ["a.md", "b.md", "c.md"]
+
+
+def test_a_page_above_the_linted_folder_in_the_same_site_counts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, linted: list[str]) -> None:
+    """Linting docs/ of a Jekyll site: the site (and its permalinks) is the whole tree."""
+    (tmp_path / "_config.yml").write_text("title: x\n", encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.md").write_text("# A\n\nSee [p](/p/).\n", encoding="utf-8")
+    (tmp_path / "other.md").write_text("---\npermalink: /q/\n---\n# Other\n",
+                                       encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    opts = RunOptions(offline=True, today=date(2026, 12, 1))
+    first = run([Path("docs")], opts)
+    assert [f.rule for f in first.findings] == ["broken-link"]
+    (tmp_path / "other.md").write_text("---\npermalink: /p/\n---\n# Other\n",
+                                       encoding="utf-8")
+    from playbook_lint.site import forget_sites
+
+    forget_sites()  # a new process would build the site model afresh
+    linted.clear()
+    again = run([Path("docs")], opts)
+    assert linted == ["docs/a.md"] and again.findings == []

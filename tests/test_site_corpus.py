@@ -91,6 +91,18 @@ def test_digitalgov_changed_ref_is_reported_at_its_line(corpus: Path, tmp_path: 
     assert text.count(old) == 1
     page.write_text(text.replace(old, '{{< ref "2014-02-26-no-such-post.md" >}}'),
                     encoding="utf-8")
+    # the export has no Hugo config, which decides what a missing ref does: info
+    assert broken_links(repo, [page]) == [
+        (DIGITALGOV_PAGES[2], 22, 117,
+         'link target "{{< ref "2014-02-26-no-such-post.md" >}}" not checked: the Hugo config '
+         "is not in this tree, and it decides (refLinksErrorLevel) what a ref to a missing "
+         "page does"),
+    ]
+    (repo / "hugo.toml").write_text('baseURL = "https://digital.gov/"\n', encoding="utf-8")
+    from playbook_lint.site import _CACHE, _ROOTS
+
+    _CACHE.clear()
+    _ROOTS.clear()
     assert broken_links(repo, [page]) == [
         (DIGITALGOV_PAGES[2], 22, 117,
          'link target "{{< ref "2014-02-26-no-such-post.md" >}}" does not exist '

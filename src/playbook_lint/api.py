@@ -406,8 +406,13 @@ def lint(state: _Run) -> None:
         from playbook_lint.site import site_for
 
         try:
-            site_for(todo[0], tree_of(todo[0], state.trees, root),  # type: ignore[attr-defined]
-                     state.rules.site_options).ensure_built()
+            site = site_for(todo[0], tree_of(todo[0], state.trees, root),
+                            state.rules.site_options)
+            site.ensure_built()  # type: ignore[attr-defined]
+            if any(a.rule.uses_front_matter_schema for a in state.rules.active):
+                from playbook_lint.fmsite import schema_for
+
+                schema_for(site)  # inferred once here, shared by the forked workers
         except Exception:  # noqa: BLE001 - the lint pass reports it per file
             pass
     kwargs: dict[str, Any] = {}
@@ -451,7 +456,7 @@ def _cached_results(state: _Run) -> tuple[Any, dict[Path, str], dict[Path, list[
 
     root = state.result.root
     common = Path(os.path.commonpath([str(f.parent) for f in state.files]))
-    site = site_fingerprint(state.files, [common])
+    site = site_fingerprint(state.files, [common, *_site_roots(state)])
     rules = [f"{a.rule.name}:{a.severity}" for a in state.rules.active]
     extra = json.dumps(state.rules.site_options, sort_keys=True, default=str) + \
         code_fingerprint(type(a.rule) for a in state.rules.active)
@@ -473,6 +478,29 @@ def _cached_results(state: _Run) -> tuple[Any, dict[Path, str], dict[Path, list[
             cached[f] = hit
     state.cache_hits = len(cached)
     return cache, keys, cached
+
+
+def _site_roots(state: _Run) -> set[Path]:
+    """The site roots of the linted files (a one-file run's site can be the whole
+    repository above it): the result cache's fingerprint covers them."""
+    from playbook_lint.runner import tree_of
+    from playbook_lint.site import site_for
+
+    roots: set[Path] = set()
+    seen: set[Path] = set()
+    for f in state.files:
+        if f.parent in seen:
+            continue
+        seen.add(f.parent)
+        try:
+            site = site_for(f, tree_of(f, state.trees, state.result.root),
+                            state.rules.site_options)
+        except (OSError, ValueError, RecursionError):
+            continue
+        root = getattr(site, "root", None)
+        if root is not None:
+            roots.add(Path(root))
+    return roots
 
 
 def _store_results(state: _Run, cache: Any, keys: Mapping[Path, str], linted: Any) -> None:
@@ -676,6 +704,13 @@ def lint_text(path: Path, text: str, options: RunOptions | None = None, *,
     ctx = Context(today=opts.today or date.today(), workspace=FileWorkspace(),
                   offline=not results, link_results=results, root=root, site=site,
                   rule_names=rules.names_and_codes())
+    if site is not None and any(a.rule.uses_front_matter_schema for a in rules.active):
+        from playbook_lint.fmsite import schema_for
+
+        try:
+            ctx.front_matter_schema = schema_for(site)
+        except (OSError, ValueError, RecursionError):
+            ctx.front_matter_schema = None
     findings, _errors = lint_document(doc, rules, ctx)
     return sorted(findings)
 

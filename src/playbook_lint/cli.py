@@ -1,7 +1,8 @@
 """The ``playbook-lint`` command line (Click).
 
 ``playbook-lint [OPTIONS] PATH...`` lints files and folders; ``playbook-lint rules``
-lists the rules and ``playbook-lint explain RULE`` prints one rule's documentation.
+lists the rules, ``playbook-lint explain RULE`` prints one rule's documentation and
+``playbook-lint schema PATH`` prints the front matter profiles inferred from a site.
 
 Exit status: 0 when no finding reaches the failing severity (``--fail-on``,
 default ``error``), 1 when one does, 2 for usage or configuration errors (one
@@ -75,7 +76,8 @@ def _fail(message: str) -> NoReturn:
 @click.command(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="Also: 'playbook-lint rules' lists the rules; 'playbook-lint explain RULE' "
-    "documents one; 'playbook-lint lsp' runs the language server. Exit status: 0 clean, "
+    "documents one; 'playbook-lint schema PATH' prints inferred front matter profiles; "
+    "'playbook-lint lsp' runs the language server. Exit status: 0 clean, "
     "1 findings at the failing severity, 2 usage or config error.",
 )
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
@@ -373,7 +375,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     Exits the process with the status described in the module docstring.
     """
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] in SUBCOMMANDS:
+    if args and args[0] == "schema":
+        from playbook_lint.schema_command import schema_command
+
+        schema_command.main(args[1:], prog_name="playbook-lint schema")
+    elif args and args[0] in SUBCOMMANDS:
         SUBCOMMANDS[args[0]].main(args[1:], prog_name=f"playbook-lint {args[0]}")
     else:
         lint.main(args, prog_name="playbook-lint")

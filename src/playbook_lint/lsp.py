@@ -84,8 +84,12 @@ class PlaybookServer:
         self._rules: dict[Path, Any] = {}  # config base folder -> RuleSet
 
     def reload(self) -> None:
-        """Forget the rules built from config files: the next lint reads them again."""
+        """Forget the rules built from config files and the site models: the next lint
+        reads them again."""
+        from playbook_lint.site import forget_sites
+
         self._rules.clear()
+        forget_sites()
 
     def lint(self, uri: str, text: str) -> list[Finding]:
         """Lint the buffer ``text`` of ``uri``; remember and return its findings.
@@ -199,6 +203,9 @@ def build_server() -> Any:
             for uri in list(state.documents):
                 publish(uri)
             return
+        from playbook_lint.site import forget_sites
+
+        forget_sites()  # a saved page may change other pages' links (permalinks, ids)
         publish(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)

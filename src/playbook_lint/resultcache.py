@@ -166,7 +166,9 @@ def site_fingerprint(pages: Sequence[Path], trees: Iterable[Path]) -> str:
             head = b""
         h.update(os.fsencode(str(p)) + b"\0" + hashlib.sha1(_front_matter_bytes(head)).digest())
     walked = 0
-    for tree in sorted(set(trees)):
+    tops = sorted(set(trees))
+    tops = [t for t in tops if not any(o != t and o in t.parents for o in tops)]  # no nesting
+    for tree in tops:
         for folder, dirs, files in os.walk(tree):
             dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
             for name in sorted(files):

@@ -76,6 +76,9 @@ class Context:
         site: the site model (page URLs, permalinks, aliases, site root, base URL, the
             generator adapter) when one was built, else None; see
             :mod:`playbook_lint.site` and :mod:`playbook_lint.generators`.
+        front_matter_schema: what the current page's site expects of front matter,
+            inferred from its pages once per run (an
+            :class:`playbook_lint.fminfer.InferredSchema`), or None.
         rule_names: every rule name and code the run knows (enabled or not), for rules
             that check references to rules (suppression comments); empty when unknown.
     """
@@ -86,6 +89,7 @@ class Context:
     link_results: Mapping[str, Any] = field(default_factory=dict)
     root: Path = field(default_factory=Path.cwd)
     site: Any = None
+    front_matter_schema: Any = None
     rule_names: frozenset[str] = frozenset()
 
 
@@ -114,6 +118,8 @@ class Rule:
     pack_rule: ClassVar[str | None] = None
     #: True if the rule reads ``ctx.link_results`` (the link engine runs only if one does).
     uses_link_results: ClassVar[bool] = False
+    #: True if the rule reads ``ctx.front_matter_schema`` (inferred only if one does).
+    uses_front_matter_schema: ClassVar[bool] = False
     #: JSON Schema of the rule's options table in config (None: no options).
     options_schema: ClassVar[Mapping[str, Any] | None] = None
     #: False for opt-in rules: they run only with ``enabled = true`` in their config

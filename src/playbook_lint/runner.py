@@ -268,6 +268,26 @@ def lint_document(doc: Document, rules: RuleSet, ctx: Context) -> tuple[list[Fin
     return findings, errors
 
 
+def _schema(site: Any, path: Path, root: Path, result: LintResult) -> Any:
+    """The inferred front matter schema of ``site`` (once per site and run), or None."""
+    if site is None:
+        return None
+    from playbook_lint.fmsite import schema_for
+
+    if id(site) in _NO_SCHEMA:
+        return None
+    try:
+        return schema_for(site)
+    except (OSError, ValueError, RecursionError) as exc:  # said once per site, not per page
+        _NO_SCHEMA.add(id(site))
+        result.notes.append(f"{display_path(path, root)}: front matter not inferred for its "
+                            f"site: {exc}")
+        return None
+
+
+_NO_SCHEMA: set[int] = set()
+
+
 def tree_of(path: Path, trees: Sequence[Path], default: Path) -> Path:
     """The deepest of ``trees`` that holds ``path`` (``default`` when none is given)."""
     best: Path | None = None
@@ -311,6 +331,7 @@ def lint_files(
                   link_results=results, root=root, site=site,
                   rule_names=rules.names_and_codes())
     result = LintResult()
+    wants_schema = any(a.rule.uses_front_matter_schema for a in rules.active)
     for path in files:
         if site is None:
             try:
@@ -321,6 +342,8 @@ def lint_files(
                 ctx.site = None
         if ctx.site is not None and not ctx.site.is_page(path):
             continue
+        if wants_schema:
+            ctx.front_matter_schema = _schema(ctx.site, path, root, result)
         result.files += 1
         try:
             doc = Document.from_path(path, display_path=display_path(path, root))

@@ -32,9 +32,16 @@ URLs are compared without ``index.html``, a trailing ``/`` or ``.html``
 (``/x/``, ``/x``, ``/x.html`` and ``/x/index.html`` are the same page), then
 without case (Hugo lower-cases paths).
 
+Generator knowledge lives in the adapters (:mod:`playbook_lint.generators`): which
+generator a root uses, which files are pages and partials, each page's exact URL (or a
+pattern, or why it is unknown), link templates, heading ids, and what is not
+modelled. The paths above are the shared model the Jekyll and Hugo adapters feed with
+their permalink settings; the site also says why a miss may not be certain
+(:meth:`Site.unresolved_reason`).
+
 The site root is ``site.root`` from config, else the nearest folder above the
-linted path holding ``_config.yml``, ``config.toml``/``hugo.toml``, ``.eleventy.js``,
-``config.rb`` or ``.git`` (:func:`find_site_root`), else the run's root.
+linted path holding a generator's config or ``.git`` (:data:`SITE_MARKERS`), else the
+linted folder (the PATH given) itself: never the working folder (:func:`site_for`).
 """
 
 from __future__ import annotations
@@ -363,6 +370,8 @@ class Site:
             if self.include else None
 
     def _index(self, page: Page) -> None:
+        if page.source.name.split(".", 1)[0].upper() in FURNITURE and not page.has_permalink:
+            return  # a README is no page of the site: "/" is not the README
         if page.pattern is not None:
             tail = _literal_tail(page.pattern)
             if tail is not None:
@@ -502,7 +511,7 @@ class Site:
             return []
         homes = [page.home] if page.home else []
         if self.generator is None or not self.generator.knows_urls or \
-                self.generator.name in ("jekyll", "hugo", "middleman"):
+                self.generator.shared_urls:
             homes += [u for u in page.urls if u not in page.claims or u == page.home]
         out: list[str] = []
         for url in homes:
@@ -703,7 +712,7 @@ def _make_page(
     published = True
     if generator is not None and generator.knows_urls:
         where = generator.page_url(rel, mapping)
-        if generator.name in ("jekyll", "hugo"):
+        if generator.shared_urls:
             where = type(where)(urls[0])  # the shared model knows their permalinks
         home, pattern, reason, published = where.url, where.pattern, where.reason, \
             where.published
@@ -997,6 +1006,14 @@ def lint_extensions_for(folder: Path) -> tuple[str, ...]:
     if gen is None:
         gen = _GENERATORS[root] = detect(root) if root is not None else detect(folder)
     return gen.lint_extensions
+
+
+def forget_sites() -> None:
+    """Drop the site models and site roots built so far in this process (a long-running
+    process, such as the language server, calls it when files may have changed)."""
+    _CACHE.clear()
+    _ROOTS.clear()
+    _README_ROOTS.clear()
 
 
 def site_for(

@@ -96,7 +96,10 @@ PROFILE_SCHEMA: dict[str, Any] = {
 _OPTIONS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
-    "properties": {"profiles": {"type": "array", "items": PROFILE_SCHEMA}},
+    "properties": {
+        "profiles": {"type": "array", "items": PROFILE_SCHEMA},
+        "infer": {"type": "boolean"},
+    },
 }
 
 _FURNITURE = frozenset(
@@ -174,7 +177,9 @@ class Profile:
     def applies(self, rel_path: str, data: Mapping[str, Any] | None) -> str | None:
         """Return why this profile applies to the page, as the end of a message
         (``for layout "resource"`` or ``for pages matching "content/news/**"``), or None
-        when it does not apply. ``data`` is the page's front matter (None: it has none)."""
+        when it does not apply. ``data`` is the page's front matter (None: it has none)
+        with the generator's defaults under it (so a ``layout`` set in Jekyll's
+        ``_config.yml`` ``defaults`` counts)."""
         reason = None
         if self.layouts:
             layout = data.get("layout") if data is not None else None
@@ -210,6 +215,27 @@ def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str | list | dict) and not value)
 
 
+def _schema(rule: Rule, doc: Document, ctx: Context) -> tuple[Any, Mapping[str, Any]]:
+    """``(facts, defaults)`` of ``doc`` from the inferred schema on ``ctx`` (see
+    :mod:`playbook_lint.fminfer`): facts None when inference is off or did not see the
+    page; defaults are the values the generator gives the page ({} when none)."""
+    schema = ctx.front_matter_schema
+    if schema is None or rule.config.options.get("infer") is False:
+        return None, {}
+    facts = schema.facts.get(doc.path)
+    return facts, (facts.defaults if facts is not None else {})
+
+
+def _inferred_groups(ctx: Context, facts: Any) -> list[Any]:
+    """The inferred groups whose expectations apply to the page (none for drafts and
+    pages past their Hugo expiry date: they are not published)."""
+    from playbook_lint.fminfer import is_expired
+
+    if facts is None or facts.draft or is_expired(facts.effective(), ctx.today):
+        return []
+    return list(ctx.front_matter_schema.groups_for(facts.path))
+
+
 _FENCE_END = 3  # the opening fence is "---" or "+++"
 
 
@@ -224,6 +250,21 @@ class FrontMatterMissing(Rule):
     front matter at all when a profile that applies by path alone requires keys.
     Pages without front matter that no path profile covers, and repository
     furniture (README, LICENSE, CONTRIBUTING, CHANGELOG, ``.github/``), need none.
+    A ``layout`` or key given by the generator's defaults (Jekyll ``_config.yml``
+    ``defaults``, Eleventy directory data, Hugo ``cascade``) counts as set.
+
+    **Without a profile** the site's own pages are the schema: pages are grouped
+    by layout and by folder (Hugo section, Jekyll collection, first folder), and a
+    key set on at least 90% of at least 8 pages of a group is expected there. A page
+    lacking it gets a **warning** (inferred, not certain) saying how many siblings
+    set it: ``front matter key "owner" is missing: it is set on 41 of 43 pages with
+    layout "guide"``. Small groups, groups without consensus, folders mixing
+    layouts, drafts (``draft: true``, ``published: false``, ``_drafts/``) and pages
+    past their Hugo ``expiryDate`` stay quiet. A page any written profile applies to
+    gets no inferred findings (written profiles win). ``playbook-lint schema PATH``
+    prints the inferred profiles as TOML to paste into config, where they become
+    written profiles at the rule's severity; the option ``infer = false`` turns
+    inference off.
 
     **Why it matters.** Jekyll and Hugo templates read these keys to build titles,
     breadcrumbs and navigation; a missing key renders as an empty heading or a
@@ -254,6 +295,7 @@ class FrontMatterMissing(Rule):
     """
 
     name: ClassVar[str] = "front-matter-missing"
+    uses_front_matter_schema: ClassVar[bool] = True
     code: ClassVar[str] = "PL001"
     default_severity: ClassVar[Severity] = Severity.ERROR
     summary: ClassVar[str] = "Front matter, or a key its layout or folder requires, is missing"
@@ -266,7 +308,7 @@ class FrontMatterMissing(Rule):
 
     def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
         """Yield a report per missing or empty required key (see the class docstring)."""
-        if not self.profiles:
+        if not self.profiles and ctx.front_matter_schema is None:
             return
         rel = _rel_path(doc, ctx)
         if is_furniture(rel):
@@ -277,26 +319,34 @@ class FrontMatterMissing(Rule):
             return
         if fm.data is None:
             return  # unparsable: front-matter-invalid reports why
+        facts, defaults = _schema(self, doc, ctx)
+        data = {**defaults, **fm.data}
         seen: set[str] = set()
+        written = False
         for profile in self.profiles:
-            reason = profile.applies(rel, fm.data)
+            reason = profile.applies(rel, data)
             if reason is None:
                 continue
+            written = True
             for key in profile.required:
-                if key in seen:
+                if key not in seen:
+                    seen.add(key)
+                    yield from _missing(fm, data, key, f"is required {reason}",
+                                        f"is empty but required {reason}", None)
+        yield from _documented_pairs(ctx, fm, data, seen)
+        if written:
+            return  # a written profile wins over inference
+        for group in _inferred_groups(ctx, facts):
+            for exp in group.expected:
+                if exp.key in seen or exp.quiet_in(facts.rel):
                     continue
-                if key not in fm.data:
-                    seen.add(key)
-                    yield Report(0, _FENCE_END,
-                                 f'front matter key "{key}" is required {reason}')
-                elif _empty(fm.data[key]):
-                    seen.add(key)
-                    start = fm.last_key_offset(key)
-                    start = start if start is not None else 0
-                    yield Report(start, start + len(key),
-                                 f'front matter key "{key}" is empty but required {reason}')
+                seen.add(exp.key)
+                why = f"it is set on {exp.count} of {exp.total} {group.describe()}"
+                yield from _missing(fm, data, exp.key, f"is missing: {why}",
+                                    f"is empty: {why}", Severity.WARNING)
 
     def _no_front_matter(self, rel: str) -> Iterator[Report]:
+        """Pages without front matter that a path profile requires keys of."""
         keys: list[str] = []
         reason = None
         for profile in self.profiles:
@@ -312,6 +362,24 @@ class FrontMatterMissing(Rule):
             yield Report(0, 0, f"front matter is missing; {listed} required {reason}"
                          if len(keys) > 1 else
                          f"front matter is missing; {listed} is required {reason}")
+
+
+def _missing(fm: FrontMatter, data: Mapping[str, Any], key: str, absent: str, empty: str,
+             severity: Severity | None) -> Iterator[Report]:
+    """A report when ``key`` is absent from ``data`` (at the opening fence) or empty (at
+    the key when the page sets it, else at the fence); messages end with ``absent`` or
+    ``empty``."""
+    if key in data and not _empty(data[key]):
+        return
+    if key not in data:
+        yield Report(0, _FENCE_END, f'front matter key "{key}" {absent}', severity=severity)
+        return
+    start = fm.last_key_offset(key) if fm.data is not None and key in fm.data else None
+    if start is None:
+        yield Report(0, _FENCE_END, f'front matter key "{key}" {empty}', severity=severity)
+    else:
+        yield Report(start, start + len(key), f'front matter key "{key}" {empty}',
+                     severity=severity)
 
 
 # --------------------------------------------------------------------------------------
@@ -348,9 +416,14 @@ def _is_date(value: Any) -> bool:
         try:
             datetime.fromisoformat(value.strip())
         except ValueError:
-            return False
+            # Jekyll also takes "2017-06-06 10:00:00 -0500" (Ruby Time.parse)
+            return _JEKYLL_TIME.fullmatch(value.strip()) is not None
         return True
     return False
+
+
+_JEKYLL_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+                          r"(?:\s*(?:[+-]\d{2}:?\d{2}|Z|[A-Z]{3}))?")
 
 
 _TYPE_CHECKS = {
@@ -400,7 +473,12 @@ class FrontMatterInvalid(Rule):
       ``list``, ``date``, ``email``, ``url``, ``boolean``, ``number``), a value not
       in ``allowed``, not matching ``pattern``, or an invalid email address or URL;
     * with the site model, a ``permalink`` (or Hugo ``url``) that another page claims
-      too (at the value, naming the other page): only one can be published there.
+      too (at the value, naming the other page): only one can be published there;
+    * without a profile, at **warning**, a value that breaks what the page's group
+      agrees on (see ``front-matter-missing``): a type (date, list, URL, e-mail
+      address, boolean) held by at least 90% of the values, or a small closed set of
+      values (``status: alpha|beta|live``) when the odd value looks like a slip
+      (``alph``, ``Beta``); the message gives the evidence.
 
     Tabs after ``key:`` are valid YAML and give the same values whichever PyYAML
     loader is used (see :mod:`playbook_lint.frontmatter`).
@@ -437,6 +515,7 @@ class FrontMatterInvalid(Rule):
     """
 
     name: ClassVar[str] = "front-matter-invalid"
+    uses_front_matter_schema: ClassVar[bool] = True
     code: ClassVar[str] = "PL002"
     default_severity: ClassVar[Severity] = Severity.ERROR
     summary: ClassVar[str] = (
@@ -466,24 +545,31 @@ class FrontMatterInvalid(Rule):
             yield Report(err.offset, end, err.message)
         if fm.data is not None and ctx.site is not None:
             yield from _permalink_collisions(doc, fm, ctx)
-        if fm.data is None or not self.profiles:
+        if fm.data is None or (not self.profiles and ctx.front_matter_schema is None):
             return
         rel = _rel_path(doc, ctx)
         if is_furniture(rel):
             return
+        facts, defaults = _schema(self, doc, ctx)
+        data = {**defaults, **fm.data}
         seen: set[tuple[int, str]] = set()
+        checked: set[str] = set()
+        written = False
         for profile in self.profiles:
-            if profile.applies(rel, fm.data) is None:
+            if profile.applies(rel, data) is None:
                 continue
-            for key, spec in profile.keys.items():
-                if key not in fm.data or fm.data[key] is None:
-                    continue
-                for message in _value_problems(key, fm.data[key], spec):
-                    start = _key_offset(fm, key)
-                    if (start, message) in seen:
-                        continue
-                    seen.add((start, message))
-                    yield Report(start, start + len(key), message)
+            written = True
+            checked.update(profile.keys)
+            yield from _bad_values(fm, profile.keys, seen, None)
+        yield from _documented_types(ctx, fm, checked, seen)
+        if not written:
+            for group in _inferred_groups(ctx, facts):
+                specs = {k: _compiled(spec) for k, spec in group.keys.items()
+                         if k not in checked}
+                checked.update(specs)
+                yield from _bad_values(fm, specs, seen, Severity.WARNING,
+                                       lambda key, g=group: f"; it is {g.keys[key]['evidence']}"
+                                       f" {g.describe().removeprefix('pages ')}")
 
     def _unclosed(self, doc: Document) -> Iterator[Report]:
         if doc.line_count < 2 or doc.line_text(1).rstrip(" \t") != "---":
@@ -516,6 +602,72 @@ def _permalink_collisions(doc: Document, fm: FrontMatter, ctx: Context) -> Itera
             other = others[0].as_posix()
         yield Report(vstart, vstart + len(value.strip()),
                      f'{key} "{value.strip()}" is also claimed by "{other}"')
+
+
+def _documented(ctx: Context) -> Any:
+    """What the page's generator documents about its keys (from its adapter), or None."""
+    return getattr(ctx.front_matter_schema, "documented", None)
+
+
+def _documented_types(ctx: Context, fm: FrontMatter, checked: set[str],
+                      seen: set[tuple[int, str]]) -> Iterator[Report]:
+    """Warnings for the page's values of keys its generator documents with a type
+    (keys a written profile checks are left to it)."""
+    doc = _documented(ctx)
+    if doc is None or not doc.keys or fm.data is None:
+        return
+    for key, value in fm.data.items():
+        if not isinstance(key, str) or key in checked or _empty(value):
+            continue
+        spec = doc.keys.get(key.lower() if doc.case_insensitive else key)
+        if spec is None or (isinstance(value, str) and value.strip() in spec.get("also", ())):
+            continue
+        specs = {key: _compiled(spec)}
+        yield from _bad_values(fm, specs, seen, Severity.WARNING,
+                               lambda _k, d=doc: f"; {d.name} documents its type at {d.source}")
+
+
+def _documented_pairs(ctx: Context, fm: FrontMatter, data: Mapping[str, Any],
+                      seen: set[str]) -> Iterator[Report]:
+    """Warnings for one half of a pair of keys the generator needs together."""
+    doc = _documented(ctx)
+    if doc is None:
+        return
+    for first, second in doc.together:
+        if second in seen or _empty(data.get(first)) or not _empty(data.get(second)):
+            continue
+        seen.add(second)
+        yield from _missing(fm, data, second,
+                            f'is missing: {doc.name} needs it with "{first}" '
+                            f"({doc.together_source})",
+                            f'is empty: {doc.name} needs it with "{first}" '
+                            f"({doc.together_source})", Severity.WARNING)
+
+
+def _compiled(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """An inferred key spec in the compiled form :func:`_value_problems` reads."""
+    types = spec.get("type", ())
+    return {"type": (types,) if isinstance(types, str) else tuple(types),
+            "allowed": tuple(spec.get("allowed", ()))}
+
+
+def _bad_values(fm: FrontMatter, specs: Mapping[str, Mapping[str, Any]],
+                seen: set[tuple[int, str]], severity: Severity | None,
+                evidence: Any = None) -> Iterator[Report]:
+    """Reports for the page's own values that fail ``specs`` (once per place and message);
+    ``evidence(key)`` is appended to inferred messages."""
+    assert fm.data is not None
+    for key, spec in specs.items():
+        if key not in fm.data or _empty(fm.data[key]):
+            continue  # an empty value is front-matter-missing's to report
+        for message in _value_problems(key, fm.data[key], spec):
+            start = _key_offset(fm, key)
+            if (start, message) in seen:
+                continue
+            seen.add((start, message))
+            if evidence is not None:
+                message += evidence(key)
+            yield Report(start, start + len(key), message, severity=severity)
 
 
 def _key_offset(fm: FrontMatter, key: str) -> int:

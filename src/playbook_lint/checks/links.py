@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -12,6 +13,7 @@ from urllib.parse import unquote
 from playbook_lint.findings import Edit, Fix, Report, Severity
 from playbook_lint.generators.base import PAGE_EXTENSIONS, heading_anchor_ids
 from playbook_lint.generators.plain import Plain
+from playbook_lint.links.extract import FOLLOWED_KINDS
 from playbook_lint.links.slugs import (
     closest_anchor,
     fragment_matches,
@@ -29,8 +31,6 @@ from playbook_lint.links.normalize import is_http_url, normalize_url, split_frag
 
 __all__ = ["BrokenLink", "is_external", "has_template", "site_candidates"]
 
-#: Link kinds whose target a reader follows to a file of the site.
-_CHECKED_KINDS = frozenset({"inline", "image", "definition", "html-a", "html-img"})
 #: Sources whose ``#fragments`` are checked: every page source (the generators own
 #: the list, :data:`playbook_lint.generators.base.PAGE_EXTENSIONS`).
 _ANCHOR_SOURCES = PAGE_EXTENSIONS
@@ -44,6 +44,16 @@ _LOOKS_LIKE_HOST = re.compile(
 #: fragment naming one may be the layout's, which the tool does not see.
 LAYOUT_IDS = frozenset({"header", "main", "main-content", "content", "footer", "nav",
                         "navigation", "search", "toc", "skip", "page", "top"})
+#: Targets that are no file on any site: a host name without a scheme, an e-mail
+#: address without ``mailto:``, a URL after stray punctuation (``(https://x)``).
+_MALFORMED = re.compile(
+    r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:gov|com|org|net|edu|mil|int|io|uk|us|eu)"
+    r"(?:[/?#:]|$)|^[^/\s@]+@[^/\s@]+\.[a-z]{2,}$|://", re.IGNORECASE)
+def _punctuation_key(anchor: str) -> str:
+    """``anchor`` without ``-``, ``.`` and ``_`` (case kept)."""
+    return re.sub(r"[-._]", "", anchor)
+
+
 #: A placeholder in an example path (``/{BRANCH}/``): not a real target.
 _PLACEHOLDER = re.compile(r"\{[A-Za-z_][\w-]*\}")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
@@ -144,28 +154,30 @@ class BrokenLink(Rule):
     HTML page has no ``id``/``name`` for. ``mailto:``, ``tel:`` and excluded URLs are
     not checked. A reference usage ``[text][id]`` is reported at its definition, once.
 
-    With the site model (:mod:`playbook_lint.site`, built by the runner):
+    With the site model (:mod:`playbook_lint.site`) and its generator adapter
+    (:mod:`playbook_lint.generators`: Jekyll, Hugo, Eleventy, Middleman / GOV.UK Tech
+    Docs Template, MkDocs, or a repository rendered by GitHub):
 
-    - a site path (``/playbooks/x/``) resolves to the page published there: from its
-      file path, ``permalink``/``url``, Jekyll collections, Hugo sections and
-      ``slug``, and ``redirect_from``/``aliases``; static files resolve by path;
-    - template links are expanded and checked (:mod:`playbook_lint.links.templates`):
-      ``{{ site.baseurl }}/x/``, ``{{ "/x/" | relative_url }}``,
-      ``{% link _dir/x.md %}``, ``{% post_url name %}``, Eleventy
-      ``{% page "/x/" %}``, Hugo ``{{< ref "x.md" >}}``/``relref``, also in HTML
-      ``href``/``src``; one that names no page is reported with the template as
-      written; a template not understood is an ``info`` finding, never an error;
-    - site paths and own-site URLs written as front matter values (breadcrumbs,
-      ``parent``, ``image``) are checked and reported at the value;
-    - absolute URLs on the site's own address (config ``site.base-url``, Hugo
-      ``baseURL``, Jekyll ``url``) are checked locally, not over HTTP;
-    - on a Middleman site (``config.rb``, ``*.html.md`` pages), whose Redcarpet
-      slugs headings differently, a lower-case fragment is compared loosely (as
-      ``fragments = "loose"``);
-    - a ``#fragment`` may also name the slug of the target page's ``title`` (its
-      layout renders it as a heading); fragments into pages that pull in content at
-      build time (``{% include %}``, loops, shortcodes) are not judged, and neither
-      are links to feeds and sitemaps the generator writes (``/index.xml``).
+    - a site path (``/playbooks/x/``) resolves to the page published there (file path,
+      ``permalink``/``url``, collections, sections, ``slug``, aliases, Eleventy
+      directory data permalinks); a relative link also resolves from the page's
+      *published* URL (``../two/`` on ``/a/one/`` is ``/a/two/``);
+    - template links are expanded as the generator does (``{{ site.baseurl }}``,
+      ``relative_url``, Eleventy's ``url`` filter, ``{% link %}``, ``{% post_url %}``,
+      Hugo ``ref``/``relref``), also in HTML ``href``/``src``; site paths written as
+      front matter values are checked at the value;
+    - fragments are compared with the ids the generator's renderer gives headings
+      (kramdown, Goldmark, markdown-it-anchor, Redcarpet, GitHub, Python-Markdown;
+      explicit ``{#id}`` where honoured); text fragments (``#:~:text=``) are not
+      anchors; Liquid ``{% comment %}``/``{% raw %}`` blocks are not checked;
+    - **an error is a certainty**: where the answer depends on what the tool does not
+      model or cannot see, the finding is ``info`` and says what was not checked: a
+      template or filter not understood, a page whose URL is a template, a generator
+      that gives headings no ids or uses a custom slugify, a layout's landmark ids,
+      a front matter key not named as a link, files a Markdown-only export lacks,
+      a Hugo ref where the Hugo config is absent. Pages pulling in content at build
+      time (includes, shortcodes) get no fragment checks; feeds and sitemaps the
+      generator writes are not looked for.
 
     Without a site model (a rule run on its own), template links are skipped.
 
@@ -185,10 +197,9 @@ class BrokenLink(Rule):
     ```
 
     Options (``[tool.playbook-lint.rules.broken-link]``):
-    ``fragments = "exact"`` (default) compares fragments with GitHub-style heading
-    slugs as browsers do, case included; ``"loose"`` also accepts a fragment that
-    differs only in case and punctuation, for generators that slug differently
-    (Middleman/Redcarpet writes ``gov-uk`` where GitHub writes ``govuk``);
+    ``fragments = "exact"`` (default) compares fragments with the generator's heading
+    ids as browsers do, case included; ``"loose"`` also accepts a fragment that
+    differs only in case and punctuation;
     ``"off"`` checks files only. ``unverified = "warning"`` (default) is the severity
     of external links that could not be verified; ``"error"`` fails CI on them,
     ``"off"`` hides them.
@@ -243,7 +254,7 @@ class BrokenLink(Rule):
         """Yield one report per broken local link of ``doc`` (see the class docstring)."""
         site = ctx.site
         for link in doc.links:
-            if link.kind not in _CHECKED_KINDS:
+            if link.kind not in FOLLOWED_KINDS:
                 continue
             own = site.own_path(link.url.strip()) if site is not None else None
             if own is not None:
@@ -269,6 +280,13 @@ class BrokenLink(Rule):
             exp = expand(tl.written.strip(), doc.path, ctx.site)
             if exp.status == "missing":
                 doubt = ctx.site.unresolved_reason(markdown_targets=True)
+                gen = ctx.site.generator
+                if doubt is None and exp.reason.endswith(("for ref", "for relref")) and \
+                        gen is not None and gen.name != "hugo":
+                    # Hugo stops the build on a ref to a missing page unless its config
+                    # lowers refLinksErrorLevel; that config is not in this tree
+                    doubt = "the Hugo config is not in this tree, and it decides " \
+                        "(refLinksErrorLevel) what a ref to a missing page does"
                 if doubt is not None:
                     yield Report(link.start, link.end,
                                  f'link target "{tl.written.strip()}" not checked: {doubt}',
@@ -394,7 +412,8 @@ class BrokenLink(Rule):
         if target is None and site is not None and not path_part.startswith("/"):
             target = self._from_published_url(doc, ctx, path_part)
         if target is None:
-            doubt = doubt or self._doubt(doc, ctx, path_part)
+            if not _MALFORMED.search(url):  # a bare domain, an e-mail address, "(https://"
+                doubt = doubt or self._doubt(doc, ctx, path_part)
             if doubt is not None:
                 return Report(start, end, f'link target "{shown}"{where} not checked: {doubt}',
                               severity=Severity.INFO, data={"url": shown})
@@ -432,12 +451,11 @@ class BrokenLink(Rule):
         if self._matches(fragment, ids):
             return None
         gen = site.generator if site is not None else None
-        if gen is not None and gen.knows_urls and \
-                normalize_fragment(fragment) in LAYOUT_IDS:
+        if gen is not None and normalize_fragment(fragment) in LAYOUT_IDS:
             where = "this page" if page is None else f'"{page}"'
             return Report(start, end, f'fragment "#{normalize_fragment(fragment)}" in {where} '
-                          f"not checked: it may be an id of the {gen.label} layout, which "
-                          "this tool does not see", severity=Severity.INFO,
+                          "not checked: it may be an id of the site's layout, which this "
+                          "tool does not see", severity=Severity.INFO,
                           data={"url": link.url if link is not None else doc.text[start:end]})
         if scheme is not None and scheme.slug is None and any(
                 a.text is not None for a in anchors):
@@ -445,7 +463,21 @@ class BrokenLink(Rule):
             return Report(start, end, f'fragment "#{normalize_fragment(fragment)}" in {where} '
                           f"not checked: {scheme.reason}", severity=Severity.INFO,
                           data={"url": link.url if link is not None else doc.text[start:end]})
-        return self._fragment_report(doc, start, end, link, fragment, ids, page)
+        report = self._fragment_report(doc, start, end, link, fragment, ids, page)
+        want = _punctuation_key(normalize_fragment(fragment))
+        near = next((i for i in sorted(ids, key=lambda a: (a[:1] in "-._", a))
+                     if _punctuation_key(i) == want), None)
+        gen = site.generator if site is not None else None
+        if near is not None and gen is not None and not gen.knows_urls:
+            # no generator config in the tree: its renderer (maybe the site's own, e.g.
+            # "#-dockerignore" for a heading "dockerignore") may slug punctuation
+            # differently; case differences stay errors
+            return dataclasses.replace(
+                report, severity=Severity.WARNING,
+                message=f'{report.message.split(" (did you mean")[0]}: the heading id '
+                f'"#{near}" differs only in punctuation, which the site\'s renderer may '
+                "write differently")
+        return report
 
     @staticmethod
     def _doubt(doc: Document, ctx: Context, path_part: str) -> str | None:

@@ -29,6 +29,9 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 if TYPE_CHECKING:
+    from playbook_lint.fmdocumented import Documented
+
+if TYPE_CHECKING:
     from playbook_lint.site import Site
 
 __all__ = ["Generator", "HeadingIds", "PageUrl", "Expansion", "ExpansionStatus",
@@ -120,6 +123,8 @@ class HeadingIds:
     explicit: bool = True
     reason: str = ""
     literal_too: bool = False
+    #: Other algorithms whose ids also count (no generator: any known one may apply).
+    alternatives: tuple[Callable[[str], str], ...] = ()
 
     def ids(self, headings: list[tuple[str, str | None]]) -> frozenset[str]:
         """The ids of a page's headings, given as ``(text, explicit id or None)`` in
@@ -234,6 +239,11 @@ class Generator:
     #: True when the adapter knows each page's URL (relative and site-root links that
     #: resolve to nothing are then certain); False for the fallback.
     knows_urls: ClassVar[bool] = True
+    #: True when the page URLs of the shared path model (:func:`playbook_lint.site.
+    #: page_urls`, fed with :meth:`permalinks`) are this generator's: every one of them
+    #: may serve the page (Jekyll's ``x.html`` and ``x/``); False when
+    #: :meth:`page_url` alone says where a page is (Eleventy).
+    shared_urls: ClassVar[bool] = False
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -247,6 +257,15 @@ class Generator:
     def detect(cls, root: Path) -> bool:
         """True if the folder ``root`` holds one of :attr:`markers`."""
         return any((root / m).is_file() for m in cls.markers)
+
+    # -- front matter --------------------------------------------------------------------
+    def documented_front_matter(self) -> Documented | None:
+        """What this generator's own documentation says about its front matter keys
+        (types, keys needed together, with the pages they come from; see
+        :mod:`playbook_lint.fmdocumented`), or None when it documents none."""
+        from playbook_lint.fmdocumented import DOCUMENTED
+
+        return DOCUMENTED.get(self.name)
 
     # -- pages -------------------------------------------------------------------------
     def is_partial(self, rel: str, has_front_matter: bool) -> bool:
@@ -348,4 +367,6 @@ def heading_anchor_ids(scheme: HeadingIds, anchors: Any) -> frozenset[str]:
     out = frozenset(other) | scheme.ids(headings)
     if scheme.literal_too:
         out |= scheme.ids([(a.text, None) for a in anchors if a.text is not None])
+    for alt in scheme.alternatives:
+        out |= HeadingIds(scheme.name, alt).ids(headings)
     return out

@@ -35,6 +35,7 @@ class Hugo(Generator):
                                                         "archetypes"})
     not_modelled: ClassVar[tuple[str, ...]] = ("shortcodes other than ref/relref",
                                                "render hooks")
+    shared_urls: ClassVar[bool] = True
     docs: ClassVar[str] = "https://gohugo.io/documentation/"
 
     def __init__(self, root: Path) -> None:

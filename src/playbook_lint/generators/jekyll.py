@@ -50,6 +50,7 @@ class Jekyll(Generator):
     not_modelled: ClassVar[tuple[str, ...]] = (
         "plugins (Ruby code in _plugins/ and gems)", "Liquid logic in layouts",
     )
+    shared_urls: ClassVar[bool] = True
     docs: ClassVar[str] = "https://jekyllrb.com/docs/"
 
     def __init__(self, root: Path) -> None:

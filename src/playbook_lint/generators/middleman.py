@@ -7,7 +7,8 @@ https://middlemanapp.com/basics/ , https://tdt-documentation.london.cloudapps.di
   default: the Markdown ones, ERB tags masked. Files whose name starts with ``_``
   (``_page_toc.html.md.erb``) are partials.
 * URLs: the path below ``source/`` with the template extensions dropped:
-  ``source/a/b.html.md`` -> ``/a/b.html``; ``index.html.md`` -> the folder.
+  ``source/a/b.html.md`` -> ``/a/b.html`` (``/a/b/`` with ``directory_indexes``);
+  ``index.html.md`` -> the folder. Relative links resolve from that URL.
 * Templates: ERB (``<%= link_to ... %>``, ``<%= url_for ... %>``) is not modelled: a
   link written with it is ``info``.
 * Heading ids: Redcarpet ``with_toc_data`` when the config uses the Tech Docs
@@ -18,11 +19,15 @@ https://middlemanapp.com/basics/ , https://tdt-documentation.london.cloudapps.di
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from typing import ClassVar
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from playbook_lint.generators.base import Generator, HeadingIds
+from playbook_lint.generators.base import Generator, HeadingIds, PageUrl, strip_page_ext
 from playbook_lint.generators.slugs import kramdown_id, redcarpet_id
+
+if TYPE_CHECKING:
+    from playbook_lint.fmdocumented import Documented
 
 
 class Middleman(Generator):
@@ -52,11 +57,33 @@ class Middleman(Generator):
         except OSError:
             self.config_text = ""
 
+    def page_url(self, rel: str, data: Mapping[str, Any]) -> PageUrl:
+        """``source/a/b.html.md`` -> ``/a/b.html``; ``source/a/index.html.md`` -> ``/a/``
+        (Middleman keeps the output extension, drops the template ones)."""
+        parts = PurePosixPath(rel).parts
+        if len(parts) < 2 or parts[0] != "source":
+            return PageUrl(None, reason="outside source/", published=False)
+        stem = strip_page_ext(parts[-1], (".md.erb", ".md", ".markdown", ".erb"))
+        name = stem if stem is not None else parts[-1]
+        folders = "/".join(parts[1:-1])
+        prefix = "/" + folders + "/" if folders else "/"
+        if name in ("index.html", "index"):
+            return PageUrl(prefix)
+        if "directory_indexes" in self.config_text:  # activate :directory_indexes
+            return PageUrl(prefix + name.rsplit(".html", 1)[0] + "/")
+        return PageUrl(prefix + (name if "." in name else name + ".html"))
+
     def unknown_pages(self) -> str | None:
         """``proxy`` pages made in ``config.rb`` have no source file."""
         if re.search(r"^\s*proxy\b", self.config_text, re.MULTILINE):
             return "config.rb makes proxy pages this tool does not model"
         return None
+
+    def documented_front_matter(self) -> Documented | None:
+        """The Tech Docs Template documents its keys; plain Middleman documents none."""
+        from playbook_lint.fmdocumented import DOCUMENTED
+
+        return DOCUMENTED["tech-docs"] if self.tech_docs else None
 
     @property
     def tech_docs(self) -> bool:

@@ -7,7 +7,8 @@ Chosen for a tree with no generator config. Every Markdown file is a page, publi
 at its own path; relative links resolve from the file, ``/x`` from the repository
 root; heading ids follow github-slugger (https://github.com/Flet/github-slugger).
 GitHub shows ``{#id}`` literally (its slug includes it); a generator would honour
-it: both ids count.
+it: both ids count, and so do the ids the other adapters' renderers would give (a
+fragment is an error only when no known generator would give a heading that id).
 
 Because such a tree may still be published by a generator whose config is not there
 (GitHub Pages runs Jekyll on a repository without ``_config.yml``; exports leave the
@@ -41,8 +42,18 @@ class Plain(Generator):
 
     @property
     def heading_ids(self) -> HeadingIds:
-        """github-slugger; an explicit ``{#id}`` counts too (a generator may honour it)."""
-        return HeadingIds("GitHub", super().heading_ids.slug, explicit=True, literal_too=True)
+        """github-slugger; an explicit ``{#id}`` and the ids of the other generators'
+        renderers count too (one of them may publish the tree)."""
+        from playbook_lint.generators.slugs import (
+            kramdown_id,
+            markdown_it_anchor_id,
+            python_markdown_id,
+            redcarpet_id,
+        )
+
+        return HeadingIds("GitHub", super().heading_ids.slug, explicit=True, literal_too=True,
+                          alternatives=(kramdown_id, redcarpet_id, python_markdown_id,
+                                        markdown_it_anchor_id))
 
 
 ADAPTER = Plain

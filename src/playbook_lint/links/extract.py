@@ -46,8 +46,13 @@ if TYPE_CHECKING:
 
     from playbook_lint.document import Document
 
-__all__ = ["Link", "Anchor", "extract_links", "extract_anchors", "parse_html_tags", "HtmlTag",
-           "extract_block_links"]
+__all__ = ["Link", "Anchor", "FOLLOWED_KINDS", "extract_links", "extract_anchors",
+           "parse_html_tags", "HtmlTag", "extract_block_links"]
+
+
+#: Link kinds whose target a reader follows to a file or page of the site (the ones
+#: ``broken-link`` and the template pre-pass check).
+FOLLOWED_KINDS = frozenset({"inline", "image", "definition", "html-a", "html-img"})
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from playbook_lint.generators.base import Expansion
+from playbook_lint.links.extract import FOLLOWED_KINDS
 
 if TYPE_CHECKING:
     from playbook_lint.document import Document
@@ -44,7 +45,6 @@ __all__ = ["TEMPLATE", "TemplateLink", "Expansion", "mask_templates", "template_
 #: Liquid/Nunjucks output ``{{ }}`` and tags ``{% %}``, ERB ``<% %>``.
 TEMPLATE = re.compile(r"\{\{<.*?>\}\}|\{\{%.*?%\}\}|\{\{.*?\}\}|\{%.*?%\}|<%.*?%>")
 
-_CHECKED_KINDS = frozenset({"inline", "image", "definition", "html-a", "html-img"})
 #: A reference definition whose destination holds a template.
 _DEFINITION = re.compile(
     r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*<?[^\s<>]*?(?:\{\{|\{%|<%)", re.MULTILINE,
@@ -120,7 +120,7 @@ def template_links(doc: Document) -> list[TemplateLink]:
     import bisect
 
     for link in links:
-        if link.kind not in _CHECKED_KINDS:
+        if link.kind not in FOLLOWED_KINDS:
             continue
         i = bisect.bisect_right(starts, link.end) - 1
         if i < 0 or spans[i][1] <= link.start:
