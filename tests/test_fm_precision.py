@@ -37,7 +37,10 @@ def test_inferred_findings_match_labels_and_are_precise(corpus, capsys, monkeypa
                                 "--select", "front-matter-missing,front-matter-invalid", "."],
                                capsys)
         for f in json.loads(out)["findings"]:
-            if f["severity"] == "warning":
+            # inferred findings are the warnings; a key repeated with the same value is a
+            # warning of the syntax check, not of inference
+            if f["severity"] == "warning" and not f["message"].startswith(
+                    "duplicate front matter key"):
                 found.add((f"{repo.name}/{f['path']}", f["line"], f["rule"],
                            f["message"].split('"')[1]))
     labels = _labels()

@@ -398,3 +398,17 @@ def test_agrees_with_python_frontmatter_on_the_corpus(corpus: Path) -> None:
             differ.append(path)
     assert compared > 1000
     assert differ == []
+
+
+def test_a_key_repeated_with_the_same_value_is_a_warning_not_an_error() -> None:
+    """Found on uswds-site: `layout: component` twice loses nothing."""
+    from playbook_lint.checks.front_matter import FrontMatterInvalid
+    from playbook_lint.testing import check
+
+    text = "---\nlayout: page\ntitle: A\nlayout: page\nstatus: a\nstatus: b\n---\n# A\n"
+    found = check(FrontMatterInvalid, text)
+    assert [(f.line, f.column, str(f.severity), f.message) for f in found] == [
+        (4, 1, "warning", 'duplicate front matter key "layout" (first set on line 2, to the '
+                          "same value)"),
+        (6, 1, "error", 'duplicate front matter key "status" (first set on line 5)'),
+    ]

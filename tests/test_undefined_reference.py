@@ -18,11 +18,11 @@ def test_full_collapsed_and_image_references() -> None:
             "\n"
             "[other]: https://example.gov/\n")
     assert _found(text) == [
-        (1, 27, "error", 'no definition for reference "manual": "[service manual][manual]" '
+        (1, 27, "warning", 'no definition for reference "manual": "[service manual][manual]" '
                          "shows as typed"),
-        (1, 37, "error", 'no definition for reference "the guide": "[the guide][]" '
+        (1, 37, "warning", 'no definition for reference "the guide": "[the guide][]" '
                          "shows as typed"),
-        (1, 62, "error", 'no definition for image reference "logo-img": '
+        (1, 62, "warning", 'no definition for image reference "logo-img": '
                          '"![logo][logo-img]" shows as typed'),
     ]
 
@@ -30,7 +30,7 @@ def test_full_collapsed_and_image_references() -> None:
 def test_position_in_front_matter_page_and_list() -> None:
     text = "---\ntitle: T\n---\n\n- item with [a link][nowhere]\n"
     assert _found(text) == [
-        (5, 22, "error", 'no definition for reference "nowhere": "[a link][nowhere]" '
+        (5, 22, "warning", 'no definition for reference "nowhere": "[a link][nowhere]" '
                          "shows as typed"),
     ]
 

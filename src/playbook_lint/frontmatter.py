@@ -61,7 +61,8 @@ class FrontMatterError:
         offset: where it is, an offset into the document text.
         message: one short sentence, e.g. ``duplicate front matter key "status"
             (first set on line 3)``.
-        kind: ``"syntax"`` (YAML/TOML syntax), ``"duplicate-key"``,
+        kind: ``"syntax"`` (YAML/TOML syntax), ``"duplicate-key"``, ``"duplicate-same"``
+            (a key repeated with the same value: nothing is lost),
             ``"not-a-mapping"`` (the block parsed to a list or a scalar) or
             ``"too-large"`` (not parsed: see :func:`too_large_message`).
         end: offset just past the problem (e.g. the end of the repeated key), or
@@ -534,6 +535,14 @@ def _key_text(node: Node) -> str | None:
     return None
 
 
+def _same_value(a: Node, b: Node, construct: Callable[[Node], Any]) -> bool:
+    """True when two scalar value nodes are the same (a harmless repeat). Lists and
+    mappings are never called the same: a repeated ``redirect_from`` list usually
+    differs, and their shallow construction cannot tell."""
+    return (isinstance(a, ScalarNode) and isinstance(b, ScalarNode) and a.tag == b.tag
+            and a.value == b.value)
+
+
 def _find_duplicates(
     root: Node, fm: FrontMatter, loc: _Locator, construct: Callable[[Node], Any]
 ) -> None:
@@ -553,6 +562,7 @@ def _find_duplicates(
             stack.extend(reversed(node.value))
         elif isinstance(node, MappingNode):
             first: dict[Any, Node] = {}
+            values: dict[Any, Node] = {}
             for key_node, value_node in node.value:
                 stack.append(value_node)
                 if not isinstance(key_node, ScalarNode) or key_node.tag.endswith(":merge"):
@@ -567,15 +577,18 @@ def _find_duplicates(
                     start = loc.offset(key_node.start_mark.line, key_node.start_mark.column)
                     end = loc.offset(key_node.end_mark.line, key_node.end_mark.column)
                     prev_line = loc.line_of(loc.offset(prev.line, prev.column))
+                    same = _same_value(values[key], value_node, construct)
                     fm.errors.append(FrontMatterError(
                         start,
                         f'duplicate front matter key "{key_node.value}" '
-                        f"(first set on line {prev_line})",
-                        kind="duplicate-key",
+                        f"(first set on line {prev_line}"
+                        + (", to the same value)" if same else ")"),
+                        kind="duplicate-same" if same else "duplicate-key",
                         end=end,
                     ))
                 else:
                     first[key] = key_node
+                    values[key] = value_node
     fm.errors.sort(key=lambda e: e.offset)
 
 

@@ -550,9 +550,14 @@ class FrontMatterInvalid(Rule):
             return
         for err in fm.errors:
             end = err.end if err.end is not None else err.offset
-            # too large to parse is a limit of the tool, not a certain fault
+            # too large to parse is a limit of the tool, not a certain fault; a key
+            # repeated with the same value loses nothing, except on Hugo, which refuses
+            # duplicate keys (the build fails)
+            generator = getattr(getattr(ctx.site, "generator", None), "name", None)
+            harmless = err.kind == "too-large" or (
+                err.kind == "duplicate-same" and generator != "hugo")
             yield Report(err.offset, end, err.message,
-                         severity=Severity.WARNING if err.kind == "too-large" else None)
+                         severity=Severity.WARNING if harmless else None)
         if fm.data is not None and ctx.site is not None:
             yield from _permalink_collisions(doc, fm, ctx)
         if fm.data is None or (not self.profiles and ctx.front_matter_schema is None):

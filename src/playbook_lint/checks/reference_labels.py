@@ -117,10 +117,11 @@ class UndefinedReference(Rule):
     **Why it matters.** Markdown renders an undefined reference as the literal
     text ``[text][label]``: readers see brackets and no link, and no build fails.
 
-    **Certainty.** An ``error`` when the page's source is all there is; ``info`` when
-    the page pulls in content at build time (``{% include %}``, Hugo shortcodes, ERB
-    ``<%= partial %>``, MkDocs snippets), since an included file may hold the
-    definition.
+    **Certainty.** A ``warning``: the brackets certainly render as text, but whether
+    that is a mistake is not (a page may show ``[Topic][Link]`` on purpose, as a
+    template to copy). ``info`` when the page pulls in content at build time
+    (``{% include %}``, Hugo shortcodes, ERB ``<%= partial %>``, MkDocs snippets), since
+    an included file may hold the definition.
 
     **Example**::
 
@@ -144,7 +145,7 @@ class UndefinedReference(Rule):
 
     name: ClassVar[str] = "undefined-reference"
     code: ClassVar[str] = "PL110"
-    default_severity: ClassVar[Severity] = Severity.ERROR
+    default_severity: ClassVar[Severity] = Severity.WARNING
     summary: ClassVar[str] = "A reference link or image names a label that is never defined"
 
     def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
