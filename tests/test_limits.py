@@ -295,3 +295,23 @@ def test_page_body_template_scan_and_anchor_decoding_run_once_per_page(here: Pat
     assert (scans.misses, scans.hits) == (1, 299)
     decoded = slugs._percent_decoded.cache_info()
     assert (decoded.misses, decoded.hits) == (1, 299)
+
+
+def test_a_vale_style_pattern_that_backtracks_forever_is_stopped(tmp_path, monkeypatch,
+                                                                 capsys) -> None:
+    """Issue 14 item 5 for Vale styles too: a catastrophic pattern ends with exit 2 and
+    names the pattern instead of hanging the run."""
+    from cli_runner import run
+
+    (tmp_path / ".vale.ini").write_text("StylesPath = styles\n[*.md]\nBasedOnStyles = Mine\n",
+                                        encoding="utf-8")
+    style = tmp_path / "styles" / "Mine"
+    style.mkdir(parents=True)
+    (style / "Hang.yml").write_text("extends: existence\nmessage: 'slow %s'\nlevel: error\n"
+                                    "scope: raw\nraw:\n  - '(a|aa)+$'\n", encoding="utf-8")
+    (tmp_path / "page.md").write_text("# Page\n\n" + "a" * 40 + "b\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(["--offline", "--no-cache", "--select", "vale", "page.md"], capsys)
+    assert code == 2
+    assert "rule vale stopped on this file: Vale style pattern: regular expression '(a|aa)+$" in err
+    assert "Vale style pattern" in err

@@ -64,23 +64,28 @@ class BoundedPattern:
         flags: ``re`` flags (``re.IGNORECASE`` ...), translated to ``regex``'s.
         where: where it was written, for the error (``"pack.yml: entries[2].pattern"``).
         timeout: seconds per call (default :data:`TIMEOUT_S`).
+        compiled: a ``regex`` pattern compiled already (Vale styles' dialect); then
+            ``pattern`` and ``flags`` only describe it.
 
     Raises:
         re.error: the pattern does not compile.
     """
 
     def __init__(self, pattern: str, flags: int = 0, *, where: str,
-                 timeout: float | None = None) -> None:
+                 timeout: float | None = None, compiled: Any = None) -> None:
         import regex
 
-        rflags = 0
-        for name in _FLAG_NAMES:
-            if flags & getattr(re, name):
-                rflags |= getattr(regex, name)
-        try:
-            self._rx = regex.compile(pattern, rflags)
-        except regex.error as exc:
-            raise re.error(str(exc), pattern) from None
+        if compiled is not None:  # already compiled with ``regex`` (Vale's dialect)
+            self._rx = compiled
+        else:
+            rflags = 0
+            for name in _FLAG_NAMES:
+                if flags & getattr(re, name):
+                    rflags |= getattr(regex, name)
+            try:
+                self._rx = regex.compile(pattern, rflags)
+            except regex.error as exc:
+                raise re.error(str(exc), pattern) from None
         self.pattern = pattern
         self.flags = flags
         self.where = where

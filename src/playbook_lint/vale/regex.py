@@ -27,18 +27,23 @@ def compile_pattern(pattern: str, ignorecase: bool = False) -> Any:
         ignorecase: add case-insensitive matching (Vale's ``(?i)`` prefix).
 
     Returns:
-        a compiled ``regex.Pattern`` (VERSION0 semantics, multiline off unless the
-        pattern asks for it).
+        a :class:`~playbook_lint.packregex.BoundedPattern` over the compiled ``regex``
+        pattern (VERSION0 semantics, multiline off unless the pattern asks for it):
+        each call is bounded by a timeout.
 
     Raises:
         PatternError: the pattern does not compile.
     """
+    from playbook_lint.packregex import BoundedPattern
+
     flags = regex.VERSION0
     if ignorecase:
         flags |= regex.IGNORECASE
     # Go's \z (end of text) is Python's \Z.
     fixed = pattern.replace(r"\z", r"\Z")
-    return regex.compile(_scope_flags(fixed), flags)
+    compiled = regex.compile(_scope_flags(fixed), flags)
+    # bounded like every user pattern: a style's (a+)+$ must not hang the run
+    return BoundedPattern(pattern, where="Vale style pattern", compiled=compiled)
 
 
 def _scope_flags(pattern: str) -> str:
