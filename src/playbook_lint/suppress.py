@@ -44,20 +44,27 @@ def _code_lines(doc: Document) -> set[int]:
     return lines
 
 
-def directives(doc: Document, canonical: Callable[[str], str | None]) -> list[Directive]:
-    """Find the suppression comments of ``doc``.
-
-    Args:
-        canonical: maps a name or code to the rule name (None if unknown: kept as written).
-    """
+def _comments(doc: Document) -> list[tuple[re.Match[str], int]]:
+    """Each suppression comment of ``doc`` outside code, with its line."""
     if "playbook-lint-" not in doc.text:
         return []
     code = _code_lines(doc)
     out = []
     for m in COMMENT_RE.finditer(doc.text):
         line, _ = doc.position(m.start())
-        if line in code or _in_code_span(doc, m.start()):
-            continue
+        if line not in code and not _in_code_span(doc, m.start()):
+            out.append((m, line))
+    return out
+
+
+def directives(doc: Document, canonical: Callable[[str], str | None]) -> list[Directive]:
+    """Find the suppression comments of ``doc``.
+
+    Args:
+        canonical: maps a name or code to the rule name (None if unknown: kept as written).
+    """
+    out = []
+    for m, line in _comments(doc):
         names = [n for n in re.split(r"[\s,]+", m.group(2).strip()) if n]
         rules = frozenset(canonical(n) or n for n in names) if names else frozenset({ALL})
         out.append(Directive(m.group(1), rules, line))
@@ -67,14 +74,8 @@ def directives(doc: Document, canonical: Callable[[str], str | None]) -> list[Di
 def rule_references(doc: Document) -> list[tuple[str, int]]:
     """Every rule name or code written in a suppression comment of ``doc`` (comments in
     code are skipped, as by :func:`directives`), as ``(name, offset into doc.text)``."""
-    if "playbook-lint-" not in doc.text:
-        return []
-    code = _code_lines(doc)
     out = []
-    for m in COMMENT_RE.finditer(doc.text):
-        line, _ = doc.position(m.start())
-        if line in code or _in_code_span(doc, m.start()):
-            continue
+    for m, _line in _comments(doc):
         for n in re.finditer(r"[^\s,]+", m.group(2)):
             out.append((n.group(), m.start(2) + n.start()))
     return out
