@@ -3,6 +3,7 @@ generator's fixture site linted end to end (tests/fixtures/sites, our own words)
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date
 from pathlib import Path
@@ -318,3 +319,29 @@ def test_permalink_patterns_from_generator_config(tmp_path: Path) -> None:
     site = build_site(hugo)
     assert site.url_of(hugo / "content/news/big-day.md") == "/2022/01/a-big-day/"
     assert site.page_for_url("/2022/01/a-big-day") == hugo / "content/news/big-day.md"
+
+
+def test_a_stray_text_file_or_report_does_not_turn_an_export_into_a_checkout(
+        tmp_path, monkeypatch, capsys):
+    """Found by a new-user trial: `touch notes.txt` (or a JSON report written into the
+    tree) turned 101 "not checked" infos into errors."""
+    from cli_runner import run
+
+    (tmp_path / "a.md").write_text("# A\n\n![Chart](img/chart.png)\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    def severity() -> str:
+        from playbook_lint.site import forget_sites
+
+        forget_sites()  # each run as a new process would see the tree
+        code, out, _ = run(["--offline", "--no-cache", "--select", "broken-link",
+                            "--format", "json", "."], capsys)
+        return json.loads(out)["findings"][0]["severity"]
+
+    assert severity() == "info"  # only Markdown: the export has no images at all
+    (tmp_path / "notes.txt").write_text("x\n", encoding="utf-8")
+    (tmp_path / "run1.json").write_text("{}\n", encoding="utf-8")
+    assert severity() == "info"
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "logo.png").write_bytes(b"")
+    assert severity() == "error"  # the tree holds images, and not this one

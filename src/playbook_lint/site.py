@@ -126,6 +126,22 @@ def url_key(path: str) -> str:
     return p or "/"
 
 
+#: Files a page links to that a site publishes (images, media, documents, styles,
+#: scripts, fonts, archives) and the files that build it (templates, generator config,
+#: data). A tree with none of them is an export of the Markdown alone, so a missing
+#: asset or page there is not certain; a stray notes.txt or a JSON/SARIF report a
+#: run wrote into the tree does not make it a full checkout.
+ASSET_EXTENSIONS = frozenset({
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "bmp", "tif", "tiff",
+    "mp4", "webm", "mov", "mp3", "wav", "ogg", "vtt",
+    "pdf", "doc", "docx", "xls", "xlsx", "csv", "ppt", "pptx", "odt", "ods", "odp",
+    "css", "scss", "sass", "js", "mjs", "woff", "woff2", "ttf", "otf", "eot", "zip",
+    # what builds the site: templates, layouts, generator config and data
+    "html", "htm", "njk", "liquid", "erb", "haml", "slim", "hbs", "rb", "py", "ts",
+    "jsx", "tsx", "vue", "astro", "yml", "yaml", "toml",
+})
+
+
 def _strip_page_ext(name: str) -> str | None:
     return strip_page_ext(name)
 
@@ -868,7 +884,7 @@ def build_site(
         for name in names:
             if _strip_page_ext(name) is not None:
                 files.append(Path(folder) / name)
-            else:
+            elif name.rsplit(".", 1)[-1].lower() in ASSET_EXTENSIONS:
                 other_files += 1
     files.extend(p for p in extra if p not in set(files))
     generator = detect(root)
