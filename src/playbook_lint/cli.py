@@ -85,7 +85,8 @@ def _say(message: str) -> None:
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="Also: 'playbook-lint rules' lists the rules; 'playbook-lint explain RULE' "
     "documents one; 'playbook-lint schema PATH' prints inferred front matter profiles; "
-    "'playbook-lint lsp' runs the language server. Exit status: 0 clean, "
+    "'playbook-lint lsp' runs the language server; 'playbook-lint merge REPORT.json...' "
+    "joins --shard reports. Exit status: 0 clean, "
     "1 findings at the failing severity, 2 usage or config error.",
 )
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))

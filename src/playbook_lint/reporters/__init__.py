@@ -17,8 +17,8 @@ Reporter = Callable[[Sequence[Finding], Summary], str]
 
 #: format name -> (module under ``playbook_lint.reporters``, one-line description)
 FORMATS: dict[str, tuple[str, str]] = {
-    "text": ("text", "path:line:column: severity: message [rule], for people"),
-    "json": ("json", "one JSON document with every finding (see DESIGN.md)"),
+    "text": ("text", "path:line:column: severity rule message, one line each, for people"),
+    "json": ("json", "one JSON document with every finding (fields in the README)"),
     "github": ("github", "GitHub Actions workflow commands (pull request annotations)"),
     "sarif": ("sarif", "SARIF 2.1.0 for code scanning"),
     "html": ("html", "a self-contained HTML report"),
