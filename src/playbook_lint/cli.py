@@ -102,7 +102,7 @@ def _say(message: str) -> None:
 @click.option("--offline", is_flag=True, help="Do not check external links over the network.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path),
               help="Config file (default: .playbook-lint.toml or [tool.playbook-lint] in "
-              "pyproject.toml, searched upward from the working directory).")
+              "pyproject.toml, searched upward from the linted files' folder).")
 @click.option("--select", multiple=True, metavar="RULE",
               help="Only run these rules (names or codes; repeat or comma-separate).")
 @click.option("--ignore", multiple=True, metavar="RULE",

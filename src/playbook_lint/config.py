@@ -1,6 +1,7 @@
 """Configuration: ``[tool.playbook-lint]`` in ``pyproject.toml`` or a ``.playbook-lint.toml``.
 
-The file is found upward from the working directory: in each folder,
+The file is found upward from the linted files' common folder (the caller passes it
+as ``cwd``; the working directory only when nothing else is given): in each folder,
 ``.playbook-lint.toml`` wins over a ``pyproject.toml`` that has a
 ``[tool.playbook-lint]`` table (a ``pyproject.toml`` without one is passed over).
 Example::
