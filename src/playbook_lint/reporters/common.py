@@ -43,7 +43,8 @@ def count_line(findings: Sequence[Finding], files: int) -> str:
     for sev in (Severity.ERROR, Severity.WARNING, Severity.INFO):
         n = by.get(sev, 0)
         if n:
-            parts.append(f"{n} {sev}{'s' if n != 1 else ''}")
+            plural = "s" if n != 1 and sev is not Severity.INFO else ""  # "2 info"
+            parts.append(f"{n} {sev}{plural}")
     n = len(findings)
     noun = "finding" if n == 1 else "findings"
     fnoun = "file" if files == 1 else "files"
