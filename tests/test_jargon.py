@@ -616,3 +616,29 @@ def test_a_phrase_is_not_matched_across_list_items_or_hard_breaks() -> None:
     assert run(text) == []
     # a soft-wrapped paragraph is one phrase (and its fix keeps the paragraph)
     assert [(f.line, f.column) for f in run("We do it in order\nto win.\n")] == [(1, 10)]
+
+
+def test_every_builtin_exception_pattern_compiles() -> None:
+    """The built-in packs' patterns are compiled lazily at run time (a one-file run pays
+    only for what it meets), so the tests compile every one of them here."""
+    from playbook_lint.packregex import compile_pack_regex
+
+    count = 0
+    for pack in PACKS:
+        for raw in pack.entries:
+            for x in raw.get("exceptions", ()):
+                compile_pack_regex(x, 2, where=pack.name)  # 2 == re.IGNORECASE
+                count += 1
+    assert count > 100
+
+
+def test_a_lazy_pattern_compiles_on_first_use_and_reports_errors_then() -> None:
+    import re as stdre
+
+    from playbook_lint.packregex import compile_pack_regex
+
+    lazy = compile_pack_regex("(a", where="x.yml", lazy=True)  # no error yet
+    with pytest.raises(stdre.error):
+        lazy.search("a")
+    ok = compile_pack_regex(r"\bkey\b", stdre.IGNORECASE, where="x.yml", lazy=True)
+    assert ok.search("The KEY here").group() == "KEY" and ok.groups == 0

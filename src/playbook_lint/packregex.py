@@ -66,31 +66,44 @@ class BoundedPattern:
         timeout: seconds per call (default :data:`TIMEOUT_S`).
         compiled: a ``regex`` pattern compiled already (Vale styles' dialect); then
             ``pattern`` and ``flags`` only describe it.
+        lazy: compile on first use, not now (for built-in packs, whose patterns the
+            tests compile: a one-file run then compiles only what it meets).
 
     Raises:
         re.error: the pattern does not compile.
     """
 
     def __init__(self, pattern: str, flags: int = 0, *, where: str,
-                 timeout: float | None = None, compiled: Any = None) -> None:
+                 timeout: float | None = None, compiled: Any = None,
+                 lazy: bool = False) -> None:
         import regex
 
-        if compiled is not None:  # already compiled with ``regex`` (Vale's dialect)
-            self._rx = compiled
-        else:
-            rflags = 0
-            for name in _FLAG_NAMES:
-                if flags & getattr(re, name):
-                    rflags |= getattr(regex, name)
-            try:
-                self._rx = regex.compile(pattern, rflags)
-            except regex.error as exc:
-                raise re.error(str(exc), pattern) from None
+        self._compiled = compiled  # already compiled with ``regex`` (Vale's dialect)
+        self._rflags = 0
+        for name in _FLAG_NAMES:
+            if flags & getattr(re, name):
+                self._rflags |= getattr(regex, name)
         self.pattern = pattern
+        if compiled is None and not lazy:
+            self._compile()
         self.flags = flags
         self.where = where
         self.timeout = TIMEOUT_S if timeout is None else timeout
         self.failed = False
+
+    def _compile(self) -> Any:
+        import regex
+
+        try:
+            self._compiled = regex.compile(self.pattern, self._rflags)
+        except regex.error as exc:
+            raise re.error(str(exc), self.pattern) from None
+        return self._compiled
+
+    @property
+    def _rx(self) -> Any:
+        """The compiled pattern (compiled now if it was made ``lazy``)."""
+        return self._compiled if self._compiled is not None else self._compile()
 
     def _guard(self) -> None:
         if self.failed:
@@ -149,7 +162,7 @@ class BoundedPattern:
     def __getattr__(self, name: str) -> Any:
         """Other attributes (``groups``, ``groupindex``) are the compiled pattern's, so
         a BoundedPattern can stand in for a ``regex.Pattern``."""
-        if name.startswith("__") or name == "_rx":
+        if name.startswith("_"):  # private ones are never the compiled pattern's
             raise AttributeError(name)
         return getattr(self._rx, name)
 
@@ -161,7 +174,8 @@ class BoundedPattern:
 PackPattern = BoundedPattern
 
 
-def compile_pack_regex(pattern: str, flags: int = 0, *, where: str) -> BoundedPattern:
+def compile_pack_regex(pattern: str, flags: int = 0, *, where: str,
+                       lazy: bool = False) -> BoundedPattern:
     """Compile a pattern from a rule pack or config.
 
     Args:
@@ -176,4 +190,4 @@ def compile_pack_regex(pattern: str, flags: int = 0, *, where: str) -> BoundedPa
     Raises:
         re.error: the pattern does not compile.
     """
-    return BoundedPattern(pattern, flags, where=where)
+    return BoundedPattern(pattern, flags, where=where, lazy=lazy)
