@@ -410,11 +410,6 @@ def check_links(state: _Run) -> None:
         return
     from playbook_lint.links.check import engine_config, summary_line, timed_check
 
-    for pattern in opts.exclude_url:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise UsageError(f"--exclude-url: bad regular expression {pattern!r}: {exc}") from None
     econf = engine_config(state.config.links, {
         "timeout": opts.timeout, "max_time": opts.max_time,
         "allow_private": opts.allow_private,
@@ -773,10 +768,37 @@ def lint_text(path: Path, text: str, options: RunOptions | None = None, *,
     return sorted(findings)
 
 
+_LINK_CACHES: dict[Path, tuple[tuple[int, int], Any]] = {}
+
+
+def _loaded_link_cache(path: Path, econf: Any) -> Any:
+    """The link cache at ``path``, read once and again only when the file changes
+    (its size or mtime): the language server asks on every keystroke."""
+    import warnings
+
+    from playbook_lint.links.cache import LinkCache
+
+    try:
+        st = path.stat()
+        stamp = (st.st_size, st.st_mtime_ns)
+    except OSError:
+        stamp = (-1, -1)
+    hit = _LINK_CACHES.get(path)
+    if hit is not None and hit[0] == stamp and hit[1].fingerprint == econf.fingerprint():
+        return hit[1]
+    cache = LinkCache(path, max_age_ok=econf.cache_max_age_ok,
+                      max_age_fail=econf.cache_max_age_fail, fingerprint=econf.fingerprint())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cache.load()
+    _LINK_CACHES[path] = (stamp, cache)
+    return cache
+
+
 def cached_link_results(doc: Any, config: Any) -> dict[str, Any]:
     """The link cache's fresh results for the external links of ``doc`` (no request is
     made), keyed by normalised URL as ``Context.link_results`` expects."""
-    from playbook_lint.links.cache import LinkCache, default_cache_path
+    from playbook_lint.links.cache import default_cache_path
     from playbook_lint.links.check import engine_config
     from playbook_lint.links.normalize import is_http_url, normalize_url
 
@@ -786,14 +808,7 @@ def cached_link_results(doc: Any, config: Any) -> dict[str, Any]:
         return {}
     if not econf.use_cache:
         return {}
-    cache = LinkCache(econf.cache_path or default_cache_path(),
-                      max_age_ok=econf.cache_max_age_ok, max_age_fail=econf.cache_max_age_fail,
-                      fingerprint=econf.fingerprint())
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        cache.load()
+    cache = _loaded_link_cache(econf.cache_path or default_cache_path(), econf)
     out: dict[str, Any] = {}
     for link in doc.links:
         if is_http_url(link.url):
