@@ -451,7 +451,11 @@ class _Engine:
         self.out_of_time = False  # the run deadline (max_time) passed
         self._headers = {"User-Agent": config.user_agent, "Accept": _ACCEPT_HEADER,
                          "Accept-Encoding": "gzip, deflate"}
-        self._timeout = httpx.Timeout(config.timeout).as_dict()
+        # no per-read/write/connect timeouts: the one deadline per request (``_send_now``)
+        # is the same length and starts first, so they could never fire, and each costs a
+        # timer on every socket read and write
+        self._timeout = {"connect": None, "read": None, "write": None, "pool": None}
+        self._host_headers: dict[str, httpx.Headers] = {}
         self.random = random.Random()
         self._host_names: dict[str, str] = {}
 
@@ -488,7 +492,10 @@ class _Engine:
     async def _send(self, url: str, method: str, want_body: bool, insecure: bool) -> _Attempt:
         host = self._host_name(url)
         state = self._host(host)
-        headers = self.config.headers_for(host)
+        headers = self._host_headers.get(host)
+        if headers is None:  # built once per host: the globs are matched once
+            headers = self._host_headers[host] = httpx.Headers(
+                {**self._headers, **self.config.headers_for(host)})
         async with state.sem:
             if state.timeouts_in_row >= HOST_TIMEOUTS_GIVE_UP:
                 return _Attempt(error="host_silent", error_text=(
@@ -511,7 +518,7 @@ class _Engine:
             return attempt
 
     async def _send_now(
-        self, url: str, method: str, want_body: bool, insecure: bool, headers: dict[str, str]
+        self, url: str, method: str, want_body: bool, insecure: bool, headers: httpx.Headers
     ) -> _Attempt:
         if insecure:
             if self.insecure is None:
@@ -528,7 +535,7 @@ class _Engine:
             # every byte, so a server dripping a byte a second would never time out
             deadline = asyncio.get_running_loop().time() + self.config.timeout
             try:
-                request = httpx.Request(method, url, headers={**self._headers, **headers},
+                request = httpx.Request(method, url, headers=headers,
                                         extensions={"timeout": self._timeout})
                 if self.cookies.jar:
                     self.cookies.set_cookie_header(request)

@@ -28,6 +28,8 @@ import httpcore
 import httpcore._utils  # is_socket_readable, for idle connections
 import httpx
 
+from playbook_lint.links.http11 import H11Connection
+
 __all__ = [
     "ResolveFunc",
     "PrivateAddressError",
@@ -467,6 +469,11 @@ class _Released(httpx.AsyncByteStream):
             self._release()
 
 
+#: httpcore's own send method, to tell when a mock library has replaced it.
+_HTTPCORE_SEND = httpcore.AsyncHTTPConnection.handle_async_request
+_Connection = H11Connection | httpcore.AsyncHTTPConnection
+
+
 class _OriginPool(httpx.AsyncBaseTransport):
     """Keep-alive HTTP/1.1 connections to one origin, one request on each at a time.
 
@@ -474,8 +481,11 @@ class _OriginPool(httpx.AsyncBaseTransport):
     cancellation shields, a scan of every connection and queued request on each
     request's start and end) was a fifth of the engine's CPU per request. The engine
     already bounds the requests in flight per host, so this pool only has to reuse an
-    idle connection or open a new one. Connections are ``httpcore.AsyncHTTPConnection``
-    objects, so TLS, h11 and test mocks (respx patches that class) work as before.
+    idle connection or open a new one. Connections are
+    :class:`~playbook_lint.links.http11.H11Connection` objects (h11 without httpcore's
+    per-request locks and traces); while a mock library (respx) has replaced
+    ``httpcore.AsyncHTTPConnection.handle_async_request``, they are httpcore's, so
+    mocked tests see every request as before.
     """
 
     def __init__(self, backend: httpcore.AsyncNetworkBackend, ssl_context: ssl.SSLContext,
@@ -483,8 +493,8 @@ class _OriginPool(httpx.AsyncBaseTransport):
         self._backend = backend
         self._ssl_context = ssl_context
         self._expiry = keepalive_expiry
-        self._idle: list[httpcore.AsyncHTTPConnection] = []
-        self._all: set[httpcore.AsyncHTTPConnection] = set()
+        self._idle: list[_Connection] = []
+        self._all: set[_Connection] = set()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
@@ -499,9 +509,13 @@ class _OriginPool(httpx.AsyncBaseTransport):
             self._all.discard(candidate)
             await candidate.aclose()
         if conn is None:
-            conn = httpcore.AsyncHTTPConnection(
-                origin=origin, ssl_context=self._ssl_context, keepalive_expiry=self._expiry,
-                http1=True, http2=False, network_backend=self._backend)
+            if httpcore.AsyncHTTPConnection.handle_async_request is _HTTPCORE_SEND:
+                conn = H11Connection(origin, self._ssl_context, self._backend, self._expiry)
+            else:  # a test double (respx) stands in for httpcore's connections: use them
+                conn = httpcore.AsyncHTTPConnection(
+                    origin=origin, ssl_context=self._ssl_context,
+                    keepalive_expiry=self._expiry, http1=True, http2=False,
+                    network_backend=self._backend)
             self._all.add(conn)
         req = httpcore.Request(
             method=request.method,
@@ -516,7 +530,7 @@ class _OriginPool(httpx.AsyncBaseTransport):
             await conn.aclose()
             raise
 
-        def release(conn: httpcore.AsyncHTTPConnection = conn) -> None:
+        def release(conn: _Connection = conn) -> None:
             if conn.is_idle():
                 self._idle.append(conn)
             else:  # closed, or given up before its end: httpcore has closed it
