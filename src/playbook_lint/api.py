@@ -174,6 +174,8 @@ class _Run:
     trees: list[Path] = field(default_factory=list)
     paths: list[Path] = field(default_factory=list)
     fix_roots: list[Path] = field(default_factory=list)  # folders --fix may write in
+    #: pages the link stage parsed, for the lint stage (a ParsedPages; None offline)
+    parsed: Any = None
 
     def say(self, message: str, kind: str = "note") -> None:
         """Pass a run-level message on; ``kind`` is "warning" (reporters carry it too),
@@ -416,14 +418,16 @@ def check_links(state: _Run) -> None:
         "check_fragments": opts.check_fragments, "exclude": list(opts.exclude_url) or None,
         "use_cache": False if opts.no_cache else None,
     }, state.config.base)
+    state.parsed = _parsed_pages(state)
     if opts.shard is None:
-        report, n_links, elapsed = timed_check(state.files, econf, progress=opts.progress)
+        report, n_links, elapsed = timed_check(state.files, econf, progress=opts.progress,
+                                               on_document=state.parsed.keep)
     else:  # this shard checks its hosts' URLs, linked from any shard's pages
         from playbook_lint.links.check import collect_urls, run_engine
         from playbook_lint.links.normalize import host_of
 
         start = time.monotonic()
-        urls, _ = collect_urls(state.all_files)
+        urls, _ = collect_urls(state.all_files, state.parsed.keep)
         urls = [u for u in urls if in_shard(host_of(u), *opts.shard)]
         n_links = len(urls)
         report = run_engine(urls, econf, progress=opts.progress)
@@ -437,6 +441,21 @@ def check_links(state: _Run) -> None:
     if report.network_error:
         state.say(report.network_error, "warning")
     state.say(summary_line(report, n_links, elapsed), "summary")
+
+
+def _parsed_pages(state: _Run) -> Any:
+    """Where the link stage leaves the pages it parsed for the lint stage: whole
+    Documents when this process lints them, their links only when a forked process
+    pool will (:mod:`playbook_lint.parsed`)."""
+    import multiprocessing
+
+    from playbook_lint.parallel import THRESHOLD, default_jobs
+    from playbook_lint.parsed import ParsedPages
+
+    jobs = default_jobs() if state.options.jobs is None else max(1, state.options.jobs)
+    pool = len(state.files) >= THRESHOLD and jobs > 1 and \
+        "fork" in multiprocessing.get_all_start_methods()
+    return ParsedPages("links" if pool else "documents", only=state.files)
 
 
 def lint(state: _Run) -> None:
@@ -469,7 +488,9 @@ def lint(state: _Run) -> None:
         kwargs["workspace_factory"] = RecordingWorkspace
     linted = lint_parallel(todo, state.rules, today=state.today, root=root,
                            offline=not state.online, link_results=state.result.link_results,
-                           jobs=state.options.jobs, trees=state.trees, **kwargs)
+                           jobs=state.options.jobs, trees=state.trees,
+                           parsed=state.parsed, **kwargs)
+    state.parsed = None  # what was kept is used up
     findings = list(linted.findings)
     for hit in cached.values():
         findings.extend(hit)
