@@ -217,8 +217,10 @@ def load(state: _Run) -> None:
     """Stage: read the config and build the rules (packs loaded and validated)."""
     from playbook_lint.config import load_config
     from playbook_lint.runner import build_rules
+    from playbook_lint.siteindex import set_enabled
 
     opts = state.options
+    set_enabled(not opts.no_cache)  # the persisted site index follows --no-cache too
     # the config closest to the linted files wins, wherever the command runs
     start = Path(os.path.commonpath(state.trees)) if state.trees else None
     state.config = load_config(opts.config_path, cwd=start)
@@ -592,6 +594,9 @@ def suggest_archive(state: _Run) -> None:
     Archive, the snapshot nearest the linking page's own date (front matter ``date``
     or a dated file name; the newest snapshot for undated pages), as a suggestion and
     an unsafe fix. Needs the network; answers are cached beside the link cache."""
+    result = state.result
+    if not (state.options.suggest_archive and state.online):
+        return  # before the imports: they pull in httpx (60 ms of a one-file run)
     import dataclasses
 
     from playbook_lint.checks.outdated import page_date
@@ -602,9 +607,6 @@ def suggest_archive(state: _Run) -> None:
     from playbook_lint.links.check import engine_config
     from playbook_lint.links.normalize import is_http_url
 
-    result = state.result
-    if not (state.options.suggest_archive and state.online):
-        return
     wanted: list[tuple[int, Any, int, int, str, date | None]] = []
     docs: dict[str, Any] = {}
     for i, f in enumerate(result.findings):

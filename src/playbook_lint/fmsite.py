@@ -314,7 +314,10 @@ def page_facts(site: Any) -> list[PageFacts]:
     dir_data: dict[Path, dict[str, Any]] = {}
     own: dict[Path, tuple[str, Mapping[str, Any] | None]] = {}
     files = _page_files(root)
-    cache = _Cache(root, _site_options(site)) if len(files) >= CACHE_FROM else None
+    from playbook_lint.siteindex import cache_enabled
+
+    cache = _Cache(root, _site_options(site)) if len(files) >= CACHE_FROM and \
+        cache_enabled() else None
     for path in files:
         rel = path.relative_to(root).as_posix()
         if cache is not None:
