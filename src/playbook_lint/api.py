@@ -203,13 +203,16 @@ def run(paths: Sequence[Path], options: RunOptions | None = None) -> RunResult:
     state.paths = expand_globs(list(paths) or [Path(".")])
     state.trees = [Path(os.path.abspath(p)) if p.is_dir() else Path(os.path.abspath(p)).parent
                    for p in state.paths]
-    load(state)
-    discover(state, paths)
-    check_links(state)
-    lint(state)
-    suggest_archive(state)
-    fix(state)
-    filter_baseline(state)
+    from playbook_lint.siteindex import site_caches
+
+    with site_caches(not state.options.no_cache):  # the site index follows --no-cache
+        load(state)
+        discover(state, paths)
+        check_links(state)
+        lint(state)
+        suggest_archive(state)
+        fix(state)
+        filter_baseline(state)
     return state.result
 
 
@@ -217,10 +220,7 @@ def load(state: _Run) -> None:
     """Stage: read the config and build the rules (packs loaded and validated)."""
     from playbook_lint.config import load_config
     from playbook_lint.runner import build_rules
-    from playbook_lint.siteindex import set_enabled
-
     opts = state.options
-    set_enabled(not opts.no_cache)  # the persisted site index follows --no-cache too
     # the config closest to the linted files wins, wherever the command runs
     start = Path(os.path.commonpath(state.trees)) if state.trees else None
     state.config = load_config(opts.config_path, cwd=start)

@@ -109,6 +109,10 @@ def url_key(path: str) -> str:
     ``"/x/"``, ``"/x"``, ``"/x.html"`` and ``"/x/index.html"`` all give ``"/x"``;
     ``"/"`` and ``"/index.html"`` give ``"/"``. Never raises.
     """
+    if path.startswith("/") and "%" not in path and "?" not in path and "#" not in path \
+            and "//" not in path and not path.endswith((".html", ".htm", ".php")) \
+            and path == path.strip():  # already a plain path (most): only the slash goes
+        return path.rstrip("/") or "/"
     p = unquote(path.split("#", 1)[0].split("?", 1)[0]).strip()
     if not p.startswith("/"):
         p = "/" + p

@@ -18,7 +18,7 @@ data and Jekyll's ``_config.yml`` change page URLs). When the context changes, t
 whole index is rebuilt.
 
 Sites under :data:`PERSIST_FROM` pages are not persisted (they build in a few
-milliseconds). ``--no-cache`` (:func:`set_enabled`) neither reads nor writes it. A
+milliseconds). ``--no-cache`` (:func:`site_caches`) neither reads nor writes it. A
 missing, corrupt or other-version file is an empty index; a file that cannot be
 written is skipped (a cache only saves time).
 """
@@ -29,11 +29,13 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-__all__ = ["PERSIST_FROM", "SiteIndexCache", "cache_enabled", "config_file", "set_enabled"]
+__all__ = ["PERSIST_FROM", "SiteIndexCache", "cache_enabled", "config_file", "set_enabled",
+           "site_caches"]
 
 INDEX_VERSION = 1
 #: Sites with at least this many page files keep their index between runs.
@@ -50,6 +52,18 @@ def set_enabled(enabled: bool) -> None:
     """Turn the persisted site index (and the front matter cache) on or off for this
     process (``--no-cache`` turns it off)."""
     _ENABLED[0] = enabled
+
+
+@contextmanager
+def site_caches(enabled: bool) -> Iterator[None]:
+    """Within the block, the persisted site caches are on or off (``--no-cache``); the
+    setting before it comes back after it (also when the block raises)."""
+    before = _ENABLED[0]
+    _ENABLED[0] = enabled
+    try:
+        yield
+    finally:
+        _ENABLED[0] = before
 
 
 def cache_enabled() -> bool:
