@@ -141,3 +141,33 @@ def test_a_one_file_run_sees_a_linked_page_change(jekyll: Path, reads: list[str]
     (jekyll / "a.md").unlink()
     _page(jekyll, "d.md", "/first/", 1_700_000_000_000_000_000)
     assert _findings(page, no_cache=no_cache) == []
+
+
+SITES = Path(__file__).parent / "fixtures" / "sites"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SITES.iterdir() if p.is_dir()))
+def test_each_fixture_site_lints_the_same_from_the_persisted_index(
+        name: str, reads: list[str], tmp_path: Path) -> None:
+    import shutil
+    from datetime import date
+
+    from playbook_lint.config import Config
+    from playbook_lint.discover import Ignorer, iter_files
+    from playbook_lint.runner import build_rules, lint_files
+    from playbook_lint.site import forget_sites
+
+    root = tmp_path / name
+    shutil.copytree(SITES / name, root)
+    ruleset = build_rules(Config(), select=["broken-link", "missing-alt-text"])
+    files = list(iter_files([root], Ignorer()))
+    runs = []
+    for _ in range(2):
+        forget_sites()
+        reads.clear()
+        result = lint_files(files, ruleset, today=date(2026, 11, 29), root=root)
+        runs.append([(f.path, f.line, f.column, f.rule, f.message) for f in result.findings])
+    assert runs[1] == runs[0]
+    assert runs[0]  # every fixture site has findings to compare
+    # the second run reads only what is_page reads itself (furniture, partials)
+    assert [r for r in reads if not (r.startswith("_") or r.split(".")[0].isupper())] == []

@@ -337,6 +337,7 @@ def page_facts(site: Any) -> list[PageFacts]:
             if "_target" not in data["cascade"]:
                 cascades[str(PurePosixPath(rel).parent)] = dict(data["cascade"])
     out = []
+    chains: dict[Path, list[Path]] = {}
     for path, (rel, data) in own.items():
         values: dict[str, Any] = {}
         source = None
@@ -345,7 +346,12 @@ def page_facts(site: Any) -> list[PageFacts]:
             if "layout" in values:
                 source = "_config.yml defaults"
         if eleventy:
-            chain = [f for f in reversed(path.parents) if f == root or root in f.parents]
+            chain = chains.get(path.parent)
+            if chain is None:  # the root and each folder below it down to the page's
+                chain = [root]
+                for part in rel.split("/")[:-1]:
+                    chain.append(chain[-1] / part)
+                chains[path.parent] = chain
             for folder in chain:
                 if folder not in dir_data:
                     dir_data[folder] = _eleventy_dir_data(folder)
