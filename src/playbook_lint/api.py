@@ -205,13 +205,16 @@ def run(paths: Sequence[Path], options: RunOptions | None = None) -> RunResult:
     state.paths = expand_globs(list(paths) or [Path(".")])
     state.trees = [Path(os.path.abspath(p)) if p.is_dir() else Path(os.path.abspath(p)).parent
                    for p in state.paths]
-    load(state)
-    discover(state, paths)
-    check_links(state)
-    lint(state)
-    suggest_archive(state)
-    fix(state)
-    filter_baseline(state)
+    from playbook_lint.siteindex import site_caches
+
+    with site_caches(not state.options.no_cache):  # the site index follows --no-cache
+        load(state)
+        discover(state, paths)
+        check_links(state)
+        lint(state)
+        suggest_archive(state)
+        fix(state)
+        filter_baseline(state)
     return state.result
 
 
@@ -219,7 +222,6 @@ def load(state: _Run) -> None:
     """Stage: read the config and build the rules (packs loaded and validated)."""
     from playbook_lint.config import load_config
     from playbook_lint.runner import build_rules
-
     opts = state.options
     # the config closest to the linted files wins, wherever the command runs
     start = Path(os.path.commonpath(state.trees)) if state.trees else None
@@ -613,6 +615,9 @@ def suggest_archive(state: _Run) -> None:
     Archive, the snapshot nearest the linking page's own date (front matter ``date``
     or a dated file name; the newest snapshot for undated pages), as a suggestion and
     an unsafe fix. Needs the network; answers are cached beside the link cache."""
+    result = state.result
+    if not (state.options.suggest_archive and state.online):
+        return  # before the imports: they pull in httpx (60 ms of a one-file run)
     import dataclasses
 
     from playbook_lint.checks.outdated import page_date
@@ -623,9 +628,6 @@ def suggest_archive(state: _Run) -> None:
     from playbook_lint.links.check import engine_config
     from playbook_lint.links.normalize import is_http_url
 
-    result = state.result
-    if not (state.options.suggest_archive and state.online):
-        return
     wanted: list[tuple[int, Any, int, int, str, date | None]] = []
     docs: dict[str, Any] = {}
     for i, f in enumerate(result.findings):
