@@ -412,7 +412,7 @@ def check_links(state: _Run) -> None:
         a.rule.uses_link_results for a in state.rules.active)
     if not state.online:
         return
-    from playbook_lint.links.check import engine_config, summary_line, timed_check
+    from playbook_lint.links.stage import engine_config, summary_line, timed_check
 
     econf = engine_config(state.config.links, {
         "timeout": opts.timeout, "max_time": opts.max_time,
@@ -425,8 +425,8 @@ def check_links(state: _Run) -> None:
         report, n_links, elapsed = timed_check(state.files, econf, progress=opts.progress,
                                                on_document=state.parsed.keep)
     else:  # this shard checks its hosts' URLs, linked from any shard's pages
-        from playbook_lint.links.check import collect_urls, run_engine
         from playbook_lint.links.normalize import host_of
+        from playbook_lint.links.stage import collect_urls, run_engine
 
         start = time.monotonic()
         urls, _ = collect_urls(state.all_files, state.parsed.keep)
@@ -625,8 +625,8 @@ def suggest_archive(state: _Run) -> None:
     from playbook_lint.findings import Edit, Fix
     from playbook_lint.links.archive import WAYBACK_API, ArchiveLookup
     from playbook_lint.links.cache import default_cache_path
-    from playbook_lint.links.check import engine_config
     from playbook_lint.links.normalize import is_http_url
+    from playbook_lint.links.stage import engine_config
 
     wanted: list[tuple[int, Any, int, int, str, date | None]] = []
     docs: dict[str, Any] = {}
@@ -822,8 +822,8 @@ def cached_link_results(doc: Any, config: Any) -> dict[str, Any]:
     """The link cache's fresh results for the external links of ``doc`` (no request is
     made), keyed by normalised URL as ``Context.link_results`` expects."""
     from playbook_lint.links.cache import default_cache_path
-    from playbook_lint.links.check import engine_config
     from playbook_lint.links.normalize import is_http_url, normalize_url
+    from playbook_lint.links.stage import engine_config
 
     try:
         econf = engine_config(config.links, {}, config.base)
