@@ -345,3 +345,41 @@ def test_a_stray_text_file_or_report_does_not_turn_an_export_into_a_checkout(
     (tmp_path / "img").mkdir()
     (tmp_path / "img" / "logo.png").write_bytes(b"")
     assert severity() == "error"  # the tree holds images, and not this one
+
+
+# -- the SiteModel protocol ------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["jekyll", "hugo", "eleventy", "middleman"])
+def test_a_lazy_site_answers_every_protocol_question_as_the_built_site(name: str) -> None:
+    """``LazySite`` answers some questions itself and hands the rest to the built
+    ``Site`` (mypy cannot check those through ``__getattr__``): each member of
+    ``SiteModel`` gives the same answer both ways."""
+    from playbook_lint.site import LazySite
+    from playbook_lint.site_model import SiteModel
+
+    root = SITES / name
+    members = sorted(n for n in vars(SiteModel) if not n.startswith("_"))
+    assert len(members) == 17
+    built = build_site(root)
+    pages = sorted(built.pages)
+    assert pages
+    for member in members:
+        lazy = LazySite(root, base_url=None, include=(), exclude=())
+        want, got = getattr(built, member), getattr(lazy, member)
+        if not callable(want):
+            if member == "generator":
+                assert type(got) is type(want) and got.root == want.root
+            else:
+                assert got == want, member
+            continue
+        for page in pages:
+            rel = page.relative_to(root).as_posix()
+            args = {
+                "page_for_url": ("/" + rel,), "url_of": (page,), "source_file": (rel,),
+                "hugo_ref": (page.name, page), "own_path": ("https://x.example/a/",),
+                "unresolved_reason": (), "link_bases": (page,),
+                "anchors_incomplete": (page,), "layout_anchors": (page,),
+                "claimants": (built.url_of(page) or "/",), "image_alt": ("team-photo",),
+                "is_page": (page,),
+            }[member]
+            assert got(*args) == want(*args), (member, rel)

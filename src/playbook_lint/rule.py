@@ -25,6 +25,7 @@ from playbook_lint.findings import Report, Severity
 if TYPE_CHECKING:
     from playbook_lint.document import Document
     from playbook_lint.packs import Pack
+    from playbook_lint.site_model import SiteModel
 
 
 class Workspace(Protocol):
@@ -74,8 +75,8 @@ class Context:
         link_results: results of the link engine keyed by normalised URL (empty offline).
         root: the folder paths are reported relative to.
         site: the site model (page URLs, permalinks, aliases, site root, base URL, the
-            generator adapter) when one was built, else None; see
-            :mod:`playbook_lint.site` and :mod:`playbook_lint.generators`.
+            generator adapter) when one was built, else None; rules ask it only what
+            :class:`~playbook_lint.site_model.SiteModel` declares.
         front_matter_schema: what the current page's site expects of front matter,
             inferred from its pages once per run (an
             :class:`playbook_lint.fminfer.InferredSchema`), or None.
@@ -88,7 +89,7 @@ class Context:
     offline: bool = True
     link_results: Mapping[str, Any] = field(default_factory=dict)
     root: Path = field(default_factory=Path.cwd)
-    site: Any = None
+    site: SiteModel | None = None
     front_matter_schema: Any = None
     rule_names: frozenset[str] = frozenset()
 

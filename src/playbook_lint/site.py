@@ -916,7 +916,8 @@ class LazySite:
     def __init__(self, root: Path, *, base_url: str | None, include: Sequence[str],
                  exclude: Sequence[str]) -> None:
         self.root = root
-        self._args = {"base_url": base_url, "include": include, "exclude": exclude}
+        self._args: dict[str, Any] = {"base_url": base_url, "include": include,
+                                      "exclude": exclude}
         self._site: Site | None = None
         generator = detect(root)
         self._shell = Site(
@@ -931,7 +932,7 @@ class LazySite:
     def ensure_built(self) -> Site:
         """Build (once) and return the full :class:`Site`."""
         if self._site is None:
-            self._site = build_site(self.root, **self._args)  # type: ignore[arg-type]
+            self._site = build_site(self.root, **self._args)
         return self._site
 
     def own_path(self, url: str) -> str | None:
@@ -1041,8 +1042,8 @@ def site_for(
     path: Path,
     fallback_root: Path,
     options: Mapping[str, Any] | None = None,
-) -> Site:
-    """Return the (cached) :class:`Site` that ``path`` belongs to.
+) -> LazySite:
+    """Return the (cached) :class:`LazySite` that ``path`` belongs to.
 
     The site root is ``options["root"]``, else :func:`find_site_root` (a generator's
     config or ``.git``), else ``fallback_root`` when ``path`` is below it, else the
@@ -1078,4 +1079,4 @@ def site_for(
             include=tuple(options.get("include", ())),
             exclude=tuple(options.get("exclude", ())),
         )
-    return site  # type: ignore[return-value]  # a LazySite answers as a Site
+    return site

@@ -30,7 +30,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePosixPath
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 import pathspec
@@ -40,6 +40,9 @@ from playbook_lint.findings import Report, Severity
 from playbook_lint.frontmatter import FrontMatter
 from playbook_lint.packregex import compile_pack_regex
 from playbook_lint.rule import Context, Rule, RuleConfig
+
+if TYPE_CHECKING:
+    from playbook_lint.site_model import SiteModel
 
 __all__ = [
     "KEY_TYPES",
@@ -542,7 +545,7 @@ class FrontMatterInvalid(Rule):
         """Yield a report per syntax error, repeated key and bad value (see the class docstring)."""
         fm = doc.front_matter
         if fm is None:
-            generator = getattr(ctx.site, "generator", None)
+            generator = ctx.site.generator if ctx.site is not None else None
             lenient = generator is not None and generator.lenient_front_matter
             if not is_furniture(_rel_path(doc, ctx)) and not lenient:
                 # gray-matter (Eleventy) reads an unclosed block to the end of the file
@@ -553,13 +556,13 @@ class FrontMatterInvalid(Rule):
             # too large to parse is a limit of the tool, not a certain fault; a key
             # repeated with the same value loses nothing, except on Hugo, which refuses
             # duplicate keys (the build fails)
-            generator = getattr(getattr(ctx.site, "generator", None), "name", None)
+            gen = ctx.site.generator if ctx.site is not None else None
             harmless = err.kind == "too-large" or (
-                err.kind == "duplicate-same" and generator != "hugo")
+                err.kind == "duplicate-same" and (gen is None or gen.name != "hugo"))
             yield Report(err.offset, end, err.message,
                          severity=Severity.WARNING if harmless else None)
         if fm.data is not None and ctx.site is not None:
-            yield from _permalink_collisions(doc, fm, ctx)
+            yield from _permalink_collisions(doc, fm, ctx.site)
         if fm.data is None or (not self.profiles and ctx.front_matter_schema is None):
             return
         rel = _rel_path(doc, ctx)
@@ -594,7 +597,7 @@ class FrontMatterInvalid(Rule):
                          'front matter is not closed: no "---" line after the opening one')
 
 
-def _permalink_collisions(doc: Document, fm: FrontMatter, ctx: Context) -> Iterator[Report]:
+def _permalink_collisions(doc: Document, fm: FrontMatter, site: SiteModel) -> Iterator[Report]:
     """Two pages that claim one URL with ``permalink`` (Jekyll, Eleventy) or ``url``
     (Hugo): only one of them can be published there. Reported on each claimant, at
     the value, naming the other page (from the site model, ``ctx.site``)."""
@@ -603,7 +606,7 @@ def _permalink_collisions(doc: Document, fm: FrontMatter, ctx: Context) -> Itera
         value = fm.data.get(key)
         if not isinstance(value, str) or not value.strip().startswith("/"):
             continue
-        others = [p for p in ctx.site.claimants(value.strip()) if p != doc.path]
+        others = [p for p in site.claimants(value.strip()) if p != doc.path]
         if not others:
             continue
         start = _key_offset(fm, key)
@@ -612,7 +615,7 @@ def _permalink_collisions(doc: Document, fm: FrontMatter, ctx: Context) -> Itera
         at = line.find(value.strip(), len(key))
         vstart = start + at if at >= 0 else start
         try:
-            other = others[0].relative_to(ctx.site.root).as_posix()
+            other = others[0].relative_to(site.root).as_posix()
         except ValueError:
             other = others[0].as_posix()
         yield Report(vstart, vstart + len(value.strip()),

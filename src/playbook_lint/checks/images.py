@@ -12,6 +12,7 @@ from playbook_lint.rule import Context, Rule
 if TYPE_CHECKING:
     from playbook_lint.document import Document
     from playbook_lint.links.extract import Link
+    from playbook_lint.site_model import SiteModel
 
 __all__ = ["MissingAltText", "alt_problem", "USELESS_WORDS"]
 
@@ -137,10 +138,10 @@ class MissingAltText(Rule):
             if message is not None:
                 yield Report(link.node_start, max(link.node_end, link.node_start), message)
         if ctx.site is not None and "{{" in doc.text:
-            yield from self._hugo_images(doc, ctx)
+            yield from self._hugo_images(doc, ctx.site)
 
     @staticmethod
-    def _hugo_images(doc: Document, ctx: Context) -> Iterator[Report]:
+    def _hugo_images(doc: Document, site: SiteModel) -> Iterator[Report]:
         """Hugo image shortcodes ``{{< img src="uid" >}}`` (also ``img-right``): the
         alt text is the shortcode's ``alt`` or else the ``alt`` of the data file
         ``data/images/<uid>.yml`` (as GSA's digital.gov theme does). Reported only when
@@ -160,7 +161,7 @@ class MissingAltText(Rule):
             if (params.get("alt") or "").strip():
                 message = _useless_message(params["alt"])
             else:  # alt="" leaves the data file's alt in place (Hugo's "default")
-                known, alt = ctx.site.image_alt(uid)
+                known, alt = site.image_alt(uid)
                 if not known:
                     continue
                 message = None if alt and alt.strip() else (

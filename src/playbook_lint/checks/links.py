@@ -27,6 +27,7 @@ from playbook_lint.site import pulls_in_content
 if TYPE_CHECKING:
     from playbook_lint.document import Document
     from playbook_lint.links.extract import Link
+    from playbook_lint.site_model import SiteModel
 
 from playbook_lint.links.normalize import is_http_url, normalize_url, split_fragment
 
@@ -280,22 +281,22 @@ class BrokenLink(Rule):
             if report is not None:
                 yield report
         if site is not None:
-            yield from self._templates(doc, ctx)
-            yield from self._front_matter(doc, ctx)
+            yield from self._templates(doc, ctx, site)
+            yield from self._front_matter(doc, ctx, site)
         if ctx.link_results:
             yield from self._external(doc, ctx)
 
-    def _templates(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def _templates(self, doc: Document, ctx: Context, site: SiteModel) -> Iterator[Report]:
         """Links written as templates (``{{ site.baseurl }}/x/``, ``{% link x.md %}``,
         ``{{< ref "x.md" >}}``...), expanded through the site model."""
         from playbook_lint.links.templates import expand, template_links
 
         for tl in template_links(doc):
             link = tl.link
-            exp = expand(tl.written.strip(), doc.path, ctx.site)
+            exp = expand(tl.written.strip(), doc.path, site)
             if exp.status == "missing":
-                doubt = ctx.site.unresolved_reason(markdown_targets=True)
-                gen = ctx.site.generator
+                doubt = site.unresolved_reason(markdown_targets=True)
+                gen = site.generator
                 if doubt is None and exp.reason.endswith(("for ref", "for relref")) and \
                         gen is not None and gen.name != "hugo":
                     # Hugo stops the build on a ref to a missing page unless its config
@@ -316,7 +317,7 @@ class BrokenLink(Rule):
                              f"{exp.reason} is not understood", severity=Severity.INFO,
                              data={"url": tl.written.strip()})
             elif not exp.url or is_external(exp.url):
-                own = ctx.site.own_path(exp.url) if exp.url else None
+                own = site.own_path(exp.url) if exp.url else None
                 if own is not None:
                     report = self._check_url(doc, ctx, own, link.start, link.end,
                                              shown=tl.written.strip())
@@ -328,7 +329,7 @@ class BrokenLink(Rule):
                 if report is not None:
                     yield report
 
-    def _front_matter(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def _front_matter(self, doc: Document, ctx: Context, site: SiteModel) -> Iterator[Report]:
         """Site paths (and own-site URLs) written as front matter values, e.g.
         breadcrumbs, reported at the value."""
         from playbook_lint.links.fmlinks import front_matter_links
@@ -336,7 +337,7 @@ class BrokenLink(Rule):
         for fl in front_matter_links(doc):
             url = fl.url
             if is_external(url):
-                own = ctx.site.own_path(url)
+                own = site.own_path(url)
                 if own is None:
                     continue
                 url = own
@@ -425,7 +426,7 @@ class BrokenLink(Rule):
                  if ctx.workspace.exists(c)), None,
             )
         if target is None and site is not None and not path_part.startswith("/"):
-            target = self._from_published_url(doc, ctx, path_part)
+            target = self._from_published_url(doc, ctx, site, path_part)
         if target is None:
             if not _MALFORMED.search(url):  # a bare domain, an e-mail address, "(https://"
                 doubt = doubt or self._doubt(doc, ctx, path_part)
@@ -515,10 +516,10 @@ class BrokenLink(Rule):
                 return f"this page's published URL is not known ({page.url_reason})"
         return site.unresolved_reason() if page_like else None
 
-    def _from_published_url(self, doc: Document, ctx: Context, path_part: str) -> Path | None:
+    def _from_published_url(self, doc: Document, ctx: Context, site: SiteModel,
+                            path_part: str) -> Path | None:
         """The page or file a relative link reaches in a browser: resolved from the
         page's *published* URL (``../two/`` on ``/a/one/`` is ``/a/two/``)."""
-        site = ctx.site
         decoded = unquote(path_part)
         for base in site.link_bases(doc.path):
             joined = posixpath.normpath(posixpath.join(base, decoded))
