@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from playbook_lint.checks.links import BrokenLink, has_template, is_external, site_candidates
+from playbook_lint.checks.broken_link import BrokenLink, has_template, is_external, site_candidates
 from playbook_lint.document import Document
 from playbook_lint.findings import Severity
 from playbook_lint.rule import Context
