@@ -74,7 +74,7 @@ def test_site_questions_from_memory() -> None:
         "_includes/bit.md": "No front matter\n",
         "content/news/x.md": "---\ntitle: X\n---\n{% include note.html %}\n",
         "README.md": "Read me\n",
-    }, base_url="https://guide.example.gov/sub", baseurl="/sub")
+    }, base_url="https://guide.example.gov/sub", path_prefix="/sub")
     assert site.page_for_url("/plays/plan.html#x") == root / "_plays/plan.md"
     assert site.page_for_url("/sub/plays/plan/") == root / "_plays/plan.md"
     assert site.page_for_url("/guides/launch/") == root / "guides/Launch.md"  # any case
@@ -151,7 +151,7 @@ def test_build_site_reads_generator_config_and_image_data() -> None:
     assert hugo.page_for_url("/start/") in (SITES / "hugo/content/guides/setup.md",
                                             SITES / "hugo/content/about/index.md")
     jekyll = build_site(SITES / "jekyll")
-    assert jekyll.baseurl == "/guide"
+    assert jekyll.path_prefix == "/guide"
     assert jekyll.page_for_url("/guide/plays/review/") == SITES / "jekyll/_plays/review.md"
 
 

@@ -349,7 +349,8 @@ class Site:
         root: the site root (absolute).
         base_url: the site's own address (``https://playbook.example.gov``, no
             trailing ``/``) from config ``site.base-url``, or None.
-        baseurl: a path prefix every URL is served under (Jekyll ``baseurl``), or "".
+        path_prefix: the path every URL of the site is served under (Jekyll's
+            ``baseurl`` setting, e.g. ``/guide``), or "".
         pages: the pages, by absolute source path.
         include, exclude: gitignore patterns (relative to ``root``) from config that
             widen or narrow which files page rules see (see :meth:`is_page`).
@@ -357,7 +358,7 @@ class Site:
 
     root: Path
     base_url: str | None = None
-    baseurl: str = ""
+    path_prefix: str = ""
     pages: dict[Path, Page] = field(default_factory=dict)
     include: Sequence[str] = ()
     exclude: Sequence[str] = ()
@@ -445,7 +446,7 @@ class Site:
                 or its front matter data directly (None: no front matter).
             permalinks: permalink patterns by collection or section (see
                 :func:`page_urls`).
-            kwargs: other :class:`Site` attributes (``base_url``, ``baseurl``...).
+            kwargs: other :class:`Site` attributes (``base_url``, ``path_prefix``...).
         """
         from playbook_lint.frontmatter import parse_front_matter
 
@@ -474,11 +475,13 @@ class Site:
         """Return the source of the page published at URL ``path`` (``/x/y/``, with or
         without ``.html``, ``#fragment`` and ``?query`` ignored), or None.
 
-        The Jekyll ``baseurl`` prefix, when set and present, is removed first.
+        The :attr:`path_prefix` (Jekyll ``baseurl``), when set and present, is removed
+        first.
         """
         p = unquote(path.split("#", 1)[0].split("?", 1)[0])
-        if self.baseurl and (p == self.baseurl or p.startswith(self.baseurl + "/")):
-            p = p[len(self.baseurl):] or "/"
+        prefix = self.path_prefix
+        if prefix and (p == prefix or p.startswith(prefix + "/")):
+            p = p[len(prefix):] or "/"
         k = url_key(p)
         hit = self._by_key.get(k)
         if hit is None:
@@ -898,7 +901,7 @@ def build_site(
         base_url = generator.base_url()
     return Site(
         root=root, base_url=(base_url or "").rstrip("/") or None,
-        baseurl=generator.path_prefix(), pages=pages, include=include, exclude=exclude,
+        path_prefix=generator.path_prefix(), pages=pages, include=include, exclude=exclude,
         image_alts=_image_alts(root), generator=generator, has_assets=other_files > 0,
     )
 
@@ -923,7 +926,7 @@ class LazySite:
         self._shell = Site(
             root=root,
             base_url=(base_url or generator.base_url() or "").rstrip("/") or None,
-            baseurl="", pages={}, include=include, exclude=exclude, image_alts=None,
+            path_prefix="", pages={}, include=include, exclude=exclude, image_alts=None,
             generator=generator,
         )
         self.generator = generator
