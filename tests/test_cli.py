@@ -11,7 +11,7 @@ import pytest
 from cli_runner import run
 
 from playbook_lint.links.check import summary_line
-from playbook_lint.links.result import EngineReport, LinkResult
+from playbook_lint.links.result import EngineRun, LinkResult
 
 
 @pytest.fixture
@@ -94,7 +94,7 @@ def test_terminal_rendering_of_rule_markdown():
 
 
 def test_link_summary_line_names_redirects_and_private_skips():
-    report = EngineReport(results={
+    report = EngineRun(results={
         "https://a.gov/": LinkResult("https://a.gov/", "ok", 200, "HTTP 200 OK"),
         "https://b.gov/": LinkResult("https://b.gov/", "ok", 200, "HTTP 200 OK",
                                      permanent_redirect=True),

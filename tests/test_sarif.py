@@ -14,7 +14,7 @@ from conftest import SHARED
 
 from playbook_lint import cli, runner
 from playbook_lint.document import Document
-from playbook_lint.findings import Edit, Finding, Fix, Report, Severity
+from playbook_lint.findings import Edit, Finding, Fix, RawFinding, Severity
 from playbook_lint.registry import RuleInfo
 from playbook_lint.reporters import Summary, get_reporter
 from playbook_lint.reporters.sarif import FINGERPRINT_KEY, first_paragraph, render
@@ -34,9 +34,9 @@ class Buzzword(Rule):
     fixable: ClassVar[bool] = True
     summary: ClassVar[str] = "Buzzwords with plain replacements"
 
-    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         for m in re.finditer(r"synergise", doc.text):
-            yield Report(m.start(), m.end(), '"synergise" is a buzzword',
+            yield RawFinding(m.start(), m.end(), '"synergise" is a buzzword',
                          suggestion="work together",
                          fix=Fix('Replace with "work together"',
                                  (Edit(m.start(), m.end(), "work together"),)))
@@ -50,9 +50,9 @@ class TodoNote(Rule):
     default_severity: ClassVar[Severity] = Severity.ERROR
     summary: ClassVar[str] = "TODO notes left in a page"
 
-    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         for m in re.finditer(r"TODO", doc.text):
-            yield Report(m.start(), m.end(), "TODO note left in the page")
+            yield RawFinding(m.start(), m.end(), "TODO note left in the page")
 
 
 class NeedsTitle(Rule):
@@ -64,9 +64,9 @@ class NeedsTitle(Rule):
     fixable: ClassVar[bool] = True
     summary: ClassVar[str] = "Pages without front matter"
 
-    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         if not doc.text.startswith("---\n"):
-            yield Report(0, 0, "page has no front matter",
+            yield RawFinding(0, 0, "page has no front matter",
                          fix=Fix("Add front matter", (Edit(0, 0, "---\ntitle: TBC\n---\n"),),
                                  safe=False))
 

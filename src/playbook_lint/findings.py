@@ -1,6 +1,6 @@
 """Immutable records that rules produce and reporters consume.
 
-A rule yields :class:`Report` objects (offsets into :attr:`Document.text`); the
+A rule yields :class:`RawFinding` objects (offsets into :attr:`Document.text`); the
 runner turns each into a :class:`Finding` with path, line and column, the rule's
 name and code and the configured severity.
 """
@@ -72,8 +72,9 @@ class Fix:
 
 
 @dataclass(frozen=True)
-class Report:
-    """What a rule yields: a span of the document and a message.
+class RawFinding:
+    """What a rule yields: a span of the document and a message. The runner makes
+    it a :class:`Finding` (path, line and column, rule name and code, severity).
 
     Attributes:
         start: offset (characters) into ``Document.text`` where the problem starts.
@@ -96,6 +97,11 @@ class Report:
     severity: Severity | None = None
     data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     rule: str | None = None
+
+
+#: The former name of :class:`RawFinding`, kept so rule plugins written against
+#: 0.1.0 (``from playbook_lint.findings import Report``) keep working.
+Report = RawFinding
 
 
 @dataclass(frozen=True, order=True)

@@ -4,7 +4,7 @@ A rule is a class registered under the entry-point group ``playbook_lint.rules``
 It is constructed once per run with its :class:`RuleConfig` (options from config
 and the rule packs meant for it), so expensive work such as compiling patterns
 happens once. :meth:`Rule.check` is pure: it reads the :class:`Document` and the
-shared :class:`Context` and yields :class:`~playbook_lint.findings.Report` objects.
+shared :class:`Context` and yields :class:`~playbook_lint.findings.RawFinding` objects.
 It must never open files or sockets itself; cross-file questions go through
 ``ctx.workspace`` and network results through ``ctx.link_results``.
 
@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from playbook_lint.findings import Report, Severity
+from playbook_lint.findings import RawFinding, Severity
 
 if TYPE_CHECKING:
     from playbook_lint.document import Document
@@ -142,6 +142,6 @@ class Rule:
         """The ``rule:`` value of the packs this rule reads (``pack_rule`` or ``name``)."""
         return cls.pack_rule or cls.name
 
-    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         """Yield reports for ``doc``. Must not do I/O."""
         raise NotImplementedError

@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import unquote
 
-from playbook_lint.findings import Edit, Fix, Report, Severity
+from playbook_lint.findings import Edit, Fix, RawFinding, Severity
 from playbook_lint.generators.base import PAGE_EXTENSIONS, heading_anchor_ids
 from playbook_lint.generators.plain import Plain
 from playbook_lint.links.extract import FOLLOWED_KINDS
@@ -266,7 +266,7 @@ class BrokenLink(Rule):
             return any(loose_key(a) == want for a in anchors)
         return False
 
-    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         """Yield one report per broken local link of ``doc`` (see the class docstring)."""
         site = ctx.site
         for link in doc.links:
@@ -286,7 +286,7 @@ class BrokenLink(Rule):
         if ctx.link_results:
             yield from self._external(doc, ctx)
 
-    def _templates(self, doc: Document, ctx: Context, site: SiteModel) -> Iterator[Report]:
+    def _templates(self, doc: Document, ctx: Context, site: SiteModel) -> Iterator[RawFinding]:
         """Links written as templates (``{{ site.baseurl }}/x/``, ``{% link x.md %}``,
         ``{{< ref "x.md" >}}``...), expanded through the site model."""
         from playbook_lint.links.templates import expand, template_links
@@ -304,15 +304,15 @@ class BrokenLink(Rule):
                     doubt = "the Hugo config is not in this tree, and it decides " \
                         "(refLinksErrorLevel) what a ref to a missing page does"
                 if doubt is not None:
-                    yield Report(link.start, link.end,
+                    yield RawFinding(link.start, link.end,
                                  f'link target "{tl.written.strip()}" not checked: {doubt}',
                                  severity=Severity.INFO, data={"url": tl.written.strip()})
                     continue
-                yield Report(link.start, link.end,
+                yield RawFinding(link.start, link.end,
                              f'link target "{tl.written.strip()}" does not exist '
                              f"({exp.reason})", data={"url": tl.written.strip()})
             elif exp.status == "unknown":
-                yield Report(link.start, link.end,
+                yield RawFinding(link.start, link.end,
                              f'template link "{tl.written.strip()}" not checked: '
                              f"{exp.reason} is not understood", severity=Severity.INFO,
                              data={"url": tl.written.strip()})
@@ -329,7 +329,7 @@ class BrokenLink(Rule):
                 if report is not None:
                     yield report
 
-    def _front_matter(self, doc: Document, ctx: Context, site: SiteModel) -> Iterator[Report]:
+    def _front_matter(self, doc: Document, ctx: Context, site: SiteModel) -> Iterator[RawFinding]:
         """Site paths (and own-site URLs) written as front matter values, e.g.
         breadcrumbs, reported at the value."""
         from playbook_lint.links.fmlinks import front_matter_links
@@ -349,7 +349,7 @@ class BrokenLink(Rule):
             if report is not None:
                 yield report
 
-    def _external(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def _external(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         """Reports from the link engine's results for the external links of ``doc``."""
         for link in doc.links:
             if not is_http_url(link.url):
@@ -364,11 +364,11 @@ class BrokenLink(Rule):
             data = {"classification": result.status, "http_status": result.http_status,
                     "reason": result.reason, "url": link.url}
             if result.status == "broken":
-                yield Report(link.start, link.end,
+                yield RawFinding(link.start, link.end,
                              f"link to {link.url} is broken: {result.reason}", data=data)
             elif result.status == "unverified":
                 if self.unverified is not None:
-                    yield Report(link.start, link.end,
+                    yield RawFinding(link.start, link.end,
                                  f"link to {link.url} could not be verified: {result.reason}",
                                  severity=self.unverified, data=data)
             else:  # ok, with the page's anchors known
@@ -377,11 +377,11 @@ class BrokenLink(Rule):
                     fragment, result.fragments
                 ):
                     continue
-                yield Report(link.start, link.end,
+                yield RawFinding(link.start, link.end,
                              f'no anchor "#{fragment}" on {split_fragment(link.url)[0]}',
                              data={**data, "classification": "broken"})
 
-    def _check_link(self, doc: Document, ctx: Context, link: Link) -> Report | None:
+    def _check_link(self, doc: Document, ctx: Context, link: Link) -> RawFinding | None:
         url = link.url.strip()
         # the source around the URL too: <%= x %> in angle brackets loses its "<"
         around = doc.text[max(link.start - 1, 0):link.end + 1]
@@ -394,7 +394,7 @@ class BrokenLink(Rule):
         self, doc: Document, ctx: Context, url: str, start: int, end: int, *,
         link: Link | None = None, shown: str | None = None, where: str = "",
         doubt: str | None = None,
-    ) -> Report | None:
+    ) -> RawFinding | None:
         """Check the local ``url`` written at ``start..end``; ``shown`` is how the finding
         names it (the template as written) when it differs from ``url``. ``doubt``, when
         given, makes a missing target ``info`` for that reason (a front matter value
@@ -431,14 +431,14 @@ class BrokenLink(Rule):
             if not _MALFORMED.search(url):  # a bare domain, an e-mail address, "(https://"
                 doubt = doubt or self._doubt(doc, ctx, path_part)
             if doubt is not None:
-                return Report(start, end, f'link target "{shown}"{where} not checked: {doubt}',
+                return RawFinding(start, end, f'link target "{shown}"{where} not checked: {doubt}',
                               severity=Severity.INFO, data={"url": shown})
             message = f'link target "{shown}" does not exist{where}'
             suggestion = None
             if _LOOKS_LIKE_HOST.match(url):
                 suggestion = "https://" + url
                 message += ' (missing "https://"?)'
-            return Report(start, end, message, suggestion=suggestion, data={"url": shown})
+            return RawFinding(start, end, message, suggestion=suggestion, data={"url": shown})
         if not hash_mark or self.fragments == "off" or \
                 not target.name.lower().endswith(_ANCHOR_SOURCES):
             return None  # a fragment of a PDF or CSV file means something else
@@ -453,7 +453,7 @@ class BrokenLink(Rule):
     def _check_fragment(
         self, doc: Document, ctx: Context, start: int, end: int, link: Link | None,
         fragment: str, anchors: list[Any], page: str | None, target: Path,
-    ) -> Report | None:
+    ) -> RawFinding | None:
         """A ``#fragment`` of the page ``target`` (``page`` as written, None for this
         page) against the ids its generator gives its headings."""
         site = ctx.site
@@ -469,14 +469,14 @@ class BrokenLink(Rule):
         gen = site.generator if site is not None else None
         if gen is not None and normalize_fragment(fragment) in LAYOUT_IDS:
             where = "this page" if page is None else f'"{page}"'
-            return Report(start, end, f'fragment "#{normalize_fragment(fragment)}" in {where} '
+            return RawFinding(start, end, f'fragment "#{normalize_fragment(fragment)}" in {where} '
                           "not checked: it may be an id of the site's layout, which this "
                           "tool does not see", severity=Severity.INFO,
                           data={"url": link.url if link is not None else doc.text[start:end]})
         if scheme is not None and scheme.slug is None and any(
                 a.text is not None for a in anchors):
             where = "this page" if page is None else f'"{page}"'
-            return Report(start, end, f'fragment "#{normalize_fragment(fragment)}" in {where} '
+            return RawFinding(start, end, f'fragment "#{normalize_fragment(fragment)}" in {where} '
                           f"not checked: {scheme.reason}", severity=Severity.INFO,
                           data={"url": link.url if link is not None else doc.text[start:end]})
         report = self._fragment_report(doc, start, end, link, fragment, ids, page)
@@ -586,7 +586,7 @@ class BrokenLink(Rule):
     def _fragment_report(
         doc: Document, start: int, end: int, link: Link | None, fragment: str,
         anchors: frozenset[str], page: str | None,
-    ) -> Report:
+    ) -> RawFinding:
         where = "this page" if page is None else f'"{page}"'
         message = f'no heading or anchor "#{normalize_fragment(fragment)}" in {where}'
         best = closest_anchor(fragment, anchors)
@@ -604,7 +604,7 @@ class BrokenLink(Rule):
                     edits=(Edit(at, at + len(fragment), best),),
                     safe=False,
                 )
-        return Report(
+        return RawFinding(
             start, end, message, suggestion=suggestion, fix=fix,
             data={"url": link.url if link is not None else doc.text[start:end]},
         )

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
-from playbook_lint.findings import Report, Severity
+from playbook_lint.findings import RawFinding, Severity
 from playbook_lint.rule import Context, Rule
 
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ class MissingAltText(Rule):
     fixable: ClassVar[bool] = False
     summary: ClassVar[str] = "Images with no alt text or alt text that says nothing"
 
-    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         """Yield one report per image with a missing or useless alt text.
 
         Args:
@@ -125,7 +125,7 @@ class MissingAltText(Rule):
             ctx: unused.
 
         Yields:
-            :class:`Report` spanning the whole image construct (``node_start``..``node_end``).
+            :class:`RawFinding` spanning the whole image construct (``node_start``..``node_end``).
         """
         for link in doc.links:
             if link.kind in ("image", "image-ref"):  # ![alt](src) and ![alt][ref]
@@ -136,12 +136,12 @@ class MissingAltText(Rule):
             else:
                 continue
             if message is not None:
-                yield Report(link.node_start, max(link.node_end, link.node_start), message)
+                yield RawFinding(link.node_start, max(link.node_end, link.node_start), message)
         if ctx.site is not None and "{{" in doc.text:
             yield from self._hugo_images(doc, ctx.site)
 
     @staticmethod
-    def _hugo_images(doc: Document, site: SiteModel) -> Iterator[Report]:
+    def _hugo_images(doc: Document, site: SiteModel) -> Iterator[RawFinding]:
         """Hugo image shortcodes ``{{< img src="uid" >}}`` (also ``img-right``): the
         alt text is the shortcode's ``alt`` or else the ``alt`` of the data file
         ``data/images/<uid>.yml`` (as GSA's digital.gov theme does). Reported only when
@@ -171,7 +171,7 @@ class MissingAltText(Rule):
                 if message is None and alt:
                     message = _useless_message(alt)
             if message is not None:
-                yield Report(m.start(), m.end(), message)
+                yield RawFinding(m.start(), m.end(), message)
 
     @staticmethod
     def _markdown_message(alt: str) -> str | None:

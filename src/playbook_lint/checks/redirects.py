@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from playbook_lint.document import Document
-from playbook_lint.findings import Edit, Fix, Report, Severity
+from playbook_lint.findings import Edit, Fix, RawFinding, Severity
 from playbook_lint.links.normalize import is_http_url, normalize_url, split_fragment
 from playbook_lint.rule import Context, Rule
 
@@ -52,7 +52,7 @@ class RedirectedLink(Rule):
     uses_link_results = True
     summary = "A link permanently redirects: link to the final URL instead"
 
-    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         """Yield one report per link whose engine result is a permanent redirect to an ok page."""
         if not ctx.link_results:
             return
@@ -77,6 +77,6 @@ class RedirectedLink(Rule):
                 via = f" ({hops} redirects)" if hops > 1 else ""
                 message = f'permanent redirect ({hop}) to "{target}"{via}: link to it directly'
             fix = Fix(f'Replace the URL with "{target}"', (Edit(link.start, link.end, target),))
-            yield Report(link.start, link.end, message, suggestion=target, fix=fix,
+            yield RawFinding(link.start, link.end, message, suggestion=target, fix=fix,
                          data={"classification": "ok", "final_url": result.final_url,
                                "redirects": [list(r) for r in result.redirects]})

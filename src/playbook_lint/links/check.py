@@ -96,7 +96,7 @@ def engine_config(table: Mapping[str, Any], overrides: Mapping[str, Any], base: 
 def run_engine(urls: list[str], config: Any, *, progress: bool) -> Any:
     """Check ``urls`` with the engine; a click progress bar on stderr when ``progress``.
 
-    Returns the engine's ``EngineReport``.
+    Returns the engine's ``EngineRun``.
     """
     from playbook_lint.links.engine import check_urls_sync
 
@@ -139,7 +139,7 @@ def summary_line(report: Any, links: int, elapsed: float) -> str:
 
 
 def timed_check(files: list[Path], config: Any, *, progress: bool) -> tuple[Any, int, float]:
-    """Collect and check the URLs of ``files``: ``(EngineReport, link count, seconds)``."""
+    """Collect and check the URLs of ``files``: ``(EngineRun, link count, seconds)``."""
     start = time.monotonic()
     urls, total = collect_urls(files)
     report = run_engine(urls, config, progress=progress)
