@@ -56,7 +56,8 @@ LinkKind = Literal["inline", "image", "definition", "autolink", "bare", "html-a"
 
 #: Link kinds whose target a reader follows to a file or page of the site (the ones
 #: ``broken-link`` and the template pre-pass check).
-FOLLOWED_KINDS: frozenset[LinkKind] = frozenset({"inline", "image", "definition", "html-a", "html-img"})
+FOLLOWED_KINDS: frozenset[LinkKind] = frozenset(
+    {"inline", "image", "definition", "html-a", "html-img"})
 
 
 @dataclass(frozen=True)
