@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -265,3 +266,25 @@ def test_empty_run_is_valid_with_no_rules_and_no_results():
 def test_first_paragraph():
     assert first_paragraph(None) == ""
     assert first_paragraph("One ``two``\n    three.\n\n    Four.") == "One `two` three."
+
+
+def test_fixes_are_placed_from_the_findings_not_by_reading_the_files(site: Path):
+    """The runner gives each edit its position; the JSON report carries it, so a
+    SARIF log merged from JSON reports has the same fixes after the pages are gone."""
+    direct = sarif_of_run(site)["runs"][0]["results"]
+    assert run_cli(["--format", "json", "--output", "out.json", "."]) == 1
+    edits = [e for f in json.loads((site / "out.json").read_text(encoding="utf-8"))["findings"]
+             if "fix" in f for e in f["fix"]["edits"]]
+    assert edits == [
+        {"start": 0, "end": 0, "replacement": "---\ntitle: TBC\n---\n", "line": 1,
+         "column": 1, "end_line": 1, "end_column": 1, "newline": "\r\n"},
+        {"start": 11, "end": 20, "replacement": "work together", "line": 3, "column": 4,
+         "end_line": 3, "end_column": 13},
+        {"start": 40, "end": 49, "replacement": "work together", "line": 6, "column": 11,
+         "end_line": 6, "end_column": 20},
+    ]
+    shutil.rmtree(site / "docs")
+    assert run_cli(["merge", "out.json", "--format", "sarif", "--output", "merged.sarif"]) == 1
+    merged = json.loads((site / "merged.sarif").read_text(encoding="utf-8"))["runs"][0]
+    assert [r.get("fixes") for r in merged["results"]] == [r.get("fixes") for r in direct]
+    assert sum("fixes" in r for r in direct) == 3

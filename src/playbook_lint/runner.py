@@ -14,7 +14,7 @@ from playbook_lint.config import Config, options_of
 from playbook_lint.document import Document, NotTextError
 from playbook_lint.errors import ConfigError
 from playbook_lint.findings import Finding, RawFinding, Severity
-from playbook_lint.fixer import record_linted
+from playbook_lint.fixer import place_fix
 from playbook_lint.packregex import RegexTimeout
 from playbook_lint.packs import Pack, PackError, builtin_pack_paths, load_packs, validate
 from playbook_lint.registry import RuleInfo, discover, resolve_names
@@ -39,7 +39,7 @@ def report_to_finding(doc: Document, rule: Rule, report: RawFinding, severity: S
         end_line=end_line,
         end_column=end_col,
         suggestion=report.suggestion,
-        fix=record_linted(report.fix, doc.text) if report.fix is not None else None,
+        fix=place_fix(report.fix, doc) if report.fix is not None else None,
         data=dict(report.data),
     )
 
