@@ -14,7 +14,7 @@ from playbook_lint.config import Config, from_table
 from playbook_lint.discover import Ignorer, iter_files
 from playbook_lint.errors import ConfigError
 from playbook_lint.runner import build_rules, lint_files
-from playbook_lint.site import Site, build_site, find_site_root, page_urls, site_for, url_key
+from playbook_lint.site import Site, build_site, page_urls, site_for, url_key
 
 SITES = Path(__file__).parent / "fixtures" / "sites"
 
@@ -120,15 +120,16 @@ def test_hugo_ref_lookup() -> None:
     assert site.hugo_ref("#top", page) == page
 
 
-def test_find_site_root(tmp_path: Path) -> None:
+def test_site_root_is_the_nearest_folder_with_a_generator_config(tmp_path: Path) -> None:
     (tmp_path / "site" / "a" / "b").mkdir(parents=True)
     (tmp_path / "site" / "hugo.toml").write_text("", encoding="utf-8")
-    assert find_site_root(tmp_path / "site" / "a" / "b") == tmp_path / "site"
-    assert find_site_root(tmp_path / "site" / "a", stop=tmp_path / "site" / "a") is None
-    assert find_site_root(tmp_path) is None
-    assert find_site_root(SITES / "jekyll" / "_plays") == SITES / "jekyll"
-    assert find_site_root(SITES / "eleventy" / "pages") == SITES / "eleventy"
-    assert find_site_root(SITES / "middleman" / "source" / "manual") == SITES / "middleman"
+    (tmp_path / "loose").mkdir()
+    assert site_for(tmp_path / "site" / "a" / "b" / "x.md", tmp_path).root == tmp_path / "site"
+    assert site_for(tmp_path / "loose" / "x.md", tmp_path).root == tmp_path  # the linted folder
+    assert site_for(SITES / "jekyll" / "_plays" / "x.md", SITES).root == SITES / "jekyll"
+    assert site_for(SITES / "eleventy" / "pages" / "x.md", SITES).root == SITES / "eleventy"
+    assert site_for(SITES / "middleman" / "source" / "manual" / "x.md", SITES).root == \
+        SITES / "middleman"
 
 
 def test_site_for_uses_config_root_and_caches(tmp_path: Path) -> None:

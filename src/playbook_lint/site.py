@@ -68,7 +68,7 @@ from playbook_lint.generators.base import (
 )
 
 __all__ = [
-    "Site", "Page", "build_site", "find_site_root", "url_key", "page_urls",
+    "Site", "Page", "build_site", "url_key", "page_urls",
     "expand_permalink", "generator_permalinks",
     "SITE_MARKERS", "DEFAULT_EXCLUDE", "site_for",
 ]
@@ -748,18 +748,6 @@ def _make_page(
                 isinstance(permalink, str) and permalink.strip().startswith("/"))
 
 
-def find_site_root(start: Path, stop: Path | None = None) -> Path | None:
-    """Return the nearest folder at or above ``start`` holding one of
-    :data:`SITE_MARKERS`, or None. The search ends at ``stop`` (inclusive) if given."""
-    start = start if start.is_dir() else start.parent
-    for folder in (start, *start.parents):
-        if _has_site_marker(folder):
-            return folder
-        if stop is not None and folder == stop:
-            break
-    return None
-
-
 _FM_OPEN = (b"---", b"+++")
 #: Largest file (bytes) the site model reads for its front matter.
 MAX_PAGE_BYTES = 20 * 1024 * 1024
@@ -833,8 +821,6 @@ def _generator_base_url(root: Path) -> str | None:
 
 def _image_alts(root: Path) -> dict[str, str | None]:
     """Alt text of each Hugo image data file ``data/images/<uid>.yml`` (None: no alt)."""
-    import yaml
-
     folder = root / "data" / "images"
     out: dict[str, str | None] = {}
     if not folder.is_dir():
@@ -1048,9 +1034,10 @@ def site_for(
 ) -> LazySite:
     """Return the (cached) :class:`LazySite` that ``path`` belongs to.
 
-    The site root is ``options["root"]``, else :func:`find_site_root` (a generator's
-    config or ``.git``), else ``fallback_root`` when ``path`` is below it, else the
-    nearest folder above ``path`` with a README, else ``path``'s folder. The working
+    The site root is ``options["root"]``, else the nearest folder at or above
+    ``path`` holding one of :data:`SITE_MARKERS` (a generator's config or ``.git``),
+    else ``fallback_root`` when ``path`` is below it, else the nearest folder above
+    ``path`` with a README, else ``path``'s folder. The working
     folder plays no part: the site model never reads outside the linted files' own
     site, repository or linted folder (``cd /tmp && playbook-lint /tmp/site`` reads
     ``/tmp/site`` only).

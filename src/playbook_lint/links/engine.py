@@ -3,7 +3,7 @@
 Public API: :func:`check_urls` (async), :func:`check_urls_sync`, :class:`EngineConfig`,
 and the records :class:`LinkResult` / :class:`EngineRun` (from ``links.result``).
 
-How a URL is checked (see issue 3):
+How a URL is checked:
 
 * URLs are de-duplicated by :func:`~playbook_lint.links.normalize.normalize_url`.
   ``mailto:``/``tel:``/other non-HTTP schemes, ``exclude`` matches and hosts that
