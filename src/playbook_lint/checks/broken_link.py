@@ -141,9 +141,9 @@ def site_candidates(target: Path, written: str) -> list[Path]:
 class BrokenLink(Rule):
     """Links to local files or ``#fragments`` that do not exist.
 
-    ## What it does
-    Checks every Markdown link, image, reference definition (``[id]: url``) and raw
-    HTML ``<a href>``/``<img src>`` whose target is a file of the site:
+    **What it does.** Checks every Markdown link, image, reference definition
+    (``[id]: url``) and raw HTML ``<a href>``/``<img src>`` whose target is a file of
+    the site:
 
     - a relative path (``./other.md``, ``../img/map.png``, ``docs/``) must name an
       existing file or folder, resolved against the page's folder (``?query`` is
@@ -170,49 +170,31 @@ class BrokenLink(Rule):
     HTML page has no ``id``/``name`` for. ``mailto:``, ``tel:`` and excluded URLs are
     not checked. A reference usage ``[text][id]`` is reported at its definition, once.
 
-    With the site model (:mod:`playbook_lint.site`) and its generator adapter
-    (:mod:`playbook_lint.generators`: Jekyll, Hugo, Eleventy, Middleman / GOV.UK Tech
-    Docs Template, MkDocs, or a repository rendered by GitHub):
-
-    - a site path (``/playbooks/x/``) resolves to the page published there (file path,
-      ``permalink``/``url``, collections, sections, ``slug``, aliases, Eleventy
-      directory data permalinks); a relative link also resolves from the page's
-      *published* URL (``../two/`` on ``/a/one/`` is ``/a/two/``);
-    - template links are expanded as the generator does (``{{ site.baseurl }}``,
-      ``relative_url``, Eleventy's ``url`` filter, ``{% link %}``, ``{% post_url %}``,
-      Hugo ``ref``/``relref``), also in HTML ``href``/``src``; site paths written as
-      front matter values are checked at the value;
-    - fragments are compared with the ids the generator's renderer gives headings
-      (kramdown, Goldmark, markdown-it-anchor, Redcarpet, GitHub, Python-Markdown;
-      explicit ``{#id}`` where honoured); text fragments (``#:~:text=``) are not
-      anchors; Liquid ``{% comment %}``/``{% raw %}`` blocks are not checked;
-    - **an error is a certainty**: where the answer depends on what the tool does not
-      model or cannot see, the finding is ``info`` and says what was not checked: a
-      template or filter not understood, a page whose URL is a template, a generator
-      that gives headings no ids or uses a custom slugify, a layout's landmark ids,
-      a front matter key not named as a link, files a Markdown-only export lacks,
-      a Hugo ref where the Hugo config is absent. Pages pulling in content at build
-      time (includes, shortcodes) get no fragment checks; feeds and sitemaps the
-      generator writes are not looked for.
+    With a site model, site paths, relative links, template links (``{{ site.baseurl
+    }}``, ``{% link %}``, Hugo ``ref``), front matter paths and fragments are resolved
+    as the site's generator publishes and renders them (see the generator adapters,
+    :mod:`playbook_lint.generators`, for what each one models). **An error is a
+    certainty**: where the answer depends on something the tool does not model or
+    cannot see (a template it does not understand, a page whose URL is a template, a
+    custom heading slugify, a layout), the finding is ``info`` and says what was not
+    checked.
 
     Without a site model (a rule run on its own), template links are skipped.
 
-    ## Why it matters
-    A broken link is a dead end: readers of guidance who follow it lose the next
-    step. Fragments break silently when a heading is reworded.
+    **Why it matters.** A broken link is a dead end: readers of guidance who follow it
+    lose the next step. Fragments break silently when a heading is reworded.
 
-    ## Example
-    ```markdown
-    Read the [setup guide](./setup.md#instal) first.
-    ```
+    **Example**::
+
+        Read the [setup guide](./setup.md#instal) first.
+
     (``setup.md`` has a heading "Install", slug ``install``.)
 
-    ## Use instead
-    ```markdown
-    Read the [setup guide](./setup.md#install) first.
-    ```
+    **Use instead**::
 
-    Options (``[tool.playbook-lint.rules.broken-link]``):
+        Read the [setup guide](./setup.md#install) first.
+
+    **Options.** In ``[tool.playbook-lint.rules.broken-link]``:
     ``fragments = "exact"`` (default) compares fragments with the generator's heading
     ids as browsers do, case included; ``"loose"`` also accepts a fragment that
     differs only in case and punctuation;
@@ -220,14 +202,15 @@ class BrokenLink(Rule):
     of external links that could not be verified; ``"error"`` fails CI on them,
     ``"off"`` hides them.
 
-    ## Fix
-    A target written like a host name (``www.example.org``, ``agency.gov/page``) is
-    most likely a web address missing its scheme: the finding says so and suggests
-    ``https://`` in front. When a fragment is close to an existing anchor the finding
-    suggests it and offers an unsafe fix (``--unsafe-fixes``) that rewrites the
-    fragment; a missing file has no automatic fix.
+    **Fix.** A target written like a host name (``www.example.org``,
+    ``agency.gov/page``) is most likely a web address missing its scheme: the finding
+    says so and suggests ``https://`` in front. When a fragment is close to an
+    existing anchor the finding suggests it and offers an unsafe fix
+    (``--unsafe-fixes``) that rewrites the fragment; a missing file has no automatic
+    fix.
 
-    ## Source
+    **Source.**
+
     - CommonMark link destinations: https://spec.commonmark.org/0.31.2/#links
     - HTML fragment navigation:
       https://html.spec.whatwg.org/multipage/browsing-the-web.html#scroll-to-the-fragment-identifier

@@ -13,35 +13,31 @@ from playbook_lint.rule import Context, Rule
 class RedirectedLink(Rule):
     """Report links that permanently redirect (HTTP 301 or 308) to a page that works.
 
-    ## What it does
-    After the link check (not with `--offline`), reports each external link whose
-    every redirect hop is permanent (301 Moved Permanently or 308 Permanent
-    Redirect) and whose final page is fine. A redirect from `http://` to `https://`
-    of the same address is reported as such.
+    **What it does.** After the link check (not with `--offline`), reports each
+    external link whose every redirect hop is permanent (301 Moved Permanently or 308
+    Permanent Redirect) and whose final page is fine. A redirect from `http://` to
+    `https://` of the same address is reported as such.
 
-    ## Why it matters
-    A permanent redirect is the site owner saying "this page has moved for good".
-    Redirects are often dropped when a site is rebuilt, so a link that works only
-    through one is a broken link waiting to happen; each hop also slows readers down.
+    **Why it matters.** A permanent redirect is the site owner saying "this page has
+    moved for good". Redirects are often dropped when a site is rebuilt, so a link
+    that works only through one is a broken link waiting to happen; each hop also
+    slows readers down.
 
-    ## Example
-    ```markdown
-    Read the [playbook](http://example.gov/playbook) first.
-    ```
-    where `http://example.gov/playbook` answers 301 with
-    `Location: https://example.gov/playbook/`.
+    **Example**::
 
-    ## Use instead
-    ```markdown
-    Read the [playbook](https://example.gov/playbook/) first.
-    ```
+        Read the [playbook](http://example.gov/playbook) first.
 
-    ## Fix
-    Safe: `--fix` replaces the URL with the final one, keeping the link's own
+    where ``http://example.gov/playbook`` answers 301 with
+    ``Location: https://example.gov/playbook/``.
+
+    **Use instead**::
+
+        Read the [playbook](https://example.gov/playbook/) first.
+
+    **Fix.** Safe: `--fix` replaces the URL with the final one, keeping the link's own
     `#fragment`. Temporary redirects (302, 303, 307) are not reported.
 
-    ## Source
-    RFC 9110 section 15.4 (https://www.rfc-editor.org/rfc/rfc9110#section-15.4);
+    **Source.** RFC 9110 section 15.4 (https://www.rfc-editor.org/rfc/rfc9110#section-15.4);
     lychee and GOV.UK's link checker (alphagov/link-checker-api) report them too.
     """
 
