@@ -53,6 +53,7 @@ from functools import cache
 from pathlib import Path
 
 from playbook_lint.generators.base import Generator, HeadingIds, PageUrl
+from playbook_lint.generators.plain import Plain
 
 __all__ = ["Generator", "HeadingIds", "PageUrl", "adapters", "detect", "markers"]
 
@@ -82,6 +83,4 @@ def detect(root: Path) -> Generator:
     for cls in adapters():
         if cls.markers and cls.detect(root):
             return cls.for_root(root)
-    from playbook_lint.generators.plain import Plain
-
     return Plain.for_root(root)
