@@ -22,7 +22,7 @@ def test_rule_identity() -> None:
         "broken-link", "PL101", Severity.ERROR,
     )
     for heading in ("What it does", "Why it matters", "Example", "Use instead", "Fix", "Source"):
-        assert f"## {heading}" in (BrokenLink.__doc__ or "")
+        assert f"**{heading}" in (BrokenLink.__doc__ or "")
 
 
 def test_reference_usage_is_reported_once_at_the_definition() -> None:
