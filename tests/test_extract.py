@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from playbook_lint.document import Document, markdown_parser
-from playbook_lint.links.extract import extract_anchors, extract_links, parse_html_tags
+from playbook_lint.links.extract import extract_anchors, extract_links
+from playbook_lint.links.htmltags import parse_html_tags
 
 THING = "https://example.org/wiki/Thing_(disambiguation)"
 

@@ -174,6 +174,8 @@ class _Run:
     trees: list[Path] = field(default_factory=list)
     paths: list[Path] = field(default_factory=list)
     fix_roots: list[Path] = field(default_factory=list)  # folders --fix may write in
+    #: pages the link stage parsed, for the lint stage (a ParsedPages; None offline)
+    parsed: Any = None
 
     def say(self, message: str, kind: str = "note") -> None:
         """Pass a run-level message on; ``kind`` is "warning" (reporters carry it too),
@@ -203,13 +205,16 @@ def run(paths: Sequence[Path], options: RunOptions | None = None) -> RunResult:
     state.paths = expand_globs(list(paths) or [Path(".")])
     state.trees = [Path(os.path.abspath(p)) if p.is_dir() else Path(os.path.abspath(p)).parent
                    for p in state.paths]
-    load(state)
-    discover(state, paths)
-    check_links(state)
-    lint(state)
-    suggest_archive(state)
-    fix(state)
-    filter_baseline(state)
+    from playbook_lint.siteindex import site_caches
+
+    with site_caches(not state.options.no_cache):  # the site index follows --no-cache
+        load(state)
+        discover(state, paths)
+        check_links(state)
+        lint(state)
+        suggest_archive(state)
+        fix(state)
+        filter_baseline(state)
     return state.result
 
 
@@ -217,7 +222,6 @@ def load(state: _Run) -> None:
     """Stage: read the config and build the rules (packs loaded and validated)."""
     from playbook_lint.config import load_config
     from playbook_lint.runner import build_rules
-
     opts = state.options
     # the config closest to the linted files wins, wherever the command runs
     start = Path(os.path.commonpath(state.trees)) if state.trees else None
@@ -408,7 +412,7 @@ def check_links(state: _Run) -> None:
         a.rule.uses_link_results for a in state.rules.active)
     if not state.online:
         return
-    from playbook_lint.links.check import engine_config, summary_line, timed_check
+    from playbook_lint.links.stage import engine_config, summary_line, timed_check
 
     econf = engine_config(state.config.links, {
         "timeout": opts.timeout, "max_time": opts.max_time,
@@ -416,14 +420,16 @@ def check_links(state: _Run) -> None:
         "check_fragments": opts.check_fragments, "exclude": list(opts.exclude_url) or None,
         "use_cache": False if opts.no_cache else None,
     }, state.config.base)
+    state.parsed = _parsed_pages(state)
     if opts.shard is None:
-        report, n_links, elapsed = timed_check(state.files, econf, progress=opts.progress)
+        report, n_links, elapsed = timed_check(state.files, econf, progress=opts.progress,
+                                               on_document=state.parsed.keep)
     else:  # this shard checks its hosts' URLs, linked from any shard's pages
-        from playbook_lint.links.check import collect_urls, run_engine
         from playbook_lint.links.normalize import host_of
+        from playbook_lint.links.stage import collect_urls, run_engine
 
         start = time.monotonic()
-        urls, _ = collect_urls(state.all_files)
+        urls, _ = collect_urls(state.all_files, state.parsed.keep)
         urls = [u for u in urls if in_shard(host_of(u), *opts.shard)]
         n_links = len(urls)
         report = run_engine(urls, econf, progress=opts.progress)
@@ -437,6 +443,21 @@ def check_links(state: _Run) -> None:
     if report.network_error:
         state.say(report.network_error, "warning")
     state.say(summary_line(report, n_links, elapsed), "summary")
+
+
+def _parsed_pages(state: _Run) -> Any:
+    """Where the link stage leaves the pages it parsed for the lint stage: whole
+    Documents when this process lints them, their links only when a forked process
+    pool will (:mod:`playbook_lint.parsed`)."""
+    import multiprocessing
+
+    from playbook_lint.parallel import THRESHOLD, default_jobs
+    from playbook_lint.parsed import ParsedPages
+
+    jobs = default_jobs() if state.options.jobs is None else max(1, state.options.jobs)
+    pool = len(state.files) >= THRESHOLD and jobs > 1 and \
+        "fork" in multiprocessing.get_all_start_methods()
+    return ParsedPages("links" if pool else "documents", only=state.files)
 
 
 def lint(state: _Run) -> None:
@@ -469,7 +490,9 @@ def lint(state: _Run) -> None:
         kwargs["workspace_factory"] = RecordingWorkspace
     linted = lint_parallel(todo, state.rules, today=state.today, root=root,
                            offline=not state.online, link_results=state.result.link_results,
-                           jobs=state.options.jobs, trees=state.trees, **kwargs)
+                           jobs=state.options.jobs, trees=state.trees,
+                           parsed=state.parsed, **kwargs)
+    state.parsed = None  # what was kept is used up
     findings = list(linted.findings)
     for hit in cached.values():
         findings.extend(hit)
@@ -592,6 +615,9 @@ def suggest_archive(state: _Run) -> None:
     Archive, the snapshot nearest the linking page's own date (front matter ``date``
     or a dated file name; the newest snapshot for undated pages), as a suggestion and
     an unsafe fix. Needs the network; answers are cached beside the link cache."""
+    result = state.result
+    if not (state.options.suggest_archive and state.online):
+        return  # before the imports: they pull in httpx (60 ms of a one-file run)
     import dataclasses
 
     from playbook_lint.checks.outdated import page_date
@@ -599,12 +625,9 @@ def suggest_archive(state: _Run) -> None:
     from playbook_lint.findings import Edit, Fix
     from playbook_lint.links.archive import WAYBACK_API, ArchiveLookup
     from playbook_lint.links.cache import default_cache_path
-    from playbook_lint.links.check import engine_config
     from playbook_lint.links.normalize import is_http_url
+    from playbook_lint.links.stage import engine_config
 
-    result = state.result
-    if not (state.options.suggest_archive and state.online):
-        return
     wanted: list[tuple[int, Any, int, int, str, date | None]] = []
     docs: dict[str, Any] = {}
     for i, f in enumerate(result.findings):
@@ -799,8 +822,8 @@ def cached_link_results(doc: Any, config: Any) -> dict[str, Any]:
     """The link cache's fresh results for the external links of ``doc`` (no request is
     made), keyed by normalised URL as ``Context.link_results`` expects."""
     from playbook_lint.links.cache import default_cache_path
-    from playbook_lint.links.check import engine_config
     from playbook_lint.links.normalize import is_http_url, normalize_url
+    from playbook_lint.links.stage import engine_config
 
     try:
         econf = engine_config(config.links, {}, config.base)

@@ -15,45 +15,16 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-if TYPE_CHECKING:
-    from playbook_lint.frontmatter import FrontMatter
-    from playbook_lint.links.extract import Anchor, Link
+from playbook_lint.frontmatter import FrontMatter, parse_front_matter
+from playbook_lint.links.extract import Anchor, Link, extract_anchors, extract_links
+from playbook_lint.mdparser import block_core_rules, markdown_parser
+from playbook_lint.scope import prose_text
 
 BOM = "\ufeff"
-
-_MD: MarkdownIt | None = None
-
-
-_BLOCK_RULES: list | None = None
-
-
-def _block_core_rules() -> list:
-    """The core rules that build the block structure (``normalize``, ``block``)."""
-    global _BLOCK_RULES
-    if _BLOCK_RULES is None:
-        rules = markdown_parser().core.ruler.getRules("")
-        _BLOCK_RULES = [r for r in rules if r.__name__ in ("normalize", "block")]
-    return _BLOCK_RULES
-
-
-def markdown_parser() -> MarkdownIt:
-    """Return the shared markdown-it parser (CommonMark + tables + strikethrough + linkify).
-
-    Raw HTML is on, as in the CommonMark preset; linkify finds bare URLs (it needs
-    ``linkify-it-py``).
-    """
-    global _MD
-    if _MD is None:
-        md = MarkdownIt("commonmark", {"linkify": True})
-        md.enable(["table", "strikethrough", "linkify"])
-        _MD = md
-    return _MD
 
 
 @dataclass(frozen=True)
@@ -235,8 +206,6 @@ class Document:
     @cached_property
     def front_matter(self) -> FrontMatter | None:
         """The front matter block at the very start of the file, or None."""
-        from playbook_lint.frontmatter import parse_front_matter
-
         return parse_front_matter(self.text)
 
     @cached_property
@@ -271,7 +240,7 @@ class Document:
         md = markdown_parser()
         env: dict = {}
         state = StateCore(self.markdown_source, md, env)
-        for rule in _block_core_rules():
+        for rule in block_core_rules():
             rule(state)
         tokens = state.tokens
         for i, tok in enumerate(tokens):
@@ -285,15 +254,11 @@ class Document:
     @cached_property
     def links(self) -> list[Link]:
         """Every link of the body in source order (see :mod:`playbook_lint.links.extract`)."""
-        from playbook_lint.links.extract import extract_links
-
         return extract_links(self)
 
     @cached_property
     def anchors(self) -> list[Anchor]:
         """Headings' slugs and explicit ``id``/``name`` anchors, in source order."""
-        from playbook_lint.links.extract import extract_anchors
-
         return extract_anchors(self)
 
     @cached_property
@@ -306,6 +271,4 @@ class Document:
         """A copy of :attr:`text` of the same length in which everything that is not
         prose (front matter, code, URLs, link destinations, HTML tags and attributes,
         reference definitions, comments) is replaced by spaces; newlines are kept."""
-        from playbook_lint.scope import prose_text
-
         return prose_text(self)

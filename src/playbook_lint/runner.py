@@ -17,7 +17,7 @@ from playbook_lint.findings import Finding, RawFinding, Severity
 from playbook_lint.fixer import place_fix
 from playbook_lint.packregex import RegexTimeout
 from playbook_lint.packs import Pack, PackError, builtin_pack_paths, load_packs, validate
-from playbook_lint.registry import RuleInfo, discover, resolve_names
+from playbook_lint.registry import RuleInfo, canonical_name, discover, resolve_names
 from playbook_lint.rule import Context, Rule, RuleConfig
 
 
@@ -75,14 +75,9 @@ class RuleSet:
         return frozenset([*self.infos, *(i.code for i in self.infos.values() if i.code)])
 
     def canonical(self, name_or_code: str) -> str | None:
-        """Map a rule name or code to the rule's name (None if unknown)."""
-        if name_or_code in self.infos:
-            return name_or_code
-        upper = name_or_code.upper()
-        for name, info in self.infos.items():
-            if info.code and info.code.upper() == upper:
-                return name
-        return None
+        """Map a rule name or code to the rule's name (None if unknown); see
+        :func:`playbook_lint.registry.canonical_name`."""
+        return canonical_name(name_or_code, self.infos)
 
 
 def build_rules(
@@ -102,7 +97,7 @@ def build_rules(
     where = str(config.path) if config.path else "config"
     tables: dict[str, dict] = {}
     for name, table in config.rules.items():
-        canon = RuleSet([], infos, []).canonical(name)
+        canon = canonical_name(name, infos)
         if canon is None:
             raise ConfigError(f"{where}: rules.{name}: unknown rule")
         tables.setdefault(canon, {}).update(table)
@@ -182,6 +177,8 @@ class FileWorkspace:
         self._anchors: dict[Path, frozenset[str] | None] = {}
         self._lists: dict[Path, list[Any] | None] = {}
         self._exists: dict[Path, bool] = {}
+        #: the link stage's parsed pages (a ParsedPages), set by lint_files
+        self.parsed: Any = None
 
     def exists(self, path: Path) -> bool:
         """True if ``path`` exists (file or folder)."""
@@ -208,8 +205,9 @@ class FileWorkspace:
             return self._lists[path]
         result: list[Any] | None = None
         if path.name.lower().endswith(MARKDOWN_SOURCES) and path.is_file():
+            kept = self.parsed.kept_document(path) if self.parsed is not None else None
             try:
-                result = Document.from_path(path).anchors
+                result = (kept or Document.from_path(path)).anchors
             except OSError:
                 result = None
         self._lists[path] = result
@@ -314,6 +312,7 @@ def lint_files(
     workspace: FileWorkspace | None = None,
     site: Any = None,
     trees: Sequence[Path] = (),
+    parsed: Any = None,
 ) -> LintResult:
     """Lint ``files`` (absolute paths) and return a :class:`LintResult` with sorted findings.
 
@@ -324,11 +323,14 @@ def lint_files(
     partials without front matter; see :meth:`Site.is_page`) are not linted.
     ``trees`` are the linted folders (the PATHs given, absolute): a file's site root
     falls back to the deepest one holding it, never to ``root`` (the working folder),
-    unless none is given.
+    unless none is given. ``parsed`` (a :class:`~playbook_lint.parsed.ParsedPages`)
+    hands over the pages the link stage parsed already.
     """
     from playbook_lint.site import site_for
 
     ws = workspace or FileWorkspace()
+    if parsed is not None:
+        ws.parsed = parsed
     take = getattr(ws, "take", None)  # a recording workspace (the result cache's)
     results: Any = link_results or {}
     if take is not None:
@@ -352,7 +354,9 @@ def lint_files(
             ctx.front_matter_schema = _schema(ctx.site, path, root, result)
         result.files += 1
         try:
-            doc = Document.from_path(path, display_path=display_path(path, root))
+            shown = display_path(path, root)
+            doc = (parsed.document(path, shown) if parsed is not None
+                   else Document.from_path(path, display_path=shown))
         except NotTextError as exc:  # an image named .md: say so, but it is not an error
             result.notes.append(f"{display_path(path, root)}: skipped: {exc}")
             continue

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from markdown_it.common.utils import normalizeReference
 
 from playbook_lint.findings import RawFinding, Severity
+from playbook_lint.links.offsets import inline_blocks
+from playbook_lint.mdparser import SPAN, parse_inline
 from playbook_lint.rule import Context, Rule
 
 if TYPE_CHECKING:
@@ -56,8 +58,6 @@ def undefined_references(doc: Document) -> list[tuple[int, int, str, str, bool]]
         References inside code, HTML blocks, template tags (``{{ }}``, ``{% %}``,
         ``<% %>``), escaped brackets and ``word[i][j]`` indexing are not looked at.
     """
-    from playbook_lint.links.extract import _SPAN, _inline_blocks, _parse_inline
-
     if "][" not in doc.markdown_source:
         return []
     tokens = doc.tokens
@@ -66,16 +66,16 @@ def undefined_references(doc: Document) -> list[tuple[int, int, str, str, bool]]
     defined.update(normalizeReference(m.group(1))
                    for m in _DEF_LINE.finditer(doc.text, doc.body_start))
     out: list[tuple[int, int, str, str, bool]] = []
-    blocks = dict((id(t), m) for t, m in _inline_blocks(doc))
+    blocks = dict((id(t), m) for t, m in inline_blocks(doc))
     for tok in tokens:
         if tok.type != "inline" or id(tok) not in blocks or "][" not in tok.content:
             continue
         src = tok.content
         to_src = blocks[id(tok)]
         masked = [(m.start(), m.end()) for m in _TEMPLATE.finditer(src)]
-        children, _probe = _parse_inline(src, env)
+        children, _probe = parse_inline(src, env)
         for child in children:
-            span = child.meta.get(_SPAN)
+            span = child.meta.get(SPAN)
             if child.type != "text" or span is None or "][" not in child.content:
                 continue
             s, e = span

@@ -6,13 +6,13 @@ bare URLs (as markdown-it's linkify finds them) and raw HTML ``<a href>``/``<img
 Nothing inside code spans, fenced or indented code, or HTML comments is a link.
 
 How positions are found: markdown-it inline tokens carry no positions, so each
-inline block is parsed again by a copy of the shared parser whose inline rules are
-wrapped to record ``state.pos`` before and after they match (``token.meta["pl_span"]``,
-offsets into the inline token's ``content``). Content offsets are then mapped back
-to the source lines of the block (``token.map``), which also covers blockquote and
-list prefixes. Destinations are re-read with markdown-it's own
-``parseLinkLabel``/``parseLinkDestination`` so ``<...>`` and balanced parentheses
+inline block is tokenised by :func:`playbook_lint.mdparser.parse_inline`, which
+records each token's span in the block's ``content``; :mod:`playbook_lint.links.offsets`
+maps content offsets back to the source lines of the block (``token.map``), which
+also covers blockquote and list prefixes. Destinations are re-read with markdown-it's
+own ``parseLinkLabel``/``parseLinkDestination`` so ``<...>`` and balanced parentheses
 behave as in CommonMark (https://spec.commonmark.org/0.31.2/#link-destination).
+HTML tags are read by :mod:`playbook_lint.links.htmltags`.
 
 :func:`extract_anchors` lists the ids a ``#fragment`` can point at: heading slugs
 (GitHub style, see :mod:`playbook_lint.links.slugs`), kramdown/Hugo attribute lists
@@ -29,17 +29,16 @@ import dataclasses
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any, Literal
 
 from markdown_it.common.utils import isLinkClose, isLinkOpen, normalizeReference
 from markdown_it.helpers import parseLinkDestination, parseLinkLabel
-from markdown_it.ruler import Ruler
-from markdown_it.rules_inline import fragments_join
-from markdown_it.rules_inline.state_inline import StateInline
 from markdown_it.token import Token
 
+from playbook_lint.links.htmltags import HtmlTag, parse_html_tags
+from playbook_lint.links.offsets import OffsetMapper, inline_blocks
 from playbook_lint.links.slugs import Slugger
+from playbook_lint.mdparser import SPAN, parse_inline, tracking_parser
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -47,7 +46,7 @@ if TYPE_CHECKING:
     from playbook_lint.document import Document
 
 __all__ = ["Link", "LinkKind", "Anchor", "FOLLOWED_KINDS", "extract_links", "extract_anchors",
-           "parse_html_tags", "HtmlTag", "extract_block_links"]
+           "extract_block_links"]
 
 
 #: What construct a :class:`Link` was written as (see :attr:`Link.kind`).
@@ -114,315 +113,6 @@ class Anchor:
     #: For headings: the heading's plain text as written (an attribute list
     #: ``{#id}`` included), so each generator can compute its own id; else None.
     text: str | None = None
-
-
-# ---------------------------------------------------------------------------
-# A position-recording copy of the shared markdown-it parser
-# ---------------------------------------------------------------------------
-
-_SPAN = "pl_span"
-
-
-class _TrackingState(StateInline):
-    """StateInline that records where pending text started, so text tokens get spans.
-
-    markdown-it-py 4 appends literal text through ``append_pending``; version 3
-    assigns ``state.pending += ...``, which a property catches instead.
-    """
-
-    _pl_start = 0
-
-    if hasattr(StateInline, "append_pending"):
-
-        def append_pending(self, text: str) -> None:
-            if not self.pending:
-                self._pl_start = self.pos
-            super().append_pending(text)  # type: ignore[misc]
-
-    else:  # pragma: no cover - markdown-it-py 3
-
-        @property  # type: ignore[no-redef]
-        def pending(self) -> str:
-            return self.__dict__.get("_pl_text", "")
-
-        @pending.setter
-        def pending(self, value: str) -> None:
-            if value and not self.__dict__.get("_pl_text"):
-                self._pl_start = self.pos
-            self.__dict__["_pl_text"] = value
-
-    def pushPending(self) -> Token:
-        start = self._pl_start
-        token = super().pushPending()
-        token.meta[_SPAN] = (start, start + len(token.content))
-        return token
-
-
-def _track(fn: Any) -> Any:
-    def tracked(state: StateInline, silent: bool) -> bool:
-        if silent:
-            return bool(fn(state, silent))
-        start = state.pos
-        n = len(state.tokens)
-        ok = fn(state, silent)
-        if ok:
-            new = [t for t in state.tokens[n:] if _SPAN not in t.meta]
-            if new and all(t.type == "text" for t in new) and \
-                    "".join(t.content for t in new) == state.src[start:state.pos]:
-                # e.g. emphasis pushes one text token per delimiter character
-                pos = start
-                for t in new:
-                    t.meta[_SPAN] = (pos, pos + len(t.content))
-                    pos += len(t.content)
-            elif new:
-                new[0].meta[_SPAN] = (start, state.pos)
-        return bool(ok)
-
-    return tracked
-
-
-_TRACKING: MarkdownIt | None = None
-
-
-def _tracking_parser() -> MarkdownIt:
-    """A shallow copy of :func:`markdown_parser` whose inline rules record spans."""
-    global _TRACKING
-    if _TRACKING is None:
-        from playbook_lint.document import markdown_parser
-
-        base = markdown_parser()
-        md = copy.copy(base)
-        inline = copy.copy(base.inline)
-        ruler: Ruler[Any] = Ruler()
-        for rule in base.inline.ruler.__rules__:
-            ruler.push(rule.name, _track(rule.fn), {"alt": list(rule.alt)})
-            if not rule.enabled:
-                ruler.disable(rule.name)
-        inline.ruler = ruler
-        md.inline = inline
-        _TRACKING = md
-    return _TRACKING
-
-
-def _parse_inline(src: str, env: dict[str, Any]) -> tuple[list[Token], StateInline]:
-    md = _tracking_parser()
-    tokens: list[Token] = []
-    state = _TrackingState(src, md, env, tokens)
-    md.inline.tokenize(state)
-    for rule2 in md.inline.ruler2.getRules(""):
-        if rule2 is not fragments_join:  # it would move spans; merged below instead
-            rule2(state)
-    # a throwaway state for re-reading labels with parseLinkLabel
-    probe = StateInline(src, md, env, [])
-    return tokens, probe
-
-
-# ---------------------------------------------------------------------------
-# Mapping a block's content back to source offsets
-# ---------------------------------------------------------------------------
-
-
-class _Mapper:
-    """Map offsets into a block token's ``content`` to offsets into ``Document.text``.
-
-    ``mode`` is ``"suffix"`` (each content line ends its source line: paragraphs,
-    HTML blocks, setext headings) or ``"find"`` (the content is somewhere after
-    ``cursor`` on its line: ATX headings, table cells).
-    """
-
-    def __init__(
-        self, doc: Document, content: str, first_line: int, mode: str,
-        cursors: dict[int, int] | None = None,
-    ) -> None:
-        src = doc.markdown_source
-        starts = doc.line_starts
-        self.cstarts: list[int] = []
-        self.offsets: list[int] = []
-        #: per content line, a full offset map when the source differs from the
-        #: content character by character (table cells with escaped pipes ``\|``)
-        self.charmaps: list[list[int] | None] = []
-        pos = 0
-        for i, cline in enumerate(content.split("\n")):
-            self.cstarts.append(pos)
-            pos += len(cline) + 1
-            ln = min(first_line + i, len(starts) - 1)
-            ls = starts[ln]
-            le = src.find("\n", ls)
-            sline = src[ls:] if le == -1 else src[ls:le]
-            cur = cursors.get(ln, 0) if cursors is not None else 0
-            charmap = None
-            if mode == "find" and "|" in cline and sline.find(cline, cur) < 0:
-                charmap = self._escaped_pipes(sline, cline, cur)
-            if charmap is not None:
-                p = charmap[0]
-                end = charmap[-1]
-                charmap = [ls + k for k in charmap]
-            else:
-                p = self._locate(sline, cline, mode, cur)
-                end = p + len(cline)
-            if cursors is not None:
-                cursors[ln] = end
-            self.offsets.append(ls + p)
-            self.charmaps.append(charmap)
-
-    @staticmethod
-    def _escaped_pipes(sline: str, cline: str, cursor: int) -> list[int] | None:
-        """Source index of each character of ``cline`` (plus its end) when the source
-        writes some of its ``|`` as ``\\|``; None if it does not appear so."""
-        pattern = r"\\?\|".join(re.escape(part) for part in cline.split("|"))
-        m = re.compile(pattern).search(sline, cursor)
-        if m is None:
-            return None
-        out: list[int] = []
-        k = m.start()
-        for ch in cline:
-            if ch == "|" and sline[k] == "\\":
-                k += 1
-            out.append(k)
-            k += 1
-        out.append(k)
-        return out
-
-    @staticmethod
-    def _locate(sline: str, cline: str, mode: str, cursor: int) -> int:
-        # ``core`` without the blanks markdown-it may have added (tabs expanded to
-        # spaces) or removed; ``lead`` keeps offsets inside ``cline`` right.
-        core = cline.strip(" \t")
-        lead = len(cline) - len(cline.lstrip(" \t"))
-        if mode == "suffix":
-            if sline.endswith(cline):
-                return len(sline) - len(cline)
-            stripped = sline.rstrip(" \t")
-            if core and stripped.endswith(core):
-                return len(stripped) - len(core) - lead
-        if cline:
-            j = sline.find(cline, cursor)
-            if j >= 0:
-                return j
-            if core:
-                j = sline.find(core, cursor)
-                if j < 0:
-                    j = sline.find(core)
-                if j >= 0:
-                    return j - lead
-        return max(0, len(sline) - len(cline))
-
-    def __call__(self, q: int) -> int:
-        i = max(bisect.bisect_right(self.cstarts, q) - 1, 0)
-        charmap = self.charmaps[i]
-        if charmap is not None:
-            return charmap[max(0, min(q - self.cstarts[i], len(charmap) - 1))]
-        return self.offsets[i] + q - self.cstarts[i]
-
-
-# ---------------------------------------------------------------------------
-# HTML tags
-# ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HtmlTag:
-    """A start tag read by :func:`parse_html_tags`.
-
-    Attributes:
-        name: lower-cased tag name.
-        attrs: attributes (lower-cased names, first occurrence wins, value-less -> None).
-        start, end: offsets of the tag text in the string parsed.
-        value_spans: for each attribute with a value, the ``(start, end)`` of the value
-            as written (inside quotes) in the string parsed.
-        text: for ``<a>``: the text up to its ``</a>`` in the same string ("" otherwise).
-    """
-
-    name: str
-    attrs: Mapping[str, str | None]
-    start: int
-    end: int
-    value_spans: Mapping[str, tuple[int, int]]
-    text: str = ""
-
-
-_ATTR_RE = re.compile(
-    r"""(?:(?<=[\s/"'])|^)([^\s/>"'=][^\s/>=]*)(\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?""",
-)
-
-
-class _TagReader(HTMLParser):
-    def __init__(self, line_starts: list[int]) -> None:
-        super().__init__(convert_charrefs=True)
-        self.line_starts = line_starts
-        self.tags: list[dict[str, Any]] = []
-        self.open_a: list[dict[str, Any]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        line, col = self.getpos()
-        start = self.line_starts[line - 1] + col
-        raw = self.get_starttag_text() or ""
-        d: dict[str, str | None] = {}
-        for k, v in attrs:
-            d.setdefault(k.lower(), v)
-        rec = {"name": tag.lower(), "attrs": d, "start": start, "raw": raw, "text": []}
-        self.tags.append(rec)
-        if rec["name"] == "a":
-            self.open_a.append(rec)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag.lower() == "a" and self.open_a:
-            self.open_a.pop()
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag.lower() == "a" and self.open_a:
-            self.open_a.pop()
-
-    def handle_data(self, data: str) -> None:
-        for rec in self.open_a:
-            rec["text"].append(data)
-
-
-def _value_spans(raw: str) -> dict[str, tuple[int, int]]:
-    spans: dict[str, tuple[int, int]] = {}
-    m0 = re.match(r"<[a-zA-Z][^\s/>]*", raw)
-    pos = m0.end() if m0 else 0
-    for m in _ATTR_RE.finditer(raw, pos):
-        name = m.group(1).lower()
-        if m.group(2) is None or name in spans:
-            continue
-        for g in (3, 4, 5):
-            if m.group(g) is not None:
-                spans[name] = (m.start(g), m.end(g))
-                break
-    return spans
-
-
-def parse_html_tags(html: str) -> list[HtmlTag]:
-    """Read the start tags of an HTML fragment with :class:`html.parser.HTMLParser`.
-
-    Tags inside comments are not read. Never raises: a fragment the parser cannot
-    read yields the tags read so far.
-
-    Args:
-        html: the fragment (may span lines).
-
-    Returns:
-        Tags in order, with offsets into ``html``.
-    """
-    line_starts = [0] + [i + 1 for i, c in enumerate(html) if c == "\n"]
-    reader = _TagReader(line_starts)
-    try:
-        reader.feed(html)
-        reader.close()
-    except Exception:  # noqa: BLE001 - malformed HTML must not stop the run
-        pass
-    out: list[HtmlTag] = []
-    for rec in reader.tags:
-        raw = rec["raw"]
-        spans = {k: (rec["start"] + a, rec["start"] + b) for k, (a, b) in _value_spans(raw).items()}
-        out.append(HtmlTag(
-            name=rec["name"], attrs=rec["attrs"], start=rec["start"],
-            end=rec["start"] + len(raw), value_spans=spans,
-            text=" ".join("".join(rec["text"]).split()),
-        ))
-    return out
 
 
 def _html_links(tags: list[HtmlTag], to_src: Any, texts: list[str] | None = None) -> list[Link]:
@@ -516,15 +206,17 @@ def _reference_label(
     return src[label_start:label_end], label_start, label_end
 
 
-def _inline_links(doc: Document, tok: Token, to_src: _Mapper, env: dict[str, Any]) -> list[Link]:
+def _inline_links(
+    doc: Document, tok: Token, to_src: OffsetMapper, env: dict[str, Any]
+) -> list[Link]:
     src = tok.content
-    md = _tracking_parser()
+    md = tracking_parser()
     # core linkify only looks at blocks that pass linkify-it's pretest
     pretest = bool(md.linkify is not None and md.options.get("linkify")
                    and md.linkify.pretest(src))
     if not pretest and "[" not in src and "<" not in src:
         return []  # no link, image, autolink, HTML or bare URL can start here
-    children, probe = _parse_inline(src, env)
+    children, probe = parse_inline(src, env)
     out: list[Link] = []
     prev_type = ""
     text_run: list[Token] = []
@@ -538,7 +230,7 @@ def _inline_links(doc: Document, tok: Token, to_src: _Mapper, env: dict[str, Any
     n = len(children)
     no_linkify = _inside_links(children) if pretest else set(range(len(children)))
     for i, child in enumerate(children):
-        span = child.meta.get(_SPAN)
+        span = child.meta.get(SPAN)
         ctype = child.type
         if ctype == "text" and i not in no_linkify and span is not None:
             if not text_run:
@@ -646,7 +338,7 @@ def _inside_links(tokens: list[Token]) -> set[int]:
 
 
 def _linkify_run(
-    md: MarkdownIt, run: list[Token], prev_type: str, to_src: _Mapper, out: list[Link]
+    md: MarkdownIt, run: list[Token], prev_type: str, to_src: OffsetMapper, out: list[Link]
 ) -> None:
     """Find bare URLs in adjacent text tokens, as markdown-it's core linkify does."""
     linkify = md.linkify
@@ -663,7 +355,7 @@ def _linkify_run(
     for t in run:
         if t.content:
             seg_content.append(pos)
-            seg_source.append(t.meta[_SPAN][0])
+            seg_source.append(t.meta[SPAN][0])
             pos += len(t.content)
 
     def source(q: int) -> int:
@@ -757,28 +449,9 @@ def _definitions(doc: Document, tokens: list[Token], env: dict[str, Any]) -> lis
 # ---------------------------------------------------------------------------
 
 
-def _inline_blocks(doc: Document) -> list[tuple[Token, _Mapper]]:
-    """Each inline token of ``doc`` with the mapper from its content to the source."""
-    tokens = doc.tokens
-    out: list[tuple[Token, _Mapper]] = []
-    cursors: dict[int, int] = {}
-    for idx, tok in enumerate(tokens):
-        if tok.type != "inline" or not tok.map:
-            continue
-        prev = tokens[idx - 1].type if idx else ""
-        if prev in ("th_open", "td_open"):
-            mapper = _Mapper(doc, tok.content, tok.map[0], "find", cursors)
-        elif prev == "heading_open" and tokens[idx - 1].markup.startswith("#"):
-            mapper = _Mapper(doc, tok.content, tok.map[0], "find")
-        else:
-            mapper = _Mapper(doc, tok.content, tok.map[0], "suffix")
-        out.append((tok, mapper))
-    return out
-
-
-def _html_block_tags(doc: Document, tok: Token) -> tuple[list[HtmlTag], _Mapper]:
+def _html_block_tags(doc: Document, tok: Token) -> tuple[list[HtmlTag], OffsetMapper]:
     content = tok.content[:-1] if tok.content.endswith("\n") else tok.content
-    mapper = _Mapper(doc, content, tok.map[0] if tok.map else 0, "suffix")
+    mapper = OffsetMapper(doc, content, tok.map[0] if tok.map else 0, "suffix")
     return parse_html_tags(content), mapper
 
 
@@ -796,7 +469,7 @@ def extract_links(doc: Document) -> list[Link]:
     tokens = doc.tokens
     env: dict[str, Any] = getattr(doc, "env", None) or {}
     out: list[Link] = []
-    blocks = dict((id(t), m) for t, m in _inline_blocks(doc))
+    blocks = dict((id(t), m) for t, m in inline_blocks(doc))
     for tok in tokens:
         if tok.type == "inline" and id(tok) in blocks:
             out.extend(_inline_links(doc, tok, blocks[id(tok)], env))
@@ -830,7 +503,7 @@ def extract_block_links(
     """
     env: dict[str, Any] = getattr(doc, "env", None) or {}
     out: list[Link] = []
-    blocks = dict((id(t), m) for t, m in _inline_blocks(doc))
+    blocks = dict((id(t), m) for t, m in inline_blocks(doc))
     for tok in doc.tokens:
         if tok.type == "inline" and id(tok) in blocks and wanted(tok.content):
             masked = copy.copy(tok)
@@ -838,7 +511,7 @@ def extract_block_links(
             out.extend(_inline_links(doc, masked, blocks[id(tok)], env))
         elif tok.type == "html_block" and wanted(tok.content):
             content = tok.content[:-1] if tok.content.endswith("\n") else tok.content
-            mapper = _Mapper(doc, content, tok.map[0] if tok.map else 0, "suffix")
+            mapper = OffsetMapper(doc, content, tok.map[0] if tok.map else 0, "suffix")
             out.extend(_html_links(parse_html_tags(mask(content)), mapper))
     out.sort(key=lambda link: (link.node_start, link.start))
     return out
@@ -861,7 +534,7 @@ def extract_anchors(doc: Document) -> list[Anchor]:
     tokens = doc.tokens
     out: list[Anchor] = []
     slugger = Slugger()
-    blocks = dict((id(t), m) for t, m in _inline_blocks(doc))
+    blocks = dict((id(t), m) for t, m in inline_blocks(doc))
     for idx, tok in enumerate(tokens):
         if tok.type == "heading_open" and idx + 1 < len(tokens):
             inline = tokens[idx + 1]
@@ -887,9 +560,9 @@ def extract_anchors(doc: Document) -> list[Anchor]:
                 out.append(Anchor(idm.group(1), mapper(ial.start(1) + idm.start(1)), "attr-list"))
             # html_inline ids need spans: reparse only when the content has a tag
             if "<" in tok.content and ("id" in tok.content or "name" in tok.content):
-                children, _ = _parse_inline(tok.content, getattr(doc, "env", {}) or {})
+                children, _ = parse_inline(tok.content, getattr(doc, "env", {}) or {})
                 for child in children:
-                    span = child.meta.get(_SPAN)
+                    span = child.meta.get(SPAN)
                     if child.type == "html_inline" and span is not None:
                         s = span[0]
                         out.extend(_html_anchors(parse_html_tags(child.content),

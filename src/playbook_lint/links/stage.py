@@ -1,5 +1,6 @@
-"""Glue between documents and the link engine: collect external URLs, build the
-engine's settings from config and CLI, show progress, summarise the run.
+"""The pipeline's link-check stage: collect the external URLs of the linted documents,
+build the engine's settings from config and CLI, run the engine with progress, and
+summarise the run in one line.
 
 The engine (:mod:`playbook_lint.links.engine`) knows nothing of documents; the
 rules know nothing of HTTP. This module is the one place they meet.
@@ -18,18 +19,21 @@ from typing import Any
 from playbook_lint.document import Document
 from playbook_lint.errors import ConfigError
 from playbook_lint.links.fmlinks import front_matter_links
-from playbook_lint.links.normalize import is_http_url
+from playbook_lint.links.normalize import host_of, is_http_url
 
 ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-def collect_urls(files: Iterable[Path]) -> tuple[list[str], int]:
+def collect_urls(
+    files: Iterable[Path], on_document: Callable[[Path, Document], None] | None = None,
+) -> tuple[list[str], int]:
     """Read ``files`` and return ``(external URLs in first-seen order, total link count)``.
 
     Only absolute ``http(s)`` URLs are returned, each spelling once (with its
     ``#fragment``: the engine checks each normalised URL once, but needs to know
     which fragments were asked for). Unreadable files are passed over here (the
-    lint pass reports them).
+    lint pass reports them). ``on_document(path, doc)`` is called with each parsed
+    Document (the pipeline keeps them for the lint pass: one parse per page).
     """
     seen: dict[str, None] = {}
     total = 0
@@ -38,6 +42,8 @@ def collect_urls(files: Iterable[Path]) -> tuple[list[str], int]:
             doc = Document.from_path(path)
         except OSError:
             continue
+        if on_document is not None:
+            on_document(path, doc)
         for url in [link.url for link in doc.links] + [
             fm.url for fm in front_matter_links(doc)
         ]:
@@ -109,17 +115,11 @@ def run_engine(urls: list[str], config: Any, *, progress: bool) -> Any:
         done_before = [0]
 
         def on_result(result: Any, done: int, total: int) -> None:
-            bar.update(done - done_before[0], current_item=_host(result.url))
+            bar.update(done - done_before[0], current_item=host_of(result.url))
             done_before[0] = done
 
         cb: Callable[..., None] = on_result
         return check_urls_sync(urls, config, on_result=cb)
-
-
-def _host(url: str) -> str:
-    from playbook_lint.links.normalize import host_of
-
-    return host_of(url)
 
 
 def summary_line(report: Any, links: int, elapsed: float) -> str:
@@ -138,9 +138,13 @@ def summary_line(report: Any, links: int, elapsed: float) -> str:
     )
 
 
-def timed_check(files: list[Path], config: Any, *, progress: bool) -> tuple[Any, int, float]:
-    """Collect and check the URLs of ``files``: ``(EngineRun, link count, seconds)``."""
+def timed_check(
+    files: list[Path], config: Any, *, progress: bool,
+    on_document: Callable[[Path, Document], None] | None = None,
+) -> tuple[Any, int, float]:
+    """Collect and check the URLs of ``files``: ``(EngineRun, link count, seconds)``.
+    ``on_document`` as in :func:`collect_urls`."""
     start = time.monotonic()
-    urls, total = collect_urls(files)
+    urls, total = collect_urls(files, on_document)
     report = run_engine(urls, config, progress=progress)
     return report, total, time.monotonic() - start

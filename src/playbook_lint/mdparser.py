@@ -1,0 +1,167 @@
+"""The shared markdown-it parsers (a leaf module: it imports nothing of playbook-lint).
+
+:func:`markdown_parser` is the one configured parser (CommonMark, tables,
+strikethrough, linkify) every document is parsed with; :func:`block_core_rules`
+are its core rules that build the block structure only.
+
+:func:`tracking_parser` is a shallow copy of it whose inline rules record where
+each token starts and ends: markdown-it inline tokens carry no positions, so the
+link extractor and the rules that need inline offsets tokenise inline content with
+:func:`parse_inline`, which stores ``token.meta[SPAN] = (start, end)`` (offsets into
+the inline token's ``content``). The offsets are mapped back to the file by
+:mod:`playbook_lint.links.offsets`.
+
+Tested with markdown-it-py 3.0 and 4.x.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.ruler import Ruler
+from markdown_it.rules_inline import fragments_join
+from markdown_it.rules_inline.state_inline import StateInline
+from markdown_it.token import Token
+
+__all__ = ["markdown_parser", "block_core_rules", "tracking_parser", "parse_inline",
+           "SPAN", "TrackingState"]
+
+_MD: MarkdownIt | None = None
+_BLOCK_RULES: list | None = None
+
+
+def markdown_parser() -> MarkdownIt:
+    """Return the shared markdown-it parser (CommonMark + tables + strikethrough + linkify).
+
+    Raw HTML is on, as in the CommonMark preset; linkify finds bare URLs (it needs
+    ``linkify-it-py``).
+    """
+    global _MD
+    if _MD is None:
+        md = MarkdownIt("commonmark", {"linkify": True})
+        md.enable(["table", "strikethrough", "linkify"])
+        _MD = md
+    return _MD
+
+
+def block_core_rules() -> list:
+    """The core rules that build the block structure (``normalize``, ``block``)."""
+    global _BLOCK_RULES
+    if _BLOCK_RULES is None:
+        rules = markdown_parser().core.ruler.getRules("")
+        _BLOCK_RULES = [r for r in rules if r.__name__ in ("normalize", "block")]
+    return _BLOCK_RULES
+
+
+# ---------------------------------------------------------------------------
+# A position-recording copy of the shared markdown-it parser
+# ---------------------------------------------------------------------------
+
+#: ``token.meta`` key of an inline token's ``(start, end)`` in its block's content.
+SPAN = "pl_span"
+
+
+class TrackingState(StateInline):
+    """StateInline that records where pending text started, so text tokens get spans.
+
+    markdown-it-py 4 appends literal text through ``append_pending``; version 3
+    assigns ``state.pending += ...``, which a property catches instead.
+    """
+
+    _pl_start = 0
+
+    if hasattr(StateInline, "append_pending"):
+
+        def append_pending(self, text: str) -> None:
+            if not self.pending:
+                self._pl_start = self.pos
+            super().append_pending(text)  # type: ignore[misc]
+
+    else:  # pragma: no cover - markdown-it-py 3
+
+        @property  # type: ignore[no-redef]
+        def pending(self) -> str:
+            return self.__dict__.get("_pl_text", "")
+
+        @pending.setter
+        def pending(self, value: str) -> None:
+            if value and not self.__dict__.get("_pl_text"):
+                self._pl_start = self.pos
+            self.__dict__["_pl_text"] = value
+
+    def pushPending(self) -> Token:
+        start = self._pl_start
+        token = super().pushPending()
+        token.meta[SPAN] = (start, start + len(token.content))
+        return token
+
+
+def _track(fn: Any) -> Any:
+    def tracked(state: StateInline, silent: bool) -> bool:
+        if silent:
+            return bool(fn(state, silent))
+        start = state.pos
+        n = len(state.tokens)
+        ok = fn(state, silent)
+        if ok:
+            new = [t for t in state.tokens[n:] if SPAN not in t.meta]
+            if new and all(t.type == "text" for t in new) and \
+                    "".join(t.content for t in new) == state.src[start:state.pos]:
+                # e.g. emphasis pushes one text token per delimiter character
+                pos = start
+                for t in new:
+                    t.meta[SPAN] = (pos, pos + len(t.content))
+                    pos += len(t.content)
+            elif new:
+                new[0].meta[SPAN] = (start, state.pos)
+        return bool(ok)
+
+    return tracked
+
+
+_TRACKING_MD: MarkdownIt | None = None
+
+
+def tracking_parser() -> MarkdownIt:
+    """A shallow copy of :func:`markdown_parser` whose inline rules record spans."""
+    global _TRACKING_MD
+    if _TRACKING_MD is None:
+        base = markdown_parser()
+        md = copy.copy(base)
+        inline = copy.copy(base.inline)
+        ruler: Ruler[Any] = Ruler()
+        for rule in base.inline.ruler.__rules__:
+            ruler.push(rule.name, _track(rule.fn), {"alt": list(rule.alt)})
+            if not rule.enabled:
+                ruler.disable(rule.name)
+        inline.ruler = ruler
+        md.inline = inline
+        _TRACKING_MD = md
+    return _TRACKING_MD
+
+
+def parse_inline(src: str, env: dict[str, Any]) -> tuple[list[Token], StateInline]:
+    """Tokenise inline content ``src`` with the tracking parser.
+
+    Args:
+        src: an inline token's ``content``.
+        env: the block parse's env (``references`` resolve reference links).
+
+    Returns:
+        ``(children, probe)``: the inline tokens, each that starts at a known place
+        with ``meta[SPAN] = (start, end)`` (offsets into ``src``; adjacent text tokens
+        are not merged), and a fresh ``StateInline`` over ``src`` for re-reading labels
+        with ``parseLinkLabel``.
+    """
+    md = tracking_parser()
+    tokens: list[Token] = []
+    state = TrackingState(src, md, env, tokens)
+    md.inline.tokenize(state)
+    for rule2 in md.inline.ruler2.getRules(""):
+        if rule2 is not fragments_join:  # it would move spans; merged below instead
+            rule2(state)
+    # a throwaway state for re-reading labels with parseLinkLabel
+    probe = StateInline(src, md, env, [])
+    return tokens, probe

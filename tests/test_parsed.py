@@ -1,0 +1,115 @@
+"""One parse per page per run: the link stage hands its parsed pages to the lint stage
+(playbook_lint.parsed, api.check_links -> api.lint)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import playbook_lint.document as document_module
+from playbook_lint.api import RunOptions, run
+from playbook_lint.document import Document
+from playbook_lint.parsed import ParsedPages
+
+PAGES = {
+    "a.md": "---\ntitle: A\n---\n# A\n\nWe utilise [b](b.md) and [gone](missing.md).\n",
+    "b.md": "---\ntitle: B\n---\n# B\n\nSee [a](a.md#a) and <a href=\"c.md\">c</a>.\n",
+    "c.md": "---\ntitle: C\n---\n# C\n\n![](pic.png) www.example.invalid is not a link.\n",
+}
+
+
+@pytest.fixture()
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name, text in PAGES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture()
+def parses(monkeypatch: pytest.MonkeyPatch) -> dict[str, Counter[str]]:
+    """Counts, per file name, the block parses (``Document.tokens``) and the link
+    extractions (``Document.links``) of the run."""
+    counts: dict[str, Counter[str]] = {"tokens": Counter(), "links": Counter()}
+    real_extract = document_module.extract_links
+    real_tokens = Document.tokens.func  # type: ignore[attr-defined]
+
+    def extract(doc: Document) -> Any:
+        counts["links"][doc.path.name] += 1
+        return real_extract(doc)
+
+    def tokens(doc: Document) -> Any:
+        counts["tokens"][doc.path.name] += 1
+        return real_tokens(doc)
+
+    monkeypatch.setattr(document_module, "extract_links", extract)
+    prop = Document.__dict__["tokens"]
+    monkeypatch.setattr(prop, "func", tokens)
+    return counts
+
+
+def _summary(result: Any) -> list[tuple[str, int, int, str]]:
+    return [(f.path, f.line, f.column, f.rule) for f in result.findings]
+
+
+def test_an_online_run_parses_each_page_once(site: Path, parses: Any) -> None:
+    # no external URL: the link stage runs (online) but sends no request
+    result = run([Path(".")], RunOptions(today=date(2026, 12, 1), no_cache=True, jobs=1))
+    assert result.files == 3
+    assert parses["tokens"] == {"a.md": 1, "b.md": 1, "c.md": 1}
+    assert parses["links"] == {"a.md": 1, "b.md": 1, "c.md": 1}
+    assert ("a.md", 6, 33, "broken-link") in _summary(result)
+
+
+def test_the_handed_over_pages_give_the_findings_of_a_fresh_parse(site: Path) -> None:
+    online = run([Path(".")], RunOptions(today=date(2026, 12, 1), no_cache=True, jobs=1))
+    offline = run([Path(".")], RunOptions(today=date(2026, 12, 1), no_cache=True, jobs=1,
+                                          offline=True))
+    assert _summary(online) == _summary(offline)
+    assert [f.message for f in online.findings] == [f.message for f in offline.findings]
+
+
+def test_links_mode_keeps_links_and_front_matter_only(site: Path, parses: Any) -> None:
+    pages = ParsedPages("links")
+    first = Document.from_path(site / "b.md")
+    first.links  # noqa: B018 - the link stage computes them
+    pages.keep(site / "b.md", first)
+    doc = pages.document(site / "b.md", "b.md")
+    assert doc is not first and doc.display_path == "b.md"
+    assert doc.links == first.links and doc.front_matter == first.front_matter
+    assert [(link.url, link.kind, doc.position(link.start)) for link in doc.links] == [
+        ("a.md#a", "inline", (6, 9)), ("c.md", "html-a", (6, 30))]
+    assert parses["links"] == {"b.md": 1}  # not extracted again
+    assert pages.parses == {"link stage": 1, "lint stage": 0}
+
+
+def test_a_page_changed_since_the_link_stage_is_parsed_afresh(site: Path) -> None:
+    pages = ParsedPages("documents")
+    first = Document.from_path(site / "a.md")
+    first.links  # noqa: B018
+    pages.keep(site / "a.md", first)
+    (site / "a.md").write_text("# A\n\n[new](new.md)\n", encoding="utf-8")
+    doc = pages.document(site / "a.md", "a.md")
+    assert doc is not first
+    assert [link.url for link in doc.links] == ["new.md"]
+    assert pages.parses == {"link stage": 1, "lint stage": 1}
+
+
+def test_documents_mode_keeps_whole_documents_within_its_budget(site: Path) -> None:
+    pages = ParsedPages("documents", budget_bytes=len(PAGES["a.md"]),
+                        only=[site / "a.md", site / "b.md"])
+    docs = {}
+    for name in PAGES:
+        docs[name] = Document.from_path(site / name)
+        docs[name].links  # noqa: B018
+        pages.keep(site / name, docs[name])
+    assert len(pages) == 2  # c.md is not linted here (another shard's page)
+    assert pages.document(site / "a.md", "a.md") is docs["a.md"]  # whole: within budget
+    b = pages.document(site / "b.md", "b.md")
+    assert b is not docs["b.md"] and b.links == docs["b.md"].links  # past it: links only
+    assert pages.document(site / "c.md", "c.md") is not docs["c.md"]
+    assert pages.parses == {"link stage": 3, "lint stage": 1}
