@@ -170,14 +170,14 @@ class BrokenLink(Rule):
     HTML page has no ``id``/``name`` for. ``mailto:``, ``tel:`` and excluded URLs are
     not checked. A reference usage ``[text][id]`` is reported at its definition, once.
 
-    With a site model, site paths, relative links, template links (``{{ site.baseurl
-    }}``, ``{% link %}``, Hugo ``ref``), front matter paths and fragments are resolved
-    as the site's generator publishes and renders them (see the generator adapters,
-    :mod:`playbook_lint.generators`, for what each one models). **An error is a
-    certainty**: where the answer depends on something the tool does not model or
-    cannot see (a template it does not understand, a page whose URL is a template, a
-    custom heading slugify, a layout), the finding is ``info`` and says what was not
-    checked.
+    With a site model, site paths, relative links, template links
+    (``{{ site.baseurl }}``, ``{% link %}``, Hugo ``ref``), front matter paths and
+    fragments are resolved as the site's generator publishes and renders them (see
+    the generator adapters, :mod:`playbook_lint.generators`, for what each one
+    models). **An error is a certainty**: where the answer depends on something the
+    tool does not model or cannot see (a template it does not understand, a page whose
+    URL is a template, a custom heading slugify, a layout), the finding is ``info``
+    and says what was not checked.
 
     Without a site model (a rule run on its own), template links are skipped.
 
