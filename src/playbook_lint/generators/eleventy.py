@@ -44,7 +44,7 @@ from playbook_lint.generators.base import (
 from playbook_lint.generators.slugs import markdown_it_anchor_id
 
 if TYPE_CHECKING:
-    from playbook_lint.site import Site
+    from playbook_lint.site_model import SiteModel
 
 _DATED = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 _URL_FILTER = re.compile(r"""^\{\{-?\s*(["'])(.*?)\1\s*\|\s*url\s*-?\}\}$""")
@@ -178,7 +178,7 @@ class Eleventy(Generator):
                            "this tool does not model")
         return PageUrl(self.path_url(below))
 
-    def expand(self, expr: str, page: Path, site: Site) -> Expansion | None:
+    def expand(self, expr: str, page: Path, site: SiteModel) -> Expansion | None:
         """The ``url`` filter: a relative input stays relative."""
         m = _URL_FILTER.match(expr)
         if m:
