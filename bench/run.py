@@ -13,10 +13,14 @@ with ``markdownlint-cli2``, ``linkinator`` and ``markdown-link-check`` (npm), al
 pinned versions that run on Node 20 (see :data:`PYPI_PINS` and :data:`NPM_PINS`).
 
 Scenarios (see bench/README.md): ``offline-digitalgov``, ``offline-corpus``,
-``pre-commit``, ``links`` and ``warm-cache``. Each runs every tool several times and
-prints a table (tool, runs, median/min/max wall seconds, peak RSS MiB, findings, ratio
-to playbook-lint); everything is also written to ``bench/results/<UTC time>.json``
-and ``bench/results/latest.json``.
+``pre-commit`` (three pages with site links: digitalgov's median page in the exported
+tree, the same page with the repository as its site root, and an 18f.gsa.gov page;
+``pre-commit``, ``pre-commit-site-root``, ``pre-commit-18f`` in the results), ``links``,
+``warm-cache`` and, only when named with ``--only``, ``growth`` (1x, 2x and 4x copies of
+digitalgov's content in one Hugo site: wall, CPU and peak RSS, and the ratios). Each
+runs every tool several times and prints a table (tool, runs, median/min/max wall
+seconds, peak RSS MiB, findings, ratio to playbook-lint); everything is also written
+to ``bench/results/<UTC time>.json`` and ``bench/results/latest.json``.
 
 Wall time is measured around the whole process (start-up included) with
 ``time.perf_counter``. Peak RSS (MiB) is sampled from /proc (at once, then with pauses
@@ -550,6 +554,107 @@ def typical_file(folder: Path) -> Path:
     return files[len(files) // 2]
 
 
+SITE_LINK = re.compile(r"\]\((?:/|\{\{)")
+
+
+def typical_site_page(folder: Path) -> Path:
+    """The median-sized Markdown page below ``folder`` whose body has a site link
+    (``](/x/)`` or a template ``]({{ ... }})``): a page whose findings need the site's
+    index (ties by path)."""
+    files = sorted((p for p in folder.rglob("*.md")
+                    if SITE_LINK.search(p.read_text(encoding="utf-8", errors="replace"))),
+                   key=lambda p: (p.stat().st_size, str(p)))
+    if not files:
+        raise FileNotFoundError(f"no Markdown page with a site link under {folder}")
+    return files[len(files) // 2]
+
+
+def python_env(cache_home: Path | None = None) -> dict[str, str]:
+    """The environment for the Python tools: bytecode caches allowed (a user's install
+    has them; with PYTHONDONTWRITEBYTECODE every run would compile every module again)
+    and, when given, a private user cache folder (XDG_CACHE_HOME)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    if cache_home is not None:
+        env["XDG_CACHE_HOME"] = str(cache_home)
+    return env
+
+
+def precommit_tools(pl_cmd: list[str], page: Path, work: Path,
+                    extra: Sequence[str] = ()) -> list[Tool]:
+    """The pre-commit line-up for one page: playbook-lint as pre-commit runs it on a
+    changed page (the result cache is emptied before each run; the site index and
+    front matter caches of earlier runs stay, as in a real repository), playbook-lint
+    on an unchanged page (result cache hit), markdownlint-cli2 and the parse floor.
+    ``extra`` are more playbook-lint options (``--site-root``)."""
+    changed, unchanged = work / "cache-changed", work / "cache-unchanged"
+
+    def drop_results() -> None:
+        shutil.rmtree(changed / "playbook-lint" / "results", ignore_errors=True)
+
+    tools = lint_tools(pl_cmd, [page], with_prose=False)
+    pl = tools[0]
+    pl.cmd[len(pl_cmd):len(pl_cmd)] = list(extra)
+    pl.env, pl.before = python_env(changed), drop_results
+    pl.note = "a changed page: result cache emptied before each run, site index kept"
+    hit = Tool("playbook-lint (unchanged page)", list(pl.cmd), parse_playbook(),
+               env=python_env(unchanged), note="result cache hit after the first run")
+    for t in tools[2:]:
+        t.env = python_env()
+    return [pl, hit, *tools[1:]]
+
+
+def make_growth_site(dest: Path, copies: int, source: Path = DIGITALGOV,
+                     subset: str | None = None) -> int:
+    """A Hugo site at ``dest`` holding ``copies`` copies of ``source``'s content tree,
+    each under its own folder (``content/copy-1/...``), beside ``source``'s top-level
+    files (its config), so every copy stays a valid section of one Hugo site. Files are
+    hard links where the file system allows (no disk space), else copies. ``subset``
+    (a folder below ``content/``) copies only that part (for tests and --quick).
+    Returns the number of Markdown files written."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    for item in source.iterdir():
+        if item.is_file():
+            shutil.copy2(item, dest / item.name)
+        elif item.name != "content" and item.is_dir():
+            shutil.copytree(item, dest / item.name, symlinks=True)
+
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    content = source / "content"
+    tree = content / subset if subset else content
+    n = 0
+    for k in range(1, copies + 1):
+        target = dest / "content" / f"copy-{k}"
+        if subset:
+            target = target / subset
+        shutil.copytree(tree, target, copy_function=link, symlinks=True)
+        n += sum(1 for _ in target.rglob("*.md"))
+    return n
+
+
+def growth_ratios(rows: Sequence[ToolResult]) -> dict[str, float | None]:
+    """Wall and CPU medians of the 2x and 4x rows over the 1x row."""
+    def med(r: ToolResult, cpu: bool) -> float | None:
+        vals = r.cpus if cpu else r.walls
+        return statistics.median(vals) if vals and not r.errors else None
+
+    by = {r.tool.rsplit(" ", 1)[-1]: r for r in rows}
+    out: dict[str, float | None] = {}
+    for size in ("2x", "4x"):
+        for cpu in (False, True):
+            one = med(by["1x"], cpu) if "1x" in by else None
+            other = med(by[size], cpu) if size in by else None
+            key = f"{size}/1x {'CPU' if cpu else 'wall'}"
+            out[key] = None if one is None or other is None or not one else other / one
+    return out
+
+
 @dataclass
 class LinkSet:
     """The generated link-check input: folder, files, and the expected broken URLs."""
@@ -793,6 +898,18 @@ def target_lines(scenarios: dict[str, dict]) -> list[dict[str, object]]:
          statistics.median(shares) if shares else None, 0.10),
         ("peak RSS on digitalgov (MiB)", "<= 300", rss("offline-digitalgov", "playbook-lint"),
          300.0),
+        ("pre-commit, repo as site root, vs mdl-cli2", "<= 1.0x",
+         ratio(med("pre-commit-site-root", "playbook-lint"),
+               med("pre-commit-site-root", "markdownlint-cli2")), 1.0),
+        ("pre-commit, 18f.gsa.gov page, vs mdl-cli2", "<= 1.0x",
+         ratio(med("pre-commit-18f", "playbook-lint"),
+               med("pre-commit-18f", "markdownlint-cli2")), 1.0),
+        ("growth: 2x / 1x digitalgov, wall", "<= 2.1x",
+         scenarios.get("growth", {}).get("ratios", {}).get("2x/1x wall"), 2.1),
+        ("growth: 4x / 1x digitalgov, wall", "<= 4.3x",
+         scenarios.get("growth", {}).get("ratios", {}).get("4x/1x wall"), 4.3),
+        ("growth: peak RSS, 4x digitalgov (MiB)", "<= 300",
+         rss("growth", "playbook-lint 4x"), 300.0),
     ]
     return [{"target": name, "goal": goal, "value": value,
              "met": None if value is None else value <= limit}
@@ -834,7 +951,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, help="runs per tool (default 3, quick 1)")
     ap.add_argument("--only", action="append", metavar="SCENARIO",
                     choices=["offline-digitalgov", "offline-corpus", "pre-commit", "links",
-                             "warm-cache"], help="run only these scenarios (repeatable)")
+                             "warm-cache", "growth"],
+                    help="run only these scenarios (repeatable; growth runs only when named)")
     ap.add_argument("--playbook-lint", dest="pl", metavar="CMD",
                     help="playbook-lint command (default: the one next to this python)")
     ap.add_argument("--spread", action="store_true",
@@ -916,11 +1034,48 @@ def main(argv: list[str] | None = None) -> int:
 
     if "pre-commit" in wanted:
         one = typical_file(DIGITALGOV)
-        log(f"pre-commit: {one}")
-        results = run_interleaved(lint_tools(pl_cmd, [one], with_prose=False),
-                                  plan.precommit_repeats, plan.budget, 60.0)
-        record("pre-commit", f"pre-commit: one file ({one.stat().st_size} bytes), "
-               "whole process", results, file=str(one))
+        eleventy = CORPUS / "18F__18f.gsa.gov"
+        cases = [
+            ("pre-commit", one, (), "the exported tree has no Hugo config nor .git, so "
+             "the page's site is its own folder"),
+            ("pre-commit-site-root", one, ("--site-root", str(DIGITALGOV)),
+             "--site-root the repository, as its .git makes it in a checkout: the "
+             "index of every page"),
+        ]
+        if eleventy.is_dir():
+            cases.append(("pre-commit-18f", typical_site_page(eleventy / "content"), (),
+                          "Eleventy, a whole tree: site root found from .eleventy.js"))
+        for key, page, extra, why in cases:
+            log(f"{key}: {page}")
+            with tempfile.TemporaryDirectory(prefix="pl-bench-precommit-") as tmp:
+                results = run_interleaved(precommit_tools(pl_cmd, page, Path(tmp), extra),
+                                          plan.precommit_repeats, plan.budget, 60.0)
+            record(key, f"{key}: one page with site links ({page.stat().st_size} bytes, "
+                   f"{os.path.relpath(page, CORPUS)}), whole process", results,
+                   f"site: {why}", file=str(page), options=list(extra))
+
+    if "growth" in wanted:
+        sizes = (1, 2, 4)
+        with tempfile.TemporaryDirectory(prefix="pl-bench-growth-") as tmp:
+            rows: list[Tool] = []
+            counts: dict[str, int] = {}
+            for k in sizes:
+                folder = Path(tmp) / f"site-{k}x"
+                counts[f"{k}x"] = make_growth_site(
+                    folder, k, subset="news/2017" if plan.quick else None)
+                rows.append(Tool(f"playbook-lint {k}x", [*pl_cmd, "--offline", "--no-cache",
+                                                        "--format", "json", "--quiet",
+                                                        str(folder)],
+                                 parse_playbook(), env=python_env(Path(tmp) / "cache"),
+                                 note=f"{counts[f'{k}x']} Markdown files"))
+            log(f"growth: {counts}")
+            results = run_interleaved(rows, plan.repeats, plan.budget * 4, plan.timeout,
+                                      log=log)
+        ratios = growth_ratios(results)
+        text = "ratios: " + "; ".join(
+            f"{k} {'-' if v is None else f'{v:.2f}x'}" for k, v in ratios.items())
+        record("growth", "growth: 1x, 2x and 4x copies of digitalgov's content in one Hugo "
+               "site, offline, --no-cache", results, text, ratios=ratios, files=counts)
 
     if wanted & {"links", "warm-cache"}:
         with tempfile.TemporaryDirectory(prefix="pl-bench-links-") as tmp:

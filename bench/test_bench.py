@@ -143,3 +143,50 @@ def test_run_interleaved_alternates_tools_and_stops_a_failing_one(tmp_path: Path
     assert [len(r.walls) for r in results] == [3, 3, 0]
     assert results[2].errors[0].startswith("run 1: exit status 3")
     assert results[0].findings == 1
+
+
+def test_make_growth_site_copies_the_content_under_distinct_folders(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    (src / "content" / "news" / "2017").mkdir(parents=True)
+    (src / "content" / "about").mkdir()
+    (src / "config").mkdir()
+    (src / "hugo.toml").write_text('baseURL = "https://example.gov/"\n')
+    (src / "config" / "gulp.md").write_text("# not content\n")
+    (src / "content" / "news" / "2017" / "a.md").write_text("# A\n")
+    (src / "content" / "news" / "2017" / "b.md").write_text("# B\n")
+    (src / "content" / "about" / "c.md").write_text("# C\n")
+    dest = tmp_path / "site"
+    assert run.make_growth_site(dest, 2, source=src) == 6
+    assert sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*.md")) == [
+        "config/gulp.md",
+        "content/copy-1/about/c.md", "content/copy-1/news/2017/a.md",
+        "content/copy-1/news/2017/b.md",
+        "content/copy-2/about/c.md", "content/copy-2/news/2017/a.md",
+        "content/copy-2/news/2017/b.md"]
+    assert (dest / "hugo.toml").read_text() == 'baseURL = "https://example.gov/"\n'
+    assert run.make_growth_site(dest, 4, source=src, subset="news/2017") == 8
+    assert sorted(p.relative_to(dest).as_posix() for p in (dest / "content").rglob("*.md"))[:2] \
+        == ["content/copy-1/news/2017/a.md", "content/copy-1/news/2017/b.md"]
+    assert not (dest / "content" / "copy-1" / "about").exists()
+
+
+def test_growth_ratios_divide_by_the_1x_medians() -> None:
+    rows = []
+    for size, walls, cpus in (("1x", [2.0, 4.0, 3.0], [1.0, 1.0, 1.0]),
+                              ("2x", [6.0, 6.5, 5.5], [2.0, 2.2, 2.1]),
+                              ("4x", [13.5], [4.5])):
+        r = run.ToolResult(f"playbook-lint {size}", [])
+        r.walls, r.cpus = walls, cpus
+        rows.append(r)
+    assert run.growth_ratios(rows) == {"2x/1x wall": 2.0, "2x/1x CPU": 2.1,
+                                       "4x/1x wall": 4.5, "4x/1x CPU": 4.5}
+    rows[2].errors = ["run 1: timed out"]
+    assert run.growth_ratios(rows)["4x/1x wall"] is None
+
+
+def test_typical_site_page_is_the_median_page_with_a_site_link(tmp_path: Path) -> None:
+    for name, text in (("a.md", "[x](/x/)\n"), ("b.md", "[y](https://e.gov/)\n" * 9),
+                       ("c.md", 'long [x]({{ "/x/" | url }})\n' * 3),
+                       ("d.md", "[z](/z/) " * 20 + "\n")):
+        (tmp_path / name).write_text(text)
+    assert run.typical_site_page(tmp_path).name == "c.md"

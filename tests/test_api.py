@@ -63,8 +63,8 @@ def test_lint_text_lints_the_buffer_and_reads_links_from_the_cache_only(
     from playbook_lint.api import lint_text
     from playbook_lint.config import load_config
     from playbook_lint.links.cache import LinkCache
-    from playbook_lint.links.check import engine_config
     from playbook_lint.links.result import LinkResult
+    from playbook_lint.links.stage import engine_config
 
     (tmp_path / ".playbook-lint.toml").write_text('[links]\ncache = "links.json"\n',
                                                   encoding="utf-8")

@@ -112,11 +112,13 @@ def test_malformed_entry_is_a_miss_not_a_crash(tmp_path: Path) -> None:
     path.write_text(json.dumps({"version": CACHE_VERSION, "entries": {
         "https://a.example/": {"status": "ok", "checked_at": "yesterday"},
         "https://b.example/": "nonsense",
+        "https://c.example/": {"status": "fine", "checked_at": NOW},
     }}))
     cache = _cache(path)
     assert cache.load() == []
     assert cache.get("https://a.example/") is None
     assert cache.get("https://b.example/") is None
+    assert cache.get("https://c.example/") is None  # not a LinkStatus value
 
 
 def test_save_merges_entries_written_by_another_run(tmp_path: Path) -> None:

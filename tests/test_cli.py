@@ -10,8 +10,8 @@ import click
 import pytest
 from cli_runner import run
 
-from playbook_lint.links.check import summary_line
 from playbook_lint.links.result import EngineReport, LinkResult
+from playbook_lint.links.stage import summary_line
 
 
 @pytest.fixture

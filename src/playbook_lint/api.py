@@ -205,13 +205,16 @@ def run(paths: Sequence[Path], options: RunOptions | None = None) -> RunResult:
     state.paths = expand_globs(list(paths) or [Path(".")])
     state.trees = [Path(os.path.abspath(p)) if p.is_dir() else Path(os.path.abspath(p)).parent
                    for p in state.paths]
-    load(state)
-    discover(state, paths)
-    check_links(state)
-    lint(state)
-    suggest_archive(state)
-    fix(state)
-    filter_baseline(state)
+    from playbook_lint.siteindex import site_caches
+
+    with site_caches(not state.options.no_cache):  # the site index follows --no-cache
+        load(state)
+        discover(state, paths)
+        check_links(state)
+        lint(state)
+        suggest_archive(state)
+        fix(state)
+        filter_baseline(state)
     return state.result
 
 
@@ -219,7 +222,6 @@ def load(state: _Run) -> None:
     """Stage: read the config and build the rules (packs loaded and validated)."""
     from playbook_lint.config import load_config
     from playbook_lint.runner import build_rules
-
     opts = state.options
     # the config closest to the linted files wins, wherever the command runs
     start = Path(os.path.commonpath(state.trees)) if state.trees else None
@@ -410,7 +412,7 @@ def check_links(state: _Run) -> None:
         a.rule.uses_link_results for a in state.rules.active)
     if not state.online:
         return
-    from playbook_lint.links.check import engine_config, summary_line, timed_check
+    from playbook_lint.links.stage import engine_config, summary_line, timed_check
 
     econf = engine_config(state.config.links, {
         "timeout": opts.timeout, "max_time": opts.max_time,
@@ -423,8 +425,8 @@ def check_links(state: _Run) -> None:
         report, n_links, elapsed = timed_check(state.files, econf, progress=opts.progress,
                                                on_document=state.parsed.keep)
     else:  # this shard checks its hosts' URLs, linked from any shard's pages
-        from playbook_lint.links.check import collect_urls, run_engine
         from playbook_lint.links.normalize import host_of
+        from playbook_lint.links.stage import collect_urls, run_engine
 
         start = time.monotonic()
         urls, _ = collect_urls(state.all_files, state.parsed.keep)
@@ -613,6 +615,9 @@ def suggest_archive(state: _Run) -> None:
     Archive, the snapshot nearest the linking page's own date (front matter ``date``
     or a dated file name; the newest snapshot for undated pages), as a suggestion and
     an unsafe fix. Needs the network; answers are cached beside the link cache."""
+    result = state.result
+    if not (state.options.suggest_archive and state.online):
+        return  # before the imports: they pull in httpx (60 ms of a one-file run)
     import dataclasses
 
     from playbook_lint.checks.outdated import page_date
@@ -620,12 +625,9 @@ def suggest_archive(state: _Run) -> None:
     from playbook_lint.findings import Edit, Fix
     from playbook_lint.links.archive import WAYBACK_API, ArchiveLookup
     from playbook_lint.links.cache import default_cache_path
-    from playbook_lint.links.check import engine_config
     from playbook_lint.links.normalize import is_http_url
+    from playbook_lint.links.stage import engine_config
 
-    result = state.result
-    if not (state.options.suggest_archive and state.online):
-        return
     wanted: list[tuple[int, Any, int, int, str, date | None]] = []
     docs: dict[str, Any] = {}
     for i, f in enumerate(result.findings):
@@ -820,8 +822,8 @@ def cached_link_results(doc: Any, config: Any) -> dict[str, Any]:
     """The link cache's fresh results for the external links of ``doc`` (no request is
     made), keyed by normalised URL as ``Context.link_results`` expects."""
     from playbook_lint.links.cache import default_cache_path
-    from playbook_lint.links.check import engine_config
     from playbook_lint.links.normalize import is_http_url, normalize_url
+    from playbook_lint.links.stage import engine_config
 
     try:
         econf = engine_config(config.links, {}, config.base)

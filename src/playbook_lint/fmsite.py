@@ -51,7 +51,7 @@ def group_folder(rel: str) -> str | None:
     below a source folder (``content/news/``), else the first folder (``_posts/``),
     or None for a page at the top. Hugo list pages (``_index.md``) below a section
     are grouped apart: ``content/authors/**/_index.md``."""
-    parts = PurePosixPath(rel).parts
+    parts = [part for part in rel.split("/") if part and part != "."]
     if parts[-1].startswith("_index."):
         # Hugo list pages (sections, taxonomy terms) are their own kind of page:
         # grouped with the other list pages below the same folder, not with its pages
@@ -198,15 +198,16 @@ CACHE_FROM = 300
 
 def _page_files(root: Path) -> list[Path]:
     """Markdown page sources below ``root``, sorted, walked as the site model walks."""
-    out: list[Path] = []
+    out: list[str] = []
     for folder, dirs, names in os.walk(root):
         at_root = folder == str(root)
         dirs[:] = [d for d in dirs if d not in _SKIP_WALK
                    and not (d.startswith(".") and d != ".github")
                    and not (at_root and d in _SKIP_AT_ROOT)]
-        out.extend(Path(folder) / n for n in names
+        out.extend(os.path.join(folder, n) for n in names
                    if n.lower().endswith(MARKDOWN_PAGE_SUFFIXES))
-    return sorted(out)
+    # sorted as paths sort (part by part), without making 4,000 Path objects to compare
+    return [Path(p) for p in sorted(out, key=lambda p: p.split(os.sep))]
 
 
 def _to_json(value: Any) -> Any:
@@ -314,9 +315,14 @@ def page_facts(site: Any) -> list[PageFacts]:
     dir_data: dict[Path, dict[str, Any]] = {}
     own: dict[Path, tuple[str, Mapping[str, Any] | None]] = {}
     files = _page_files(root)
-    cache = _Cache(root, _site_options(site)) if len(files) >= CACHE_FROM else None
+    from playbook_lint.siteindex import cache_enabled
+
+    cache = _Cache(root, _site_options(site)) if len(files) >= CACHE_FROM and \
+        cache_enabled() else None
+    prefix = str(root).rstrip("/") + "/"
     for path in files:
-        rel = path.relative_to(root).as_posix()
+        text = str(path)
+        rel = text[len(prefix):] if text.startswith(prefix) else path.relative_to(root).as_posix()
         if cache is not None:
             page, data = cache.read(path, rel, site.is_page)
             if page:
@@ -331,6 +337,7 @@ def page_facts(site: Any) -> list[PageFacts]:
             if "_target" not in data["cascade"]:
                 cascades[str(PurePosixPath(rel).parent)] = dict(data["cascade"])
     out = []
+    chains: dict[Path, list[Path]] = {}
     for path, (rel, data) in own.items():
         values: dict[str, Any] = {}
         source = None
@@ -339,7 +346,12 @@ def page_facts(site: Any) -> list[PageFacts]:
             if "layout" in values:
                 source = "_config.yml defaults"
         if eleventy:
-            chain = [f for f in reversed(path.parents) if f == root or root in f.parents]
+            chain = chains.get(path.parent)
+            if chain is None:  # the root and each folder below it down to the page's
+                chain = [root]
+                for part in rel.split("/")[:-1]:
+                    chain.append(chain[-1] / part)
+                chains[path.parent] = chain
             for folder in chain:
                 if folder not in dir_data:
                     dir_data[folder] = _eleventy_dir_data(folder)

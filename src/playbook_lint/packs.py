@@ -162,6 +162,51 @@ def load_pack(
     """
     if not path.is_file():
         raise PackError(path, "", "rule pack not found (or not a regular file)")
+    memo = _PackMemo.get()
+    hit = memo.data(path)
+    if hit is not None:
+        data, stamp = hit
+    else:
+        stamp = _stamp(path)
+        data = _parse_pack(path)
+        memo.put(path, stamp, data)
+    if not isinstance(data, dict) or "rule" not in data or "entries" not in data:
+        # say what the file is not, never what it holds: a pack path may point at
+        # /etc/passwd, and this message goes to CI logs
+        raise PackError(path, "", "not a rule pack: a rule pack is a YAML mapping with "
+                        "name, description, source, rule and entries (this file's top "
+                        f"level is {_kind(data)})")
+    rule = data["rule"]
+    schema = entry_schemas.get(rule)
+    if not trusted and not memo.valid(path, stamp, schema):
+        validate(data, TOP_SCHEMA, path)
+    if schema is None:
+        raise PackError(path, "rule", f"no rule named {rule!r} reads rule packs")
+    if not trusted and not memo.valid(path, stamp, schema):
+        full = dict(TOP_SCHEMA)
+        full["properties"] = {
+            **TOP_SCHEMA["properties"], "entries": {"type": "array", "items": schema}
+        }
+        validate(data, full, path)
+        memo.validated(path, stamp, schema)
+    src = data["source"]
+    return Pack(
+        name=data["name"],
+        description=data["description"],
+        rule=rule,
+        sources=(src,) if isinstance(src, str) else tuple(src),
+        entries=tuple(data["entries"]),
+        path=path,
+        enabled=data.get("enabled", True),
+    )
+
+
+def _parse_pack(path: Path) -> Any:
+    """The YAML data of the pack file ``path`` (no validation).
+
+    Raises:
+        PackError: too large, unreadable, not UTF-8, or a YAML syntax error.
+    """
     try:
         with path.open("rb") as fh:
             raw = fh.read(MAX_PACK_BYTES + 1)
@@ -183,34 +228,133 @@ def load_pack(
         line = f"line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise PackError(path, line, f"YAML syntax error: {problem}") from None
-    if not isinstance(data, dict) or "rule" not in data or "entries" not in data:
-        # say what the file is not, never what it holds: a pack path may point at
-        # /etc/passwd, and this message goes to CI logs
-        raise PackError(path, "", "not a rule pack: a rule pack is a YAML mapping with "
-                        "name, description, source, rule and entries (this file's top "
-                        f"level is {_kind(data)})")
-    if not trusted:
-        validate(data, TOP_SCHEMA, path)
-    rule = data["rule"]
-    schema = entry_schemas.get(rule)
-    if schema is None:
-        raise PackError(path, "rule", f"no rule named {rule!r} reads rule packs")
-    if not trusted:
-        full = dict(TOP_SCHEMA)
-        full["properties"] = {
-            **TOP_SCHEMA["properties"], "entries": {"type": "array", "items": schema}
-        }
-        validate(data, full, path)
-    src = data["source"]
-    return Pack(
-        name=data["name"],
-        description=data["description"],
-        rule=rule,
-        sources=(src,) if isinstance(src, str) else tuple(src),
-        entries=tuple(data["entries"]),
-        path=path,
-        enabled=data.get("enabled", True),
-    )
+    return data
+
+
+def _stamp(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_mtime_ns, st.st_size]
+
+
+class _PackMemo:
+    """Parsed packs kept between runs in ``<user cache>/playbook-lint/packs.json``,
+    keyed by each file's path, modification time and size and the tool version: YAML
+    parsing of the 13 built-in packs was 40 ms of every run. A user pack's successful
+    validation is remembered too, with a digest of the entry schema it passed, so an
+    unchanged pack is not validated (nor ``jsonschema`` imported) again. Only data
+    that JSON keeps exactly is stored; a missing, corrupt or unwritable file is an
+    empty memo. Not used while the site caches are off (``--no-cache``)."""
+
+    VERSION = 1
+    _loaded: _PackMemo | None = None
+
+    def __init__(self) -> None:
+        from playbook_lint.siteindex import cache_enabled
+
+        self.on = cache_enabled()
+        self.file: Path | None = None
+        self.entries: dict[str, Any] = {}
+        self.dirty = False
+        self._given: set[str] = set()  # data handed out once: copies after that
+        if not self.on:
+            return
+        import json
+
+        import platformdirs
+
+        from playbook_lint import __version__
+
+        self.version = __version__
+        self.file = Path(platformdirs.user_cache_path("playbook-lint", appauthor=False)) \
+            / "packs.json"
+        try:
+            data = json.loads(self.file.read_text("utf-8"))
+            if isinstance(data, dict) and data.get("version") == [self.VERSION, __version__]:
+                self.entries = data.get("packs") or {}
+        except (OSError, ValueError):
+            self.entries = {}
+
+    @classmethod
+    def get(cls) -> _PackMemo:
+        """The memo of this process (read once; a new one after the caches were
+        switched on or off)."""
+        from playbook_lint.siteindex import cache_enabled
+
+        if cls._loaded is None or cls._loaded.on != cache_enabled():
+            cls._loaded = cls()
+        return cls._loaded
+
+    def data(self, path: Path) -> tuple[Any, list[int] | None] | None:
+        """``(data, stamp)`` of ``path`` when recorded for its current stamp."""
+        if not self.on:
+            return None
+        entry = self.entries.get(str(path))
+        stamp = _stamp(path)
+        if isinstance(entry, dict) and stamp is not None and entry.get("stamp") == stamp:
+            data = entry.get("data")
+            if str(path) in self._given:  # rules get their own objects, as from YAML
+                import copy
+
+                data = copy.deepcopy(data)
+            self._given.add(str(path))
+            return data, stamp
+        return None
+
+    def put(self, path: Path, stamp: list[int] | None, data: Any) -> None:
+        """Record the parsed ``data`` of ``path`` (when JSON keeps it exactly)."""
+        if not self.on or stamp is None:
+            return
+        import json
+
+        try:
+            kept = json.loads(json.dumps(data))
+        except (TypeError, ValueError):
+            return
+        if kept != data or type(kept) is not type(data):
+            return
+        self.entries[str(path)] = {"stamp": stamp, "data": kept, "valid": []}
+        self.dirty = True
+
+    @staticmethod
+    def _digest(schema: Any) -> str:
+        import hashlib
+        import json
+
+        return hashlib.sha256(json.dumps([TOP_SCHEMA, schema], sort_keys=True,
+                                         default=str).encode()).hexdigest()[:16]
+
+    def valid(self, path: Path, stamp: list[int] | None, schema: Any) -> bool:
+        """True when ``path`` at ``stamp`` passed validation against ``schema`` before."""
+        entry = self.entries.get(str(path)) if self.on and schema is not None else None
+        return isinstance(entry, dict) and entry.get("stamp") == stamp and \
+            self._digest(schema) in (entry.get("valid") or [])
+
+    def validated(self, path: Path, stamp: list[int] | None, schema: Any) -> None:
+        """Remember that ``path`` at ``stamp`` passed validation against ``schema``."""
+        entry = self.entries.get(str(path)) if self.on else None
+        if isinstance(entry, dict) and entry.get("stamp") == stamp:
+            entry.setdefault("valid", []).append(self._digest(schema))
+            self.dirty = True
+
+    def save(self) -> None:
+        """Write the memo when it changed (atomically; errors are ignored)."""
+        if self.file is None or not self.dirty:
+            return
+        self.dirty = False
+        import json
+
+        from playbook_lint.atomic import write_atomic
+
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.file, json.dumps(
+                {"version": [self.VERSION, self.version], "packs": self.entries}
+            ).encode("utf-8"))
+        except (OSError, TypeError, ValueError):
+            pass
 
 
 def builtin_pack_dir() -> Path:
@@ -242,10 +386,14 @@ def load_packs(
     """
     packs: list[Pack] = []
     seen: dict[str, Path] = {}
-    for p in paths:
-        pack = load_pack(p, entry_schemas, trusted=p in trusted)
-        if pack.name in seen:
-            raise PackError(p, "name", f"pack name {pack.name!r} is also used by {seen[pack.name]}")
-        seen[pack.name] = p
-        packs.append(pack)
+    try:
+        for p in paths:
+            pack = load_pack(p, entry_schemas, trusted=p in trusted)
+            if pack.name in seen:
+                raise PackError(p, "name",
+                                f"pack name {pack.name!r} is also used by {seen[pack.name]}")
+            seen[pack.name] = p
+            packs.append(pack)
+    finally:
+        _PackMemo.get().save()
     return packs

@@ -36,7 +36,7 @@ from playbook_lint.atomic import write_atomic
 from playbook_lint.findings import Finding
 from playbook_lint.runner import FileWorkspace
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 #: Folders never walked for the site fingerprint.
 SKIP_DIRS = {".git", "node_modules", "_site", "site", "public", "vendor", ".venv", "venv",
              "__pycache__", ".cache", "build", "dist"}
@@ -178,7 +178,12 @@ def site_fingerprint(pages: Sequence[Path], trees: Iterable[Path]) -> str:
                 walked += 1
                 if walked > MAX_WALK:
                     return h.hexdigest()
-                h.update(os.fsencode(path) + b"\0" + json.dumps(_stat(path)).encode())
+                try:
+                    st = os.stat(path)
+                    stamp = f"{st.st_size},{st.st_mtime_ns}"
+                except OSError:
+                    stamp = "-"
+                h.update(os.fsencode(path) + b"\0" + stamp.encode() + b"\n")
     return h.hexdigest()
 
 

@@ -17,7 +17,7 @@ from playbook_lint.findings import Finding, Report, Severity
 from playbook_lint.fixer import record_linted
 from playbook_lint.packregex import RegexTimeout
 from playbook_lint.packs import Pack, PackError, builtin_pack_paths, load_packs, validate
-from playbook_lint.registry import RuleInfo, discover, resolve_names
+from playbook_lint.registry import RuleInfo, canonical_name, discover, resolve_names
 from playbook_lint.rule import Context, Rule, RuleConfig
 
 
@@ -75,14 +75,9 @@ class RuleSet:
         return frozenset([*self.infos, *(i.code for i in self.infos.values() if i.code)])
 
     def canonical(self, name_or_code: str) -> str | None:
-        """Map a rule name or code to the rule's name (None if unknown)."""
-        if name_or_code in self.infos:
-            return name_or_code
-        upper = name_or_code.upper()
-        for name, info in self.infos.items():
-            if info.code and info.code.upper() == upper:
-                return name
-        return None
+        """Map a rule name or code to the rule's name (None if unknown); see
+        :func:`playbook_lint.registry.canonical_name`."""
+        return canonical_name(name_or_code, self.infos)
 
 
 def build_rules(
@@ -102,7 +97,7 @@ def build_rules(
     where = str(config.path) if config.path else "config"
     tables: dict[str, dict] = {}
     for name, table in config.rules.items():
-        canon = RuleSet([], infos, []).canonical(name)
+        canon = canonical_name(name, infos)
         if canon is None:
             raise ConfigError(f"{where}: rules.{name}: unknown rule")
         tables.setdefault(canon, {}).update(table)

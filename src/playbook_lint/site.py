@@ -109,6 +109,10 @@ def url_key(path: str) -> str:
     ``"/x/"``, ``"/x"``, ``"/x.html"`` and ``"/x/index.html"`` all give ``"/x"``;
     ``"/"`` and ``"/index.html"`` give ``"/"``. Never raises.
     """
+    if path.startswith("/") and "%" not in path and "?" not in path and "#" not in path \
+            and "//" not in path and not path.endswith((".html", ".htm", ".php")) \
+            and path == path.strip():  # already a plain path (most): only the slash goes
+        return path.rstrip("/") or "/"
     p = unquote(path.split("#", 1)[0].split("?", 1)[0]).strip()
     if not p.startswith("/"):
         p = "/" + p
@@ -873,8 +877,11 @@ def build_site(
 
     Never raises on unreadable files (they are left out).
     """
+    from playbook_lint import siteindex
+
     pages: dict[Path, Page] = {}
     files: list[Path] = []
+    configs: list[str] = []
     other_files = 0
     for folder, dirs, names in os.walk(root):
         at_root = folder == str(root)
@@ -884,23 +891,63 @@ def build_site(
         for name in names:
             if _strip_page_ext(name) is not None:
                 files.append(Path(folder) / name)
-            elif name.rsplit(".", 1)[-1].lower() in ASSET_EXTENSIONS:
+                continue
+            if name.rsplit(".", 1)[-1].lower() in ASSET_EXTENSIONS:
                 other_files += 1
+            if siteindex.config_file(name):
+                configs.append(os.path.join(folder, name))
     files.extend(p for p in extra if p not in set(files))
     generator = detect(root)
     permalinks = generator.permalinks()
+    cache = None
+    if len(files) >= siteindex.PERSIST_FROM and siteindex.cache_enabled():
+        cache = siteindex.SiteIndexCache(root, siteindex.context_digest(
+            root, generator, permalinks, configs))
     for path in files:
-        has_fm, data, templated = _read_page(path)
-        page = _make_page(root, path, data, has_fm, templated, permalinks, generator)
+        if cache is not None:
+            found, page = cache.get(path)
+            if not found:
+                stamp = cache.stamp(path)
+                has_fm, data, templated = _read_page(path)
+                page = _make_page(root, path, data, has_fm, templated, permalinks, generator)
+                cache.put(path, page, stamp)
+        else:
+            has_fm, data, templated = _read_page(path)
+            page = _make_page(root, path, data, has_fm, templated, permalinks, generator)
         if page is not None:
             pages[path] = page
+    if cache is not None:
+        cache.save()
     if not base_url:
         base_url = generator.base_url()
     return Site(
         root=root, base_url=(base_url or "").rstrip("/") or None,
         baseurl=generator.path_prefix(), pages=pages, include=include, exclude=exclude,
-        image_alts=_image_alts(root), generator=generator, has_assets=other_files > 0,
+        image_alts=_LazyImageAlts(root), generator=generator, has_assets=other_files > 0,
     )
+
+
+class _LazyImageAlts(Mapping[str, "str | None"]):
+    """:func:`_image_alts` of a root, read on first use (only Hugo image shortcodes ask,
+    and a site's ``data/images/`` may hold thousands of files)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._alts: dict[str, str | None] | None = None
+
+    def _get(self) -> dict[str, str | None]:
+        if self._alts is None:
+            self._alts = _image_alts(self.root)
+        return self._alts
+
+    def __getitem__(self, key: str) -> str | None:
+        return self._get()[key]
+
+    def __iter__(self) -> Any:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
 
 
 class LazySite:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from playbook_lint.atomic import write_atomic
-from playbook_lint.links.result import LinkResult
+from playbook_lint.links.result import LINK_STATUSES, LinkResult
 
 __all__ = ["CacheWarning", "LinkCache", "default_cache_path", "CACHE_VERSION"]
 
@@ -59,10 +59,15 @@ _FIELDS = tuple(f for f in fields(LinkResult) if f.name != "from_cache")
 
 
 def _from_json(url: str, data: Mapping[str, Any]) -> LinkResult:
+    """The cached result of ``url``; ``KeyError``/``TypeError``/``ValueError`` for an
+    entry that is not one (an unknown status included): the caller treats it as a miss."""
     frags = data.get("fragments")
+    status = data["status"]
+    if status not in LINK_STATUSES:
+        raise ValueError(f"unknown link status {status!r}")
     return LinkResult(
         url=url,
-        status=str(data["status"]),
+        status=status,
         http_status=None if data.get("http_status") is None else int(data["http_status"]),
         reason=str(data.get("reason", "")),
         final_url=None if data.get("final_url") is None else str(data["final_url"]),

@@ -27,14 +27,8 @@ How a URL is checked (see issue 3):
   host go one request at a time for that window.
 * Redirects are followed by hand (up to ``max_redirects``), the chain recorded,
   relative ``Location`` resolved, loops detected; every hop passes the address check.
-* Classification: ``broken`` for 404/410, DNS name not found, connection refused,
-  5xx after retries, redirect loops/too many/3xx without Location, invalid URLs;
-  ``unverified`` for 401/403/999, bot challenge pages (a ``cf-mitigated`` header,
-  https://developers.cloudflare.com/cloudflare-challenges/challenge-types/challenge-pages/detect-response/),
-  429 after retries, timeouts, TLS failures (after
-  which the request is repeated without certificate verification, so a 404/410
-  behind a bad certificate is still ``broken``) and any other unaccepted status.
-  GOV.UK's checker does the same split: https://github.com/alphagov/link-checker-api.
+* Classification (``broken`` / ``unverified`` / ``skipped``, pure, no I/O) is
+  :func:`playbook_lint.links.classify.classify`.
 """
 
 from __future__ import annotations
@@ -61,6 +55,7 @@ import httpx
 
 from playbook_lint import __version__
 from playbook_lint.links.cache import LinkCache, default_cache_path
+from playbook_lint.links.classify import Attempt, Outcome, classify, fmt_seconds, reason_phrase
 from playbook_lint.links.netguard import (
     HostResolver,
     PrivateAddressError,
@@ -96,7 +91,6 @@ PROBE_BODY_BYTES = 64 * 1024
 HEAD_FALLBACK = frozenset({400, 403, 404, 405, 501})
 _ACCEPT_HEADER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 _REDIRECTS = frozenset({300, 301, 302, 303, 307, 308})
-_BOT_WALLS = frozenset({401, 403, 999})
 _NOT_FOUND_ERRNOS = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
 _UNREACHABLE_ERRNOS = {101, 113}  # ENETUNREACH, EHOSTUNREACH (Linux numbering)
 #: With only "name not found" answers, at least this many hosts must fail before the
@@ -282,20 +276,6 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
 
 
 @dataclass
-class _Attempt:
-    """One request's outcome: a response (status + headers) or an error kind."""
-
-    status: int | None = None
-    location: str | None = None
-    retry_after: str | None = None
-    fragments: frozenset[str] | None = None
-    body_note: str = ""
-    challenge: bool = False  # a bot challenge page (Cloudflare ``cf-mitigated``)
-    error: str | None = None  # kind, see _error_kind
-    error_text: str = ""
-
-
-@dataclass
 class _Host:
     sem: asyncio.Semaphore
     serial: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -408,16 +388,23 @@ def _headers_of(response: httpx.Response) -> dict[str, str]:
     return out
 
 
-def _reason_phrase(code: int) -> str:
-    phrase = httpx.codes.get_reason_phrase(code)
-    return f"HTTP {code} {phrase}" if phrase else f"HTTP {code}"
-
-
-def _fmt_seconds(value: float) -> str:
-    return f"{value:g} s"
-
-
 class _Engine:
+    """One run of the link engine: the state :func:`check_urls` keeps while it checks.
+
+    Holds the settings, the transports (one verifying, one not, made on first need),
+    the address-checking resolver, per-host state (:class:`_Host`: concurrency,
+    Retry-After pauses, throttling, timeouts in a row), the cookie jar, counters and
+    the network-down detection. :meth:`run` checks a run's URLs; per URL
+    :meth:`_probe` (HEAD, GET fallback, TLS fallback) -> :meth:`_follow` (redirects,
+    address check per hop) -> :meth:`_send_retrying` (retries, backoff, 429 pauses)
+    -> :meth:`_send` (host limits) -> :meth:`_send_now` (one request, one deadline);
+    :func:`~playbook_lint.links.classify.classify` turns the outcome into a result.
+
+    Args:
+        config: the settings.
+        transport, resolver, sleep, clock, on_result: as for :func:`check_urls`.
+    """
+
     def __init__(
         self,
         config: EngineConfig,
@@ -451,7 +438,12 @@ class _Engine:
         self.out_of_time = False  # the run deadline (max_time) passed
         self._headers = {"User-Agent": config.user_agent, "Accept": _ACCEPT_HEADER,
                          "Accept-Encoding": "gzip, deflate"}
-        self._timeout = httpx.Timeout(config.timeout).as_dict()
+        # no per-read/write/connect timeouts: the one deadline per request (``_send_now``)
+        # is the same length and starts first, so they could never fire, and each costs a
+        # timer on every socket read and write
+        self._timeout = {"connect": None, "read": None, "write": None, "pool": None}
+        self._host_headers: dict[str, httpx.Headers] = {}
+        self._parsed: dict[str, httpx.URL] = {}  # URL -> httpx's parse (HEAD, GET, hops)
         self.random = random.Random()
         self._host_names: dict[str, str] = {}
 
@@ -485,13 +477,16 @@ class _Engine:
         return state
 
     # -- one request -------------------------------------------------------------
-    async def _send(self, url: str, method: str, want_body: bool, insecure: bool) -> _Attempt:
+    async def _send(self, url: str, method: str, want_body: bool, insecure: bool) -> Attempt:
         host = self._host_name(url)
         state = self._host(host)
-        headers = self.config.headers_for(host)
+        headers = self._host_headers.get(host)
+        if headers is None:  # built once per host: the globs are matched once
+            headers = self._host_headers[host] = httpx.Headers(
+                {**self._headers, **self.config.headers_for(host)})
         async with state.sem:
             if state.timeouts_in_row >= HOST_TIMEOUTS_GIVE_UP:
-                return _Attempt(error="host_silent", error_text=(
+                return Attempt(error="host_silent", error_text=(
                     f"{host} timed out {state.timeouts_in_row} times in a row; "
                     "no more requests sent to it"))
             wait = state.not_before - self.clock()
@@ -511,8 +506,8 @@ class _Engine:
             return attempt
 
     async def _send_now(
-        self, url: str, method: str, want_body: bool, insecure: bool, headers: dict[str, str]
-    ) -> _Attempt:
+        self, url: str, method: str, want_body: bool, insecure: bool, headers: httpx.Headers
+    ) -> Attempt:
         if insecure:
             if self.insecure is None:
                 self.insecure = self._make_client(verify=False)
@@ -528,23 +523,26 @@ class _Engine:
             # every byte, so a server dripping a byte a second would never time out
             deadline = asyncio.get_running_loop().time() + self.config.timeout
             try:
-                request = httpx.Request(method, url, headers={**self._headers, **headers},
+                parsed = self._parsed.get(url)
+                if parsed is None:  # httpx's parse is ~1/3 of building a request
+                    parsed = self._parsed[url] = httpx.URL(url)
+                request = httpx.Request(method, parsed, headers=headers,
                                         extensions={"timeout": self._timeout})
                 if self.cookies.jar:
                     self.cookies.set_cookie_header(request)
                 async with asyncio.timeout_at(deadline):
                     response = await client.handle_async_request(request)
             except TimeoutError:
-                return _Attempt(error="timeout", error_text="timed out")
+                return Attempt(error="timeout", error_text="timed out")
             except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
                 kind, text = _error_kind(exc)
-                return _Attempt(error=kind, error_text=text)
+                return Attempt(error=kind, error_text=text)
             try:
                 response.request = request
                 wanted = _headers_of(response)
                 if "set-cookie" in wanted:
                     self.cookies.extract_cookies(response)
-                attempt = _Attempt(
+                attempt = Attempt(
                     status=response.status_code,
                     location=wanted.get("location"),
                     retry_after=wanted.get("retry-after"),
@@ -560,7 +558,7 @@ class _Engine:
                     attempt.fragments = None
                     if want_body:  # the status stands; the page's ids are unknown
                         attempt.body_note = (
-                            f"the body was not read within {_fmt_seconds(self.config.timeout)}")
+                            f"the body was not read within {fmt_seconds(self.config.timeout)}")
             finally:
                 self.stats.bytes_read += response.num_bytes_downloaded
                 await response.aclose()
@@ -577,7 +575,7 @@ class _Engine:
         except (httpx.HTTPError, OSError):
             pass
 
-    async def _read_body(self, response: httpx.Response, attempt: _Attempt, want: bool) -> None:
+    async def _read_body(self, response: httpx.Response, attempt: Attempt, want: bool) -> None:
         cap = self.config.max_body_bytes
         ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
         html_page = ctype in ("text/html", "application/xhtml+xml")
@@ -613,7 +611,7 @@ class _Engine:
 
     async def _send_retrying(
         self, url: str, method: str, want_body: bool, insecure: bool, tally: list[int]
-    ) -> _Attempt:
+    ) -> Attempt:
         """Send with retries; ``tally[0]`` counts the retries made.
 
         GET retries 429, 5xx (not 501) and connect errors/timeouts/resets. HEAD retries
@@ -667,10 +665,9 @@ class _Engine:
     # -- one URL through its redirects ---------------------------------------------
     async def _follow(
         self, url: str, method: str, want_body: bool, insecure: bool
-    ) -> tuple[_Attempt, str, list[tuple[int, str]], str | None, int]:
-        """Follow redirects from ``url``. Returns (last attempt, last URL, chain,
-        terminal problem sentence or None, retries used). A problem sentence with the
-        prefix ``skip:`` means the hop was refused by the address check."""
+    ) -> Outcome:
+        """Follow redirects from ``url`` with ``method``; every hop passes the address
+        check first. Returns where it ended (a refused hop is ``Outcome.refused``)."""
         cfg = self.config
         chain: list[tuple[int, str]] = []
         visits: dict[str, int] = {normalize_url(url): 1}
@@ -682,11 +679,12 @@ class _Engine:
             except OSError as exc:
                 kind, text = _error_kind(exc)
                 self._network_failure(kind, self._host_name(current))
-                return _Attempt(error=kind, error_text=text), current, chain, None, tally[0]
+                return Outcome(Attempt(error=kind, error_text=text), current, chain, None,
+                               tally[0])
             if refusal:
                 where = "redirect target " if chain else ""
-                why = f"skip:not checked: {where}{refusal} (use --allow-private to check it)"
-                return _Attempt(), current, chain, why, tally[0]
+                why = f"not checked: {where}{refusal} (use --allow-private to check it)"
+                return Outcome(Attempt(), current, chain, why, tally[0], refused=True)
             attempt = await self._send_retrying(current, method, want_body, insecure, tally)
             status = attempt.status
             if status is not None:
@@ -696,11 +694,11 @@ class _Engine:
             if status is None or status not in _REDIRECTS or (
                 status == 300 and not attempt.location
             ):
-                return attempt, current, chain, None, tally[0]
+                return Outcome(attempt, current, chain, None, tally[0])
             if not attempt.location:
-                return attempt, current, chain, (
-                    f"{_reason_phrase(status)} without a Location header"
-                ), tally[0]
+                return Outcome(attempt, current, chain, (
+                    f"{reason_phrase(status)} without a Location header"
+                ), tally[0])
             try:
                 target = urljoin(current, attempt.location.strip())
                 parts = urlsplit(target)
@@ -708,26 +706,26 @@ class _Engine:
                 if scheme in ("http", "https"):
                     if not parts.hostname or parts.port == 0:  # .port raises if out of range
                         raise ValueError("no host name")
-                    httpx.URL(target)  # what the request would be built from
+                    self._parsed[target] = httpx.URL(target)  # what the request is built from
             except (ValueError, httpx.InvalidURL):
-                return attempt, current, chain, (
-                    f"invalid redirect: {_reason_phrase(status)} with a Location that is "
+                return Outcome(attempt, current, chain, (
+                    f"invalid redirect: {reason_phrase(status)} with a Location that is "
                     f"not a valid URL ({attempt.location!r})"
-                ), tally[0]
+                ), tally[0])
             chain.append((status, target))
             if scheme not in ("http", "https"):
-                return attempt, current, chain, (
+                return Outcome(attempt, current, chain, (
                     f"redirect to a non-HTTP URL ({target}) was not followed"
-                ), tally[0]
+                ), tally[0])
             key = normalize_url(target)
             visits[key] = visits.get(key, 0) + 1
             if visits[key] > 2:  # one bounce back (e.g. a cookie being set) is allowed
                 loop = " → ".join([url] + [loc for _s, loc in chain])
-                return attempt, current, chain, f"redirect loop: {loop}", tally[0]
+                return Outcome(attempt, current, chain, f"redirect loop: {loop}", tally[0])
             if len(chain) > cfg.max_redirects:
-                return attempt, current, chain, (
+                return Outcome(attempt, current, chain, (
                     f"too many redirects (more than {cfg.max_redirects})"
-                ), tally[0]
+                ), tally[0])
             current = target
 
     def _network_failure(self, kind: str | None, host: str) -> None:
@@ -751,9 +749,9 @@ class _Engine:
             outcome = None
             if not want_body:
                 outcome = await self._follow(url, "HEAD", False, insecure)
-                attempt = outcome[0]
+                attempt = outcome.attempt
                 fallback = (
-                    outcome[3] is None
+                    outcome.problem is None
                     and (
                         (attempt.status is not None
                          and (attempt.status in HEAD_FALLBACK or attempt.status >= 500))
@@ -764,98 +762,14 @@ class _Engine:
                     outcome = None
             if outcome is None:
                 outcome = await self._follow(url, "GET", want_body, insecure)
-            attempt = outcome[0]
+            attempt = outcome.attempt
             if attempt.error == "tls" and not insecure:
                 insecure, tls_note = True, attempt.error_text
                 continue
-            return self._classify(url, outcome, tls_note)
-
-    def _classify(
-        self,
-        url: str,
-        outcome: tuple[_Attempt, str, list[tuple[int, str]], str | None, int],
-        tls_note: str,
-    ) -> LinkResult:
-        attempt, last_url, chain, problem, retries_used = outcome
-        cfg = self.config
-        redirects = tuple(chain)
-        permanent = bool(chain) and all(s in (301, 308) for s, _ in chain)
-        upgrade = False
-        if chain and url.startswith("http://"):
-            upgrade = normalize_url(chain[0][1]) == "https://" + url[len("http://"):]
-        status: str
-        final_url: str | None = last_url if attempt.status is not None else None
-        tries = f"{retries_used} {'retry' if retries_used == 1 else 'retries'}"
-        after = f" (after {tries})" if retries_used else ""
-        if problem is not None:
-            if problem.startswith("skip:"):
-                status, reason = "skipped", problem[len("skip:"):]
-            else:
-                status, reason = "broken", problem
-        elif attempt.error is not None:
-            self.kinds[url] = attempt.error
-            kind = attempt.error
-            if kind == "timeout":
-                reason = f"timed out after {_fmt_seconds(cfg.timeout)}{after}"
-            elif kind == "host_silent":
-                reason = attempt.error_text
-            elif kind == "private":
-                status, reason = "skipped", f"not checked: {attempt.error_text}"
-            else:
-                reason = attempt.error_text + after
-            if kind in ("dns_notfound", "refused", "invalid"):
-                status = "broken"
-            elif kind != "private":
-                status = "unverified"
-        else:
-            code = attempt.status
-            assert code is not None
-            reason = _reason_phrase(code)
-            if cfg.accepts(code):
-                status = "ok"
-                if attempt.body_note:
-                    reason += f"; {attempt.body_note}"
-            elif attempt.challenge:
-                status = "unverified"
-                reason += " (a bot challenge page answered; check it in a browser)"
-            elif code in (404, 410):
-                status = "broken"
-            elif 500 <= code <= 599:
-                status, reason = "broken", reason + after
-            elif code == 429:
-                status = "unverified"
-                reason += (
-                    f" (still rate limited after {tries})"
-                    if retries_used else " (rate limited)"
-                )
-            elif code in _BOT_WALLS:
-                status = "unverified"
-                reason += " (the site may refuse automated checks; check it in a browser)"
-            else:
-                status = "unverified"
-        if tls_note and status != "skipped":
-            if status == "broken" and attempt.status in (404, 410):
-                reason = f"{reason} (answered without certificate verification; {tls_note})"
-            else:
-                status = "unverified"
-                reason = tls_note
-                if attempt.status is not None:
-                    reason += (
-                        "; without verification the server answered "
-                        + _reason_phrase(attempt.status)
-                    )
-        return LinkResult(
-            url=url,
-            status=status,
-            http_status=attempt.status,
-            reason=reason,
-            final_url=final_url,
-            redirects=redirects,
-            permanent_redirect=permanent,
-            https_upgrade=upgrade,
-            fragments=attempt.fragments,
-            checked_at=time.time(),
-        )
+            if outcome.problem is None and attempt.error is not None:
+                self.kinds[url] = attempt.error
+            return classify(url, outcome, tls_note, accepts=self.config.accepts,
+                            timeout=self.config.timeout, checked_at=time.time())
 
     # -- the run -----------------------------------------------------------------
     def _pre_skip(self, written: str, url: str) -> LinkResult | None:
@@ -945,7 +859,7 @@ class _Engine:
         not_checked: list[str] = []
         out_of_time_reason = (
             f"not checked: the link check's time limit (--max-time "
-            f"{_fmt_seconds(cfg.max_time or 0)}) ran out before this link was checked"
+            f"{fmt_seconds(cfg.max_time or 0)}) ran out before this link was checked"
         )
         if todo:
             self.client = self._make_client(verify=True)
@@ -985,7 +899,7 @@ class _Engine:
             noun = "link" if len(not_checked) == 1 else "links"
             report.warnings.append(
                 f"link check stopped at its time limit (--max-time "
-                f"{_fmt_seconds(cfg.max_time or 0)}): {len(not_checked)} external {noun} "
+                f"{fmt_seconds(cfg.max_time or 0)}): {len(not_checked)} external {noun} "
                 f"of {total} not checked")
         if cache is not None and not offline:
             report.warnings.extend(cache.save())

@@ -17,6 +17,7 @@ connect).
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import socket
 import ssl
@@ -27,6 +28,8 @@ from typing import Any
 import httpcore
 import httpcore._utils  # is_socket_readable, for idle connections
 import httpx
+
+from playbook_lint.links.http11 import H11Connection
 
 __all__ = [
     "ResolveFunc",
@@ -55,6 +58,7 @@ class PrivateAddressError(OSError):
         self.reason = reason
 
 
+@functools.lru_cache(maxsize=4096)  # pure; 50-130 us an address, asked per request
 def refusal_reason(ip: str) -> str | None:
     """Return why ``ip`` must not be contacted, or None if it is a public address.
 
@@ -233,6 +237,9 @@ class HostResolver:
         self._parallel = asyncio.Semaphore(max_parallel)
         self.allow_private = allow_private
         self._cache: dict[str, asyncio.Future[list[str]]] = {}
+        #: host -> check()'s answer, once its lookup succeeded (answers are kept for
+        #: the run, so the verdict cannot change; asked before every request)
+        self._verdicts: dict[str, str | None] = {}
         #: number of lookups actually made (not answered from the run cache)
         self.lookups = 0
         #: lookups that returned at least one public address (proof the DNS works;
@@ -286,14 +293,17 @@ class HostResolver:
         if self.allow_private:
             return None
         host = host.lower()
+        if host in self._verdicts:
+            return self._verdicts[host]
         ips = await self.resolve(host)
         reasons = [refusal_reason(ip) for ip in ips]
-        if not all(reasons):
-            return None
-        first = str(reasons[0])
-        if _literal_ip(host) is not None:
-            return first
-        return f"{host} resolves to " + first.replace(" is a", ", a", 1)
+        verdict: str | None = None
+        if all(reasons):
+            verdict = str(reasons[0])
+            if _literal_ip(host) is None:
+                verdict = f"{host} resolves to " + verdict.replace(" is a", ", a", 1)
+        self._verdicts[host] = verdict
+        return verdict
 
     async def allowed_ips(self, host: str) -> list[str]:
         """Return the addresses of ``host`` that may be contacted, in resolver order.
@@ -467,6 +477,11 @@ class _Released(httpx.AsyncByteStream):
             self._release()
 
 
+#: httpcore's own send method, to tell when a mock library has replaced it.
+_HTTPCORE_SEND = httpcore.AsyncHTTPConnection.handle_async_request
+_Connection = H11Connection | httpcore.AsyncHTTPConnection
+
+
 class _OriginPool(httpx.AsyncBaseTransport):
     """Keep-alive HTTP/1.1 connections to one origin, one request on each at a time.
 
@@ -474,8 +489,11 @@ class _OriginPool(httpx.AsyncBaseTransport):
     cancellation shields, a scan of every connection and queued request on each
     request's start and end) was a fifth of the engine's CPU per request. The engine
     already bounds the requests in flight per host, so this pool only has to reuse an
-    idle connection or open a new one. Connections are ``httpcore.AsyncHTTPConnection``
-    objects, so TLS, h11 and test mocks (respx patches that class) work as before.
+    idle connection or open a new one. Connections are
+    :class:`~playbook_lint.links.http11.H11Connection` objects (h11 without httpcore's
+    per-request locks and traces); while a mock library (respx) has replaced
+    ``httpcore.AsyncHTTPConnection.handle_async_request``, they are httpcore's, so
+    mocked tests see every request as before.
     """
 
     def __init__(self, backend: httpcore.AsyncNetworkBackend, ssl_context: ssl.SSLContext,
@@ -483,8 +501,8 @@ class _OriginPool(httpx.AsyncBaseTransport):
         self._backend = backend
         self._ssl_context = ssl_context
         self._expiry = keepalive_expiry
-        self._idle: list[httpcore.AsyncHTTPConnection] = []
-        self._all: set[httpcore.AsyncHTTPConnection] = set()
+        self._idle: list[_Connection] = []
+        self._all: set[_Connection] = set()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
@@ -499,9 +517,13 @@ class _OriginPool(httpx.AsyncBaseTransport):
             self._all.discard(candidate)
             await candidate.aclose()
         if conn is None:
-            conn = httpcore.AsyncHTTPConnection(
-                origin=origin, ssl_context=self._ssl_context, keepalive_expiry=self._expiry,
-                http1=True, http2=False, network_backend=self._backend)
+            if httpcore.AsyncHTTPConnection.handle_async_request is _HTTPCORE_SEND:
+                conn = H11Connection(origin, self._ssl_context, self._backend, self._expiry)
+            else:  # a test double (respx) stands in for httpcore's connections: use them
+                conn = httpcore.AsyncHTTPConnection(
+                    origin=origin, ssl_context=self._ssl_context,
+                    keepalive_expiry=self._expiry, http1=True, http2=False,
+                    network_backend=self._backend)
             self._all.add(conn)
         req = httpcore.Request(
             method=request.method,
@@ -516,7 +538,7 @@ class _OriginPool(httpx.AsyncBaseTransport):
             await conn.aclose()
             raise
 
-        def release(conn: httpcore.AsyncHTTPConnection = conn) -> None:
+        def release(conn: _Connection = conn) -> None:
             if conn.is_idle():
                 self._idle.append(conn)
             else:  # closed, or given up before its end: httpcore has closed it

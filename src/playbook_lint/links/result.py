@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
-__all__ = ["LinkResult", "LinkStatus", "EngineStats", "EngineReport"]
+__all__ = ["LinkResult", "LinkStatus", "LINK_STATUSES", "EngineStats", "EngineReport"]
 
 #: ``ok``: reachable; ``broken``: gone (404/410, DNS name not found, connection
 #: refused, 5xx after retries, bad redirects); ``unverified``: could not tell
 #: (401/403/999 bot walls, 429 after retries, timeouts, TLS failures, other codes);
 #: ``skipped``: not checked (mailto/tel, excluded, private address).
 LinkStatus = Literal["ok", "broken", "unverified", "skipped"]
+#: The values of :data:`LinkStatus`, for checking data read back (the cache).
+LINK_STATUSES: frozenset[str] = frozenset(get_args(LinkStatus))
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ class LinkResult:
     """
 
     url: str
-    status: LinkStatus | str
+    status: LinkStatus
     http_status: int | None = None
     reason: str = ""
     final_url: str | None = None

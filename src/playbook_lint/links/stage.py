@@ -1,5 +1,6 @@
-"""Glue between documents and the link engine: collect external URLs, build the
-engine's settings from config and CLI, show progress, summarise the run.
+"""The pipeline's link-check stage: collect the external URLs of the linted documents,
+build the engine's settings from config and CLI, run the engine with progress, and
+summarise the run in one line.
 
 The engine (:mod:`playbook_lint.links.engine`) knows nothing of documents; the
 rules know nothing of HTTP. This module is the one place they meet.
@@ -18,7 +19,7 @@ from typing import Any
 from playbook_lint.document import Document
 from playbook_lint.errors import ConfigError
 from playbook_lint.links.fmlinks import front_matter_links
-from playbook_lint.links.normalize import is_http_url
+from playbook_lint.links.normalize import host_of, is_http_url
 
 ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -114,17 +115,11 @@ def run_engine(urls: list[str], config: Any, *, progress: bool) -> Any:
         done_before = [0]
 
         def on_result(result: Any, done: int, total: int) -> None:
-            bar.update(done - done_before[0], current_item=_host(result.url))
+            bar.update(done - done_before[0], current_item=host_of(result.url))
             done_before[0] = done
 
         cb: Callable[..., None] = on_result
         return check_urls_sync(urls, config, on_result=cb)
-
-
-def _host(url: str) -> str:
-    from playbook_lint.links.normalize import host_of
-
-    return host_of(url)
 
 
 def summary_line(report: Any, links: int, elapsed: float) -> str:

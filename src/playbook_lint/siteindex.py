@@ -1,0 +1,235 @@
+"""The site index kept between runs, so a one-file run does not re-read every page.
+
+:func:`playbook_lint.site.build_site` reads the front matter of every page of a site
+to learn where each is published. On a 4,000-page site that is a second of work that
+a pre-commit run (one changed page) would repeat every time. This module keeps each
+page's :class:`~playbook_lint.site.Page` record in
+``<user cache>/playbook-lint/sites/<hash of the root>.json`` (``platformdirs``, beside
+the result cache in ``results/``), and reuses it for a file whose **modification
+time and size** are unchanged. A changed page is read again; a new page is read; a
+deleted page is dropped (the site walk lists the files on every run).
+
+Every record is also tied to the run's *context*: the tool version, the stat (size,
+mtime) of playbook-lint's own modules (an edited checkout is not served stale
+records), the site root, the generator and its permalink settings, and the stat of
+every file below the root that can configure the generator (``.yml``, ``.toml``,
+``.json``, ``.js``, ... and dotfiles such as ``.eleventyignore``: Eleventy directory
+data and Jekyll's ``_config.yml`` change page URLs). When the context changes, the
+whole index is rebuilt.
+
+Sites under :data:`PERSIST_FROM` pages are not persisted (they build in a few
+milliseconds). ``--no-cache`` (:func:`site_caches`) neither reads nor writes it. A
+missing, corrupt or other-version file is an empty index; a file that cannot be
+written is skipped (a cache only saves time).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+__all__ = ["PERSIST_FROM", "SiteIndexCache", "cache_enabled", "config_file", "set_enabled",
+           "site_caches"]
+
+INDEX_VERSION = 1
+#: Sites with at least this many page files keep their index between runs.
+PERSIST_FROM = 200
+#: Files (by extension) whose change may change where pages are published: generator
+#: config, data files, JavaScript config modules.
+CONFIG_EXTENSIONS = frozenset({"yml", "yaml", "toml", "json", "js", "cjs", "mjs", "rb",
+                               "py", "ts"})
+
+_ENABLED = [True]
+
+
+def set_enabled(enabled: bool) -> None:
+    """Turn the persisted site index (and the front matter cache) on or off for this
+    process (``--no-cache`` turns it off)."""
+    _ENABLED[0] = enabled
+
+
+@contextmanager
+def site_caches(enabled: bool) -> Iterator[None]:
+    """Within the block, the persisted site caches are on or off (``--no-cache``); the
+    setting before it comes back after it (also when the block raises)."""
+    before = _ENABLED[0]
+    _ENABLED[0] = enabled
+    try:
+        yield
+    finally:
+        _ENABLED[0] = before
+
+
+def cache_enabled() -> bool:
+    """True unless :func:`set_enabled` turned the persisted site caches off."""
+    return _ENABLED[0]
+
+
+def config_file(name: str) -> bool:
+    """True when a non-page file named ``name`` can configure the generator (see
+    :data:`CONFIG_EXTENSIONS`; dotfiles such as ``.eleventyignore`` too)."""
+    return name.startswith(".") or name.rsplit(".", 1)[-1].lower() in CONFIG_EXTENSIONS
+
+
+def _stamp(path: str) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_mtime_ns, st.st_size]
+
+
+def _code_stamp() -> list[Any]:
+    """Size and mtime of every module of the package."""
+    package = Path(__file__).resolve().parent
+    out: list[Any] = []
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                out.append([path, _stamp(path)])
+    return out
+
+
+def context_digest(root: Path, generator: Any, permalinks: Mapping[str, str],
+                   config_files: Iterable[str]) -> str:
+    """The digest every record of the index for ``root`` is tied to (see the module
+    docstring). ``config_files`` are absolute paths of the root's configuring files."""
+    from playbook_lint import __version__
+
+    parts = [INDEX_VERSION, __version__, str(root), getattr(generator, "name", None),
+             dict(permalinks), _code_stamp(),
+             [[f, _stamp(f)] for f in sorted(config_files)]]
+    return hashlib.sha256(json.dumps(parts, default=str).encode("utf-8", "surrogateescape")
+                          ).hexdigest()
+
+
+def _to_record(page: Any) -> Any:
+    if page is None:
+        return None
+    pattern = page.pattern
+    return [list(page.urls), list(page.claims), page.has_front_matter, page.title,
+            page.templated, page.home,
+            None if pattern is None else [pattern.pattern, pattern.flags],
+            page.url_reason, page.published, page.has_permalink]
+
+
+class LazyPattern:
+    """A page's URL pattern read from the index, compiled on its first match (an
+    Eleventy site's index holds hundreds of distinct patterns, most never asked:
+    compiling them all was 0.6 s of a one-file run). Answers ``pattern``, ``flags``
+    and ``fullmatch`` as the :class:`re.Pattern` it stands for."""
+
+    __slots__ = ("_compiled", "flags", "pattern")
+
+    def __init__(self, pattern: str, flags: int) -> None:
+        self.pattern = pattern
+        self.flags = flags
+        self._compiled: re.Pattern[str] | None = None
+
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        """As :meth:`re.Pattern.fullmatch`."""
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self.flags)
+        return self._compiled.fullmatch(text)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyPattern | re.Pattern):
+            return (self.pattern, self.flags) == (other.pattern, other.flags)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.pattern, self.flags))
+
+
+def _from_record(path: Path, rec: Any) -> Any:
+    from playbook_lint.site import Page
+
+    if rec is None:
+        return None
+    urls, claims, has_fm, title, templated, home, pattern, reason, published, perm = rec
+    return Page(path, tuple(urls), tuple(claims), has_fm, title, templated, home,
+                None if pattern is None else LazyPattern(pattern[0], pattern[1]),
+                reason, published, perm)
+
+
+class SiteIndexCache:
+    """The persisted index of one site root.
+
+    Args:
+        root: the site root (absolute).
+        context: :func:`context_digest` of this run; records of another context are
+            not used.
+
+    :meth:`get` answers a page from the file when its stamp matches; :meth:`put`
+    records a freshly read page; :meth:`save` writes the records of this run's files
+    (so deleted files drop out).
+    """
+
+    def __init__(self, root: Path, context: str) -> None:
+        import platformdirs
+
+        digest = hashlib.sha256(os.fsencode(str(root))).hexdigest()[:16]
+        self.file = Path(platformdirs.user_cache_path("playbook-lint", appauthor=False)) \
+            / "sites" / f"{digest}.json"
+        self.context = context
+        self.old: dict[str, list[Any]] = {}
+        self.new: dict[str, list[Any]] = {}
+        self.read_again = 0
+        try:
+            data = json.loads(self.file.read_text("utf-8"))
+            if isinstance(data, dict) and data.get("version") == INDEX_VERSION and \
+                    data.get("context") == context and isinstance(data.get("pages"), dict):
+                self.old = data["pages"]
+        except (OSError, ValueError):
+            self.old = {}
+
+    def get(self, path: Path) -> tuple[bool, Any]:
+        """``(found, page)``: the recorded :class:`~playbook_lint.site.Page` of ``path``
+        (None: the file is no page) when its modification time and size are unchanged,
+        else ``(False, None)``."""
+        key = str(path)
+        stamp = _stamp(key)
+        hit = self.old.get(key)
+        if stamp is not None and isinstance(hit, list) and len(hit) == 2 and \
+                hit[0] == stamp:
+            try:
+                page = _from_record(path, hit[1])
+            except (TypeError, ValueError, re.error):
+                return False, None
+            self.new[key] = hit
+            return True, page
+        return False, None
+
+    def put(self, path: Path, page: Any, stamp: list[int] | None) -> None:
+        """Record ``page`` (None: not a page) for ``path`` as read at ``stamp`` (taken
+        before reading, so an edit made meanwhile is read again next time)."""
+        self.read_again += 1
+        if stamp is not None:
+            self.new[str(path)] = [stamp, _to_record(page)]
+
+    @staticmethod
+    def stamp(path: Path) -> list[int] | None:
+        """``[mtime_ns, size]`` of ``path``, or None when it cannot be read."""
+        return _stamp(str(path))
+
+    def save(self) -> None:
+        """Write the index when it changed (atomically; errors are ignored)."""
+        if self.new == self.old:
+            return
+        from playbook_lint.atomic import write_atomic
+
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.file, json.dumps(
+                {"version": INDEX_VERSION, "context": self.context, "pages": self.new},
+                separators=(",", ":")).encode("utf-8"))
+        except (OSError, TypeError, ValueError):
+            pass

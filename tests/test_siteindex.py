@@ -1,0 +1,173 @@
+"""The site index persisted between runs (issue 10, target 4): a page whose
+modification time and size are unchanged is not read again; a changed, new or
+deleted page, or a changed generator config, changes the index and the findings
+that depend on it."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from playbook_lint import site as site_module
+from playbook_lint import siteindex
+from playbook_lint.api import RunOptions, run
+from playbook_lint.site import build_site
+
+
+@pytest.fixture()
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the page files the site model read, in order."""
+    seen: list[str] = []
+    real = site_module._read_page
+
+    def spy(path: Path):
+        seen.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(site_module, "_read_page", spy)
+    monkeypatch.setattr(siteindex, "PERSIST_FROM", 1)
+    return seen
+
+
+def _page(root: Path, name: str, permalink: str, mtime_ns: int) -> Path:
+    path = root / name
+    path.write_text(f"---\ntitle: {name}\npermalink: {permalink}\n---\n\n# {name}\n",
+                    encoding="utf-8")
+    os.utime(path, ns=(mtime_ns, mtime_ns))
+    return path
+
+
+@pytest.fixture()
+def jekyll(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "_config.yml").write_text("title: Test\n", encoding="utf-8")
+    _page(root, "a.md", "/first/", 1_700_000_000_000_000_000)
+    _page(root, "b.md", "/second/", 1_700_000_000_000_000_000)
+    return root
+
+
+def test_an_unchanged_site_is_not_read_again(jekyll: Path, reads: list[str]) -> None:
+    first = build_site(jekyll)
+    assert sorted(reads) == ["a.md", "b.md"]
+    reads.clear()
+    second = build_site(jekyll)
+    assert reads == []
+    assert second.page_for_url("/first/") == jekyll / "a.md"
+    assert second.pages == first.pages
+    files = list((Path(os.environ["XDG_CACHE_HOME"]) / "playbook-lint" / "sites").iterdir())
+    assert len(files) == 1
+    assert json.loads(files[0].read_text())["version"] == siteindex.INDEX_VERSION
+
+
+def test_a_changed_mtime_or_size_reads_that_page_again(jekyll: Path, reads: list[str]) -> None:
+    build_site(jekyll)
+    reads.clear()
+    # same size, new modification time: read again, new permalink seen
+    _page(jekyll, "a.md", "/firsT/", 1_700_000_000_000_000_001)
+    assert build_site(jekyll).page_for_url("/firsT/") == jekyll / "a.md"
+    assert reads == ["a.md"]
+    reads.clear()
+    # same modification time, new size: read again too
+    _page(jekyll, "b.md", "/second-page/", 1_700_000_000_000_000_000)
+    site = build_site(jekyll)
+    assert reads == ["b.md"]
+    assert site.page_for_url("/second-page/") == jekyll / "b.md"
+    assert site.page_for_url("/second/") is None
+
+
+def test_a_new_and_a_deleted_page(jekyll: Path, reads: list[str]) -> None:
+    build_site(jekyll)
+    reads.clear()
+    _page(jekyll, "c.md", "/third/", 1_700_000_000_000_000_000)
+    (jekyll / "b.md").unlink()
+    site = build_site(jekyll)
+    assert reads == ["c.md"]
+    assert site.page_for_url("/third/") == jekyll / "c.md"
+    assert site.page_for_url("/second/") is None
+    assert sorted(p.name for p in site.pages) == ["a.md", "c.md"]
+
+
+def test_a_changed_generator_config_rebuilds_the_index(jekyll: Path, reads: list[str]) -> None:
+    build_site(jekyll)
+    reads.clear()
+    (jekyll / "_config.yml").write_text("title: Test\nbaseurl: /docs\n", encoding="utf-8")
+    build_site(jekyll)
+    assert sorted(reads) == ["a.md", "b.md"]
+
+
+def test_no_cache_neither_reads_nor_writes_it(jekyll: Path, reads: list[str]) -> None:
+    siteindex.set_enabled(False)
+    try:
+        build_site(jekyll)
+        build_site(jekyll)
+    finally:
+        siteindex.set_enabled(True)
+    assert sorted(reads) == ["a.md", "a.md", "b.md", "b.md"]
+    assert not (Path(os.environ["XDG_CACHE_HOME"]) / "playbook-lint" / "sites").exists()
+
+
+def _findings(path: Path, **options: object) -> list[tuple[int, str, str]]:
+    from playbook_lint.site import forget_sites
+
+    forget_sites()  # a new process each time, as pre-commit runs it
+    result = run([path], RunOptions(offline=True, select=["broken-link"],
+                                    site_root=path.parent, **options))  # type: ignore[arg-type]
+    return [(f.line, f.rule, f.message) for f in result.findings]
+
+
+@pytest.mark.parametrize("no_cache", [False, True])
+def test_a_one_file_run_sees_a_linked_page_change(jekyll: Path, reads: list[str],
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  no_cache: bool) -> None:
+    monkeypatch.chdir(jekyll)
+    page = jekyll / "index.md"
+    page.write_text("---\ntitle: Home\n---\n\nSee [the first](/first/) page.\n",
+                    encoding="utf-8")
+    assert _findings(page, no_cache=no_cache) == []
+    reads.clear()
+    assert _findings(page, no_cache=no_cache) == []
+    # with the caches, an unchanged run reads no page (result cache hit)
+    assert sorted(reads) == ([] if not no_cache else ["a.md", "b.md", "index.md"])
+    reads.clear()
+    _page(jekyll, "a.md", "/moved/", 1_700_000_000_000_000_005)
+    assert _findings(page, no_cache=no_cache) == [
+        (5, "broken-link", 'link target "/first/" does not exist')]
+    # only the changed page is read again from the persisted index
+    assert sorted(reads) == (["a.md"] if not no_cache else ["a.md", "b.md", "index.md"])
+    (jekyll / "a.md").unlink()
+    _page(jekyll, "d.md", "/first/", 1_700_000_000_000_000_000)
+    assert _findings(page, no_cache=no_cache) == []
+
+
+SITES = Path(__file__).parent / "fixtures" / "sites"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SITES.iterdir() if p.is_dir()))
+def test_each_fixture_site_lints_the_same_from_the_persisted_index(
+        name: str, reads: list[str], tmp_path: Path) -> None:
+    import shutil
+    from datetime import date
+
+    from playbook_lint.config import Config
+    from playbook_lint.discover import Ignorer, iter_files
+    from playbook_lint.runner import build_rules, lint_files
+    from playbook_lint.site import forget_sites
+
+    root = tmp_path / name
+    shutil.copytree(SITES / name, root)
+    ruleset = build_rules(Config(), select=["broken-link", "missing-alt-text"])
+    files = list(iter_files([root], Ignorer()))
+    runs = []
+    for _ in range(2):
+        forget_sites()
+        reads.clear()
+        result = lint_files(files, ruleset, today=date(2026, 11, 29), root=root)
+        runs.append([(f.path, f.line, f.column, f.rule, f.message) for f in result.findings])
+    assert runs[1] == runs[0]
+    assert runs[0]  # every fixture site has findings to compare
+    # the second run reads only what is_page reads itself (furniture, partials)
+    assert [r for r in reads if not (r.startswith("_") or r.split(".")[0].isupper())] == []
