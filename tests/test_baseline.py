@@ -16,7 +16,7 @@ import pytest
 from playbook_lint.baseline import filter_baseline, fingerprint, write_baseline
 from playbook_lint.document import Document
 from playbook_lint.errors import ConfigError
-from playbook_lint.findings import Edit, Finding, Fix, Report, Severity
+from playbook_lint.findings import Edit, Finding, Fix, RawFinding, Severity
 from playbook_lint.registry import RuleInfo
 from playbook_lint.rule import Context, Rule
 from playbook_lint.runner import ActiveRule, RuleSet, lint_files
@@ -30,9 +30,9 @@ class Buzzword(Rule):
     fixable: ClassVar[bool] = True
     summary: ClassVar[str] = "Flags synergise"
 
-    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         for m in re.finditer(r"synergise", doc.text):
-            yield Report(m.start(), m.end(), '"synergise" is a buzzword: use "work together"',
+            yield RawFinding(m.start(), m.end(), '"synergise" is a buzzword: use "work together"',
                          suggestion="work together",
                          fix=Fix('Replace with "work together"',
                                  (Edit(m.start(), m.end(), "work together"),)))

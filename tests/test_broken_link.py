@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from playbook_lint.checks.links import BrokenLink, has_template, is_external, site_candidates
+from playbook_lint.checks.broken_link import BrokenLink, has_template, is_external, site_candidates
 from playbook_lint.document import Document
 from playbook_lint.findings import Severity
 from playbook_lint.rule import Context
@@ -22,7 +22,7 @@ def test_rule_identity() -> None:
         "broken-link", "PL101", Severity.ERROR,
     )
     for heading in ("What it does", "Why it matters", "Example", "Use instead", "Fix", "Source"):
-        assert f"## {heading}" in (BrokenLink.__doc__ or "")
+        assert f"**{heading}" in (BrokenLink.__doc__ or "")
 
 
 def test_reference_usage_is_reported_once_at_the_definition() -> None:

@@ -10,7 +10,7 @@ import click
 import pytest
 from cli_runner import run
 
-from playbook_lint.links.result import EngineReport, LinkResult
+from playbook_lint.links.result import EngineRun, LinkResult
 from playbook_lint.links.stage import summary_line
 
 
@@ -94,7 +94,7 @@ def test_terminal_rendering_of_rule_markdown():
 
 
 def test_link_summary_line_names_redirects_and_private_skips():
-    report = EngineReport(results={
+    report = EngineRun(results={
         "https://a.gov/": LinkResult("https://a.gov/", "ok", 200, "HTTP 200 OK"),
         "https://b.gov/": LinkResult("https://b.gov/", "ok", 200, "HTTP 200 OK",
                                      permanent_redirect=True),

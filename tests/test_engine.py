@@ -17,7 +17,7 @@ from playbook_lint import __version__
 from playbook_lint.links.engine import (
     DEFAULT_USER_AGENT,
     EngineConfig,
-    EngineReport,
+    EngineRun,
     check_urls_sync,
     network_unavailable_message,
     parse_retry_after,
@@ -64,14 +64,14 @@ def fake_time() -> FakeTime:
     return FakeTime()
 
 
-def run(urls: list[str], fake: FakeTime | None = None, **options: object) -> EngineReport:
+def run(urls: list[str], fake: FakeTime | None = None, **options: object) -> EngineRun:
     options.setdefault("use_cache", False)
     config = EngineConfig(**options)  # type: ignore[arg-type]
     fake = fake or FakeTime()
     return check_urls_sync(urls, config, resolver=public, sleep=fake.sleep, clock=fake.clock)
 
 
-def one(report: EngineReport) -> LinkResult:
+def one(report: EngineRun) -> LinkResult:
     assert len(report.results) == 1
     return next(iter(report.results.values()))
 

@@ -431,3 +431,24 @@ def test_middleman_relative_links_resolve_from_the_html_url(
         ("source/manual/a.html.md", 4, 38, "broken-link", "error",
          'link target "c.html" does not exist'),
     ]
+
+
+def test_eleventy_modules_are_followed_when_the_site_is_reached_through_a_link(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The config's required module sets up markdown-it-anchor; linting the site through
+    a symbolic link to it must read that module as linting it directly does."""
+    real = write(tmp_path / "real", {
+        ".eleventy.js": 'const md = require("./config/markdown");\n'
+                        "module.exports = function () { return {}; };\n",
+        "config/markdown.js": 'const anchor = require("markdown-it-anchor");\n'
+                              "module.exports = md => md.use(anchor);\n",
+        "p.md": "# Title\n\n## Getting started\n\n[a](#getting-started) [b](#nope)\n",
+    })
+    (tmp_path / "link").symlink_to(real, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    for where in ("real", "link"):
+        assert lint([where], capsys)[1] == [
+            (f"{where}/p.md", 5, 27, "broken-link", "error",
+             'no heading or anchor "#nope" in this page'),
+        ]

@@ -20,7 +20,7 @@ import pytest
 
 from playbook_lint import cli, runner
 from playbook_lint.document import Document
-from playbook_lint.findings import Edit, Finding, Fix, Report, Severity
+from playbook_lint.findings import Edit, Finding, Fix, RawFinding, Severity
 from playbook_lint.links.result import LinkResult
 from playbook_lint.registry import RuleInfo
 from playbook_lint.reporters import Summary, get_reporter
@@ -38,9 +38,9 @@ class Buzzword(Rule):
     fixable: ClassVar[bool] = True
     summary: ClassVar[str] = "Buzzwords with plain replacements"
 
-    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         for m in re.finditer(r"synergise", doc.text):
-            yield Report(m.start(), m.end(), '"synergise" is a buzzword: use "work together"',
+            yield RawFinding(m.start(), m.end(), '"synergise" is a buzzword: use "work together"',
                          suggestion="work together",
                          fix=Fix('Replace with "work together"',
                                  (Edit(m.start(), m.end(), "work together"),)))
@@ -54,9 +54,9 @@ class TodoNote(Rule):
     default_severity: ClassVar[Severity] = Severity.ERROR
     summary: ClassVar[str] = "TODO notes left in a page"
 
-    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         for m in re.finditer(r"TODO", doc.text):
-            yield Report(m.start(), m.end(), "TODO note left in <the> page")
+            yield RawFinding(m.start(), m.end(), "TODO note left in <the> page")
 
 
 RULES = {"buzzword": Buzzword, "todo-note": TodoNote}

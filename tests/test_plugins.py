@@ -13,7 +13,7 @@ from playbook_lint.errors import PluginError
 from playbook_lint.registry import discover, find_entry_points
 
 PLUGIN = '''
-from playbook_lint.findings import Report
+from playbook_lint.findings import RawFinding
 from playbook_lint.rule import Rule
 
 
@@ -27,7 +27,7 @@ class NoTodo(Rule):
     def check(self, doc, ctx):
         i = doc.text.find("TODO")
         while i != -1:
-            yield Report(i, i + 4, "TODO left in page")
+            yield RawFinding(i, i + 4, "TODO left in page")
             i = doc.text.find("TODO", i + 1)
 '''
 
@@ -92,7 +92,7 @@ def test_cli_reports_plugin_finding(tmp_path: Path):
 
 def test_a_crashing_rule_is_one_error_line_and_others_still_report(tmp_path: Path):
     from playbook_lint.config import Config
-    from playbook_lint.findings import Report
+    from playbook_lint.findings import RawFinding
     from playbook_lint.registry import RuleInfo
     from playbook_lint.rule import Rule
     from playbook_lint.runner import build_rules, lint_files
@@ -112,7 +112,7 @@ def test_a_crashing_rule_is_one_error_line_and_others_still_report(tmp_path: Pat
         name, code = "fine", "XF001"
 
         def check(self, doc, ctx):
-            yield Report(0, 1, "first character")
+            yield RawFinding(0, 1, "first character")
 
     page = tmp_path / "p.md"
     page.write_text("x\n")
@@ -122,3 +122,12 @@ def test_a_crashing_rule_is_one_error_line_and_others_still_report(tmp_path: Pat
     res = lint_files([page], rules, today=FIXED_TODAY, root=tmp_path)
     assert res.errors == ["p.md: internal error in rules crash, crash-too: ValueError: bad state"]
     assert [(f.rule, f.message) for f in res.findings] == [("fine", "first character")]
+
+
+def test_report_is_still_the_former_name_of_raw_finding() -> None:
+    import playbook_lint
+    from playbook_lint import findings
+
+    assert findings.Report is findings.RawFinding
+    assert playbook_lint.Report is findings.RawFinding
+    assert "Report" not in playbook_lint.__all__

@@ -48,6 +48,15 @@ def test_every_rule_documents_all_six_headings(info: RuleInfo) -> None:
         assert body.strip(), f"section {heading!r} is empty"
 
 
+@pytest.mark.parametrize("info", [i for i in _rules() if i.dist == "playbook-lint"],
+                         ids=lambda i: i.name)
+def test_built_in_rules_spell_their_headings_one_way(info: RuleInfo) -> None:
+    """``**What it does.** ...``, never ``## What it does`` (plugins may use either)."""
+    lines = (info.cls.__doc__ or "").splitlines()
+    assert [line for line in lines if line.lstrip().startswith("#")] == []
+    assert any(line.lstrip().startswith("**What it does.**") for line in lines)
+
+
 def test_committed_rule_docs_are_current() -> None:
     stale = stale_docs(DOCS)
     assert stale == [], (

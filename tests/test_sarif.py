@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -14,7 +15,7 @@ from conftest import SHARED
 
 from playbook_lint import cli, runner
 from playbook_lint.document import Document
-from playbook_lint.findings import Edit, Finding, Fix, Report, Severity
+from playbook_lint.findings import Edit, Finding, Fix, RawFinding, Severity
 from playbook_lint.registry import RuleInfo
 from playbook_lint.reporters import Summary, get_reporter
 from playbook_lint.reporters.sarif import FINGERPRINT_KEY, first_paragraph, render
@@ -34,9 +35,9 @@ class Buzzword(Rule):
     fixable: ClassVar[bool] = True
     summary: ClassVar[str] = "Buzzwords with plain replacements"
 
-    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         for m in re.finditer(r"synergise", doc.text):
-            yield Report(m.start(), m.end(), '"synergise" is a buzzword',
+            yield RawFinding(m.start(), m.end(), '"synergise" is a buzzword',
                          suggestion="work together",
                          fix=Fix('Replace with "work together"',
                                  (Edit(m.start(), m.end(), "work together"),)))
@@ -50,9 +51,9 @@ class TodoNote(Rule):
     default_severity: ClassVar[Severity] = Severity.ERROR
     summary: ClassVar[str] = "TODO notes left in a page"
 
-    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         for m in re.finditer(r"TODO", doc.text):
-            yield Report(m.start(), m.end(), "TODO note left in the page")
+            yield RawFinding(m.start(), m.end(), "TODO note left in the page")
 
 
 class NeedsTitle(Rule):
@@ -64,9 +65,9 @@ class NeedsTitle(Rule):
     fixable: ClassVar[bool] = True
     summary: ClassVar[str] = "Pages without front matter"
 
-    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         if not doc.text.startswith("---\n"):
-            yield Report(0, 0, "page has no front matter",
+            yield RawFinding(0, 0, "page has no front matter",
                          fix=Fix("Add front matter", (Edit(0, 0, "---\ntitle: TBC\n---\n"),),
                                  safe=False))
 
@@ -265,3 +266,25 @@ def test_empty_run_is_valid_with_no_rules_and_no_results():
 def test_first_paragraph():
     assert first_paragraph(None) == ""
     assert first_paragraph("One ``two``\n    three.\n\n    Four.") == "One `two` three."
+
+
+def test_fixes_are_placed_from_the_findings_not_by_reading_the_files(site: Path):
+    """The runner gives each edit its position; the JSON report carries it, so a
+    SARIF log merged from JSON reports has the same fixes after the pages are gone."""
+    direct = sarif_of_run(site)["runs"][0]["results"]
+    assert run_cli(["--format", "json", "--output", "out.json", "."]) == 1
+    edits = [e for f in json.loads((site / "out.json").read_text(encoding="utf-8"))["findings"]
+             if "fix" in f for e in f["fix"]["edits"]]
+    assert edits == [
+        {"start": 0, "end": 0, "replacement": "---\ntitle: TBC\n---\n", "line": 1,
+         "column": 1, "end_line": 1, "end_column": 1, "newline": "\r\n"},
+        {"start": 11, "end": 20, "replacement": "work together", "line": 3, "column": 4,
+         "end_line": 3, "end_column": 13},
+        {"start": 40, "end": 49, "replacement": "work together", "line": 6, "column": 11,
+         "end_line": 6, "end_column": 20},
+    ]
+    shutil.rmtree(site / "docs")
+    assert run_cli(["merge", "out.json", "--format", "sarif", "--output", "merged.sarif"]) == 1
+    merged = json.loads((site / "merged.sarif").read_text(encoding="utf-8"))["runs"][0]
+    assert [r.get("fixes") for r in merged["results"]] == [r.get("fixes") for r in direct]
+    assert sum("fixes" in r for r in direct) == 3

@@ -14,7 +14,7 @@ from playbook_lint.config import Config, from_table
 from playbook_lint.discover import Ignorer, iter_files
 from playbook_lint.errors import ConfigError
 from playbook_lint.runner import build_rules, lint_files
-from playbook_lint.site import Site, build_site, find_site_root, page_urls, site_for, url_key
+from playbook_lint.site import Site, build_site, page_urls, site_for, url_key
 
 SITES = Path(__file__).parent / "fixtures" / "sites"
 
@@ -74,7 +74,7 @@ def test_site_questions_from_memory() -> None:
         "_includes/bit.md": "No front matter\n",
         "content/news/x.md": "---\ntitle: X\n---\n{% include note.html %}\n",
         "README.md": "Read me\n",
-    }, base_url="https://guide.example.gov/sub", baseurl="/sub")
+    }, base_url="https://guide.example.gov/sub", path_prefix="/sub")
     assert site.page_for_url("/plays/plan.html#x") == root / "_plays/plan.md"
     assert site.page_for_url("/sub/plays/plan/") == root / "_plays/plan.md"
     assert site.page_for_url("/guides/launch/") == root / "guides/Launch.md"  # any case
@@ -120,15 +120,16 @@ def test_hugo_ref_lookup() -> None:
     assert site.hugo_ref("#top", page) == page
 
 
-def test_find_site_root(tmp_path: Path) -> None:
+def test_site_root_is_the_nearest_folder_with_a_generator_config(tmp_path: Path) -> None:
     (tmp_path / "site" / "a" / "b").mkdir(parents=True)
     (tmp_path / "site" / "hugo.toml").write_text("", encoding="utf-8")
-    assert find_site_root(tmp_path / "site" / "a" / "b") == tmp_path / "site"
-    assert find_site_root(tmp_path / "site" / "a", stop=tmp_path / "site" / "a") is None
-    assert find_site_root(tmp_path) is None
-    assert find_site_root(SITES / "jekyll" / "_plays") == SITES / "jekyll"
-    assert find_site_root(SITES / "eleventy" / "pages") == SITES / "eleventy"
-    assert find_site_root(SITES / "middleman" / "source" / "manual") == SITES / "middleman"
+    (tmp_path / "loose").mkdir()
+    assert site_for(tmp_path / "site" / "a" / "b" / "x.md", tmp_path).root == tmp_path / "site"
+    assert site_for(tmp_path / "loose" / "x.md", tmp_path).root == tmp_path  # the linted folder
+    assert site_for(SITES / "jekyll" / "_plays" / "x.md", SITES).root == SITES / "jekyll"
+    assert site_for(SITES / "eleventy" / "pages" / "x.md", SITES).root == SITES / "eleventy"
+    assert site_for(SITES / "middleman" / "source" / "manual" / "x.md", SITES).root == \
+        SITES / "middleman"
 
 
 def test_site_for_uses_config_root_and_caches(tmp_path: Path) -> None:
@@ -151,7 +152,7 @@ def test_build_site_reads_generator_config_and_image_data() -> None:
     assert hugo.page_for_url("/start/") in (SITES / "hugo/content/guides/setup.md",
                                             SITES / "hugo/content/about/index.md")
     jekyll = build_site(SITES / "jekyll")
-    assert jekyll.baseurl == "/guide"
+    assert jekyll.path_prefix == "/guide"
     assert jekyll.page_for_url("/guide/plays/review/") == SITES / "jekyll/_plays/review.md"
 
 
@@ -345,3 +346,41 @@ def test_a_stray_text_file_or_report_does_not_turn_an_export_into_a_checkout(
     (tmp_path / "img").mkdir()
     (tmp_path / "img" / "logo.png").write_bytes(b"")
     assert severity() == "error"  # the tree holds images, and not this one
+
+
+# -- the SiteModel protocol ------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["jekyll", "hugo", "eleventy", "middleman"])
+def test_a_lazy_site_answers_every_protocol_question_as_the_built_site(name: str) -> None:
+    """``LazySite`` answers some questions itself and hands the rest to the built
+    ``Site`` (mypy cannot check those through ``__getattr__``): each member of
+    ``SiteModel`` gives the same answer both ways."""
+    from playbook_lint.site import LazySite
+    from playbook_lint.site_model import SiteModel
+
+    root = SITES / name
+    members = sorted(n for n in vars(SiteModel) if not n.startswith("_"))
+    assert len(members) == 17
+    built = build_site(root)
+    pages = sorted(built.pages)
+    assert pages
+    for member in members:
+        lazy = LazySite(root, base_url=None, include=(), exclude=())
+        want, got = getattr(built, member), getattr(lazy, member)
+        if not callable(want):
+            if member == "generator":
+                assert type(got) is type(want) and got.root == want.root
+            else:
+                assert got == want, member
+            continue
+        for page in pages:
+            rel = page.relative_to(root).as_posix()
+            args = {
+                "page_for_url": ("/" + rel,), "url_of": (page,), "source_file": (rel,),
+                "hugo_ref": (page.name, page), "own_path": ("https://x.example/a/",),
+                "unresolved_reason": (), "link_bases": (page,),
+                "anchors_incomplete": (page,), "layout_anchors": (page,),
+                "claimants": (built.url_of(page) or "/",), "image_alt": ("team-photo",),
+                "is_page": (page,),
+            }[member]
+            assert got(*args) == want(*args), (member, rel)

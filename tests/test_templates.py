@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from playbook_lint.checks.links import BrokenLink
+from playbook_lint.checks.broken_link import BrokenLink
 from playbook_lint.document import Document
 from playbook_lint.findings import Severity
 from playbook_lint.links.fmlinks import front_matter_links

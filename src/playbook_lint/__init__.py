@@ -1,7 +1,7 @@
 """playbook-lint: a link and content quality linter for guidance written in Markdown.
 
 The public facade is small. Plugin authors need :class:`Rule`, :class:`Context`,
-:class:`Document`, :class:`Report`, :class:`Fix`, :class:`Edit` and
+:class:`Document`, :class:`RawFinding`, :class:`Fix`, :class:`Edit` and
 :class:`Severity`; callers of the pipeline need :func:`run`, :class:`RunOptions`,
 :func:`render` and :class:`Finding`. Everything else is internal. Names are imported
 on first use, so ``import playbook_lint`` stays cheap for a pre-commit run.
@@ -17,7 +17,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "Finding": "playbook_lint.findings",
     "Severity": "playbook_lint.findings",
-    "Report": "playbook_lint.findings",
+    "RawFinding": "playbook_lint.findings",
     "Fix": "playbook_lint.findings",
     "Edit": "playbook_lint.findings",
     "Rule": "playbook_lint.rule",
@@ -32,6 +32,9 @@ _EXPORTS = {
 
 __all__ = ["__version__", *_EXPORTS]
 
+#: Former names still answered (not exported): ``Report`` is :class:`RawFinding`.
+_FORMER = {"Report": "RawFinding"}
+
 
 def __getattr__(name: str) -> Any:
     """Import a public name from its module on first use (PEP 562).
@@ -39,9 +42,9 @@ def __getattr__(name: str) -> Any:
     Raises:
         AttributeError: ``name`` is not part of the facade.
     """
-    module = _EXPORTS.get(name)
+    module = _EXPORTS.get(_FORMER.get(name, name))
     if module is None:
         raise AttributeError(f"module 'playbook_lint' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
+    value = getattr(import_module(module), _FORMER.get(name, name))
     globals()[name] = value
     return value

@@ -476,7 +476,7 @@ def lint(state: _Run) -> None:
         try:
             site = site_for(todo[0], tree_of(todo[0], state.trees, root),
                             state.rules.site_options)
-            site.ensure_built()  # type: ignore[attr-defined]
+            site.ensure_built()
             if any(a.rule.uses_front_matter_schema for a in state.rules.active):
                 from playbook_lint.fmsite import schema_for
 

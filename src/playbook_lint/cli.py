@@ -325,10 +325,15 @@ def explain_command(rule: str) -> None:
         (name,) = resolve_names([rule], infos, where="explain")
     except UsageError as exc:
         _fail(str(exc))
+    from playbook_lint.ruledocs import parse_docstring
     from playbook_lint.terminal import render_markdown
 
     info = infos[name]
+    parsed = parse_docstring(info.cls.__doc__)  # either heading spelling, as docs/rules
     doc = inspect.cleandoc(info.cls.__doc__ or "(no documentation)")
+    if parsed.sections:
+        doc = "\n\n".join([parsed.summary,
+                           *(f"## {h}\n\n{body}" for h, body in parsed.sections)])
     # docstrings are also API docs: show :role:`x` and ``x`` as plain `x`
     doc = re.sub(r":(?:[a-z]+:)?[a-z]+:`~?([^`]+)`", r"`\1`", doc)
     doc = re.sub(r"(?<!`)``(?!`)", "`", doc)

@@ -1,6 +1,6 @@
 """Immutable records that rules produce and reporters consume.
 
-A rule yields :class:`Report` objects (offsets into :attr:`Document.text`); the
+A rule yields :class:`RawFinding` objects (offsets into :attr:`Document.text`); the
 runner turns each into a :class:`Finding` with path, line and column, the rule's
 name and code and the configured severity.
 """
@@ -40,9 +40,32 @@ class Severity(enum.IntEnum):
 
 
 @dataclass(frozen=True)
+class EditPosition:
+    """Where an :class:`Edit` falls in the file, for reports that place fixes by line
+    and column (SARIF), so reporters never read source files.
+
+    Attributes:
+        line, column: where the replaced text starts; 1-based, counted as a
+            :class:`Finding`'s are (the file's own lines, code points, BOM excluded).
+        end_line, end_column: where it ends (``end_column`` exclusive).
+        newline: the file's line ending (``"\\n"``, ``"\\r\\n"`` or ``"\\r"``): a
+            ``"\\n"`` in the replacement is written as it.
+    """
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    newline: str = "\n"
+
+
+@dataclass(frozen=True)
 class Edit:
     """Replace ``text[start:end]`` (offsets into the normalised document text) by
     ``replacement``.
+
+    ``position`` is filled in by the runner (rules leave it None): the edit's
+    :class:`EditPosition` in the file. It takes no part in comparisons.
 
     ``linted`` is filled in by the runner (rules leave it None): ``(offset, text)``,
     the text the edit replaces plus a little context on each side (within its
@@ -56,6 +79,7 @@ class Edit:
     end: int
     replacement: str
     linted: tuple[int, str] | None = field(default=None, compare=False)
+    position: EditPosition | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -72,8 +96,9 @@ class Fix:
 
 
 @dataclass(frozen=True)
-class Report:
-    """What a rule yields: a span of the document and a message.
+class RawFinding:
+    """What a rule yields: a span of the document and a message. The runner makes
+    it a :class:`Finding` (path, line and column, rule name and code, severity).
 
     Attributes:
         start: offset (characters) into ``Document.text`` where the problem starts.
@@ -96,6 +121,11 @@ class Report:
     severity: Severity | None = None
     data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     rule: str | None = None
+
+
+#: The former name of :class:`RawFinding`, kept so rule plugins written against
+#: 0.1.0 (``from playbook_lint.findings import Report``) keep working.
+Report = RawFinding
 
 
 @dataclass(frozen=True, order=True)
@@ -139,10 +169,21 @@ class Finding:
             out["fix"] = {
                 "title": self.fix.title,
                 "safe": self.fix.safe,
-                "edits": [
-                    {"start": e.start, "end": e.end, "replacement": e.replacement}
-                    for e in self.fix.edits
-                ],
+                "edits": [_edit_dict(e) for e in self.fix.edits],
             }
         out.update(self.data)
         return out
+
+
+def _edit_dict(e: Edit) -> dict[str, Any]:
+    """The JSON shape of one edit: offsets and replacement, then its position in the
+    file when the runner gave it one (``newline`` only when the replacement spans
+    lines and the file's line ending is not ``"\\n"``)."""
+    out: dict[str, Any] = {"start": e.start, "end": e.end, "replacement": e.replacement}
+    pos = e.position
+    if pos is not None:
+        out.update(line=pos.line, column=pos.column, end_line=pos.end_line,
+                   end_column=pos.end_column)
+        if pos.newline != "\n" and "\n" in e.replacement:
+            out["newline"] = pos.newline
+    return out

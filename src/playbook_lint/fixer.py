@@ -39,6 +39,7 @@ writes become one-line notes in :attr:`FixOutcome.notes`.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import os
 import re
 import stat
@@ -47,11 +48,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from playbook_lint.atomic import write_atomic
-from playbook_lint.document import decode
-from playbook_lint.findings import Edit, Finding, Fix
+from playbook_lint.document import Document, decode
+from playbook_lint.findings import Edit, EditPosition, Finding, Fix
 
 __all__ = [
-    "FixOutcome", "FilePlan", "apply_fixes", "plan_file", "record_linted", "unified_diff",
+    "FixOutcome", "FilePlan", "apply_fixes", "plan_file", "record_linted", "place_fix",
+    "unified_diff",
 ]
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -262,7 +264,24 @@ def record_linted(fix: Fix, text: str) -> Fix:
         line_end = len(text) if line_end == -1 else line_end
         first = max(line_start, e.start - LINTED_CONTEXT)
         last = min(line_end, e.end + LINTED_CONTEXT)
-        edits.append(Edit(e.start, e.end, e.replacement, (first, text[first:last])))
+        edits.append(dataclasses.replace(e, linted=(first, text[first:last])))
+    return Fix(fix.title, tuple(edits), fix.safe)
+
+
+def place_fix(fix: Fix, doc: Document) -> Fix:
+    """Return ``fix`` as the runner hands it on from the linted ``doc``: each edit's
+    linted text recorded (:func:`record_linted`) and its
+    :class:`~playbook_lint.findings.EditPosition` in the file set, so reporters that
+    place fixes by line and column (SARIF) never read the file again. Edits whose
+    offsets fall outside ``doc.text`` get no position."""
+    fix = record_linted(fix, doc.text)
+    edits = []
+    for e in fix.edits:
+        if e.position is None and 0 <= e.start <= e.end <= len(doc.text):
+            (line, column), (end_line, end_column) = doc.position(e.start), doc.position(e.end)
+            e = dataclasses.replace(e, position=EditPosition(line, column, end_line, end_column,
+                                                             doc.newline))
+        edits.append(e)
     return Fix(fix.title, tuple(edits), fix.safe)
 
 

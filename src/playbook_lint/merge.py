@@ -14,10 +14,19 @@ from pathlib import Path
 from typing import Any
 
 from playbook_lint.errors import UsageError
-from playbook_lint.findings import Edit, Finding, Fix, Severity
+from playbook_lint.findings import Edit, EditPosition, Finding, Fix, Severity
 
 _FIELDS = {"path", "line", "column", "end_line", "end_column", "rule", "code", "severity",
            "message", "suggestion", "fix"}
+
+
+def _edit(e: Mapping[str, Any]) -> Edit:
+    """The :class:`Edit` of one JSON edit, with its position when it has one."""
+    position = None
+    if "line" in e:
+        position = EditPosition(int(e["line"]), int(e["column"]), int(e["end_line"]),
+                                int(e["end_column"]), str(e.get("newline", "\n")))
+    return Edit(int(e["start"]), int(e["end"]), str(e["replacement"]), position=position)
 
 
 def finding_from_dict(d: Mapping[str, Any]) -> Finding:
@@ -29,8 +38,7 @@ def finding_from_dict(d: Mapping[str, Any]) -> Finding:
     fix = None
     if d.get("fix"):
         fx = d["fix"]
-        fix = Fix(str(fx["title"]), tuple(Edit(int(e["start"]), int(e["end"]),
-                                               str(e["replacement"])) for e in fx["edits"]),
+        fix = Fix(str(fx["title"]), tuple(_edit(e) for e in fx["edits"]),
                   safe=bool(fx.get("safe", True)))
     return Finding(
         path=str(d["path"]), line=int(d["line"]), column=int(d["column"]), rule=str(d["rule"]),

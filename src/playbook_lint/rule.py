@@ -4,7 +4,7 @@ A rule is a class registered under the entry-point group ``playbook_lint.rules``
 It is constructed once per run with its :class:`RuleConfig` (options from config
 and the rule packs meant for it), so expensive work such as compiling patterns
 happens once. :meth:`Rule.check` is pure: it reads the :class:`Document` and the
-shared :class:`Context` and yields :class:`~playbook_lint.findings.Report` objects.
+shared :class:`Context` and yields :class:`~playbook_lint.findings.RawFinding` objects.
 It must never open files or sockets itself; cross-file questions go through
 ``ctx.workspace`` and network results through ``ctx.link_results``.
 
@@ -20,11 +20,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from playbook_lint.findings import Report, Severity
+from playbook_lint.findings import RawFinding, Severity
 
 if TYPE_CHECKING:
     from playbook_lint.document import Document
     from playbook_lint.packs import Pack
+    from playbook_lint.site_model import SiteModel
 
 
 class Workspace(Protocol):
@@ -74,8 +75,8 @@ class Context:
         link_results: results of the link engine keyed by normalised URL (empty offline).
         root: the folder paths are reported relative to.
         site: the site model (page URLs, permalinks, aliases, site root, base URL, the
-            generator adapter) when one was built, else None; see
-            :mod:`playbook_lint.site` and :mod:`playbook_lint.generators`.
+            generator adapter) when one was built, else None; rules ask it only what
+            :class:`~playbook_lint.site_model.SiteModel` declares.
         front_matter_schema: what the current page's site expects of front matter,
             inferred from its pages once per run (an
             :class:`playbook_lint.fminfer.InferredSchema`), or None.
@@ -88,7 +89,7 @@ class Context:
     offline: bool = True
     link_results: Mapping[str, Any] = field(default_factory=dict)
     root: Path = field(default_factory=Path.cwd)
-    site: Any = None
+    site: SiteModel | None = None
     front_matter_schema: Any = None
     rule_names: frozenset[str] = frozenset()
 
@@ -141,6 +142,6 @@ class Rule:
         """The ``rule:`` value of the packs this rule reads (``pack_rule`` or ``name``)."""
         return cls.pack_rule or cls.name
 
-    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         """Yield reports for ``doc``. Must not do I/O."""
         raise NotImplementedError

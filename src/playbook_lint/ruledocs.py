@@ -1,7 +1,8 @@
 """Rule documentation: one Markdown page per rule, generated from the rule itself.
 
 A rule's documentation is its class docstring. The docstring starts with a one-
-paragraph summary, then six sections, in either of two spellings::
+paragraph summary, then six sections. The built-in rules spell headings in bold
+(a test keeps them to it); Markdown headings are read too, for plugins::
 
     ## What it does            **What it does.** Reports ...
     ...                        **Why it matters.** ...

@@ -13,16 +13,16 @@ from playbook_lint import suppress
 from playbook_lint.config import Config, options_of
 from playbook_lint.document import Document, NotTextError
 from playbook_lint.errors import ConfigError
-from playbook_lint.findings import Finding, Report, Severity
-from playbook_lint.fixer import record_linted
+from playbook_lint.findings import Finding, RawFinding, Severity
+from playbook_lint.fixer import place_fix
 from playbook_lint.packregex import RegexTimeout
 from playbook_lint.packs import Pack, PackError, builtin_pack_paths, load_packs, validate
 from playbook_lint.registry import RuleInfo, canonical_name, discover, resolve_names
 from playbook_lint.rule import Context, Rule, RuleConfig
 
 
-def report_to_finding(doc: Document, rule: Rule, report: Report, severity: Severity) -> Finding:
-    """Turn a rule's :class:`Report` (offsets) into a :class:`Finding` (lines, columns).
+def report_to_finding(doc: Document, rule: Rule, report: RawFinding, severity: Severity) -> Finding:
+    """Turn a rule's :class:`RawFinding` (offsets) into a :class:`Finding` (lines, columns).
 
     ``severity`` is the configured one; ``report.severity`` overrides it when set.
     """
@@ -39,7 +39,7 @@ def report_to_finding(doc: Document, rule: Rule, report: Report, severity: Sever
         end_line=end_line,
         end_column=end_col,
         suggestion=report.suggestion,
-        fix=record_linted(report.fix, doc.text) if report.fix is not None else None,
+        fix=place_fix(report.fix, doc) if report.fix is not None else None,
         data=dict(report.data),
     )
 

@@ -68,7 +68,7 @@ from playbook_lint.generators.base import (
 )
 
 __all__ = [
-    "Site", "Page", "build_site", "find_site_root", "url_key", "page_urls",
+    "Site", "Page", "build_site", "url_key", "page_urls",
     "expand_permalink", "generator_permalinks",
     "SITE_MARKERS", "DEFAULT_EXCLUDE", "site_for",
 ]
@@ -353,7 +353,8 @@ class Site:
         root: the site root (absolute).
         base_url: the site's own address (``https://playbook.example.gov``, no
             trailing ``/``) from config ``site.base-url``, or None.
-        baseurl: a path prefix every URL is served under (Jekyll ``baseurl``), or "".
+        path_prefix: the path every URL of the site is served under (Jekyll's
+            ``baseurl`` setting, e.g. ``/guide``), or "".
         pages: the pages, by absolute source path.
         include, exclude: gitignore patterns (relative to ``root``) from config that
             widen or narrow which files page rules see (see :meth:`is_page`).
@@ -361,7 +362,7 @@ class Site:
 
     root: Path
     base_url: str | None = None
-    baseurl: str = ""
+    path_prefix: str = ""
     pages: dict[Path, Page] = field(default_factory=dict)
     include: Sequence[str] = ()
     exclude: Sequence[str] = ()
@@ -449,7 +450,7 @@ class Site:
                 or its front matter data directly (None: no front matter).
             permalinks: permalink patterns by collection or section (see
                 :func:`page_urls`).
-            kwargs: other :class:`Site` attributes (``base_url``, ``baseurl``...).
+            kwargs: other :class:`Site` attributes (``base_url``, ``path_prefix``...).
         """
         from playbook_lint.frontmatter import parse_front_matter
 
@@ -478,11 +479,13 @@ class Site:
         """Return the source of the page published at URL ``path`` (``/x/y/``, with or
         without ``.html``, ``#fragment`` and ``?query`` ignored), or None.
 
-        The Jekyll ``baseurl`` prefix, when set and present, is removed first.
+        The :attr:`path_prefix` (Jekyll ``baseurl``), when set and present, is removed
+        first.
         """
         p = unquote(path.split("#", 1)[0].split("?", 1)[0])
-        if self.baseurl and (p == self.baseurl or p.startswith(self.baseurl + "/")):
-            p = p[len(self.baseurl):] or "/"
+        prefix = self.path_prefix
+        if prefix and (p == prefix or p.startswith(prefix + "/")):
+            p = p[len(prefix):] or "/"
         k = url_key(p)
         hit = self._by_key.get(k)
         if hit is None:
@@ -749,18 +752,6 @@ def _make_page(
                 isinstance(permalink, str) and permalink.strip().startswith("/"))
 
 
-def find_site_root(start: Path, stop: Path | None = None) -> Path | None:
-    """Return the nearest folder at or above ``start`` holding one of
-    :data:`SITE_MARKERS`, or None. The search ends at ``stop`` (inclusive) if given."""
-    start = start if start.is_dir() else start.parent
-    for folder in (start, *start.parents):
-        if _has_site_marker(folder):
-            return folder
-        if stop is not None and folder == stop:
-            break
-    return None
-
-
 _FM_OPEN = (b"---", b"+++")
 #: Largest file (bytes) the site model reads for its front matter.
 MAX_PAGE_BYTES = 20 * 1024 * 1024
@@ -834,8 +825,6 @@ def _generator_base_url(root: Path) -> str | None:
 
 def _image_alts(root: Path) -> dict[str, str | None]:
     """Alt text of each Hugo image data file ``data/images/<uid>.yml`` (None: no alt)."""
-    import yaml
-
     folder = root / "data" / "images"
     out: dict[str, str | None] = {}
     if not folder.is_dir():
@@ -922,7 +911,7 @@ def build_site(
         base_url = generator.base_url()
     return Site(
         root=root, base_url=(base_url or "").rstrip("/") or None,
-        baseurl=generator.path_prefix(), pages=pages, include=include, exclude=exclude,
+        path_prefix=generator.path_prefix(), pages=pages, include=include, exclude=exclude,
         image_alts=_LazyImageAlts(root), generator=generator, has_assets=other_files > 0,
     )
 
@@ -963,13 +952,14 @@ class LazySite:
     def __init__(self, root: Path, *, base_url: str | None, include: Sequence[str],
                  exclude: Sequence[str]) -> None:
         self.root = root
-        self._args = {"base_url": base_url, "include": include, "exclude": exclude}
+        self._args: dict[str, Any] = {"base_url": base_url, "include": include,
+                                      "exclude": exclude}
         self._site: Site | None = None
         generator = detect(root)
         self._shell = Site(
             root=root,
             base_url=(base_url or generator.base_url() or "").rstrip("/") or None,
-            baseurl="", pages={}, include=include, exclude=exclude, image_alts=None,
+            path_prefix="", pages={}, include=include, exclude=exclude, image_alts=None,
             generator=generator,
         )
         self.generator = generator
@@ -978,7 +968,7 @@ class LazySite:
     def ensure_built(self) -> Site:
         """Build (once) and return the full :class:`Site`."""
         if self._site is None:
-            self._site = build_site(self.root, **self._args)  # type: ignore[arg-type]
+            self._site = build_site(self.root, **self._args)
         return self._site
 
     def own_path(self, url: str) -> str | None:
@@ -1088,12 +1078,13 @@ def site_for(
     path: Path,
     fallback_root: Path,
     options: Mapping[str, Any] | None = None,
-) -> Site:
-    """Return the (cached) :class:`Site` that ``path`` belongs to.
+) -> LazySite:
+    """Return the (cached) :class:`LazySite` that ``path`` belongs to.
 
-    The site root is ``options["root"]``, else :func:`find_site_root` (a generator's
-    config or ``.git``), else ``fallback_root`` when ``path`` is below it, else the
-    nearest folder above ``path`` with a README, else ``path``'s folder. The working
+    The site root is ``options["root"]``, else the nearest folder at or above
+    ``path`` holding one of :data:`SITE_MARKERS` (a generator's config or ``.git``),
+    else ``fallback_root`` when ``path`` is below it, else the nearest folder above
+    ``path`` with a README, else ``path``'s folder. The working
     folder plays no part: the site model never reads outside the linted files' own
     site, repository or linted folder (``cd /tmp && playbook-lint /tmp/site`` reads
     ``/tmp/site`` only).
@@ -1125,4 +1116,4 @@ def site_for(
             include=tuple(options.get("include", ())),
             exclude=tuple(options.get("exclude", ())),
         )
-    return site  # type: ignore[return-value]  # a LazySite answers as a Site
+    return site

@@ -30,16 +30,19 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePosixPath
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 import pathspec
 
 from playbook_lint.document import Document
-from playbook_lint.findings import Report, Severity
+from playbook_lint.findings import RawFinding, Severity
 from playbook_lint.frontmatter import FrontMatter
 from playbook_lint.packregex import compile_pack_regex
 from playbook_lint.rule import Context, Rule, RuleConfig
+
+if TYPE_CHECKING:
+    from playbook_lint.site_model import SiteModel
 
 __all__ = [
     "KEY_TYPES",
@@ -314,7 +317,7 @@ class FrontMatterMissing(Rule):
         super().__init__(config)
         self.profiles = _profiles(self.config)
 
-    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         """Yield a report per missing or empty required key (see the class docstring)."""
         if not self.profiles and ctx.front_matter_schema is None:
             return
@@ -353,7 +356,7 @@ class FrontMatterMissing(Rule):
                 yield from _missing(fm, data, exp.key, f"is missing: {why}",
                                     f"is empty: {why}", Severity.WARNING)
 
-    def _no_front_matter(self, rel: str) -> Iterator[Report]:
+    def _no_front_matter(self, rel: str) -> Iterator[RawFinding]:
         """Pages without front matter that a path profile requires keys of."""
         keys: list[str] = []
         reason = None
@@ -367,26 +370,26 @@ class FrontMatterMissing(Rule):
             keys.extend(k for k in profile.required if k not in keys)
         if keys and reason is not None:
             listed = ", ".join(f'"{k}"' for k in keys)
-            yield Report(0, 0, f"front matter is missing; {listed} required {reason}"
+            yield RawFinding(0, 0, f"front matter is missing; {listed} required {reason}"
                          if len(keys) > 1 else
                          f"front matter is missing; {listed} is required {reason}")
 
 
 def _missing(fm: FrontMatter, data: Mapping[str, Any], key: str, absent: str, empty: str,
-             severity: Severity | None) -> Iterator[Report]:
+             severity: Severity | None) -> Iterator[RawFinding]:
     """A report when ``key`` is absent from ``data`` (at the opening fence) or empty (at
     the key when the page sets it, else at the fence); messages end with ``absent`` or
     ``empty``."""
     if key in data and not _empty(data[key]):
         return
     if key not in data:
-        yield Report(0, _FENCE_END, f'front matter key "{key}" {absent}', severity=severity)
+        yield RawFinding(0, _FENCE_END, f'front matter key "{key}" {absent}', severity=severity)
         return
     start = fm.last_key_offset(key) if fm.data is not None and key in fm.data else None
     if start is None:
-        yield Report(0, _FENCE_END, f'front matter key "{key}" {empty}', severity=severity)
+        yield RawFinding(0, _FENCE_END, f'front matter key "{key}" {empty}', severity=severity)
     else:
-        yield Report(start, start + len(key), f'front matter key "{key}" {empty}',
+        yield RawFinding(start, start + len(key), f'front matter key "{key}" {empty}',
                      severity=severity)
 
 
@@ -538,11 +541,11 @@ class FrontMatterInvalid(Rule):
         super().__init__(config)
         self.profiles = _profiles(self.config)
 
-    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         """Yield a report per syntax error, repeated key and bad value (see the class docstring)."""
         fm = doc.front_matter
         if fm is None:
-            generator = getattr(ctx.site, "generator", None)
+            generator = ctx.site.generator if ctx.site is not None else None
             lenient = generator is not None and generator.lenient_front_matter
             if not is_furniture(_rel_path(doc, ctx)) and not lenient:
                 # gray-matter (Eleventy) reads an unclosed block to the end of the file
@@ -553,13 +556,13 @@ class FrontMatterInvalid(Rule):
             # too large to parse is a limit of the tool, not a certain fault; a key
             # repeated with the same value loses nothing, except on Hugo, which refuses
             # duplicate keys (the build fails)
-            generator = getattr(getattr(ctx.site, "generator", None), "name", None)
+            gen = ctx.site.generator if ctx.site is not None else None
             harmless = err.kind == "too-large" or (
-                err.kind == "duplicate-same" and generator != "hugo")
-            yield Report(err.offset, end, err.message,
+                err.kind == "duplicate-same" and (gen is None or gen.name != "hugo"))
+            yield RawFinding(err.offset, end, err.message,
                          severity=Severity.WARNING if harmless else None)
         if fm.data is not None and ctx.site is not None:
-            yield from _permalink_collisions(doc, fm, ctx)
+            yield from _permalink_collisions(doc, fm, ctx.site)
         if fm.data is None or (not self.profiles and ctx.front_matter_schema is None):
             return
         rel = _rel_path(doc, ctx)
@@ -586,15 +589,15 @@ class FrontMatterInvalid(Rule):
                                        lambda key, g=group: f"; it is {g.keys[key]['evidence']}"
                                        f" {g.describe().removeprefix('pages ')}")
 
-    def _unclosed(self, doc: Document) -> Iterator[Report]:
+    def _unclosed(self, doc: Document) -> Iterator[RawFinding]:
         if doc.line_count < 2 or doc.line_text(1).rstrip(" \t") != "---":
             return
         if _KEY_LINE.match(doc.line_text(2)):
-            yield Report(0, _FENCE_END,
+            yield RawFinding(0, _FENCE_END,
                          'front matter is not closed: no "---" line after the opening one')
 
 
-def _permalink_collisions(doc: Document, fm: FrontMatter, ctx: Context) -> Iterator[Report]:
+def _permalink_collisions(doc: Document, fm: FrontMatter, site: SiteModel) -> Iterator[RawFinding]:
     """Two pages that claim one URL with ``permalink`` (Jekyll, Eleventy) or ``url``
     (Hugo): only one of them can be published there. Reported on each claimant, at
     the value, naming the other page (from the site model, ``ctx.site``)."""
@@ -603,7 +606,7 @@ def _permalink_collisions(doc: Document, fm: FrontMatter, ctx: Context) -> Itera
         value = fm.data.get(key)
         if not isinstance(value, str) or not value.strip().startswith("/"):
             continue
-        others = [p for p in ctx.site.claimants(value.strip()) if p != doc.path]
+        others = [p for p in site.claimants(value.strip()) if p != doc.path]
         if not others:
             continue
         start = _key_offset(fm, key)
@@ -612,10 +615,10 @@ def _permalink_collisions(doc: Document, fm: FrontMatter, ctx: Context) -> Itera
         at = line.find(value.strip(), len(key))
         vstart = start + at if at >= 0 else start
         try:
-            other = others[0].relative_to(ctx.site.root).as_posix()
+            other = others[0].relative_to(site.root).as_posix()
         except ValueError:
             other = others[0].as_posix()
-        yield Report(vstart, vstart + len(value.strip()),
+        yield RawFinding(vstart, vstart + len(value.strip()),
                      f'{key} "{value.strip()}" is also claimed by "{other}"')
 
 
@@ -625,7 +628,7 @@ def _documented(ctx: Context) -> Any:
 
 
 def _documented_types(ctx: Context, fm: FrontMatter, checked: set[str],
-                      seen: set[tuple[int, str]]) -> Iterator[Report]:
+                      seen: set[tuple[int, str]]) -> Iterator[RawFinding]:
     """Warnings for the page's values of keys its generator documents with a type
     (keys a written profile checks are left to it)."""
     doc = _documented(ctx)
@@ -643,7 +646,7 @@ def _documented_types(ctx: Context, fm: FrontMatter, checked: set[str],
 
 
 def _documented_pairs(ctx: Context, fm: FrontMatter, data: Mapping[str, Any],
-                      seen: set[str]) -> Iterator[Report]:
+                      seen: set[str]) -> Iterator[RawFinding]:
     """Warnings for one half of a pair of keys the generator needs together."""
     doc = _documented(ctx)
     if doc is None:
@@ -668,7 +671,7 @@ def _compiled(spec: Mapping[str, Any]) -> dict[str, Any]:
 
 def _bad_values(fm: FrontMatter, specs: Mapping[str, Mapping[str, Any]],
                 seen: set[tuple[int, str]], severity: Severity | None,
-                evidence: Any = None) -> Iterator[Report]:
+                evidence: Any = None) -> Iterator[RawFinding]:
     """Reports for the page's own values that fail ``specs`` (once per place and message);
     ``evidence(key)`` is appended to inferred messages."""
     assert fm.data is not None
@@ -682,7 +685,7 @@ def _bad_values(fm: FrontMatter, specs: Mapping[str, Mapping[str, Any]],
             seen.add((start, message))
             if evidence is not None:
                 message += evidence(key)
-            yield Report(start, start + len(key), message, severity=severity)
+            yield RawFinding(start, start + len(key), message, severity=severity)
 
 
 def _key_offset(fm: FrontMatter, key: str) -> int:

@@ -6,12 +6,13 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
-from playbook_lint.findings import Report, Severity
+from playbook_lint.findings import RawFinding, Severity
 from playbook_lint.rule import Context, Rule
 
 if TYPE_CHECKING:
     from playbook_lint.document import Document
     from playbook_lint.links.extract import Link
+    from playbook_lint.site_model import SiteModel
 
 __all__ = ["MissingAltText", "alt_problem", "USELESS_WORDS"]
 
@@ -116,7 +117,7 @@ class MissingAltText(Rule):
     fixable: ClassVar[bool] = False
     summary: ClassVar[str] = "Images with no alt text or alt text that says nothing"
 
-    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         """Yield one report per image with a missing or useless alt text.
 
         Args:
@@ -124,7 +125,7 @@ class MissingAltText(Rule):
             ctx: unused.
 
         Yields:
-            :class:`Report` spanning the whole image construct (``node_start``..``node_end``).
+            :class:`RawFinding` spanning the whole image construct (``node_start``..``node_end``).
         """
         for link in doc.links:
             if link.kind in ("image", "image-ref"):  # ![alt](src) and ![alt][ref]
@@ -135,12 +136,12 @@ class MissingAltText(Rule):
             else:
                 continue
             if message is not None:
-                yield Report(link.node_start, max(link.node_end, link.node_start), message)
+                yield RawFinding(link.node_start, max(link.node_end, link.node_start), message)
         if ctx.site is not None and "{{" in doc.text:
-            yield from self._hugo_images(doc, ctx)
+            yield from self._hugo_images(doc, ctx.site)
 
     @staticmethod
-    def _hugo_images(doc: Document, ctx: Context) -> Iterator[Report]:
+    def _hugo_images(doc: Document, site: SiteModel) -> Iterator[RawFinding]:
         """Hugo image shortcodes ``{{< img src="uid" >}}`` (also ``img-right``): the
         alt text is the shortcode's ``alt`` or else the ``alt`` of the data file
         ``data/images/<uid>.yml`` (as GSA's digital.gov theme does). Reported only when
@@ -160,7 +161,7 @@ class MissingAltText(Rule):
             if (params.get("alt") or "").strip():
                 message = _useless_message(params["alt"])
             else:  # alt="" leaves the data file's alt in place (Hugo's "default")
-                known, alt = ctx.site.image_alt(uid)
+                known, alt = site.image_alt(uid)
                 if not known:
                     continue
                 message = None if alt and alt.strip() else (
@@ -170,7 +171,7 @@ class MissingAltText(Rule):
                 if message is None and alt:
                     message = _useless_message(alt)
             if message is not None:
-                yield Report(m.start(), m.end(), message)
+                yield RawFinding(m.start(), m.end(), message)
 
     @staticmethod
     def _markdown_message(alt: str) -> str | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
-from playbook_lint.findings import Edit, Fix, Report, Severity
+from playbook_lint.findings import Edit, Fix, RawFinding, Severity
 from playbook_lint.rule import Context, Rule, RuleConfig
 
 if TYPE_CHECKING:
@@ -395,7 +395,7 @@ class LinkHygiene(Rule):
         self.private_addresses = bool(opts.get("private-addresses", True))
         self.same_url = bool(opts.get("same-url", True))
 
-    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         """Yield the reports described in the class docstring, in source order.
 
         Args:
@@ -403,7 +403,7 @@ class LinkHygiene(Rule):
             ctx: unused (nothing here depends on the date or the network).
 
         Yields:
-            :class:`Report` spanning the destination as written.
+            :class:`RawFinding` spanning the destination as written.
         """
         seen: dict[str, tuple[str, int]] = {}
         links = written_links(doc)
@@ -431,30 +431,30 @@ class LinkHygiene(Rule):
                     seen[key] = (w.url, w.start)
                 elif _rfc_form(prior[0]) != _rfc_form(w.url):
                     line = doc.position(prior[1])[0]
-                    yield Report(w.start, w.end,
+                    yield RawFinding(w.start, w.end,
                                  f'same URL as on line {line}, written differently '
                                  f'("{prior[0]}"); write it one way',
                                  severity=Severity.INFO)
 
-    def _check_one(self, doc: Document, w: WrittenLink) -> Iterator[Report]:
+    def _check_one(self, doc: Document, w: WrittenLink) -> Iterator[RawFinding]:
         url = w.url
         if w.kind == "unclosed":
             if any(t in url for t in _TEMPLATE) or not re.match(r"[a-z][a-z0-9+.-]*:|/|#|\.",
                                                                 url, re.IGNORECASE):
                 return
-            yield Report(w.start, w.end, 'link has unbalanced brackets: its "(" is never '
+            yield RawFinding(w.start, w.end, 'link has unbalanced brackets: its "(" is never '
                          "closed, so readers see the raw Markdown")
             return
         if w.kind in ("inline", "definition", "unparsed") and url in ("", "#"):
             what = "an empty destination" if not url else 'only "#" as its destination'
-            yield Report(w.start, max(w.end, w.start), f"link has {what}; link to a page "
+            yield RawFinding(w.start, max(w.end, w.start), f"link has {what}; link to a page "
                          "or remove the link")
             return
         if not url or any(t in url for t in _TEMPLATE):
             return
         if _DRIVE.match(url) or _UNC.match(url):
             where = "a network share" if url.startswith("\\\\") else f"a local drive ({url[0]}:)"
-            yield Report(w.start, w.end, f"link points to {where}, which readers cannot "
+            yield RawFinding(w.start, w.end, f"link points to {where}, which readers cannot "
                          "open; link to a published copy")
             return
         m = _SCHEME.match(url)
@@ -464,14 +464,14 @@ class LinkHygiene(Rule):
         scheme = m.group(1)
         low = scheme.lower()
         if low == "file":
-            yield Report(w.start, w.end, "file: link points to a file on one computer, "
+            yield RawFinding(w.start, w.end, "file: link points to a file on one computer, "
                          "which readers cannot open; link to a published copy")
             return
         if low == "mailto":
             yield from self._mailto(w)
             return
         if low in DEFANGED or low in {d.lower() for d in DEFANGED}:
-            yield Report(w.start, w.end, f'link uses a defanged scheme "{scheme}:", so it '
+            yield RawFinding(w.start, w.end, f'link uses a defanged scheme "{scheme}:", so it '
                          "does not work; write http(s) or make it plain text")
             return
         typo = scheme_typo(scheme)
@@ -479,7 +479,7 @@ class LinkHygiene(Rule):
             rest = url[len(scheme) + 1:].lstrip("/")
             fix = Fix(f"Use {typo}://", (Edit(w.start, w.start + len(url) - len(rest),
                                               f"{typo}://"),), safe=True)
-            yield Report(w.start, w.end, f'misspelt scheme "{scheme}:"; use "{typo}:"',
+            yield RawFinding(w.start, w.end, f'misspelt scheme "{scheme}:"; use "{typo}:"',
                          suggestion=f"{typo}://{rest}", fix=fix)
             return
         if low not in ("http", "https", "ftp", "ftps"):
@@ -489,54 +489,54 @@ class LinkHygiene(Rule):
             rest = url[bad.end():]
             fix = Fix(f"Use {low}://", (Edit(w.start, w.start + bad.end(), f"{low}://"),),
                       safe=True)
-            yield Report(w.start, w.end, f'malformed URL: "{low}:" must be followed by '
+            yield RawFinding(w.start, w.end, f'malformed URL: "{low}:" must be followed by '
                          '"//"', suggestion=f"{low}://{rest}", fix=fix)
             return
         yield from self._web_url(doc, w)
 
-    def _no_scheme(self, w: WrittenLink) -> Iterator[Report]:
+    def _no_scheme(self, w: WrittenLink) -> Iterator[RawFinding]:
         m = _NO_COLON.match(w.url)
         if m is not None:
             scheme = m.group(1).lower()
             rest = w.url[m.end():]
             fix = Fix(f"Use {scheme}://", (Edit(w.start, w.start + m.end(), f"{scheme}://"),),
                       safe=True)
-            yield Report(w.start, w.end, f'malformed URL: missing ":" after "{scheme}"',
+            yield RawFinding(w.start, w.end, f'malformed URL: missing ":" after "{scheme}"',
                          suggestion=f"{scheme}://{rest}", fix=fix)
 
-    def _mailto(self, w: WrittenLink) -> Iterator[Report]:
+    def _mailto(self, w: WrittenLink) -> Iterator[RawFinding]:
         body = w.url[len("mailto:"):]
         addresses = unquote(body.split("?", 1)[0])
         if not addresses.strip():
             if "?" not in body:
-                yield Report(w.start, w.end, "mailto: link has no e-mail address")
+                yield RawFinding(w.start, w.end, "mailto: link has no e-mail address")
             return
         for addr in addresses.split(","):
             addr = addr.strip()
             if not _EMAIL.match(addr):
-                yield Report(w.start, w.end,
+                yield RawFinding(w.start, w.end,
                              f'mailto: link has an invalid e-mail address "{addr}"')
                 return
 
-    def _web_url(self, doc: Document, w: WrittenLink) -> Iterator[Report]:
+    def _web_url(self, doc: Document, w: WrittenLink) -> Iterator[RawFinding]:
         url = w.url
         if re.search(r"\s", url):
             if w.kind == "unparsed":
-                yield Report(w.start, w.end, "Markdown link is not made: its destination has "
+                yield RawFinding(w.start, w.end, "Markdown link is not made: its destination has "
                              'a space (encode it as %20, or fix the title\'s quotes)')
             else:
-                yield Report(w.start, w.end,
+                yield RawFinding(w.start, w.end,
                              "URL contains a space; encode it as %20 or remove it")
             return
         body = url.split("#", 1)[0]
         if body.count("(") != body.count(")") or body.count("[") != body.count("]"):
-            yield Report(w.start, w.end, "URL has unbalanced brackets; check where it ends")
+            yield RawFinding(w.start, w.end, "URL has unbalanced brackets; check where it ends")
             return
         try:
             parts = urlsplit(url)
             port = parts.port
         except ValueError:
-            yield Report(w.start, w.end, "malformed URL: the host or port cannot be read")
+            yield RawFinding(w.start, w.end, "malformed URL: the host or port cannot be read")
             return
         netloc = parts.netloc
         if "@" in netloc:
@@ -544,21 +544,21 @@ class LinkHygiene(Rule):
             netloc = netloc.rsplit("@", 1)[1]
         host = (parts.hostname or "").rstrip(".")
         if not host:
-            yield Report(w.start, w.end, "malformed URL: it has no host name")
+            yield RawFinding(w.start, w.end, "malformed URL: it has no host name")
             return
         problem = _host_problem(host, port)
         if problem is not None:
-            yield Report(w.start, w.end, f'invalid host name "{host}": {problem}')
+            yield RawFinding(w.start, w.end, f'invalid host name "{host}": {problem}')
             return
         if w.kind in READER_KINDS and not self._shows_address(w):
             reason = self._unpublished(host)
             if reason is not None:
-                yield Report(w.start, w.end, f'link to "{host}", {reason}; most readers cannot '
+                yield RawFinding(w.start, w.end, f'link to "{host}", {reason}; most readers cannot '
                              "open it: link to the published address")
                 return
         if host.lower() in self.shorteners and w.kind not in ("image", "html-img") and \
                 parts.path.strip("/"):
-            yield Report(w.start, w.end, f"link goes through the URL shortener {host.lower()}, "
+            yield RawFinding(w.start, w.end, f"link goes through the URL shortener {host.lower()}, "
                          "which hides where it goes; link to the full address")
 
     @staticmethod
@@ -571,7 +571,7 @@ class LinkHygiene(Rule):
         bare = re.sub(r"^[a-z]+://", "", w.url.strip().rstrip("/").lower())
         return text in (w.url.strip().rstrip("/").lower(), bare)
 
-    def _credentials(self, w: WrittenLink, parts: Any) -> Iterator[Report]:
+    def _credentials(self, w: WrittenLink, parts: Any) -> Iterator[RawFinding]:
         userinfo = parts.netloc.rsplit("@", 1)[0]
         user, colon, secret = userinfo.partition(":")
         userinfo_start = w.url.find("//") + 2
@@ -583,7 +583,7 @@ class LinkHygiene(Rule):
             tuple("." + h for h in _EXAMPLE_HOSTS) + (".example", ".test", ".invalid"))
         if colon and secret:
             placeholder = example or bool(_PLACEHOLDER_SECRET.match(unquote(secret)))
-            yield Report(
+            yield RawFinding(
                 w.start, w.end,
                 "URL contains login details (a user name and password)"
                 + ("; remove them" if placeholder else
@@ -591,7 +591,7 @@ class LinkHygiene(Rule):
                 fix=fix, severity=None if placeholder else Severity.ERROR,
                 data={"credentials": "placeholder" if placeholder else "password"})
         elif user:
-            yield Report(w.start, w.end, "URL contains login details (a user name); "
+            yield RawFinding(w.start, w.end, "URL contains login details (a user name); "
                          "remove them", fix=fix, data={"credentials": "user"})
 
     def _unpublished(self, host: str) -> str | None:

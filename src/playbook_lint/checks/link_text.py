@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from markdown_it.common.utils import normalizeReference
 
-from playbook_lint.findings import Report, Severity
+from playbook_lint.findings import RawFinding, Severity
 from playbook_lint.rule import Context, Rule, RuleConfig
 
 if TYPE_CHECKING:
@@ -246,7 +246,7 @@ class LinkText(Rule):
         self.vague = frozenset(vague)
         self.duplicates = bool(self.config.options.get("duplicates", True))
 
-    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         """Yield one report per link with vague, URL-only or missing text, and per later
         use of a link text already used for another destination.
 
@@ -255,7 +255,7 @@ class LinkText(Rule):
             ctx: unused.
 
         Yields:
-            :class:`Report` spanning the whole link construct.
+            :class:`RawFinding` spanning the whole link construct.
         """
         first: dict[str, LinkUse] = {}
         for use in link_uses(doc):
@@ -265,23 +265,23 @@ class LinkText(Rule):
                 continue  # the text or the destination comes from a template
             if not key:
                 if use.decorative_only and not use.named:
-                    yield Report(use.start, use.end,
+                    yield RawFinding(use.start, use.end,
                                  'link has no text: its only image is marked decorative '
                                  '(alt=""); give the image alt text that says where the link '
                                  "goes")
                     continue
                 if use.has_image or use.named or shown:
                     continue  # image-only: missing-alt-text's; symbols only: not empty
-                yield Report(use.start, use.end,
+                yield RawFinding(use.start, use.end,
                              "link has no text; write text that says where it goes")
                 continue
             if key in self.vague:
-                yield Report(use.start, use.end,
+                yield RawFinding(use.start, use.end,
                              f'link text "{shown}" does not say where the link goes; '
                              "describe the destination")
                 continue
             if use.kind != "html-a" and _URL_TEXT.match(shown):
-                yield Report(use.start, use.end,
+                yield RawFinding(use.start, use.end,
                              "link text is a bare URL; use words that say where the "
                              "link goes")
                 continue
@@ -292,6 +292,6 @@ class LinkText(Rule):
                 first[key] = use
             elif destination_key(seen.url) != destination_key(use.url):
                 line = doc.position(seen.start)[0]
-                yield Report(use.start, use.end,
+                yield RawFinding(use.start, use.end,
                              f'link text "{shown}" is also used on line {line} for a '
                              "different destination; give each destination its own text")

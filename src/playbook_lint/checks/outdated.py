@@ -19,7 +19,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
-from playbook_lint.findings import Edit, Fix, Report, Severity
+from playbook_lint.findings import Edit, Fix, RawFinding, Severity
 from playbook_lint.packregex import PackPattern, compile_pack_regex
 from playbook_lint.rule import Context, Rule, RuleConfig
 
@@ -313,7 +313,7 @@ class OutdatedLink(Rule):
         self.check_http = bool(opts.get("check-http", True))
         self.sites = _compile_entries(tuple(self.config.packs))
 
-    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         """Yield one report per problem per link (see the class docstring).
 
         Args:
@@ -321,7 +321,7 @@ class OutdatedLink(Rule):
             ctx: ``ctx.today`` is the reference date for ages.
 
         Yields:
-            :class:`Report` spanning the URL as written (``link.start``..``link.end``).
+            :class:`RawFinding` spanning the URL as written (``link.start``..``link.end``).
         """
         for link in doc.links:
             if link.kind == "image-ref" or getattr(link, "fuzzy", False):
@@ -337,7 +337,7 @@ class OutdatedLink(Rule):
 
     def _check_link(
         self, doc: Document, ctx: Context, link: Link, rest: str
-    ) -> Iterator[Report]:
+    ) -> Iterator[RawFinding]:
         url = link.url.strip()
         written = doc.text[link.start:link.end]
         matched_site = False
@@ -357,7 +357,7 @@ class OutdatedLink(Rule):
                 age = age_in_years(found.day, ref)
                 unit = "year" if age == 1 else "years"
                 when = "old" if ref == ctx.today else "older than this page"
-                yield Report(
+                yield RawFinding(
                     link.start,
                     link.end,
                     f"link is to a page dated {found.text} ({age} {unit} {when}); "
@@ -378,7 +378,7 @@ class OutdatedLink(Rule):
                         (Edit(link.start, link.start + len("http://"), "https://"),),
                         safe=False,
                     )
-                yield Report(
+                yield RawFinding(
                     link.start,
                     link.end,
                     "link uses insecure http://; use https:// if the site supports it",
@@ -389,7 +389,7 @@ class OutdatedLink(Rule):
 
     def _site_report(
         self, link: Link, written: str, site: _SiteEntry, m: re.Match[str]
-    ) -> Report:
+    ) -> RawFinding:
         new: str | None = None
         if site.replacement:
             try:
@@ -411,4 +411,4 @@ class OutdatedLink(Rule):
         data: dict[str, Any] = {"outdated": "site", "evidence": site.source}
         if site.retired:
             data["retired"] = site.retired
-        return Report(link.start, link.end, message, suggestion=new, fix=fix, data=data)
+        return RawFinding(link.start, link.end, message, suggestion=new, fix=fix, data=data)

@@ -30,7 +30,7 @@ from playbook_lint.checks.context import QuoteSpans as _QuoteSpans
 from playbook_lint.checks.context import in_title, mentioned
 from playbook_lint.checks.context import lone_name as _lone_name
 from playbook_lint.checks.wordclass import guess_pos
-from playbook_lint.findings import Edit, Fix, Report, Severity
+from playbook_lint.findings import Edit, Fix, RawFinding, Severity
 from playbook_lint.packregex import PackPattern, compile_pack_regex
 from playbook_lint.rule import Context, Rule, RuleConfig
 
@@ -498,7 +498,7 @@ class Jargon(Rule):
             body = _trie_pattern(sorted(self._lookup))
             self._pattern = re.compile(_LEFT + "(?:" + body + ")" + _RIGHT, re.IGNORECASE)
 
-    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         """Yield one report per jargon match in ``doc.prose`` (offsets into ``doc.text``)."""
         if self._pattern is None:
             return
@@ -538,7 +538,7 @@ class Jargon(Rule):
                 if weak_sense:
                     report.data["strength"] = "weak"
                 if mentioned(doc, start, end):
-                    report = Report(
+                    report = RawFinding(
                         start=start, end=end,
                         message=report.message + " (mentioned, not used: no fix)",
                         suggestion=None, fix=None, severity=Severity.INFO,
@@ -546,7 +546,7 @@ class Jargon(Rule):
                     )
                 yield report
 
-    def _report(self, matched: str, start: int, end: int, entry: _Entry, kind: str) -> Report:
+    def _report(self, matched: str, start: int, end: int, entry: _Entry, kind: str) -> RawFinding:
         shown = _WS.sub(" ", matched)
         replacements: list[str] = []
         exact = True
@@ -582,7 +582,7 @@ class Jargon(Rule):
         data: dict[str, Any] = {"pack": entry.pack, "strength": entry.strength}
         if entry.note:
             data["note"] = entry.note
-        return Report(start=start, end=end, message=message, suggestion=suggestion, fix=fix,
+        return RawFinding(start=start, end=end, message=message, suggestion=suggestion, fix=fix,
                       data=data)
 
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from markdown_it.common.utils import normalizeReference
 
-from playbook_lint.findings import Report, Severity
+from playbook_lint.findings import RawFinding, Severity
 from playbook_lint.links.offsets import inline_blocks
 from playbook_lint.mdparser import SPAN, parse_inline
 from playbook_lint.rule import Context, Rule
@@ -148,7 +148,7 @@ class UndefinedReference(Rule):
     default_severity: ClassVar[Severity] = Severity.WARNING
     summary: ClassVar[str] = "A reference link or image names a label that is never defined"
 
-    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         """Yield a report per undefined label (see the class docstring)."""
         found = undefined_references(doc)
         if not found:
@@ -157,10 +157,10 @@ class UndefinedReference(Rule):
         for start, end, label, written, image in found:
             what = "image reference" if image else "reference"
             if uncertain:
-                yield Report(start, end,
+                yield RawFinding(start, end,
                              f'no definition for {what} "{label}" on the page: "{written}" '
                              "shows as typed unless included content defines it",
                              severity=Severity.INFO)
             else:
-                yield Report(start, end,
+                yield RawFinding(start, end,
                              f'no definition for {what} "{label}": "{written}" shows as typed')

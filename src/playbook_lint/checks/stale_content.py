@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from playbook_lint.checks.outdated import MIN_YEAR, find_url_date, page_date
-from playbook_lint.findings import Report, Severity
+from playbook_lint.findings import RawFinding, Severity
 from playbook_lint.rule import Context, Rule, RuleConfig
 
 if TYPE_CHECKING:
@@ -400,7 +400,7 @@ class StaleContent(Rule):
         self.reviewed_keys: Sequence[str] = tuple(opts.get("reviewed-keys", REVIEWED_KEYS))
         self.due_keys: Sequence[str] = tuple(opts.get("due-keys", DUE_KEYS))
 
-    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         """Yield the reports described in the class docstring, in source order.
 
         Args:
@@ -408,7 +408,7 @@ class StaleContent(Rule):
             ctx: ``ctx.today`` is "now".
 
         Yields:
-            :class:`Report` at the dated phrase, or at the front matter key.
+            :class:`RawFinding` at the dated phrase, or at the front matter key.
         """
         today = ctx.today
         fm = doc.front_matter
@@ -420,13 +420,13 @@ class StaleContent(Rule):
         statements = dated_statements(doc)
         if self._is_history(doc, data, statements, today):
             return
-        reports: list[Report] = list(self._front_matter(doc, data, today))
+        reports: list[RawFinding] = list(self._front_matter(doc, data, today))
         if page_date(doc) is None:  # a dated page is a record of its time
             limit = today.year - self.max_age_years
             for st in statements:
                 if st.year >= limit or st.year < MIN_YEAR:
                     continue
-                reports.append(Report(
+                reports.append(RawFinding(
                     st.start, st.end,
                     f'dated statement "{st.phrase}" is {today.year - st.year} years old; '
                     "check it is still true, then update it or remove the date",
@@ -435,7 +435,7 @@ class StaleContent(Rule):
         yield from reports
 
     def _front_matter(self, doc: Document, data: Mapping[str, Any],
-                      today: date) -> Iterator[Report]:
+                      today: date) -> Iterator[RawFinding]:
         fm = doc.front_matter
         if fm is None or not data:
             return
@@ -453,7 +453,7 @@ class StaleContent(Rule):
             ago = _ago(d, today)
             verb = "last changed" if key in ("lastmod", "last_modified", "last_updated",
                                              "last-updated") else "last reviewed"
-            yield Report(off, off + len(key),
+            yield RawFinding(off, off + len(key),
                          f'page {verb} on {d.isoformat()} ({ago}, review '
                          f'every {months} months); review it and update "{key}"',
                          data={"stale": "review", "date": d.isoformat()})
@@ -464,7 +464,7 @@ class StaleContent(Rule):
                 continue
             ago = _ago(d, today)
             what = "expired" if key.startswith(("expir", "expires")) else "was due for review"
-            yield Report(off, off + len(key),
+            yield RawFinding(off, off + len(key),
                          f'page {what} on {d.isoformat()} ({ago}); review it '
                          f'and update "{key}"',
                          data={"stale": "due", "date": d.isoformat()})

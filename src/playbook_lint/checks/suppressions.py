@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
-from playbook_lint.findings import Report, Severity
+from playbook_lint.findings import RawFinding, Severity
 from playbook_lint.rule import Context, Rule
 from playbook_lint.suppress import rule_references
 
@@ -43,7 +43,7 @@ class SuppressionUnknownRule(Rule):
     default_severity: ClassVar[Severity] = Severity.WARNING
     summary: ClassVar[str] = "A suppression comment names a rule that does not exist"
 
-    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         """Yield one report per unknown name, at the name inside the comment.
 
         Nothing is reported when ``ctx.rule_names`` is empty (the run's rules are not
@@ -58,7 +58,7 @@ class SuppressionUnknownRule(Rule):
                 continue
             close = difflib.get_close_matches(name.lower(), names, n=1, cutoff=0.6)
             hint = f' (did you mean "{close[0]}"?)' if close else ""
-            yield Report(
+            yield RawFinding(
                 start=offset, end=offset + len(name),
                 message=f'unknown rule "{name}" in suppression comment{hint}',
                 suggestion=close[0] if close else None,

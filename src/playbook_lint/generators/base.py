@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from playbook_lint.fmdocumented import Documented
 
 if TYPE_CHECKING:
-    from playbook_lint.site import Site
+    from playbook_lint.site_model import SiteModel
 
 __all__ = ["Generator", "HeadingIds", "PageUrl", "Expansion", "ExpansionStatus",
            "PAGE_EXTENSIONS", "strip_page_ext", "url_pattern", "pattern_matches",
@@ -308,7 +308,7 @@ class Generator:
         return "/" + "/".join(folders) + ("/" if folders else "")
 
     # -- links -------------------------------------------------------------------------
-    def expand(self, expr: str, page: Path, site: Site) -> Expansion | None:
+    def expand(self, expr: str, page: Path, site: SiteModel) -> Expansion | None:
         """What one template expression in a link destination means on this
         generator, or None when this adapter does not know it (the shared Liquid/Hugo
         knowledge of :mod:`playbook_lint.links.templates` is asked next)."""

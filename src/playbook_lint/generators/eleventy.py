@@ -44,7 +44,7 @@ from playbook_lint.generators.base import (
 from playbook_lint.generators.slugs import markdown_it_anchor_id
 
 if TYPE_CHECKING:
-    from playbook_lint.site import Site
+    from playbook_lint.site_model import SiteModel
 
 _DATED = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 _URL_FILTER = re.compile(r"""^\{\{-?\s*(["'])(.*?)\1\s*\|\s*url\s*-?\}\}$""")
@@ -94,6 +94,9 @@ class Eleventy(Generator):
         texts = [self.config_text]
         seen: set[Path] = set()
         todo = [(self.root, self.config_text, 0)]
+        # a module's path is resolved (no symbolic link leads out of the site), so it is
+        # compared with the resolved root: a site reached through a link is still itself
+        real_root = self.root.resolve()
         while todo and len(seen) < 40:
             folder, text, depth = todo.pop()
             if depth >= 4:
@@ -101,7 +104,7 @@ class Eleventy(Generator):
             for req in _REQUIRE.findall(text):
                 base = (folder / req).resolve()
                 for cand in (base, base.with_suffix(".js"), base / "index.js"):
-                    if cand.is_file() and self.root in cand.parents:
+                    if cand.is_file() and real_root in cand.parents:
                         if cand not in seen:
                             seen.add(cand)
                             sub = _read(cand)
@@ -175,7 +178,7 @@ class Eleventy(Generator):
                            "this tool does not model")
         return PageUrl(self.path_url(below))
 
-    def expand(self, expr: str, page: Path, site: Site) -> Expansion | None:
+    def expand(self, expr: str, page: Path, site: SiteModel) -> Expansion | None:
         """The ``url`` filter: a relative input stays relative."""
         m = _URL_FILTER.match(expr)
         if m:

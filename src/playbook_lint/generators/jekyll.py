@@ -21,13 +21,13 @@ import re
 from pathlib import Path
 from typing import Any, ClassVar
 
+import yaml
+
 from playbook_lint.generators.base import Generator, HeadingIds
 from playbook_lint.generators.slugs import kramdown_id
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
-    import yaml
-
     if not path.is_file():
         return {}
     try:

@@ -1,9 +1,9 @@
 """The HTTP link engine: check every unique external URL of a run once, politely.
 
 Public API: :func:`check_urls` (async), :func:`check_urls_sync`, :class:`EngineConfig`,
-and the records :class:`LinkResult` / :class:`EngineReport` (from ``links.result``).
+and the records :class:`LinkResult` / :class:`EngineRun` (from ``links.result``).
 
-How a URL is checked (see issue 3):
+How a URL is checked:
 
 * URLs are de-duplicated by :func:`~playbook_lint.links.normalize.normalize_url`.
   ``mailto:``/``tel:``/other non-HTTP schemes, ``exclude`` matches and hosts that
@@ -63,12 +63,12 @@ from playbook_lint.links.netguard import (
     guarded_transport,
 )
 from playbook_lint.links.normalize import host_of, normalize_url, split_fragment
-from playbook_lint.links.result import EngineReport, EngineStats, LinkResult
+from playbook_lint.links.result import EngineRun, EngineStats, LinkResult
 
 __all__ = [
     "DEFAULT_USER_AGENT",
     "EngineConfig",
-    "EngineReport",
+    "EngineRun",
     "EngineStats",
     "LinkResult",
     "check_urls",
@@ -790,10 +790,10 @@ class _Engine:
                               checked_at=now)
         return None
 
-    async def run(self, urls: Iterable[str]) -> EngineReport:
+    async def run(self, urls: Iterable[str]) -> EngineRun:
         started = time.monotonic()
         cfg = self.config
-        report = EngineReport(stats=self.stats)
+        report = EngineRun(stats=self.stats)
         wanted: dict[str, bool] = {}  # normalised -> read body for fragments
         written_of: dict[str, str] = {}
         for written in urls:
@@ -930,8 +930,8 @@ async def check_urls(
     sleep: Callable[[float], Awaitable[None]] | None = None,
     clock: Callable[[], float] | None = None,
     on_result: Callable[[LinkResult, int, int], None] | None = None,
-) -> EngineReport:
-    """Check every unique URL of ``urls`` once and return an :class:`EngineReport`.
+) -> EngineRun:
+    """Check every unique URL of ``urls`` once and return an :class:`EngineRun`.
 
     Args:
         urls: absolute URLs as written in documents (fragments allowed; duplicates and
@@ -961,7 +961,7 @@ async def check_urls(
 
 def check_urls_sync(
     urls: Iterable[str], config: EngineConfig | None = None, **kwargs: Any
-) -> EngineReport:
+) -> EngineRun:
     """Run :func:`check_urls` to completion with ``asyncio.run`` and return its report.
 
     Takes the same arguments. Must not be called from a running event loop (raises

@@ -29,7 +29,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from markdown_it.common.utils import isLinkClose, isLinkOpen, normalizeReference
 from markdown_it.helpers import parseLinkDestination, parseLinkLabel
@@ -45,13 +45,18 @@ if TYPE_CHECKING:
 
     from playbook_lint.document import Document
 
-__all__ = ["Link", "Anchor", "FOLLOWED_KINDS", "extract_links", "extract_anchors",
+__all__ = ["Link", "LinkKind", "Anchor", "FOLLOWED_KINDS", "extract_links", "extract_anchors",
            "extract_block_links"]
 
 
+#: What construct a :class:`Link` was written as (see :attr:`Link.kind`).
+LinkKind = Literal["inline", "image", "definition", "autolink", "bare", "html-a", "html-img",
+                   "image-ref"]
+
 #: Link kinds whose target a reader follows to a file or page of the site (the ones
 #: ``broken-link`` and the template pre-pass check).
-FOLLOWED_KINDS = frozenset({"inline", "image", "definition", "html-a", "html-img"})
+FOLLOWED_KINDS: frozenset[LinkKind] = frozenset(
+    {"inline", "image", "definition", "html-a", "html-img"})
 
 
 @dataclass(frozen=True)
@@ -81,7 +86,7 @@ class Link:
     """
 
     url: str
-    kind: str
+    kind: LinkKind
     start: int
     end: int
     node_start: int
@@ -113,6 +118,7 @@ class Anchor:
 def _html_links(tags: list[HtmlTag], to_src: Any, texts: list[str] | None = None) -> list[Link]:
     out: list[Link] = []
     for i, tag in enumerate(tags):
+        kind: LinkKind
         if tag.name == "a":
             key, kind = "href", "html-a"
         elif tag.name == "img":

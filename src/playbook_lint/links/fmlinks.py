@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import yaml
+
 if TYPE_CHECKING:
     from playbook_lint.document import Document
 
@@ -57,8 +59,6 @@ def front_matter_links(doc: Document) -> list[FrontMatterLink]:
     raw = doc.text[fm.content_start:fm.content_end]
     if "/" not in raw:
         return []
-    import yaml
-
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         node = yaml.compose(raw, Loader=loader)  # noqa: S506 - a safe loader
@@ -71,8 +71,6 @@ def front_matter_links(doc: Document) -> list[FrontMatterLink]:
 
 
 def _walk(node: Any, key: str, doc: Document, base: int, out: list[FrontMatterLink]) -> None:
-    import yaml
-
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
             name = str(k.value) if isinstance(k, yaml.ScalarNode) else "?"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
-__all__ = ["LinkResult", "LinkStatus", "LINK_STATUSES", "EngineStats", "EngineReport"]
+__all__ = ["LinkResult", "LinkStatus", "LINK_STATUSES", "EngineStats", "EngineRun"]
 
 #: ``ok``: reachable; ``broken``: gone (404/410, DNS name not found, connection
 #: refused, 5xx after retries, bad redirects); ``unverified``: could not tell
@@ -76,7 +76,7 @@ class EngineStats:
 
 
 @dataclass
-class EngineReport:
+class EngineRun:
     """Everything one run of :func:`~playbook_lint.links.engine.check_urls` produced.
 
     Attributes:

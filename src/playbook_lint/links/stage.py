@@ -102,7 +102,7 @@ def engine_config(table: Mapping[str, Any], overrides: Mapping[str, Any], base: 
 def run_engine(urls: list[str], config: Any, *, progress: bool) -> Any:
     """Check ``urls`` with the engine; a click progress bar on stderr when ``progress``.
 
-    Returns the engine's ``EngineReport``.
+    Returns the engine's ``EngineRun``.
     """
     from playbook_lint.links.engine import check_urls_sync
 
@@ -142,7 +142,7 @@ def timed_check(
     files: list[Path], config: Any, *, progress: bool,
     on_document: Callable[[Path, Document], None] | None = None,
 ) -> tuple[Any, int, float]:
-    """Collect and check the URLs of ``files``: ``(EngineReport, link count, seconds)``.
+    """Collect and check the URLs of ``files``: ``(EngineRun, link count, seconds)``.
     ``on_document`` as in :func:`collect_urls`."""
     start = time.monotonic()
     urls, total = collect_urls(files, on_document)

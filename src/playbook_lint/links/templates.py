@@ -13,7 +13,7 @@ with the same number of ``x`` characters, parses the masked text again and keeps
 links whose destination (or HTML ``href``/``src``) overlaps a template. Because the
 mask keeps every offset, line and column stay the source's own.
 :func:`expand` then turns the written destination into a plain URL through the
-:class:`~playbook_lint.site.Site` model, or says why it cannot. The site's generator
+:class:`~playbook_lint.site_model.SiteModel`, or says why it cannot. The site's generator
 adapter is asked first (:meth:`playbook_lint.generators.base.Generator.expand`: the
 Eleventy ``url`` filter leaves a relative path relative, where Jekyll's
 ``relative_url`` makes it site-root); the Liquid and Hugo knowledge here is shared.
@@ -36,7 +36,7 @@ from playbook_lint.links.extract import FOLLOWED_KINDS
 if TYPE_CHECKING:
     from playbook_lint.document import Document
     from playbook_lint.links.extract import Link
-    from playbook_lint.site import Site
+    from playbook_lint.site_model import SiteModel
 
 __all__ = ["TEMPLATE", "TemplateLink", "Expansion", "mask_templates", "template_links",
            "expand"]
@@ -147,8 +147,8 @@ _HUGO_REF = re.compile(
 )
 
 
-def _one(expr: str, page: Path, site: Site) -> Expansion:
-    generator = getattr(site, "generator", None)
+def _one(expr: str, page: Path, site: SiteModel) -> Expansion:
+    generator = site.generator
     if generator is not None:
         own = generator.expand(expr, page, site)
         if own is not None:
@@ -215,7 +215,7 @@ def _describe(expr: str) -> str:
     return "ERB"
 
 
-def expand(written: str, page: Path, site: Site) -> Expansion:
+def expand(written: str, page: Path, site: SiteModel) -> Expansion:
     """Expand the template destination ``written`` of a link on ``page``.
 
     Args:

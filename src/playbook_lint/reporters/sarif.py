@@ -22,12 +22,10 @@ import inspect
 import json
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from playbook_lint.baseline import SourceLines, finding_keys
-from playbook_lint.document import Document
 from playbook_lint.findings import Finding, Fix, Severity
 from playbook_lint.reporters.common import Summary
 
@@ -103,39 +101,20 @@ def _region(line: int, column: int, end_line: int | None, end_column: int | None
     return region
 
 
-class _Documents:
-    """Parses each file a fix points at once (None when unreadable)."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self._docs: dict[str, Document | None] = {}
-
-    def get(self, path: str) -> Document | None:
-        if path not in self._docs:
-            try:
-                self._docs[path] = Document.from_path(self.root / path, display_path=path)
-            except (OSError, ValueError):
-                self._docs[path] = None
-        return self._docs[path]
-
-
-def _fix(finding: Finding, fix: Fix, docs: _Documents) -> dict[str, Any] | None:
-    doc = docs.get(finding.path)
-    if doc is None or not fix.edits:
+def _fix(finding: Finding, fix: Fix) -> dict[str, Any] | None:
+    """The SARIF ``fix`` of ``fix``, placed by its edits' positions (set by the runner;
+    a fix with an edit that has none, e.g. from an older JSON report, is left out)."""
+    if not fix.edits or any(e.position is None for e in fix.edits):
         return None
     replacements = []
     for edit in sorted(fix.edits, key=lambda e: (e.start, e.end)):
-        if not 0 <= edit.start <= edit.end <= len(doc.text):
-            return None
-        start = doc.position(edit.start)
-        end = doc.position(edit.end)
-        inserted = edit.replacement
-        if doc.newline != "\n":
-            inserted = inserted.replace("\n", doc.newline)
+        pos = edit.position
+        assert pos is not None
         replacements.append({
-            "deletedRegion": {"startLine": start[0], "startColumn": start[1],
-                              "endLine": end[0], "endColumn": end[1]},
-            "insertedContent": {"text": inserted},
+            "deletedRegion": {"startLine": pos.line, "startColumn": pos.column,
+                              "endLine": pos.end_line, "endColumn": pos.end_column},
+            "insertedContent": {"text": edit.replacement.replace("\n", pos.newline)
+                                if pos.newline != "\n" else edit.replacement},
         })
     return {
         "description": {"text": fix.title},
@@ -160,15 +139,15 @@ def to_sarif(findings: Sequence[Finding], summary: Summary) -> dict[str, Any]:
         findings: the run's findings (any order; results follow it).
         summary: run facts; ``summary.rules`` maps rule names to rule classes (for
             code, summary, docstring, default severity, fixable), ``summary.root``
-            is the folder paths are relative to (files are read from it for fixes
-            and fingerprints; unreadable files just get neither).
+            is the folder paths are relative to (files are read from it for
+            fingerprints; unreadable files just get none). Fixes are placed by their
+            edits' positions, which the runner set.
 
     Never raises for unreadable files or rules missing from ``summary.rules``.
     """
     used = sorted({f.rule for f in findings})
     index = {name: i for i, name in enumerate(used)}
     descriptors = [_rule_descriptor(name, summary.rules.get(name)) for name in used]
-    docs = _Documents(summary.root)
     keys = finding_keys(findings, SourceLines(summary.root))
     results = []
     for f, ((_, _, fp), occurrence) in zip(findings, keys, strict=True):
@@ -186,7 +165,7 @@ def to_sarif(findings: Sequence[Finding], summary: Summary) -> dict[str, Any]:
             "partialFingerprints": {FINGERPRINT_KEY: f"{fp}:{occurrence}"},
         }
         if f.fix is not None:
-            fix = _fix(f, f.fix, docs)
+            fix = _fix(f, f.fix)
             if fix is not None:
                 result["fixes"] = [fix]
         props: dict[str, Any] = {}

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from playbook_lint.findings import Edit, Fix, Report, Severity
+from playbook_lint.findings import Edit, Fix, RawFinding, Severity
 from playbook_lint.rule import Context, Rule, RuleConfig
 from playbook_lint.vale.blocks import cached_blocks
 from playbook_lint.vale.config import (
@@ -89,7 +89,7 @@ VALE_ENTRY_SCHEMA: dict[str, Any] = {
 }
 
 
-def _report(v: ValeFinding, *, rule: str | None, check: str, with_level: bool) -> Report:
+def _report(v: ValeFinding, *, rule: str | None, check: str, with_level: bool) -> RawFinding:
     data: dict[str, Any] = {"check": check, "level": v.level}
     if v.link:
         data["link"] = v.link
@@ -98,7 +98,7 @@ def _report(v: ValeFinding, *, rule: str | None, check: str, with_level: bool) -
         safe = bool(v.action) and (v.action or {}).get("name") == "replace"
         fix = Fix(title=f'Replace "{v.match.strip()}" with "{v.replacement}"',
                   edits=(Edit(v.start, v.end, v.replacement),), safe=safe)
-    return Report(start=v.start, end=v.end, message=v.message, suggestion=v.replacement,
+    return RawFinding(start=v.start, end=v.end, message=v.message, suggestion=v.replacement,
                   fix=fix, severity=SEVERITY[v.level] if with_level else None, data=data,
                   rule=rule)
 
@@ -213,7 +213,7 @@ class ValeStyles(Rule):
         self.notes = tuple(unsupported_note(r, k) for r, k in self.linter.unsupported)
         self.inputs = tuple(self.vale.files)
 
-    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         """Yield one report per Vale alert in ``doc``."""
         if self.linter is None or self.vale is None:
             return
@@ -257,7 +257,7 @@ class StylePackRule(Rule):
         except RuleError as exc:
             raise ValueError(str(exc)) from None
 
-    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         """Yield one report per alert of the packs' entries that :meth:`keep` keeps."""
         seen: set[tuple[str, str]] = set()
         for v in self.linter.lint(doc):

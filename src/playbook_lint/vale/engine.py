@@ -24,12 +24,50 @@ from typing import TYPE_CHECKING, Any
 
 from playbook_lint.vale.blocks import Block, cached_blocks
 from playbook_lint.vale.config import LEVELS
-from playbook_lint.vale.kinds import UNSUPPORTED, FileState, Kind, RuleError, build_kind
+from playbook_lint.vale.kinds import (
+    UNSUPPORTED,
+    Capitalization,
+    Conditional,
+    Consistency,
+    Existence,
+    FileState,
+    Kind,
+    Occurrence,
+    Repetition,
+    RuleError,
+    Substitution,
+)
+from playbook_lint.vale.metric import Metric, Readability
 
 if TYPE_CHECKING:
     from playbook_lint.document import Document
 
-__all__ = ["ValeFinding", "ValeLinter", "scope_matches"]
+__all__ = ["ValeFinding", "ValeLinter", "scope_matches", "KINDS", "build_kind"]
+
+
+#: The rule kind class of each ``extends`` value this tool runs.
+KINDS: dict[str, type[Kind]] = {
+    "existence": Existence, "substitution": Substitution, "occurrence": Occurrence,
+    "repetition": Repetition, "conditional": Conditional, "consistency": Consistency,
+    "capitalization": Capitalization, "metric": Metric, "readability": Readability,
+}
+
+
+def build_kind(d: dict[str, Any], accepted: list[str]) -> Kind:
+    """Build the rule kind named by ``d["extends"]``.
+
+    Raises:
+        RuleError: an unknown or unsupported kind, a bad pattern or a bad value.
+    """
+    extends = str(d.get("extends", ""))
+    cls = KINDS.get(extends)
+    path = d.get("path") or d.get("name", "")
+    if cls is None:
+        raise RuleError(f"{path}: extends: '{extends}' is not a supported kind")
+    try:
+        return cls(d, accepted)
+    except (TypeError, ValueError) as exc:
+        raise RuleError(f"{path}: {exc}") from None
 
 
 @dataclass(frozen=True)

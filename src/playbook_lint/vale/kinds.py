@@ -20,8 +20,9 @@ from typing import Any
 from playbook_lint.vale.blocks import Block, sentences
 from playbook_lint.vale.regex import PatternError, compile_pattern
 
-__all__ = ["Alert", "Kind", "FileState", "RuleError", "build_kind", "UNSUPPORTED",
-           "format_message"]
+__all__ = ["Alert", "Kind", "FileState", "RuleError", "UNSUPPORTED", "format_message",
+           "Existence", "Substitution", "Occurrence", "Repetition", "Conditional",
+           "Consistency", "Capitalization"]
 
 UNSUPPORTED = frozenset({"spelling", "script", "sequence"})
 WORD_TEMPLATE = r"(?m)\b(?:%s)\b"
@@ -540,27 +541,3 @@ class Capitalization(Kind):
         msg = format_message(self.message, blk.text, title_case(blk.text, self.style))
         return [Alert(0, len(blk.text), msg, blk.text,
                       dict(self.action) if self.action else None)]
-
-
-def build_kind(d: dict[str, Any], accepted: list[str]) -> Kind:
-    """Build the rule kind named by ``d["extends"]``.
-
-    Raises:
-        RuleError: an unknown or unsupported kind, a bad pattern or a bad value.
-    """
-    from playbook_lint.vale.metric import Metric, Readability
-
-    kinds: dict[str, type[Kind]] = {
-        "existence": Existence, "substitution": Substitution, "occurrence": Occurrence,
-        "repetition": Repetition, "conditional": Conditional, "consistency": Consistency,
-        "capitalization": Capitalization, "metric": Metric, "readability": Readability,
-    }
-    extends = str(d.get("extends", ""))
-    cls = kinds.get(extends)
-    path = d.get("path") or d.get("name", "")
-    if cls is None:
-        raise RuleError(f"{path}: extends: '{extends}' is not a supported kind")
-    try:
-        return cls(d, accepted)
-    except (TypeError, ValueError) as exc:
-        raise RuleError(f"{path}: {exc}") from None

@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import unquote
 
-from playbook_lint.findings import Edit, Fix, Report, Severity
+from playbook_lint.findings import Edit, Fix, RawFinding, Severity
 from playbook_lint.generators.base import PAGE_EXTENSIONS, heading_anchor_ids
 from playbook_lint.generators.plain import Plain
 from playbook_lint.links.extract import FOLLOWED_KINDS
@@ -27,6 +27,7 @@ from playbook_lint.site import pulls_in_content
 if TYPE_CHECKING:
     from playbook_lint.document import Document
     from playbook_lint.links.extract import Link
+    from playbook_lint.site_model import SiteModel
 
 from playbook_lint.links.normalize import is_http_url, normalize_url, split_fragment
 
@@ -140,9 +141,9 @@ def site_candidates(target: Path, written: str) -> list[Path]:
 class BrokenLink(Rule):
     """Links to local files or ``#fragments`` that do not exist.
 
-    ## What it does
-    Checks every Markdown link, image, reference definition (``[id]: url``) and raw
-    HTML ``<a href>``/``<img src>`` whose target is a file of the site:
+    **What it does.** Checks every Markdown link, image, reference definition
+    (``[id]: url``) and raw HTML ``<a href>``/``<img src>`` whose target is a file of
+    the site:
 
     - a relative path (``./other.md``, ``../img/map.png``, ``docs/``) must name an
       existing file or folder, resolved against the page's folder (``?query`` is
@@ -169,49 +170,31 @@ class BrokenLink(Rule):
     HTML page has no ``id``/``name`` for. ``mailto:``, ``tel:`` and excluded URLs are
     not checked. A reference usage ``[text][id]`` is reported at its definition, once.
 
-    With the site model (:mod:`playbook_lint.site`) and its generator adapter
-    (:mod:`playbook_lint.generators`: Jekyll, Hugo, Eleventy, Middleman / GOV.UK Tech
-    Docs Template, MkDocs, or a repository rendered by GitHub):
-
-    - a site path (``/playbooks/x/``) resolves to the page published there (file path,
-      ``permalink``/``url``, collections, sections, ``slug``, aliases, Eleventy
-      directory data permalinks); a relative link also resolves from the page's
-      *published* URL (``../two/`` on ``/a/one/`` is ``/a/two/``);
-    - template links are expanded as the generator does (``{{ site.baseurl }}``,
-      ``relative_url``, Eleventy's ``url`` filter, ``{% link %}``, ``{% post_url %}``,
-      Hugo ``ref``/``relref``), also in HTML ``href``/``src``; site paths written as
-      front matter values are checked at the value;
-    - fragments are compared with the ids the generator's renderer gives headings
-      (kramdown, Goldmark, markdown-it-anchor, Redcarpet, GitHub, Python-Markdown;
-      explicit ``{#id}`` where honoured); text fragments (``#:~:text=``) are not
-      anchors; Liquid ``{% comment %}``/``{% raw %}`` blocks are not checked;
-    - **an error is a certainty**: where the answer depends on what the tool does not
-      model or cannot see, the finding is ``info`` and says what was not checked: a
-      template or filter not understood, a page whose URL is a template, a generator
-      that gives headings no ids or uses a custom slugify, a layout's landmark ids,
-      a front matter key not named as a link, files a Markdown-only export lacks,
-      a Hugo ref where the Hugo config is absent. Pages pulling in content at build
-      time (includes, shortcodes) get no fragment checks; feeds and sitemaps the
-      generator writes are not looked for.
+    With a site model, site paths, relative links, template links
+    (``{{ site.baseurl }}``, ``{% link %}``, Hugo ``ref``), front matter paths and
+    fragments are resolved as the site's generator publishes and renders them (see
+    the generator adapters, :mod:`playbook_lint.generators`, for what each one
+    models). **An error is a certainty**: where the answer depends on something the
+    tool does not model or cannot see (a template it does not understand, a page whose
+    URL is a template, a custom heading slugify, a layout), the finding is ``info``
+    and says what was not checked.
 
     Without a site model (a rule run on its own), template links are skipped.
 
-    ## Why it matters
-    A broken link is a dead end: readers of guidance who follow it lose the next
-    step. Fragments break silently when a heading is reworded.
+    **Why it matters.** A broken link is a dead end: readers of guidance who follow it
+    lose the next step. Fragments break silently when a heading is reworded.
 
-    ## Example
-    ```markdown
-    Read the [setup guide](./setup.md#instal) first.
-    ```
+    **Example**::
+
+        Read the [setup guide](./setup.md#instal) first.
+
     (``setup.md`` has a heading "Install", slug ``install``.)
 
-    ## Use instead
-    ```markdown
-    Read the [setup guide](./setup.md#install) first.
-    ```
+    **Use instead**::
 
-    Options (``[tool.playbook-lint.rules.broken-link]``):
+        Read the [setup guide](./setup.md#install) first.
+
+    **Options.** In ``[tool.playbook-lint.rules.broken-link]``:
     ``fragments = "exact"`` (default) compares fragments with the generator's heading
     ids as browsers do, case included; ``"loose"`` also accepts a fragment that
     differs only in case and punctuation;
@@ -219,14 +202,15 @@ class BrokenLink(Rule):
     of external links that could not be verified; ``"error"`` fails CI on them,
     ``"off"`` hides them.
 
-    ## Fix
-    A target written like a host name (``www.example.org``, ``agency.gov/page``) is
-    most likely a web address missing its scheme: the finding says so and suggests
-    ``https://`` in front. When a fragment is close to an existing anchor the finding
-    suggests it and offers an unsafe fix (``--unsafe-fixes``) that rewrites the
-    fragment; a missing file has no automatic fix.
+    **Fix.** A target written like a host name (``www.example.org``,
+    ``agency.gov/page``) is most likely a web address missing its scheme: the finding
+    says so and suggests ``https://`` in front. When a fragment is close to an
+    existing anchor the finding suggests it and offers an unsafe fix
+    (``--unsafe-fixes``) that rewrites the fragment; a missing file has no automatic
+    fix.
 
-    ## Source
+    **Source.**
+
     - CommonMark link destinations: https://spec.commonmark.org/0.31.2/#links
     - HTML fragment navigation:
       https://html.spec.whatwg.org/multipage/browsing-the-web.html#scroll-to-the-fragment-identifier
@@ -265,7 +249,7 @@ class BrokenLink(Rule):
             return any(loose_key(a) == want for a in anchors)
         return False
 
-    def check(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         """Yield one report per broken local link of ``doc`` (see the class docstring)."""
         site = ctx.site
         for link in doc.links:
@@ -280,22 +264,22 @@ class BrokenLink(Rule):
             if report is not None:
                 yield report
         if site is not None:
-            yield from self._templates(doc, ctx)
-            yield from self._front_matter(doc, ctx)
+            yield from self._templates(doc, ctx, site)
+            yield from self._front_matter(doc, ctx, site)
         if ctx.link_results:
             yield from self._external(doc, ctx)
 
-    def _templates(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def _templates(self, doc: Document, ctx: Context, site: SiteModel) -> Iterator[RawFinding]:
         """Links written as templates (``{{ site.baseurl }}/x/``, ``{% link x.md %}``,
         ``{{< ref "x.md" >}}``...), expanded through the site model."""
         from playbook_lint.links.templates import expand, template_links
 
         for tl in template_links(doc):
             link = tl.link
-            exp = expand(tl.written.strip(), doc.path, ctx.site)
+            exp = expand(tl.written.strip(), doc.path, site)
             if exp.status == "missing":
-                doubt = ctx.site.unresolved_reason(markdown_targets=True)
-                gen = ctx.site.generator
+                doubt = site.unresolved_reason(markdown_targets=True)
+                gen = site.generator
                 if doubt is None and exp.reason.endswith(("for ref", "for relref")) and \
                         gen is not None and gen.name != "hugo":
                     # Hugo stops the build on a ref to a missing page unless its config
@@ -303,20 +287,20 @@ class BrokenLink(Rule):
                     doubt = "the Hugo config is not in this tree, and it decides " \
                         "(refLinksErrorLevel) what a ref to a missing page does"
                 if doubt is not None:
-                    yield Report(link.start, link.end,
+                    yield RawFinding(link.start, link.end,
                                  f'link target "{tl.written.strip()}" not checked: {doubt}',
                                  severity=Severity.INFO, data={"url": tl.written.strip()})
                     continue
-                yield Report(link.start, link.end,
+                yield RawFinding(link.start, link.end,
                              f'link target "{tl.written.strip()}" does not exist '
                              f"({exp.reason})", data={"url": tl.written.strip()})
             elif exp.status == "unknown":
-                yield Report(link.start, link.end,
+                yield RawFinding(link.start, link.end,
                              f'template link "{tl.written.strip()}" not checked: '
                              f"{exp.reason} is not understood", severity=Severity.INFO,
                              data={"url": tl.written.strip()})
             elif not exp.url or is_external(exp.url):
-                own = ctx.site.own_path(exp.url) if exp.url else None
+                own = site.own_path(exp.url) if exp.url else None
                 if own is not None:
                     report = self._check_url(doc, ctx, own, link.start, link.end,
                                              shown=tl.written.strip())
@@ -328,7 +312,7 @@ class BrokenLink(Rule):
                 if report is not None:
                     yield report
 
-    def _front_matter(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def _front_matter(self, doc: Document, ctx: Context, site: SiteModel) -> Iterator[RawFinding]:
         """Site paths (and own-site URLs) written as front matter values, e.g.
         breadcrumbs, reported at the value."""
         from playbook_lint.links.fmlinks import front_matter_links
@@ -336,7 +320,7 @@ class BrokenLink(Rule):
         for fl in front_matter_links(doc):
             url = fl.url
             if is_external(url):
-                own = ctx.site.own_path(url)
+                own = site.own_path(url)
                 if own is None:
                     continue
                 url = own
@@ -348,7 +332,7 @@ class BrokenLink(Rule):
             if report is not None:
                 yield report
 
-    def _external(self, doc: Document, ctx: Context) -> Iterator[Report]:
+    def _external(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         """Reports from the link engine's results for the external links of ``doc``."""
         for link in doc.links:
             if not is_http_url(link.url):
@@ -363,11 +347,11 @@ class BrokenLink(Rule):
             data = {"classification": result.status, "http_status": result.http_status,
                     "reason": result.reason, "url": link.url}
             if result.status == "broken":
-                yield Report(link.start, link.end,
+                yield RawFinding(link.start, link.end,
                              f"link to {link.url} is broken: {result.reason}", data=data)
             elif result.status == "unverified":
                 if self.unverified is not None:
-                    yield Report(link.start, link.end,
+                    yield RawFinding(link.start, link.end,
                                  f"link to {link.url} could not be verified: {result.reason}",
                                  severity=self.unverified, data=data)
             else:  # ok, with the page's anchors known
@@ -376,11 +360,11 @@ class BrokenLink(Rule):
                     fragment, result.fragments
                 ):
                     continue
-                yield Report(link.start, link.end,
+                yield RawFinding(link.start, link.end,
                              f'no anchor "#{fragment}" on {split_fragment(link.url)[0]}',
                              data={**data, "classification": "broken"})
 
-    def _check_link(self, doc: Document, ctx: Context, link: Link) -> Report | None:
+    def _check_link(self, doc: Document, ctx: Context, link: Link) -> RawFinding | None:
         url = link.url.strip()
         # the source around the URL too: <%= x %> in angle brackets loses its "<"
         around = doc.text[max(link.start - 1, 0):link.end + 1]
@@ -393,7 +377,7 @@ class BrokenLink(Rule):
         self, doc: Document, ctx: Context, url: str, start: int, end: int, *,
         link: Link | None = None, shown: str | None = None, where: str = "",
         doubt: str | None = None,
-    ) -> Report | None:
+    ) -> RawFinding | None:
         """Check the local ``url`` written at ``start..end``; ``shown`` is how the finding
         names it (the template as written) when it differs from ``url``. ``doubt``, when
         given, makes a missing target ``info`` for that reason (a front matter value
@@ -425,19 +409,19 @@ class BrokenLink(Rule):
                  if ctx.workspace.exists(c)), None,
             )
         if target is None and site is not None and not path_part.startswith("/"):
-            target = self._from_published_url(doc, ctx, path_part)
+            target = self._from_published_url(doc, ctx, site, path_part)
         if target is None:
             if not _MALFORMED.search(url):  # a bare domain, an e-mail address, "(https://"
                 doubt = doubt or self._doubt(doc, ctx, path_part)
             if doubt is not None:
-                return Report(start, end, f'link target "{shown}"{where} not checked: {doubt}',
+                return RawFinding(start, end, f'link target "{shown}"{where} not checked: {doubt}',
                               severity=Severity.INFO, data={"url": shown})
             message = f'link target "{shown}" does not exist{where}'
             suggestion = None
             if _LOOKS_LIKE_HOST.match(url):
                 suggestion = "https://" + url
                 message += ' (missing "https://"?)'
-            return Report(start, end, message, suggestion=suggestion, data={"url": shown})
+            return RawFinding(start, end, message, suggestion=suggestion, data={"url": shown})
         if not hash_mark or self.fragments == "off" or \
                 not target.name.lower().endswith(_ANCHOR_SOURCES):
             return None  # a fragment of a PDF or CSV file means something else
@@ -452,7 +436,7 @@ class BrokenLink(Rule):
     def _check_fragment(
         self, doc: Document, ctx: Context, start: int, end: int, link: Link | None,
         fragment: str, anchors: list[Any], page: str | None, target: Path,
-    ) -> Report | None:
+    ) -> RawFinding | None:
         """A ``#fragment`` of the page ``target`` (``page`` as written, None for this
         page) against the ids its generator gives its headings."""
         site = ctx.site
@@ -468,14 +452,14 @@ class BrokenLink(Rule):
         gen = site.generator if site is not None else None
         if gen is not None and normalize_fragment(fragment) in LAYOUT_IDS:
             where = "this page" if page is None else f'"{page}"'
-            return Report(start, end, f'fragment "#{normalize_fragment(fragment)}" in {where} '
+            return RawFinding(start, end, f'fragment "#{normalize_fragment(fragment)}" in {where} '
                           "not checked: it may be an id of the site's layout, which this "
                           "tool does not see", severity=Severity.INFO,
                           data={"url": link.url if link is not None else doc.text[start:end]})
         if scheme is not None and scheme.slug is None and any(
                 a.text is not None for a in anchors):
             where = "this page" if page is None else f'"{page}"'
-            return Report(start, end, f'fragment "#{normalize_fragment(fragment)}" in {where} '
+            return RawFinding(start, end, f'fragment "#{normalize_fragment(fragment)}" in {where} '
                           f"not checked: {scheme.reason}", severity=Severity.INFO,
                           data={"url": link.url if link is not None else doc.text[start:end]})
         report = self._fragment_report(doc, start, end, link, fragment, ids, page)
@@ -515,10 +499,10 @@ class BrokenLink(Rule):
                 return f"this page's published URL is not known ({page.url_reason})"
         return site.unresolved_reason() if page_like else None
 
-    def _from_published_url(self, doc: Document, ctx: Context, path_part: str) -> Path | None:
+    def _from_published_url(self, doc: Document, ctx: Context, site: SiteModel,
+                            path_part: str) -> Path | None:
         """The page or file a relative link reaches in a browser: resolved from the
         page's *published* URL (``../two/`` on ``/a/one/`` is ``/a/two/``)."""
-        site = ctx.site
         decoded = unquote(path_part)
         for base in site.link_bases(doc.path):
             joined = posixpath.normpath(posixpath.join(base, decoded))
@@ -585,7 +569,7 @@ class BrokenLink(Rule):
     def _fragment_report(
         doc: Document, start: int, end: int, link: Link | None, fragment: str,
         anchors: frozenset[str], page: str | None,
-    ) -> Report:
+    ) -> RawFinding:
         where = "this page" if page is None else f'"{page}"'
         message = f'no heading or anchor "#{normalize_fragment(fragment)}" in {where}'
         best = closest_anchor(fragment, anchors)
@@ -603,7 +587,7 @@ class BrokenLink(Rule):
                     edits=(Edit(at, at + len(fragment), best),),
                     safe=False,
                 )
-        return Report(
+        return RawFinding(
             start, end, message, suggestion=suggestion, fix=fix,
             data={"url": link.url if link is not None else doc.text[start:end]},
         )
