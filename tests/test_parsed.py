@@ -108,7 +108,12 @@ def test_documents_mode_keeps_whole_documents_within_its_budget(site: Path) -> N
         docs[name].links  # noqa: B018
         pages.keep(site / name, docs[name])
     assert len(pages) == 2  # c.md is not linted here (another shard's page)
-    assert pages.document(site / "a.md", "a.md") is docs["a.md"]  # whole: within budget
+    a = pages.document(site / "a.md", "a.md")
+    assert a is docs["a.md"]  # whole: within budget
+    a.prose  # noqa: B018 - what a rule caches on the page
+    pages.linted(a)
+    assert "prose" not in a.__dict__ and "tokens" in a.__dict__
+    assert pages.kept_document(site / "a.md") is a  # for its anchors
     b = pages.document(site / "b.md", "b.md")
     assert b is not docs["b.md"] and b.links == docs["b.md"].links  # past it: links only
     assert pages.document(site / "c.md", "c.md") is not docs["c.md"]

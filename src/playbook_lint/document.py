@@ -223,7 +223,8 @@ class Document:
         start = self.body_start
         text = self.text
         if start:
-            text = "".join("\n" if c == "\n" else " " for c in text[:start]) + text[start:]
+            text = "\n".join(" " * len(line) for line in text[:start].split("\n")) + \
+                text[start:]
         if "{%" in text and _LIQUID_BLOCK.search(text, start):
             text = _LIQUID_BLOCK.sub(_blank, text)
         return text

@@ -9,7 +9,8 @@ the second does not make it again:
   (block tokens, links, front matter): the lint stage parses nothing again. The
   block tokens cost about 12 bytes of memory per byte of text, so this mode is for
   runs linted in this process, and stops keeping whole documents past
-  ``budget_bytes`` of text (later pages keep their links only).
+  ``budget_bytes`` of text (later pages keep their links only). Once a page is
+  linted, what the rules cached on it is dropped (:meth:`ParsedPages.linted`).
 - ``"links"`` mode keeps each page's links and front matter only, pickled (about
   1.7 KB a page, 4 % of a document's memory): the lint stage re-reads the file and
   re-builds the block tokens (the cheap half of the parse) but not the links (the
@@ -45,6 +46,15 @@ Mode = Literal["documents", "links"]
 #: Characters of text whose whole Documents ``"documents"`` mode keeps (about 12x
 #: that in memory: 4 MB of text, about 50 MB).
 DEFAULT_BUDGET = 4_000_000
+
+
+#: Document attributes a kept page's anchors are computed from (the rest is dropped
+#: once the page is linted).
+_ANCHOR_INPUTS = frozenset({
+    "path", "text", "display_path", "encoding", "bom", "newline", "line_starts",
+    "front_matter", "body_start", "markdown_source", "tokens", "env", "anchors",
+    "anchor_ids",
+})
 
 
 @dataclass(frozen=True)
@@ -124,6 +134,15 @@ class ParsedPages:
         cache["links"] = links
         cache["front_matter"] = front_matter
         return doc
+
+    def linted(self, doc: Document) -> None:
+        """Called by the lint stage when it is done with ``doc``: a kept whole Document
+        drops what the rules cached on it (prose, Vale blocks: many times the text),
+        keeping what its anchors are read from, for pages that link to it later."""
+        kept = self._kept.get(doc.path)
+        if kept is not None and kept.document is doc:
+            for name in [k for k in doc.__dict__ if k not in _ANCHOR_INPUTS]:
+                del doc.__dict__[name]
 
     def kept_document(self, path: Path) -> Document | None:
         """The whole Document kept for ``path``, or None: the workspace reads a linked

@@ -364,6 +364,8 @@ def lint_files(
             result.errors.append(f"{display_path(path, root)}: cannot read: {exc.strerror or exc}")
             continue
         found, errors = lint_document(doc, rules, ctx)
+        if parsed is not None:
+            parsed.linted(doc)
         if take is not None:
             result.deps[doc.display_path] = take()
         if "anchors" in doc.__dict__:  # parsed anyway: later pages linking here reuse it

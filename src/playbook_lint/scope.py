@@ -98,9 +98,13 @@ def blank(chars: list[str], start: int, end: int) -> None:
     """
     start = max(0, start)
     end = min(len(chars), end)
-    for i in range(start, end):
-        if chars[i] != "\n":
-            chars[i] = " "
+    if start >= end:
+        return
+    part = chars[start:end]
+    if "\n" in part:
+        chars[start:end] = ["\n" if c == "\n" else " " for c in part]
+    else:
+        chars[start:end] = [" "] * (end - start)
 
 
 def _blank_matches(chars: list[str], pattern: re.Pattern[str], start: int, end: int) -> None:

@@ -38,7 +38,7 @@ from markdown_it.token import Token
 from playbook_lint.links.htmltags import HtmlTag, parse_html_tags
 from playbook_lint.links.offsets import OffsetMapper, inline_blocks
 from playbook_lint.links.slugs import Slugger
-from playbook_lint.mdparser import SPAN, parse_inline, tracking_parser
+from playbook_lint.mdparser import SPAN, linkify_pretest, parse_inline, tracking_parser
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -213,9 +213,12 @@ def _inline_links(
     md = tracking_parser()
     # core linkify only looks at blocks that pass linkify-it's pretest
     pretest = bool(md.linkify is not None and md.options.get("linkify")
-                   and md.linkify.pretest(src))
-    if not pretest and "[" not in src and "<" not in src:
-        return []  # no link, image, autolink, HTML or bare URL can start here
+                   and linkify_pretest(src))
+    if not pretest and "<" not in src and ("[" not in src or (
+            "](" not in src and not env.get("references"))):
+        # no bare URL, autolink or HTML, and no inline link or image (``](``) nor a
+        # reference one (no definitions): nothing here can be a link
+        return []
     children, probe = parse_inline(src, env)
     out: list[Link] = []
     prev_type = ""
@@ -345,7 +348,7 @@ def _linkify_run(
     if linkify is None:
         return
     text = "".join(t.content for t in run)
-    if not linkify.pretest(text) or not linkify.test(text):
+    if not linkify_pretest(text) or not linkify.test(text):
         return
     # adjacent text tokens are merged as fragments_join does; each keeps its own
     # source start (emphasis leaves empty tokens for used delimiters in between)

@@ -18,6 +18,7 @@ plain paragraphs, because Vale's HTML walker resets its tag history at each bloc
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -121,6 +122,7 @@ def _extract(text: str, prose: str, start: int, end: int,
     offs: list[int] = []
     i = start
     line_start = True
+    drops = sorted(k for k in drop if start <= k < end) if drop else []
     while i < end:
         c = text[i]
         if c == "\n":
@@ -178,9 +180,26 @@ def _extract(text: str, prose: str, start: int, end: int,
             i += 1
             continue
         line_start = False
-        chars.append(c)
-        offs.append(i)
-        i += 1
+        # a run of plain prose characters is taken at once: it ends at the line's end,
+        # a backslash, a dropped offset, or a blanked (markup) character, which is
+        # where ``prose`` has a space and ``text`` does not
+        j = text.find("\n", i + 1, end)
+        j = end if j == -1 else j
+        k = text.find("\\", i + 1, j)
+        if k != -1:
+            j = k
+        if drops:
+            at = bisect.bisect_right(drops, i)
+            if at < len(drops) and drops[at] < j:
+                j = drops[at]
+        k = prose.find(" ", i + 1, j)
+        while k != -1 and text[k] == " ":
+            k = prose.find(" ", k + 1, j)
+        if k != -1:
+            j = k
+        chars.extend(text[i:j])
+        offs.extend(range(i, j))
+        i = j
     while chars and chars[-1] in " \t\n":
         chars.pop()
         offs.pop()

@@ -1,0 +1,43 @@
+"""The shared parsers (playbook_lint.mdparser): the fast linkify pretest answers as
+linkify-it's own, and the tracking parser's spans."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from playbook_lint.mdparser import SPAN, linkify_pretest, markdown_parser, parse_inline
+
+CASES = [
+    "", "plain words. More words", "see http://example.org", "HTTPS://X.ORG", "a//b",
+    "mail me: a@b", "www. is a prefix", "go to example.com now", "example.co.uk.",
+    "ip 10.0.0.1 here", "localhost:8080", "LOCALHOST", "x_http://y", "(ftp://z)",
+    "mailto:x", "httpſ://long-s.example", "e.g. this", "1.5 million", "and/or",
+    "Note: nothing", "\u212aelvin.com", "<http://a.b>", "｜http://fullwidth-bar",
+]
+
+
+@pytest.mark.parametrize("text", CASES)
+def test_the_fast_pretest_answers_as_linkify_its_own(text: str) -> None:
+    linkify = markdown_parser().linkify
+    assert linkify is not None
+    assert linkify_pretest(text) is bool(linkify.pretest(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("htpsfmailo:/@.wc-_ x<>|ſ\u212a1")) |
+               st.characters(), max_size=40))
+def test_the_fast_pretest_agrees_on_generated_text(text: str) -> None:
+    linkify = markdown_parser().linkify
+    assert linkify is not None
+    assert linkify_pretest(text) is bool(linkify.pretest(text))
+
+
+def test_inline_tokens_carry_their_spans() -> None:
+    src = "a *b* [c](d.md) <i>e</i> www.f.org"
+    children, _ = parse_inline(src, {})
+    spans = [(t.type, src[slice(*t.meta[SPAN])]) for t in children if SPAN in t.meta]
+    assert ("link_open", "[c](d.md)") in spans
+    assert ("html_inline", "<i>") in spans
+    assert ("text", "a ") in spans and ("text", " www.f.org") in spans
