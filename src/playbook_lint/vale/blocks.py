@@ -302,12 +302,17 @@ def _line_span(doc: Document, first: int, last: int) -> tuple[int, int]:
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 
 
-def document_blocks(doc: Document, ext: str = ".md") -> DocumentBlocks:
+def document_blocks(doc: Document, ext: str = ".md", *,
+                    headings_only: bool = False) -> DocumentBlocks:
     """Build every scoped block of ``doc`` (see the module docstring).
 
     Args:
         doc: the document.
         ext: the extension appended to scopes (Vale's ``text.heading.h1.md``).
+        headings_only: build only the heading blocks (and the inline blocks inside
+            headings), with no ``summary`` or ``raw`` block and only the heading
+            metrics: what rules scoped to headings alone need (most pages' other
+            blocks cost far more to build than their headings).
 
     Returns:
         a :class:`DocumentBlocks`.
@@ -340,6 +345,8 @@ def document_blocks(doc: Document, ext: str = ".md") -> DocumentBlocks:
 
     for i, tok in enumerate(tokens):
         ttype = tok.type
+        if headings_only and ttype != "heading_open":
+            continue  # (headings are never inside tables, the only history they read)
         if ttype.endswith("_open") and ttype not in ("paragraph_open", "heading_open"):
             tag = {"bullet_list_open": "ul", "ordered_list_open": "ol", "list_item_open": "li",
                    "blockquote_open": "blockquote", "table_open": "table"}.get(ttype)
@@ -404,6 +411,8 @@ def document_blocks(doc: Document, ext: str = ".md") -> DocumentBlocks:
                 out.blocks.append(Block(body[a:b], offs[a:b], f"sentence{ext}", e, "sentence"))
             out.blocks.append(Block(body, offs, f"text{ext}", e, "paragraph"))
         summary_parts.append((body, offs))
+    if headings_only:
+        return out
     # summary: the prose joined by blank lines; raw: the whole file
     s_text: list[str] = []
     s_offs: list[int] = []
@@ -417,9 +426,18 @@ def document_blocks(doc: Document, ext: str = ".md") -> DocumentBlocks:
     return out
 
 
-def cached_blocks(doc: Document) -> DocumentBlocks:
-    """:func:`document_blocks` of ``doc``, computed once per document (kept on it)."""
+def cached_blocks(doc: Document, *, headings_only: bool = False) -> DocumentBlocks:
+    """:func:`document_blocks` of ``doc``, computed once per document (kept on it).
+
+    With ``headings_only``, the heading blocks alone (see :func:`document_blocks`),
+    or every block when those were already built."""
     hit = doc.__dict__.get("_vale_blocks")
+    if hit is None and headings_only:
+        hit = doc.__dict__.get("_vale_heading_blocks")
+        if hit is None:
+            hit = doc.__dict__["_vale_heading_blocks"] = document_blocks(
+                doc, headings_only=True)
+        return hit
     if hit is None:
         hit = doc.__dict__["_vale_blocks"] = document_blocks(doc)
     return hit

@@ -274,7 +274,7 @@ class ValeLinter:
         rules = self.active_for(rel_path)
         if not rules:
             return []
-        db = cached_blocks(doc)
+        db = cached_blocks(doc, headings_only=_headings_only(tuple(r.kind for r in rules)))
         blocks = db.blocks
         summary = db.summary
         masked = _ignored(doc, ignores or [])
@@ -338,6 +338,27 @@ class ValeLinter:
                 run(sized, final)
         found.sort(key=lambda f: (f.start, f.rule))
         return found
+
+
+#: One block scope of each kind :func:`playbook_lint.vale.blocks.document_blocks` makes.
+_SAMPLE_SCOPES = (
+    *(f"text.heading.h{n}.md" for n in range(1, 7)), "paragraph.md", "sentence.md",
+    "text.md", "text.list.md", "text.blockquote.md", "text.table.header.md",
+    "text.table.cell.md", "text.attr.alt", "link", "strong", "code", "summary.md", "raw.md",
+)
+
+
+@lru_cache(maxsize=64)
+def _headings_only(kinds: tuple[Kind, ...]) -> bool:
+    """True when every one of ``kinds`` is scoped to headings alone and reads no page
+    metrics, so a page's other blocks need not be built."""
+    for kind in kinds:
+        if kind.needs_file or isinstance(kind, (Metric, Readability)):
+            return False
+        for scope in _SAMPLE_SCOPES:
+            if not scope.startswith("text.heading.") and scope_matches(kind.scope, scope):
+                return False
+    return True
 
 
 def _ignored(doc: Document, patterns: list[str]) -> set[int]:
