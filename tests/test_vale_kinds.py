@@ -284,3 +284,35 @@ def test_html_block_text_is_prose() -> None:
     text = ('<div class="TODO">\n<p>Some TODO here</p><p>TODO</p>\n</div>\n\n'
             "<!-- TODO -->\n")
     assert lint({"S.T": rule}, text) == [(2, 9, "S.T", "'TODO'"), (2, 25, "S.T", "'TODO'")]
+
+
+def test_heading_scoped_rules_build_only_heading_blocks() -> None:
+    """Rules scoped to headings alone get the heading blocks of the full build, and
+    nothing else is built; any other scope (or a metric) needs every block."""
+    from playbook_lint.vale.blocks import cached_blocks, document_blocks
+    from playbook_lint.vale.engine import _headings_only
+
+    text = ("# Title Case `Code` Heading\n\nA paragraph. Two sentences.\n\n"
+            "- a list item\n\n| a | b |\n|---|---|\n| c | d |\n\n## Next Part\n")
+    doc = Document(Path("page.md"), text)
+    full = [(b.text, b.offs, b.scope, b.kind) for b in document_blocks(doc).blocks]
+    part = document_blocks(doc, headings_only=True)
+    assert [(b.text, b.offs, b.scope, b.kind) for b in part.blocks] == \
+        [x for x in full if x[2].startswith("text.heading.")
+         or (x[3] == "code" and x[1][0] < text.index("\n"))]  # the code span of the h1
+    assert [b.scope for b in part.blocks] == ["code", "text.heading.h1.md", "text.heading.h2.md"]
+    assert part.summary is None and part.raw is None
+    assert part.metrics == {"heading.h1": 1, "heading.h2": 1}
+
+    def kinds(**scopes: str) -> tuple:
+        linter = ValeLinter({name: {"extends": "existence", "tokens": ["x"], "scope": scope}
+                             for name, scope in scopes.items()})
+        return tuple(r.kind for r in linter.rules)
+
+    assert _headings_only(kinds(a="heading", b="heading.h2"))
+    assert not _headings_only(kinds(a="heading", b="sentence"))
+    assert not _headings_only(kinds(a="text"))
+    assert not _headings_only(kinds(a="~heading"))
+    # the full build, once made, serves heading-only readers too
+    doc2 = Document(Path("page.md"), text)
+    assert cached_blocks(doc2) is cached_blocks(doc2, headings_only=True)
