@@ -120,3 +120,26 @@ def write_atomic(
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def save_cache_json(target: Path, payload: object) -> bool:
+    """Write ``payload`` as compact JSON to the cache file ``target`` atomically,
+    making its folder first. A cache that cannot be written is not an error.
+
+    Args:
+        target: the cache file.
+        payload: JSON-serialisable data.
+
+    Returns:
+        True if the file was written, False if it could not be (folder, disk or
+        permission errors, or data JSON cannot hold): nothing is raised.
+    """
+    import json
+
+    try:
+        data = json.dumps(payload, separators=(",", ":")).encode("utf-8")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, data)
+    except (OSError, TypeError, ValueError):
+        return False
+    return True

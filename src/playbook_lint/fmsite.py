@@ -284,14 +284,9 @@ class _Cache:
         """Write the cache if anything changed (atomically; errors are ignored)."""
         if self.new == self.old:
             return
-        from playbook_lint.atomic import write_atomic
+        from playbook_lint.atomic import save_cache_json
 
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.file, json.dumps(
-                {"version": self.VERSION, "files": self.new}).encode("utf-8"))
-        except OSError:
-            pass
+        save_cache_json(self.file, {"version": self.VERSION, "files": self.new})
 
 
 def _site_options(site: Any) -> str:

@@ -344,17 +344,10 @@ class _PackMemo:
         if self.file is None or not self.dirty:
             return
         self.dirty = False
-        import json
+        from playbook_lint.atomic import save_cache_json
 
-        from playbook_lint.atomic import write_atomic
-
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.file, json.dumps(
-                {"version": [self.VERSION, self.version], "packs": self.entries}
-            ).encode("utf-8"))
-        except (OSError, TypeError, ValueError):
-            pass
+        save_cache_json(self.file, {"version": [self.VERSION, self.version],
+                                    "packs": self.entries})
 
 
 def builtin_pack_dir() -> Path:

@@ -224,12 +224,7 @@ class SiteIndexCache:
         """Write the index when it changed (atomically; errors are ignored)."""
         if self.new == self.old:
             return
-        from playbook_lint.atomic import write_atomic
+        from playbook_lint.atomic import save_cache_json
 
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.file, json.dumps(
-                {"version": INDEX_VERSION, "context": self.context, "pages": self.new},
-                separators=(",", ":")).encode("utf-8"))
-        except (OSError, TypeError, ValueError):
-            pass
+        save_cache_json(self.file, {"version": INDEX_VERSION, "context": self.context,
+                                    "pages": self.new})
