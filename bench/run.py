@@ -963,8 +963,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-429", dest="no_429", action="store_true",
                     help="link scenarios: no rate limiting at all (/busy/ answers 200)")
     ap.add_argument("--tools", action="append", metavar="NAME",
-                    help="link scenarios: run only tools whose name starts with NAME "
-                    "(repeatable; e.g. --tools playbook-lint --tools lychee)")
+                    help="link and offline scenarios: run only tools whose name starts "
+                    "with NAME (repeatable; e.g. --tools playbook-lint --tools lychee)")
     ap.add_argument("--compare", metavar="CMD",
                     help="link scenarios: also run this playbook-lint command, interleaved "
                     "(e.g. an older version's venv), as 'playbook-lint (compare)'")
@@ -1029,8 +1029,9 @@ def main(argv: list[str] | None = None) -> int:
             failures.append(f"{key}: missing input {missing}")
             continue
         log(f"{key}: {', '.join(str(p) for p in paths)}")
-        results = run_interleaved(lint_tools(pl_cmd, paths), plan.repeats, plan.budget,
-                                  plan.timeout, log=log)
+        tools = [t for t in lint_tools(pl_cmd, paths)
+                 if not a.tools or any(t.name.startswith(n) for n in a.tools)]
+        results = run_interleaved(tools, plan.repeats, plan.budget, plan.timeout, log=log)
         rel = ", ".join(os.path.relpath(p, REPO) for p in paths)
         record(key, f"offline lint of {rel}", results, paths=[str(p) for p in paths])
 
