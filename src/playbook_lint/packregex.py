@@ -113,29 +113,25 @@ class BoundedPattern:
         self.failed = True
         return RegexTimeout(self.where, self.pattern, self.timeout)
 
-    def search(self, string: str, pos: int = 0, endpos: int | None = None) -> Any:
-        """As :meth:`re.Pattern.search`. Raises :class:`RegexTimeout`."""
+    def _call(self, method: str, string: str, pos: int, endpos: int | None) -> Any:
+        """``self._rx.<method>(string, pos, endpos)`` under the time limit."""
         self._guard()
         try:
-            return self._rx.search(string, pos, endpos, timeout=self.timeout)
+            return getattr(self._rx, method)(string, pos, endpos, timeout=self.timeout)
         except TimeoutError:
             raise self._timed_out() from None
+
+    def search(self, string: str, pos: int = 0, endpos: int | None = None) -> Any:
+        """As :meth:`re.Pattern.search`. Raises :class:`RegexTimeout`."""
+        return self._call("search", string, pos, endpos)
 
     def match(self, string: str, pos: int = 0, endpos: int | None = None) -> Any:
         """As :meth:`re.Pattern.match`. Raises :class:`RegexTimeout`."""
-        self._guard()
-        try:
-            return self._rx.match(string, pos, endpos, timeout=self.timeout)
-        except TimeoutError:
-            raise self._timed_out() from None
+        return self._call("match", string, pos, endpos)
 
     def fullmatch(self, string: str, pos: int = 0, endpos: int | None = None) -> Any:
         """As :meth:`re.Pattern.fullmatch`. Raises :class:`RegexTimeout`."""
-        self._guard()
-        try:
-            return self._rx.fullmatch(string, pos, endpos, timeout=self.timeout)
-        except TimeoutError:
-            raise self._timed_out() from None
+        return self._call("fullmatch", string, pos, endpos)
 
     def finditer(self, string: str, pos: int = 0, endpos: int | None = None) -> Iterator[Any]:
         """As :meth:`re.Pattern.finditer`; the timeout bounds the whole iteration.
