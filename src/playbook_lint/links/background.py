@@ -18,6 +18,7 @@ broken child costs time, never a result.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
@@ -82,12 +83,18 @@ class BackgroundCheck:
         sys.stdout.flush()
         sys.stderr.flush()
         read_fd, write_fd = os.pipe()
+        # the child's garbage collector must not walk (and so copy, page by page) the
+        # parent's objects: frozen, they are out of its reach in both processes
+        gc.freeze()
         try:
             pid = os.fork()
         except OSError:
+            gc.unfreeze()
             os.close(read_fd)
             os.close(write_fd)
             return None
+        if pid != 0:
+            gc.unfreeze()
         if pid == 0:  # the child: check, write the pickled report, leave at once
             code = 1
             try:
