@@ -107,7 +107,7 @@ def test_beside_the_lint_gives_the_findings_of_checking_first(
     assert sorted(beside.link_results) == sorted(first.link_results)
 
 
-def test_each_page_is_parsed_once(site: Path, parses: Any, started: list[Any],
+def test_each_page_is_parsed_once(site: Path, parses: Any, started: list[Any],  # noqa: F811
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(background, "MIN_URLS", 1)
     result = _run(no_cache=True)
