@@ -4,7 +4,8 @@ A run is seven stages, each a small function of this module, in this order::
 
     discover  -> the files to lint (gitignore-aware; config found from the cwd)
     load      -> config, rules and rule packs (RuleSet)
-    check     -> the link engine: every unique external URL once (skipped offline)
+    check     -> the link engine: every unique external URL once (skipped offline);
+                 in a child process beside the lint stage when many URLs need the network
     lint      -> rules over documents (a process pool for large trees)
     suggest   -> archived copies for dead external links (only with suggest_archive)
     fix       -> safe (or unsafe) fixes applied atomically, or a diff
@@ -57,7 +58,8 @@ class RunOptions:
         max_time: time limit for the whole link check, seconds (``--max-time``); links
             not checked by then are ``unverified`` "not checked: ...". None: no limit.
         allow_private, check_fragments, exclude_url, no_cache: link engine options.
-        jobs: worker processes (None: the cores available).
+        jobs: worker processes (None: the cores available); 1 also keeps the link check
+            in this process, before the lint pass (see :func:`check_links`).
         shard: ``(k, n)``, 1 <= k <= n: run shard k of n (see :func:`in_shard`); the
             union of the n shards' findings is the unsharded run's.
         suggest_archive: for broken external links, look up an archived copy (Internet
@@ -413,7 +415,9 @@ def changed_files(files: Sequence[Path], ref: str) -> list[Path]:
 
 def check_links(state: _Run) -> None:
     """Stage: check every unique external URL once (nothing when offline or when no
-    active rule reads link results)."""
+    active rule reads link results). With enough URLs for the network the check is
+    started in a child process (:func:`_start_beside`) and the lint stage takes its
+    results when the rules that read them run (:func:`_lint_beside_links`)."""
     opts = state.options
     state.online = not opts.offline and any(
         a.rule.uses_link_results for a in state.rules.active)
