@@ -208,8 +208,10 @@ def run(paths: Sequence[Path], options: RunOptions | None = None) -> RunResult:
     """
     state = _Run(options or RunOptions(), RunResult(root=Path.cwd().resolve()))
     state.paths = expand_globs(list(paths) or [Path(".")])
-    state.trees = [Path(os.path.abspath(p)) if p.is_dir() else Path(os.path.abspath(p)).parent
-                   for p in state.paths]
+    # once each: 40 files of one folder are one tree (tree_of walks them per page)
+    state.trees = list(dict.fromkeys(
+        Path(os.path.abspath(p)) if p.is_dir() else Path(os.path.abspath(p)).parent
+        for p in state.paths))
     from playbook_lint.siteindex import site_caches
 
     with site_caches(not state.options.no_cache):  # the site index follows --no-cache
