@@ -6,13 +6,14 @@ Everything here is offline and pure: the URL as written is all that is read.
 from __future__ import annotations
 
 import bisect
-import ipaddress
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
+from playbook_lint.checks.ipliteral import ip_literal
 from playbook_lint.findings import Edit, Fix, RawFinding, Severity
 from playbook_lint.rule import Context, Rule, RuleConfig
 
@@ -534,7 +535,7 @@ class LinkHygiene(Rule):
             return
         try:
             parts = urlsplit(url)
-            port = parts.port
+            _ = parts.port  # raises ValueError for a port that is not a number
         except ValueError:
             yield RawFinding(w.start, w.end, "malformed URL: the host or port cannot be read")
             return
@@ -546,7 +547,7 @@ class LinkHygiene(Rule):
         if not host:
             yield RawFinding(w.start, w.end, "malformed URL: it has no host name")
             return
-        problem = _host_problem(host, port)
+        problem = _host_problem(host)
         if problem is not None:
             yield RawFinding(w.start, w.end, f'invalid host name "{host}": {problem}')
             return
@@ -601,10 +602,7 @@ class LinkHygiene(Rule):
             if rule.kind == "allow" and _host_matches(rule.value, host):
                 return None
         if self.private_addresses:
-            try:
-                ip = ipaddress.ip_address(host.strip("[]"))
-            except ValueError:
-                ip = None
+            ip = ip_literal(host.strip("[]"))
             if ip is not None:
                 if ip.is_loopback:
                     return None if page.technical else "a loopback address"
@@ -646,15 +644,14 @@ def _documents_environments(host: str, at: int, hosts: frozenset[str]) -> bool:
     return False
 
 
-def _host_problem(host: str, port: int | None) -> str | None:
-    """Why ``host`` cannot be a host name (RFC 1123), or None if it can."""
+@lru_cache(maxsize=4096)
+def _host_problem(host: str) -> str | None:
+    """Why ``host`` cannot be a host name (RFC 1123), or None if it can (remembers
+    the last 4,096 hosts: the answer depends on ``host`` alone)."""
     if host.startswith("["):
         return None
-    try:
-        ipaddress.ip_address(host)
+    if ip_literal(host) is not None:
         return None
-    except ValueError:
-        pass
     if ".." in host or host.startswith("."):
         return "it has an empty label (two dots in a row)"
     try:

@@ -11,7 +11,6 @@ Three checks, all offline and pure (no network, no clock: "now" is ``ctx.today``
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -19,8 +18,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
+from playbook_lint.checks.ipliteral import ip_literal
 from playbook_lint.findings import Edit, Fix, RawFinding, Severity
-from playbook_lint.packregex import PackPattern, compile_pack_regex
+from playbook_lint.packregex import PackPattern, RegexTimeout, compile_pack_regex
 from playbook_lint.rule import Context, Rule, RuleConfig
 
 if TYPE_CHECKING:
@@ -166,9 +166,8 @@ def is_local_host(host: str) -> bool:
         return True
     if any(h == d or h.endswith("." + d) for d in _EXAMPLE_DOMAINS):
         return True
-    try:
-        ip = ipaddress.ip_address(h)
-    except ValueError:
+    ip = ip_literal(h)
+    if ip is None:
         return False
     return ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_unspecified
 
@@ -184,6 +183,7 @@ class _SiteEntry:
     source: str
     retired: str | None
     safe: bool
+    joinable: bool = False
 
 
 def _compile_entries(packs: tuple[Any, ...]) -> list[_SiteEntry]:
@@ -206,13 +206,61 @@ def _compile_entries(packs: tuple[Any, ...]) -> list[_SiteEntry]:
                     source=str(e.get("source", "")),
                     retired=str(retired) if retired is not None else None,
                     safe=bool(e.get("safe", False)),
+                    joinable=joinable(e["pattern"]),
                 )
             )
     return out
 
 
+#: ``(?`` constructs that keep their meaning inside ``(?:a)|(?:b)``: non-capturing,
+#: lookaround, atomic, comment, named groups and scoped flags (``(?i:``, ``(?-i:``).
+_LOCAL_GROUP = re.compile(r"\(\?(?::|=|!|<=|<!|>|#|P<|<(?![=!])|[ims]*-?[ims]*:)")
+#: Syntax that numbers, calls or references groups, or sets flags for the whole
+#: pattern (``\1``, ``\g<1>``, ``\k<n>``, ``(?P=n)``, ``(?(1)..)``, ``(?R)``, ``(?1)``,
+#: ``(?|..)``, ``(?i)``, ``(?V1)``): joined to others, it would change meaning.
+_NOT_LOCAL = re.compile(r"\\[0-9gk]")
+
+#: How many distinct URLs (scheme removed) one rule instance remembers.
+MEMO_SIZE = 20_000
+
+
+def joinable(pattern: str) -> bool:
+    """True if ``pattern`` matches exactly as before when it is one branch of an
+    alternation of several patterns, ``(?:p1)|(?:p2)|...``: it has no group
+    references or calls (their numbers would shift), no conditionals, no branch
+    reset and no inline flags for the whole pattern. The test is on the text and
+    errs towards False (``\\1``, a literal backslash and 1, is refused too)."""
+    if _NOT_LOCAL.search(pattern):
+        return False
+    at = pattern.find("(?")
+    while at >= 0:
+        if not _LOCAL_GROUP.match(pattern, at):
+            return False
+        at = pattern.find("(?", at + 2)
+    return True
+
+
+def _prefilter(entries: list[_SiteEntry]) -> PackPattern | None:
+    """One bounded pattern that matches (at the start) whenever one of the joinable
+    entries' patterns does: ``(?:p1)|(?:p2)|...`` under the same flags, or None when
+    fewer than two entries are joinable. A URL it does not match cannot match any
+    of them, so only the other entries need to run on it."""
+    parts = [e.pattern.pattern for e in entries if e.joinable]
+    if len(parts) < 2:
+        return None
+    joined = "|".join(f"(?:{p})" for p in parts)
+    try:
+        return compile_pack_regex(joined, re.IGNORECASE, lazy=True,
+                                  where="outdated-link: the packs' patterns joined")
+    except re.error:
+        return None
+
+
+_SCHEME_WRITTEN = re.compile(r"(?i)(?:https?:)?//")
+
+
 def _strip_scheme(url: str) -> str | None:
-    m = re.match(r"(?i)(?:https?:)?//", url)
+    m = _SCHEME_WRITTEN.match(url)
     return url[m.end():] if m else None
 
 
@@ -312,6 +360,51 @@ class OutdatedLink(Rule):
         self.max_age_years = age if valid else 5  # config validation reports bad values
         self.check_http = bool(opts.get("check-http", True))
         self.sites = _compile_entries(tuple(self.config.packs))
+        self._prefilter = _prefilter(self.sites)
+        self._unjoined = [s for s in self.sites if not s.joinable]
+        self._memo: dict[str, tuple[_SiteEntry, Any] | None] | None = {}
+
+    def _site_match(self, rest: str) -> tuple[_SiteEntry, Any] | None:
+        """The first pack entry (in pack order) whose pattern matches ``rest`` (the URL
+        without its scheme), with its match object; None if none does.
+
+        The same as trying every entry in turn, only cheaper: a URL the joined
+        prefilter does not match runs only the entries that could not be joined, and
+        each distinct URL is looked up once per rule instance. Every pattern that runs
+        keeps its time limit; once one has timed out (:class:`RegexTimeout`, which is
+        raised as before), the plain entry-by-entry loop is used for the rest of the run,
+        so a failed pattern fails every later call at once, as it always has.
+        """
+        memo = self._memo
+        if memo is not None and rest in memo:
+            return memo[rest]
+        try:
+            hit = self._lookup(rest)
+        except RegexTimeout:
+            self._memo = None
+            self._prefilter = None
+            raise
+        if memo is not None and self._memo is not None:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[rest] = hit
+        return hit
+
+    def _lookup(self, rest: str) -> tuple[_SiteEntry, Any] | None:
+        sites = self.sites
+        pre = self._prefilter
+        if pre is not None:
+            try:
+                if pre.match(rest) is None:
+                    sites = self._unjoined
+            except RegexTimeout:
+                self._prefilter = None  # the plain loop below: each pattern on its own limit
+                self._memo = None
+        for site in sites:
+            m = site.pattern.match(rest)
+            if m is not None:
+                return site, m
+        return None
 
     def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         """Yield one report per problem per link (see the class docstring).
@@ -341,16 +434,13 @@ class OutdatedLink(Rule):
         url = link.url.strip()
         written = doc.text[link.start:link.end]
         matched_site = False
-        for site in self.sites:
-            m = site.pattern.match(rest)
-            if m is None:
-                continue
+        hit = self._site_match(rest)
+        if hit is not None:
             matched_site = True
-            yield self._site_report(link, written, site, m)
-            break
+            yield self._site_report(link, written, hit[0], hit[1])
         if self.max_age_years and not link.is_image:
             found = find_url_date(url, ctx.today)
-            written_on = page_date(doc)
+            written_on = page_date(doc) if found is not None else None
             ref = written_on if written_on is not None and written_on < ctx.today \
                 else ctx.today
             if found is not None and found.day < _years_before(ref, self.max_age_years):

@@ -13,6 +13,7 @@ out: ``permalink``, ``url``, ``slug``, ``aliases``, ``redirect_from``, ``old_pat
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -52,7 +53,22 @@ def front_matter_links(doc: Document) -> list[FrontMatterLink]:
     """Return the links written in ``doc``'s YAML front matter, in source order.
 
     TOML front matter and blocks that do not parse give ``[]``. Never raises.
+    The answer is remembered per document (``broken-link``, ``link-hygiene`` and the
+    link check all ask, and composing the YAML again is most of the cost); each call
+    gets its own list.
     """
+    known = _MEMO.get(doc)
+    if known is None:
+        known = _MEMO[doc] = tuple(_find(doc))
+    return list(known)
+
+
+#: Answers of :func:`front_matter_links`, for as long as their document lives.
+_MEMO: weakref.WeakKeyDictionary[Document, tuple[FrontMatterLink, ...]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _find(doc: Document) -> list[FrontMatterLink]:
     fm = doc.front_matter
     if fm is None or fm.kind != "yaml" or fm.data is None:
         return []
