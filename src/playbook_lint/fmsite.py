@@ -31,7 +31,14 @@ from typing import Any
 
 import yaml
 
-from playbook_lint.fminfer import InferredSchema, PageFacts, infer_schema, is_draft
+from playbook_lint.fminfer import (
+    Expectation,
+    Group,
+    InferredSchema,
+    PageFacts,
+    infer_schema,
+    is_draft,
+)
 
 __all__ = ["schema_for", "clear_cache", "page_facts", "jekyll_defaults", "MARKDOWN_PAGE_SUFFIXES",
            "SOURCE_DIRS", "group_folder"]
@@ -196,18 +203,33 @@ _SKIP_AT_ROOT = frozenset({"public", "resources"})
 CACHE_FROM = 300
 
 
-def _page_files(root: Path) -> list[Path]:
-    """Markdown page sources below ``root``, sorted, walked as the site model walks."""
+def _walk(root: Path) -> tuple[list[str], list[str]]:
+    """``(pages, data files)`` below ``root``, walked as the site model walks: the
+    Markdown page sources (absolute path strings, sorted as paths sort, part by part)
+    and the Eleventy directory data files (``<folder>/<folder>.11tydata.json``,
+    ``.json``, ``.11tydata.js``) of the folders walked."""
     out: list[str] = []
+    data_files: list[str] = []
     for folder, dirs, names in os.walk(root):
         at_root = folder == str(root)
         dirs[:] = [d for d in dirs if d not in _SKIP_WALK
                    and not (d.startswith(".") and d != ".github")
                    and not (at_root and d in _SKIP_AT_ROOT)]
-        out.extend(os.path.join(folder, n) for n in names
-                   if n.lower().endswith(MARKDOWN_PAGE_SUFFIXES))
+        base = os.path.basename(folder)
+        data_names = (f"{base}.11tydata.json", f"{base}.json", f"{base}.11tydata.js")
+        for n in names:
+            if n.lower().endswith(MARKDOWN_PAGE_SUFFIXES):
+                out.append(os.path.join(folder, n))
+            elif n in data_names:
+                data_files.append(os.path.join(folder, n))
     # sorted as paths sort (part by part), without making 4,000 Path objects to compare
-    return [Path(p) for p in sorted(out, key=lambda p: p.split(os.sep))]
+    out.sort(key=lambda p: p.split(os.sep))
+    return out, sorted(data_files)
+
+
+def _page_files(root: Path) -> list[Path]:
+    """Markdown page sources below ``root``, sorted, walked as the site model walks."""
+    return [Path(p) for p in _walk(root)[0]]
 
 
 def _to_json(value: Any) -> Any:
@@ -236,13 +258,28 @@ def _from_json(value: Any) -> Any:
     return value
 
 
+def _dump(value: Any) -> str:
+    """``value`` as the compact JSON text the cache keeps (see :func:`_to_json`)."""
+    return json.dumps(_to_json(value), separators=(",", ":"), ensure_ascii=False)
+
+
+def _load(text: str | None) -> Any:
+    return None if text is None else _from_json(json.loads(text))
+
+
+_NOT_READ = object()
+
+
 class _Cache:
     """Front matter of a large site's pages, kept between runs in
     ``<user cache dir>/playbook-lint/front-matter-<hash of the root>.json`` and reused
-    for files whose size and modification time are unchanged. An unreadable or
+    for files whose size and modification time are unchanged; with them, the
+    :class:`InferredSchema` last inferred from them and the key it was inferred under
+    (see :func:`_schema_key`). Each page's front matter is kept as JSON text, read
+    only when inference (or a rule asking about that page) needs it. An unreadable or
     corrupt cache file is ignored; a cache that cannot be written is skipped."""
 
-    VERSION = 2
+    VERSION = 3
 
     def __init__(self, root: Path, options: str) -> None:
         import hashlib
@@ -255,38 +292,44 @@ class _Cache:
             / f"front-matter-{digest}.json"
         self.old: dict[str, list[Any]] = {}
         self.new: dict[str, list[Any]] = {}
+        self.schema: dict[str, Any] | None = None
+        self._old_schema: dict[str, Any] | None = None
         try:
             data = json.loads(self.file.read_text("utf-8"))
             if isinstance(data, dict) and data.get("version") == self.VERSION:
                 self.old = data.get("files") or {}
+                schema = data.get("schema")
+                self.schema = self._old_schema = schema if isinstance(schema, dict) else None
         except (OSError, ValueError):
             self.old = {}
 
-    def read(self, path: Path, rel: str,
-             is_page: Any) -> tuple[bool, Mapping[str, Any] | None]:
-        """``(is a page, front matter)`` of ``path``: from the cache when the file is
-        unchanged, else from ``is_page(path)`` and the file."""
+    def read(self, path: str, rel: str, is_page: Any) -> tuple[bool, str | None, Any]:
+        """``(is a page, front matter as JSON text, front matter read now)`` of the
+        file at ``path``: from the cache when the file is unchanged (the third item is
+        then ``_NOT_READ``), else from ``is_page(Path)`` and the file."""
         try:
-            st = path.stat()
+            st = os.stat(path)
         except OSError:
-            return False, None
-        stamp = [st.st_mtime_ns, st.st_size]
+            return False, None, _NOT_READ
         hit = self.old.get(rel)
-        if isinstance(hit, list) and len(hit) == 4 and hit[:2] == stamp:
+        if isinstance(hit, list) and len(hit) == 4 and hit[0] == st.st_mtime_ns and \
+                hit[1] == st.st_size and (hit[3] is None or isinstance(hit[3], str)):
             self.new[rel] = hit
-            return bool(hit[2]), _from_json(hit[3])
-        page = bool(is_page(path))
-        data = _read_front_matter(path) if page else None
-        self.new[rel] = [*stamp, page, _to_json(data)]
-        return page, data
+            return bool(hit[2]), hit[3], _NOT_READ
+        page = bool(is_page(Path(path)))
+        data = _read_front_matter(Path(path)) if page else None
+        text = _dump(data) if page else None
+        self.new[rel] = [st.st_mtime_ns, st.st_size, page, text]
+        return page, text, data
 
     def save(self) -> None:
         """Write the cache if anything changed (atomically; errors are ignored)."""
-        if self.new == self.old:
+        if self.new == self.old and self.schema is self._old_schema:
             return
         from playbook_lint.atomic import save_cache_json
 
-        save_cache_json(self.file, {"version": self.VERSION, "files": self.new})
+        save_cache_json(self.file, {"version": self.VERSION, "files": self.new,
+                                    "schema": self.schema})
 
 
 def _site_options(site: Any) -> str:
@@ -298,42 +341,51 @@ def _site_options(site: Any) -> str:
     return repr((tuple(site.__dict__.get("include", ())), tuple(site.__dict__.get("exclude", ()))))
 
 
-def page_facts(site: Any) -> list[PageFacts]:
-    """Read the :class:`PageFacts` of every Markdown page of ``site`` (a
-    :class:`playbook_lint.site.Site` or a lazy one: its ``root`` and ``is_page`` are
-    used, so a lazy site is not built). Never raises on unreadable files (they have
-    no data). Sites of :data:`CACHE_FROM` pages or more reuse the front matter of
-    unchanged files from the previous run (see :class:`_Cache`)."""
+def _adapter(site: Any) -> Any:
+    adapter = site.__dict__.get("generator")  # a lazy site has it without being built
+    if adapter is None:
+        from playbook_lint.generators import detect
+
+        adapter = detect(site.root)
+    return adapter
+
+
+def _own_pages(site: Any, cache: _Cache | None, files: list[str]
+               ) -> list[tuple[str, str, str | None, Any]]:
+    """``(path, rel, front matter JSON text or None, front matter read now or
+    _NOT_READ)`` of each of ``files`` that is a page of ``site``. Without a cache the
+    text is None and the front matter is always read."""
     root: Path = site.root
+    prefix = str(root).rstrip("/") + "/"
+    out: list[tuple[str, str, str | None, Any]] = []
+    for text in files:
+        rel = text[len(prefix):] if text.startswith(prefix) else \
+            Path(text).relative_to(root).as_posix()
+        if cache is not None:
+            page, data_text, data = cache.read(text, rel, site.is_page)
+            if page:
+                out.append((text, rel, data_text, data))
+        elif site.is_page(Path(text)):
+            out.append((text, rel, None, _read_front_matter(Path(text))))
+    return out
+
+
+def _facts(root: Path, own: list[tuple[str, str, Mapping[str, Any] | None]]) -> list[PageFacts]:
+    """The :class:`PageFacts` of the pages ``own`` (``(path, rel, front matter)``):
+    the generator's defaults worked out for each."""
     defaults, collections = jekyll_defaults(root)
     eleventy = _is_eleventy(root)
     dir_data: dict[Path, dict[str, Any]] = {}
-    own: dict[Path, tuple[str, Mapping[str, Any] | None]] = {}
-    files = _page_files(root)
-    from playbook_lint.siteindex import cache_enabled
-
-    cache = _Cache(root, _site_options(site)) if len(files) >= CACHE_FROM and \
-        cache_enabled() else None
-    prefix = str(root).rstrip("/") + "/"
-    for path in files:
-        text = str(path)
-        rel = text[len(prefix):] if text.startswith(prefix) else path.relative_to(root).as_posix()
-        if cache is not None:
-            page, data = cache.read(path, rel, site.is_page)
-            if page:
-                own[path] = (rel, data)
-        elif site.is_page(path):
-            own[path] = (rel, _read_front_matter(path))
-    if cache is not None:
-        cache.save()
     cascades: dict[str, dict[str, Any]] = {}
-    for path, (rel, data) in own.items():
-        if path.stem.split(".")[0] == "_index" and data and isinstance(data.get("cascade"), dict):
+    for _path, rel, data in own:
+        if rel.rsplit("/", 1)[-1].split(".")[0] == "_index" and data and \
+                isinstance(data.get("cascade"), dict):
             if "_target" not in data["cascade"]:
                 cascades[str(PurePosixPath(rel).parent)] = dict(data["cascade"])
     out = []
-    chains: dict[Path, list[Path]] = {}
-    for path, (rel, data) in own.items():
+    chains: dict[str, list[Path]] = {}
+    for path_text, rel, data in own:
+        path = Path(path_text)
         values: dict[str, Any] = {}
         source = None
         if defaults:
@@ -341,12 +393,13 @@ def page_facts(site: Any) -> list[PageFacts]:
             if "layout" in values:
                 source = "_config.yml defaults"
         if eleventy:
-            chain = chains.get(path.parent)
+            parent_rel = rel.rpartition("/")[0]
+            chain = chains.get(parent_rel)
             if chain is None:  # the root and each folder below it down to the page's
                 chain = [root]
                 for part in rel.split("/")[:-1]:
                     chain.append(chain[-1] / part)
-                chains[path.parent] = chain
+                chains[parent_rel] = chain
             for folder in chain:
                 if folder not in dir_data:
                     dir_data[folder] = _eleventy_dir_data(folder)
@@ -377,18 +430,170 @@ def page_facts(site: Any) -> list[PageFacts]:
     return out
 
 
+def _cache_for(site: Any, files: list[str]) -> _Cache | None:
+    from playbook_lint.siteindex import cache_enabled
+
+    if len(files) < CACHE_FROM or not cache_enabled():
+        return None
+    return _Cache(site.root, f"{_site_options(site)}\0{getattr(_adapter(site), 'name', None)}")
+
+
+def page_facts(site: Any) -> list[PageFacts]:
+    """Read the :class:`PageFacts` of every Markdown page of ``site`` (a
+    :class:`playbook_lint.site.Site` or a lazy one: its ``root`` and ``is_page`` are
+    used, so a lazy site is not built). Never raises on unreadable files (they have
+    no data). Sites of :data:`CACHE_FROM` pages or more reuse the front matter of
+    unchanged files from the previous run (see :class:`_Cache`)."""
+    files, _data_files = _walk(site.root)
+    cache = _cache_for(site, files)
+    own = _own_pages(site, cache, files)
+    if cache is not None:
+        cache.save()
+    return _facts(site.root, [(p, rel, _load(t) if d is _NOT_READ else d)
+                              for p, rel, t, d in own])
+
+
+SCHEMA_VERSION = 1
+
+
+def _stamp(path: str) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_mtime_ns, st.st_size]
+
+
+def _schema_key(site: Any, files: list[str], data_files: list[str],
+                own: list[tuple[str, str, str | None, Any]]) -> str:
+    """The digest an inferred schema of ``site`` is kept under: everything inference
+    reads. The tool version and its modules' stamps, the root, the site options and
+    generator, Jekyll's ``_config.yml``, the Eleventy markers and directory data files
+    (by stamp), and every page file: its path, whether it is a page, and its front
+    matter (the values, not the file's stamp: editing a page's body leaves the
+    schema as it was)."""
+    import hashlib
+
+    from playbook_lint import __version__
+    from playbook_lint.siteindex import _code_stamp
+
+    root: Path = site.root
+    eleventy = _is_eleventy(root)
+    context = [SCHEMA_VERSION, __version__, _code_stamp(), str(root), _site_options(site),
+               getattr(_adapter(site), "name", None), eleventy,
+               [_stamp(str(root / n)) for n in ("_config.yml", "_config.yaml")],
+               [[f, _stamp(f)] for f in data_files] if eleventy else []]
+    h = hashlib.sha256(json.dumps(context, default=str).encode("utf-8", "surrogateescape"))
+    pages = {p: t for p, _rel, t, _d in own}
+    for path in files:
+        if path in pages:
+            h.update(f"{path}\0p\0{pages[path]}\n".encode("utf-8", "surrogateescape"))
+        else:
+            h.update(f"{path}\0-\n".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def _group_to_json(g: Group) -> list[Any]:
+    return [g.kind, g.value, g.total,
+            [[e.key, e.count, e.total, sorted(e.unset_folders)] for e in g.expected],
+            {k: dict(v) for k, v in g.keys.items()}, g.of_kind]
+
+
+def _group_from_json(rec: list[Any]) -> Group:
+    kind, value, total, expected, keys, of_kind = rec
+    return Group(kind, value, total,
+                 tuple(Expectation(k, n, t, frozenset(u)) for k, n, t, u in expected),
+                 {k: dict(v) for k, v in keys.items()}, of_kind)
+
+
+class _StoredFacts(Mapping[Path, PageFacts]):
+    """The :class:`PageFacts` of a site's pages as a kept schema holds them, each
+    made from its JSON text when first asked for (a one-file run asks for one)."""
+
+    def __init__(self, rows: dict[str, tuple[str, str | None, list[Any]]]) -> None:
+        self._rows = rows  # path -> (rel, front matter text, stored facts)
+        self._made: dict[str, PageFacts] = {}
+
+    def __getitem__(self, path: Path) -> PageFacts:
+        key = str(path)
+        hit = self._made.get(key)
+        if hit is None:
+            rel, data_text, (defaults, layout, layout_from, folder, draft) = self._rows[key]
+            hit = self._made[key] = PageFacts(
+                path=Path(key), rel=rel, data=_load(data_text), defaults=_load(defaults),
+                layout=layout, layout_from=layout_from, folder=folder, draft=draft)
+        return hit
+
+    def __iter__(self) -> Any:
+        return (Path(p) for p in self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+def _stored_schema(root: Path, stored: dict[str, Any],
+                   own: list[tuple[str, str, str | None, Any]]) -> InferredSchema | None:
+    facts = stored.get("facts")
+    groups = stored.get("groups")
+    if not isinstance(facts, dict) or not isinstance(groups, list):
+        return None
+    rows: dict[str, tuple[str, str | None, list[Any]]] = {}
+    for path, rel, text, _data in own:
+        rec = facts.get(rel)
+        if not isinstance(rec, list) or len(rec) != 5:
+            return None
+        rows[path] = (rel, text, rec)
+    try:
+        return InferredSchema(root, [_group_from_json(g) for g in groups], _StoredFacts(rows))
+    except (TypeError, ValueError):
+        return None
+
+
+def _keep(facts: list[PageFacts], own: list[tuple[str, str, str | None, Any]],
+          schema: InferredSchema, key: str) -> dict[str, Any] | None:
+    """The JSON form of ``schema`` to keep under ``key``, or None when the facts it
+    was inferred from do not survive the JSON round trip exactly (a later run would
+    infer from other values)."""
+    out: dict[str, list[Any]] = {}
+    for f, (_p, _rel, text, data) in zip(facts, own, strict=True):
+        defaults = _dump(f.defaults)
+        if _load(defaults) != f.defaults or (data is not _NOT_READ and _load(text) != data):
+            return None
+        out[f.rel] = [defaults, f.layout, f.layout_from, f.folder, f.draft]
+    return {"key": key, "groups": [_group_to_json(g) for g in schema.groups], "facts": out}
+
+
+def _infer(site: Any) -> InferredSchema:
+    """Infer the schema of ``site``, or take the one kept from an earlier run when
+    nothing it was inferred from has changed (see :func:`_schema_key`)."""
+    root: Path = site.root
+    files, data_files = _walk(root)
+    cache = _cache_for(site, files)
+    own = _own_pages(site, cache, files)
+    if cache is None:
+        return infer_schema(root, _facts(root, [(p, rel, d) for p, rel, _t, d in own]))
+    key = _schema_key(site, files, data_files, own)
+    stored = cache.schema
+    schema = _stored_schema(root, stored, own) if stored is not None and \
+        stored.get("key") == key else None
+    if schema is None:
+        facts = _facts(root, [(p, rel, _load(t) if d is _NOT_READ else d)
+                              for p, rel, t, d in own])
+        schema = infer_schema(root, facts)
+        cache.schema = _keep(facts, own, schema, key)
+    cache.save()
+    return schema
+
+
 def schema_for(site: Any) -> InferredSchema:
-    """The (cached) :class:`InferredSchema` of ``site``: read once per site per run."""
+    """The (cached) :class:`InferredSchema` of ``site``: read once per site per run,
+    and on a site of :data:`CACHE_FROM` pages or more kept between runs while the
+    front matter, options and generator config it was inferred from are unchanged."""
     key = (site.root, id(site))  # sites are cached per root and options for the run
     hit = _CACHE.get(key)
     if hit is None:
-        hit = infer_schema(site.root, page_facts(site))
-        adapter = site.__dict__.get("generator")  # a lazy site has it without being built
-        if adapter is None:
-            from playbook_lint.generators import detect
-
-            adapter = detect(site.root)
-        hit.documented = adapter.documented_front_matter()
+        hit = _infer(site)
+        hit.documented = _adapter(site).documented_front_matter()
         _CACHE[key] = hit
     return hit
 
