@@ -345,6 +345,11 @@ class Page:
     has_permalink: bool = False
 
 
+#: :class:`Site` attributes made from its pages on first use (see ``Site._build_index``).
+_INDEX_ATTRS = frozenset({"_by_key", "_by_lower", "_claims", "_by_name", "_posts",
+                          "_patterns", "_by_tail", "_vague", "_unknown", "_partial_dirs"})
+
+
 @dataclass
 class Site:
     """Questions about one static site, answered from an index built once.
@@ -375,25 +380,50 @@ class Site:
     def __post_init__(self) -> None:
         if self.generator is None:
             self.generator = detect(self.root)
+        # the URL maps (see _build_index) are made on first use: a one-file run whose
+        # links name pages by path never asks for them
+        self._exclude = pathspec.GitIgnoreSpec.from_lines([*DEFAULT_EXCLUDE, *self.exclude])
+        self._include = pathspec.GitIgnoreSpec.from_lines(list(self.include)) \
+            if self.include else None
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "_by_name":
+            self._build_names()
+        elif name == "_partial_dirs":
+            self._partial_dirs = self._find_partial_dirs()
+        elif name in _INDEX_ATTRS:
+            self._build_index()
+        else:
+            raise AttributeError(name)
+        return self.__dict__[name]
+
+    @staticmethod
+    def _indexed(page: Page) -> bool:
+        # a README is no page of the site: "/" is not the README
+        return page.source.name.split(".", 1)[0].upper() not in FURNITURE or page.has_permalink
+
+    def _build_names(self) -> None:
+        """Make the file name map of :attr:`pages` (once)."""
+        self._by_name: dict[str, list[Path]] = {}
+        for page in self.pages.values():
+            if self._indexed(page):
+                self._by_name.setdefault(page.source.name, []).append(page.source)
+
+    def _build_index(self) -> None:
+        """Make the URL, claim and pattern maps of :attr:`pages` (once)."""
         self._by_key: dict[str, Path] = {}
         self._by_lower: dict[str, Path] = {}
         self._claims: dict[str, list[Path]] = {}
-        self._by_name: dict[str, list[Path]] = {}
         self._posts: dict[str, Path] = {}
         self._patterns: list[Page] = []
         self._by_tail: dict[str, list[Page]] = {}
         self._vague: list[Page] = []
         self._unknown: list[Page] = []
         for page in self.pages.values():
-            self._index(page)
-        self._partial_dirs = self._find_partial_dirs()
-        self._exclude = pathspec.GitIgnoreSpec.from_lines([*DEFAULT_EXCLUDE, *self.exclude])
-        self._include = pathspec.GitIgnoreSpec.from_lines(list(self.include)) \
-            if self.include else None
+            if self._indexed(page):
+                self._index(page)
 
     def _index(self, page: Page) -> None:
-        if page.source.name.split(".", 1)[0].upper() in FURNITURE and not page.has_permalink:
-            return  # a README is no page of the site: "/" is not the README
         if page.pattern is not None:
             tail = _literal_tail(page.pattern)
             if tail is not None:
@@ -410,7 +440,6 @@ class Site:
             self._by_lower.setdefault(k.lower(), page.source)
         for c in page.claims:
             self._claims.setdefault(url_key(c), []).append(page.source)
-        self._by_name.setdefault(page.source.name, []).append(page.source)
         if "_posts" in page.source.parts:
             m = _POST.match(_strip_page_ext(page.source.name) or "")
             if m:
