@@ -49,7 +49,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -368,7 +368,7 @@ class Site:
     root: Path
     base_url: str | None = None
     path_prefix: str = ""
-    pages: dict[Path, Page] = field(default_factory=dict)
+    pages: Mapping[Path, Page] = field(default_factory=dict)
     include: Sequence[str] = ()
     exclude: Sequence[str] = ()
     image_alts: Mapping[str, str | None] | None = None
@@ -397,33 +397,43 @@ class Site:
             raise AttributeError(name)
         return self.__dict__[name]
 
+    def _views(self) -> Iterator[tuple[str, Any]]:
+        """``(source path string, page)`` of every page in :attr:`pages` order; a page
+        of the persisted index not made yet is its record's view (see ``_Kept``), so
+        indexing 4,000 pages makes no :class:`Page` nor :class:`~pathlib.Path`."""
+        if isinstance(self.pages, _Pages):
+            return self.pages.views()
+        return ((str(path), page) for path, page in self.pages.items())
+
     @staticmethod
-    def _indexed(page: Page) -> bool:
+    def _indexed(key: str, page: Any) -> bool:
         # a README is no page of the site: "/" is not the README
-        return page.source.name.split(".", 1)[0].upper() not in FURNITURE or page.has_permalink
+        return os.path.basename(key).split(".", 1)[0].upper() not in FURNITURE or \
+            page.has_permalink
 
     def _build_names(self) -> None:
-        """Make the file name map of :attr:`pages` (once)."""
-        self._by_name: dict[str, list[Path]] = {}
-        for page in self.pages.values():
-            if self._indexed(page):
-                self._by_name.setdefault(page.source.name, []).append(page.source)
+        """Make the file name map of :attr:`pages` (once): name -> source path strings."""
+        self._by_name: dict[str, list[str]] = {}
+        for key, page in self._views():
+            if self._indexed(key, page):
+                self._by_name.setdefault(os.path.basename(key), []).append(key)
 
     def _build_index(self) -> None:
-        """Make the URL, claim and pattern maps of :attr:`pages` (once)."""
-        self._by_key: dict[str, Path] = {}
-        self._by_lower: dict[str, Path] = {}
-        self._claims: dict[str, list[Path]] = {}
-        self._posts: dict[str, Path] = {}
-        self._patterns: list[Page] = []
-        self._by_tail: dict[str, list[Page]] = {}
-        self._vague: list[Page] = []
-        self._unknown: list[Page] = []
-        for page in self.pages.values():
-            if self._indexed(page):
-                self._index(page)
+        """Make the URL, claim and pattern maps of :attr:`pages` (once). The URL maps
+        hold source path strings; the pattern lists hold pages (or their views)."""
+        self._by_key: dict[str, str] = {}
+        self._by_lower: dict[str, str] = {}
+        self._claims: dict[str, list[str]] = {}
+        self._posts: dict[str, str] = {}
+        self._patterns: list[Any] = []
+        self._by_tail: dict[str, list[Any]] = {}
+        self._vague: list[Any] = []
+        self._unknown: list[Any] = []
+        for key, page in self._views():
+            if self._indexed(key, page):
+                self._index(key, page)
 
-    def _index(self, page: Page) -> None:
+    def _index(self, key: str, page: Any) -> None:
         if page.pattern is not None:
             tail = _literal_tail(page.pattern)
             if tail is not None:
@@ -436,19 +446,19 @@ class Site:
             self._unknown.append(page)
         for u in page.urls:
             k = url_key(u)
-            self._by_key.setdefault(k, page.source)
-            self._by_lower.setdefault(k.lower(), page.source)
+            self._by_key.setdefault(k, key)
+            self._by_lower.setdefault(k.lower(), key)
         for c in page.claims:
-            self._claims.setdefault(url_key(c), []).append(page.source)
-        if "_posts" in page.source.parts:
-            m = _POST.match(_strip_page_ext(page.source.name) or "")
+            self._claims.setdefault(url_key(c), []).append(key)
+        if "/_posts/" in key:
+            m = _POST.match(_strip_page_ext(os.path.basename(key)) or "")
             if m:
-                self._posts.setdefault("/".join(m.groups()).lower(), page.source)
+                self._posts.setdefault("/".join(m.groups()).lower(), key)
 
     def _find_partial_dirs(self) -> set[Path]:
         """Folders (below the root, not the root itself) holding Markdown partials."""
         out: set[Path] = set()
-        for page in self.pages.values():
+        for _key, page in self._views():
             if page.has_front_matter:
                 continue
             try:
@@ -529,8 +539,8 @@ class Site:
             tail = k.rstrip("/").rsplit("/", 1)[-1].lower()
             for page in (*self._by_tail.get(tail, ()), *self._patterns):
                 if pattern_matches(page.pattern, k):
-                    return page.source
-        return hit
+                    return page.source  # type: ignore[no-any-return]
+        return None if hit is None else Path(hit)
 
     def unresolved_reason(self, markdown_targets: bool = False) -> str | None:
         """Why a site path that names no page may still exist (for "not checked"
@@ -612,7 +622,7 @@ class Site:
 
     def claimants(self, url: str) -> list[Path]:
         """Pages whose front matter sets ``permalink``/``url`` to ``url`` (same key)."""
-        return list(self._claims.get(url_key(url), []))
+        return [Path(p) for p in self._claims.get(url_key(url), [])]
 
     def source_file(self, rel: str) -> Path | None:
         """Return the page source at ``rel`` (relative to the site root, as Jekyll's
@@ -643,7 +653,7 @@ class Site:
         if "/" not in rel:
             names = self._by_name.get(rel) or self._by_name.get(rel + ".md") or []
             if len(names) >= 1:
-                return names[0]
+                return Path(names[0])
         hit = self.page_for_url("/" + rel)
         return hit
 
@@ -897,8 +907,7 @@ def build_site(
     """
     from playbook_lint import siteindex
 
-    pages: dict[Path, Page] = {}
-    files: list[Path] = []
+    names_found: list[str] = []
     configs: list[str] = []
     other_files = 0
     for folder, dirs, names in os.walk(root):
@@ -908,34 +917,47 @@ def build_site(
                    (at_root and d in _SKIP_AT_ROOT)]
         for name in names:
             if _strip_page_ext(name) is not None:
-                files.append(Path(folder) / name)
+                names_found.append(os.path.join(folder, name))
                 continue
             if name.rsplit(".", 1)[-1].lower() in ASSET_EXTENSIONS:
                 other_files += 1
             if siteindex.config_file(name):
                 configs.append(os.path.join(folder, name))
-    files.extend(p for p in extra if p not in set(files))
+    walked = set(names_found)
+    names_found.extend(str(p) for p in extra if str(p) not in walked)
     generator = detect(root)
     permalinks = generator.permalinks()
     cache = None
-    if len(files) >= siteindex.PERSIST_FROM and siteindex.cache_enabled():
+    if len(names_found) >= siteindex.PERSIST_FROM and siteindex.cache_enabled():
         cache = siteindex.SiteIndexCache(root, siteindex.context_digest(
             root, generator, permalinks, configs))
-    for path in files:
-        if cache is not None:
-            found, page = cache.get(path)
-            if not found:
-                stamp = cache.stamp(path)
-                has_fm, data, templated = _read_page(path)
-                page = _make_page(root, path, data, has_fm, templated, permalinks, generator)
-                cache.put(path, page, stamp)
-        else:
+    pages: Mapping[Path, Page]
+    if cache is None:
+        made: dict[Path, Page] = {}
+        for key in names_found:
+            path = Path(key)
             has_fm, data, templated = _read_page(path)
             page = _make_page(root, path, data, has_fm, templated, permalinks, generator)
-        if page is not None:
-            pages[path] = page
-    if cache is not None:
+            if page is not None:
+                made[path] = page
+        pages = made
+    else:
+        entries: dict[str, Any] = {}
+        for key in names_found:
+            found, rec = cache.record(key)
+            if found:
+                if rec is not None:
+                    entries[key] = _Kept(key, rec)
+                continue
+            path = Path(key)
+            stamp = cache.stamp(path)
+            has_fm, data, templated = _read_page(path)
+            page = _make_page(root, path, data, has_fm, templated, permalinks, generator)
+            cache.put(path, page, stamp)
+            if page is not None:
+                entries[key] = page
         cache.save()
+        pages = _Pages(entries)
     if not base_url:
         base_url = generator.base_url()
     return Site(
@@ -943,6 +965,100 @@ def build_site(
         path_prefix=generator.path_prefix(), pages=pages, include=include, exclude=exclude,
         image_alts=_LazyImageAlts(root), generator=generator, has_assets=other_files > 0,
     )
+
+
+class _Kept:
+    """A page's record from the persisted site index, not yet made a :class:`Page`:
+    it answers the :class:`Page` attributes the site's maps are made from (see
+    :func:`playbook_lint.siteindex._to_record` for the record's fields)."""
+
+    __slots__ = ("_pattern", "key", "rec")
+
+    def __init__(self, key: str, rec: Any) -> None:
+        self.key = key
+        self.rec = rec
+        self._pattern: Any = None
+
+    @property
+    def source(self) -> Path:
+        """As :attr:`Page.source`."""
+        return Path(self.key)
+
+    @property
+    def urls(self) -> list[str]:
+        """As :attr:`Page.urls`."""
+        return self.rec[0]  # type: ignore[no-any-return]
+
+    @property
+    def claims(self) -> list[str]:
+        """As :attr:`Page.claims`."""
+        return self.rec[1]  # type: ignore[no-any-return]
+
+    @property
+    def has_front_matter(self) -> bool:
+        """As :attr:`Page.has_front_matter`."""
+        return bool(self.rec[2])
+
+    @property
+    def home(self) -> str | None:
+        """As :attr:`Page.home`."""
+        return self.rec[5]  # type: ignore[no-any-return]
+
+    @property
+    def pattern(self) -> Any:
+        """As :attr:`Page.pattern` (compiled on its first match)."""
+        if self._pattern is None and self.rec[6] is not None:
+            from playbook_lint.siteindex import LazyPattern
+
+            self._pattern = LazyPattern(self.rec[6][0], self.rec[6][1])
+        return self._pattern
+
+    @property
+    def url_reason(self) -> str:
+        """As :attr:`Page.url_reason`."""
+        return self.rec[7]  # type: ignore[no-any-return]
+
+    @property
+    def published(self) -> bool:
+        """As :attr:`Page.published`."""
+        return bool(self.rec[8])
+
+    @property
+    def has_permalink(self) -> bool:
+        """As :attr:`Page.has_permalink`."""
+        return bool(self.rec[9])
+
+
+class _Pages(Mapping[Path, Page]):
+    """:attr:`Site.pages` built from the persisted site index: each page's
+    :class:`Page` (and its :class:`~pathlib.Path`) is made from its record when first
+    asked for, so a one-file run makes the few its links ask about, not 4,000.
+    Iterates in the order of the site walk, as the plain dict it stands for."""
+
+    def __init__(self, entries: dict[str, Any]) -> None:
+        self._entries = entries  # absolute path string -> Page or _Kept
+
+    def __getitem__(self, path: Path) -> Page:
+        key = str(path)
+        hit = self._entries[key]
+        if isinstance(hit, _Kept):
+            from playbook_lint.siteindex import page_of
+
+            hit = self._entries[key] = page_of(Path(key), hit.rec)
+        return hit  # type: ignore[no-any-return]
+
+    def views(self) -> Iterator[tuple[str, Any]]:
+        """``(source path string, Page or its record's view)`` in walk order."""
+        return iter(list(self._entries.items()))
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, Path) and str(path) in self._entries
+
+    def __iter__(self) -> Iterator[Path]:
+        return (Path(k) for k in list(self._entries))
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 class _LazyImageAlts(Mapping[str, "str | None"]):

@@ -149,6 +149,24 @@ class LazyPattern:
         return hash((self.pattern, self.flags))
 
 
+def _well_formed(rec: Any) -> bool:
+    """True when ``rec`` is None or has the shape :func:`_to_record` writes."""
+    if rec is None:
+        return True
+    if not (isinstance(rec, list) and len(rec) == 10 and isinstance(rec[0], list)
+            and isinstance(rec[1], list) and isinstance(rec[7], str)):
+        return False
+    pattern = rec[6]
+    return pattern is None or (isinstance(pattern, list) and len(pattern) == 2
+                               and isinstance(pattern[0], str) and isinstance(pattern[1], int))
+
+
+def page_of(path: Path, rec: Any) -> Any:
+    """The :class:`~playbook_lint.site.Page` of ``path`` from its kept record (one
+    :meth:`SiteIndexCache.record` found), or None for a file that is no page."""
+    return _from_record(path, rec)
+
+
 def _from_record(path: Path, rec: Any) -> Any:
     from playbook_lint.site import Page
 
@@ -206,6 +224,19 @@ class SiteIndexCache:
                 return False, None
             self.new[key] = hit
             return True, page
+        return False, None
+
+    def record(self, key: str) -> tuple[bool, Any]:
+        """``(found, record)``: the kept record of the file at ``key`` (an absolute
+        path string; a record is None for a file that is no page) when its
+        modification time and size are unchanged and the record is well formed, else
+        ``(False, None)``. :func:`page_of` makes the :class:`~playbook_lint.site.Page`."""
+        stamp = _stamp(key)
+        hit = self.old.get(key)
+        if stamp is not None and isinstance(hit, list) and len(hit) == 2 and \
+                hit[0] == stamp and _well_formed(hit[1]):
+            self.new[key] = hit
+            return True, hit[1]
         return False, None
 
     def put(self, path: Path, page: Any, stamp: list[int] | None) -> None:
