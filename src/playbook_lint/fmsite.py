@@ -195,26 +195,21 @@ def _is_eleventy(root: Path) -> bool:
         ".eleventy.js", "eleventy.config.js", "eleventy.config.mjs", "eleventy.config.cjs"))
 
 
-#: Folders never walked (as the site model walks), and generated-output folders at the root.
-_SKIP_WALK = frozenset({".git", "node_modules", "_site", "vendor", ".hg", ".svn",
-                        "__pycache__", ".venv"})
-_SKIP_AT_ROOT = frozenset({"public", "resources"})
 #: Sites with at least this many Markdown pages keep their front matter in a cache file.
 CACHE_FROM = 300
 
 
-def _walk(root: Path) -> tuple[list[str], list[str]]:
-    """``(pages, data files)`` below ``root``, walked as the site model walks: the
+def _walk(root: Path, walk: Any = None) -> tuple[list[str], list[str]]:
+    """``(pages, data files)`` below ``root``, walked as the site model walks (with
+    the run's :class:`~playbook_lint.siteindex.SiteWalk` ``walk`` when given): the
     Markdown page sources (absolute path strings, sorted as paths sort, part by part)
     and the Eleventy directory data files (``<folder>/<folder>.11tydata.json``,
     ``.json``, ``.11tydata.js``) of the folders walked."""
+    from playbook_lint.siteindex import SiteWalk
+
     out: list[str] = []
     data_files: list[str] = []
-    for folder, dirs, names in os.walk(root):
-        at_root = folder == str(root)
-        dirs[:] = [d for d in dirs if d not in _SKIP_WALK
-                   and not (d.startswith(".") and d != ".github")
-                   and not (at_root and d in _SKIP_AT_ROOT)]
+    for folder, names in (walk or SiteWalk(root)).listing():
         base = os.path.basename(folder)
         data_names = (f"{base}.11tydata.json", f"{base}.json", f"{base}.11tydata.js")
         for n in names:
@@ -303,23 +298,23 @@ class _Cache:
         except (OSError, ValueError):
             self.old = {}
 
-    def read(self, path: str, rel: str, is_page: Any) -> tuple[bool, str | None, Any]:
+    def read(self, path: str, rel: str, is_page: Any,
+             stamp: list[int] | None) -> tuple[bool, str | None, Any]:
         """``(is a page, front matter as JSON text, front matter read now)`` of the
-        file at ``path``: from the cache when the file is unchanged (the third item is
-        then ``_NOT_READ``), else from ``is_page(Path)`` and the file."""
-        try:
-            st = os.stat(path)
-        except OSError:
+        file at ``path`` (``stamp``: its ``[mtime_ns, size]``, None when it cannot be
+        stat-ed): from the cache when the file is unchanged (the third item is then
+        ``_NOT_READ``), else from ``is_page(Path)`` and the file."""
+        if stamp is None:
             return False, None, _NOT_READ
         hit = self.old.get(rel)
-        if isinstance(hit, list) and len(hit) == 4 and hit[0] == st.st_mtime_ns and \
-                hit[1] == st.st_size and (hit[3] is None or isinstance(hit[3], str)):
+        if isinstance(hit, list) and len(hit) == 4 and hit[:2] == stamp and \
+                (hit[3] is None or isinstance(hit[3], str)):
             self.new[rel] = hit
             return bool(hit[2]), hit[3], _NOT_READ
         page = bool(is_page(Path(path)))
         data = _read_front_matter(Path(path)) if page else None
         text = _dump(data) if page else None
-        self.new[rel] = [st.st_mtime_ns, st.st_size, page, text]
+        self.new[rel] = [*stamp, page, text]
         return page, text, data
 
     def save(self) -> None:
@@ -341,6 +336,11 @@ def _site_options(site: Any) -> str:
     return repr((tuple(site.__dict__.get("include", ())), tuple(site.__dict__.get("exclude", ()))))
 
 
+def _site_walk(site: Any) -> Any:
+    """The run's :class:`~playbook_lint.siteindex.SiteWalk` of a lazy site, or None."""
+    return site.__dict__.get("walk")
+
+
 def _adapter(site: Any) -> Any:
     adapter = site.__dict__.get("generator")  # a lazy site has it without being built
     if adapter is None:
@@ -355,14 +355,17 @@ def _own_pages(site: Any, cache: _Cache | None, files: list[str]
     """``(path, rel, front matter JSON text or None, front matter read now or
     _NOT_READ)`` of each of ``files`` that is a page of ``site``. Without a cache the
     text is None and the front matter is always read."""
+    from playbook_lint.siteindex import SiteWalk
+
     root: Path = site.root
+    walk = _site_walk(site) or SiteWalk(root)
     prefix = str(root).rstrip("/") + "/"
     out: list[tuple[str, str, str | None, Any]] = []
     for text in files:
         rel = text[len(prefix):] if text.startswith(prefix) else \
             Path(text).relative_to(root).as_posix()
         if cache is not None:
-            page, data_text, data = cache.read(text, rel, site.is_page)
+            page, data_text, data = cache.read(text, rel, site.is_page, walk.stamp(text))
             if page:
                 out.append((text, rel, data_text, data))
         elif site.is_page(Path(text)):
@@ -444,7 +447,7 @@ def page_facts(site: Any) -> list[PageFacts]:
     used, so a lazy site is not built). Never raises on unreadable files (they have
     no data). Sites of :data:`CACHE_FROM` pages or more reuse the front matter of
     unchanged files from the previous run (see :class:`_Cache`)."""
-    files, _data_files = _walk(site.root)
+    files, _data_files = _walk(site.root, _site_walk(site))
     cache = _cache_for(site, files)
     own = _own_pages(site, cache, files)
     if cache is not None:
@@ -567,7 +570,7 @@ def _infer(site: Any) -> InferredSchema:
     """Infer the schema of ``site``, or take the one kept from an earlier run when
     nothing it was inferred from has changed (see :func:`_schema_key`)."""
     root: Path = site.root
-    files, data_files = _walk(root)
+    files, data_files = _walk(root, _site_walk(site))
     cache = _cache_for(site, files)
     own = _own_pages(site, cache, files)
     if cache is None:

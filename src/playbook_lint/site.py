@@ -94,10 +94,6 @@ FURNITURE = frozenset({
 #: Folders that only hold partials/templates (never pages) in Jekyll, Hugo, Middleman.
 PARTIAL_DIRS = frozenset({"_includes", "_layouts", "includes", "layouts", "partials",
                           "_partials", "_data", "data"})
-_SKIP_WALK = frozenset({".git", "node_modules", "_site", "vendor", ".hg", ".svn",
-                        "__pycache__", ".venv"})
-#: Generated-output folders skipped at the site root only (Hugo ``public/``, ``resources/``).
-_SKIP_AT_ROOT = frozenset({"public", "resources"})
 _POST = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 _POST_URL = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/([^/]+)$")
 
@@ -893,6 +889,7 @@ def build_site(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     extra: Iterable[Path] = (),
+    walk: Any = None,
 ) -> Site:
     """Walk ``root`` once and build its :class:`Site` (reads each page's front matter).
 
@@ -902,6 +899,8 @@ def build_site(
             default Hugo's ``baseURL`` or Jekyll's ``url`` + ``baseurl`` when set.
         include, exclude: gitignore patterns from config ``site.include``/``site.exclude``.
         extra: more page files (e.g. linted files outside the root); ignored if outside.
+        walk: the run's :class:`~playbook_lint.siteindex.SiteWalk` of ``root`` (shared
+            with front matter inference), or None to walk here.
 
     Never raises on unreadable files (they are left out).
     """
@@ -910,11 +909,9 @@ def build_site(
     names_found: list[str] = []
     configs: list[str] = []
     other_files = 0
-    for folder, dirs, names in os.walk(root):
-        at_root = folder == str(root)
-        dirs[:] = [d for d in dirs if d not in _SKIP_WALK and not
-                   (d.startswith(".") and d != ".github") and not
-                   (at_root and d in _SKIP_AT_ROOT)]
+    if walk is None:
+        walk = siteindex.SiteWalk(root)
+    for folder, names in walk.listing():
         for name in names:
             if _strip_page_ext(name) is not None:
                 names_found.append(os.path.join(folder, name))
@@ -944,13 +941,13 @@ def build_site(
     else:
         entries: dict[str, Any] = {}
         for key in names_found:
-            found, rec = cache.record(key)
+            found, rec = cache.record(key, walk.stamp(key))
             if found:
                 if rec is not None:
                     entries[key] = _Kept(key, rec)
                 continue
             path = Path(key)
-            stamp = cache.stamp(path)
+            stamp = walk.stamp(key)
             has_fm, data, templated = _read_page(path)
             page = _make_page(root, path, data, has_fm, templated, permalinks, generator)
             cache.put(path, page, stamp)
@@ -1100,6 +1097,10 @@ class LazySite:
         self._args: dict[str, Any] = {"base_url": base_url, "include": include,
                                       "exclude": exclude}
         self._site: Site | None = None
+        from playbook_lint.siteindex import SiteWalk
+
+        #: the run's one walk of the root, shared by build_site and inference
+        self.walk = SiteWalk(root)
         generator = detect(root)
         self._shell = Site(
             root=root,
@@ -1113,7 +1114,7 @@ class LazySite:
     def ensure_built(self) -> Site:
         """Build (once) and return the full :class:`Site`."""
         if self._site is None:
-            self._site = build_site(self.root, **self._args)
+            self._site = build_site(self.root, walk=self.walk, **self._args)
         return self._site
 
     def own_path(self, url: str) -> str | None:
