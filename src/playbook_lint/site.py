@@ -62,6 +62,7 @@ import yaml
 from playbook_lint.generators import Generator, detect
 from playbook_lint.generators import markers as generator_markers
 from playbook_lint.generators.base import (
+    PAGE_EXTENSIONS,
     HeadingIds,
     pattern_matches,
     strip_page_ext,
@@ -428,6 +429,52 @@ class Site:
         for key, page in self._views():
             if self._indexed(key, page):
                 self._index(key, page)
+
+    def _maps_to_json(self, entries: Mapping[str, Any]) -> dict[str, Any]:
+        """The URL, claim, name and pattern maps as the site index keeps them: pages by
+        their place in ``entries`` (the pages' source path strings, in order), and no
+        lower-case map (it follows from the URL map: see :meth:`_adopt_maps`)."""
+        at = {key: i for i, key in enumerate(entries)}
+
+        def ix(page: Any) -> int:
+            return at[page.key if isinstance(page, _Kept) else str(page.source)]
+
+        return {"by_key": {k: at[v] for k, v in self._by_key.items()},
+                "claims": {k: [at[v] for v in vs] for k, vs in self._claims.items()},
+                "posts": {k: at[v] for k, v in self._posts.items()},
+                "by_name": {k: [at[v] for v in vs] for k, vs in self._by_name.items()},
+                "by_tail": {t: [ix(p) for p in ps] for t, ps in self._by_tail.items()},
+                "patterns": [ix(p) for p in self._patterns],
+                "vague": [ix(p) for p in self._vague],
+                "unknown": [ix(p) for p in self._unknown]}
+
+    def _adopt_maps(self, maps: Mapping[str, Any], entries: Mapping[str, Any]) -> bool:
+        """Take the maps a site index kept (see :meth:`_maps_to_json`) for the pages
+        ``entries`` (source path string -> page or its record's view, in the order
+        they were kept). False, and nothing taken, when they do not fit."""
+        keys = list(entries)
+        try:
+            by_key = {k: keys[i] for k, i in maps["by_key"].items()}
+            # _index sets both maps URL by URL, first page first: the first URL key
+            # (in the URL map's order) with a given lower case wins that lower case
+            by_lower: dict[str, str] = {}
+            for k, v in by_key.items():
+                by_lower.setdefault(k.lower(), v)
+            made = {
+                "_by_key": by_key, "_by_lower": by_lower,
+                "_claims": {k: [keys[i] for i in ix] for k, ix in maps["claims"].items()},
+                "_posts": {k: keys[i] for k, i in maps["posts"].items()},
+                "_by_name": {k: [keys[i] for i in ix] for k, ix in maps["by_name"].items()},
+                "_by_tail": {t: [entries[keys[i]] for i in ix]
+                             for t, ix in maps["by_tail"].items()},
+                "_patterns": [entries[keys[i]] for i in maps["patterns"]],
+                "_vague": [entries[keys[i]] for i in maps["vague"]],
+                "_unknown": [entries[keys[i]] for i in maps["unknown"]],
+            }
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+            return False
+        self.__dict__.update(made)
+        return True
 
     def _index(self, key: str, page: Any) -> None:
         if page.pattern is not None:
@@ -913,7 +960,7 @@ def build_site(
         walk = siteindex.SiteWalk(root)
     for folder, names in walk.listing():
         for name in names:
-            if _strip_page_ext(name) is not None:
+            if name.lower().endswith(PAGE_EXTENSIONS) and _strip_page_ext(name) is not None:
                 names_found.append(os.path.join(folder, name))
                 continue
             if name.rsplit(".", 1)[-1].lower() in ASSET_EXTENSIONS:
@@ -953,15 +1000,26 @@ def build_site(
             cache.put(path, page, stamp)
             if page is not None:
                 entries[key] = page
-        cache.save()
         pages = _Pages(entries)
     if not base_url:
         base_url = generator.base_url()
-    return Site(
+    site = Site(
         root=root, base_url=(base_url or "").rstrip("/") or None,
         path_prefix=generator.path_prefix(), pages=pages, include=include, exclude=exclude,
         image_alts=_LazyImageAlts(root), generator=generator, has_assets=other_files > 0,
     )
+    if cache is not None:
+        # the URL maps are kept with the index: made again (now) only when a page's
+        # record changed or a page came or went
+        kept = cache.kept_maps()
+        if kept is not None and site._adopt_maps(kept, entries):
+            cache.maps = kept
+        else:
+            site._build_index()
+            site._build_names()
+            cache.maps = site._maps_to_json(entries)
+        cache.save()
+    return site
 
 
 class _Kept:

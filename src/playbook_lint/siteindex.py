@@ -37,7 +37,7 @@ from typing import Any
 __all__ = ["PERSIST_FROM", "SiteIndexCache", "SiteWalk", "cache_enabled", "config_file",
            "set_enabled", "site_caches"]
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 #: Sites with at least this many page files keep their index between runs.
 PERSIST_FROM = 200
 #: Files (by extension) whose change may change where pages are published: generator
@@ -249,11 +249,18 @@ class SiteIndexCache:
         self.old: dict[str, list[Any]] = {}
         self.new: dict[str, list[Any]] = {}
         self.read_again = 0
+        #: the site's URL maps as the last run made them (see :meth:`kept_maps`), and
+        #: the maps to write
+        self.old_maps: dict[str, Any] | None = None
+        self.maps: dict[str, Any] | None = None
+        self._changed = False
         try:
             data = json.loads(self.file.read_text("utf-8"))
             if isinstance(data, dict) and data.get("version") == INDEX_VERSION and \
                     data.get("context") == context and isinstance(data.get("pages"), dict):
                 self.old = data["pages"]
+                maps = data.get("maps")
+                self.old_maps = maps if isinstance(maps, dict) else None
         except (OSError, ValueError):
             self.old = {}
 
@@ -293,8 +300,22 @@ class SiteIndexCache:
         """Record ``page`` (None: not a page) for ``path`` as read at ``stamp`` (taken
         before reading, so an edit made meanwhile is read again next time)."""
         self.read_again += 1
+        rec = _to_record(page)
+        before = self.old.get(str(path))
+        if not (isinstance(before, list) and len(before) == 2 and before[1] == rec):
+            self._changed = True  # a new page, or one whose record changed
         if stamp is not None:
-            self.new[str(path)] = [stamp, _to_record(page)]
+            self.new[str(path)] = [stamp, rec]
+
+    def kept_maps(self) -> dict[str, Any] | None:
+        """The URL maps the last run kept (see ``Site._maps_to_json``) when they still
+        hold: every file of this run has the record it had then (a page whose body
+        changed and whose URLs did not keeps its record), in the same walk order, and
+        no file was added or removed. Else None. Call after every :meth:`record` and
+        :meth:`put` of the run."""
+        if self.old_maps is None or self._changed or list(self.new) != list(self.old):
+            return None
+        return self.old_maps
 
     @staticmethod
     def stamp(path: Path) -> list[int] | None:
@@ -303,9 +324,9 @@ class SiteIndexCache:
 
     def save(self) -> None:
         """Write the index when it changed (atomically; errors are ignored)."""
-        if self.new == self.old:
+        if self.new == self.old and self.maps == self.old_maps:
             return
         from playbook_lint.atomic import save_cache_json
 
         save_cache_json(self.file, {"version": INDEX_VERSION, "context": self.context,
-                                    "pages": self.new})
+                                    "pages": self.new, "maps": self.maps})
