@@ -133,8 +133,18 @@ def _stamp(path: str) -> list[int] | None:
     return [st.st_mtime_ns, st.st_size]
 
 
+_CODE_STAMP: list[Any] = []
+
+
 def _code_stamp() -> list[Any]:
-    """Size and mtime of every module of the package."""
+    """Size and mtime of every module of the package, taken once per process (the
+    code running is the code imported at its start)."""
+    if not _CODE_STAMP:
+        _CODE_STAMP.extend(_take_code_stamp())
+    return _CODE_STAMP
+
+
+def _take_code_stamp() -> list[Any]:
     package = Path(__file__).resolve().parent
     out: list[Any] = []
     for folder, dirs, files in os.walk(package):
