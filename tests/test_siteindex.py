@@ -224,7 +224,8 @@ def test_kept_url_maps_equal_the_maps_made_afresh(name: str, reads: list[str],
     def maps(site):  # type: ignore[no-untyped-def]
         out = {}
         for attr in ("_by_key", "_by_lower", "_claims", "_posts", "_by_name"):
-            out[attr] = site.__dict__[attr]
+            out[attr] = {k: [site._source(i) for i in (v if isinstance(v, list) else [v])]
+                         for k, v in getattr(site, attr).items()}
         for attr in ("_patterns", "_vague", "_unknown"):
             out[attr] = [str(p.source) for p in site.__dict__[attr]]
         out["_by_tail"] = {t: [str(p.source) for p in ps]

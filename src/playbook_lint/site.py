@@ -344,7 +344,8 @@ class Page:
 
 #: :class:`Site` attributes made from its pages on first use (see ``Site._build_index``).
 _INDEX_ATTRS = frozenset({"_by_key", "_by_lower", "_claims", "_by_name", "_posts",
-                          "_patterns", "_by_tail", "_vague", "_unknown", "_partial_dirs"})
+                          "_patterns", "_by_tail", "_vague", "_unknown", "_partial_dirs",
+                          "_keys"})
 
 
 @dataclass
@@ -388,6 +389,15 @@ class Site:
             self._build_names()
         elif name == "_partial_dirs":
             self._partial_dirs = self._find_partial_dirs()
+        elif name == "_keys":
+            self._keys = [key for key, _page in self._views()]
+        elif name == "_by_lower" and "_by_key" in self.__dict__:
+            # _index sets both maps URL by URL, first page first: the first URL key (in
+            # the URL map's order) with a given lower case wins that lower case
+            by_lower: dict[str, int] = {}
+            for k, i in self._by_key.items():
+                by_lower.setdefault(k.lower(), i)
+            self.__dict__["_by_lower"] = by_lower
         elif name in _INDEX_ATTRS:
             self._build_index()
         else:
@@ -402,6 +412,10 @@ class Site:
             return self.pages.views()
         return ((str(path), page) for path, page in self.pages.items())
 
+    def _source(self, at: int) -> Path:
+        """The source of the page at place ``at`` of :attr:`pages` (the maps' values)."""
+        return Path(self._keys[at])
+
     @staticmethod
     def _indexed(key: str, page: Any) -> bool:
         # a README is no page of the site: "/" is not the README
@@ -409,40 +423,38 @@ class Site:
             page.has_permalink
 
     def _build_names(self) -> None:
-        """Make the file name map of :attr:`pages` (once): name -> source path strings."""
-        self._by_name: dict[str, list[str]] = {}
-        for key, page in self._views():
+        """Make the file name map of :attr:`pages` (once): name -> places of pages."""
+        self._by_name: dict[str, list[int]] = {}
+        for at, (key, page) in enumerate(self._views()):
             if self._indexed(key, page):
-                self._by_name.setdefault(os.path.basename(key), []).append(key)
+                self._by_name.setdefault(os.path.basename(key), []).append(at)
 
     def _build_index(self) -> None:
         """Make the URL, claim and pattern maps of :attr:`pages` (once). The URL maps
-        hold source path strings; the pattern lists hold pages (or their views)."""
-        self._by_key: dict[str, str] = {}
-        self._by_lower: dict[str, str] = {}
-        self._claims: dict[str, list[str]] = {}
-        self._posts: dict[str, str] = {}
+        hold places of pages in :attr:`pages` (see :meth:`_source`); the pattern lists
+        hold pages (or their views)."""
+        self._by_key: dict[str, int] = {}
+        self._by_lower: dict[str, int] = {}
+        self._claims: dict[str, list[int]] = {}
+        self._posts: dict[str, int] = {}
         self._patterns: list[Any] = []
         self._by_tail: dict[str, list[Any]] = {}
         self._vague: list[Any] = []
         self._unknown: list[Any] = []
-        for key, page in self._views():
+        for at, (key, page) in enumerate(self._views()):
             if self._indexed(key, page):
-                self._index(key, page)
+                self._index(at, key, page)
 
-    def _maps_to_json(self, entries: Mapping[str, Any]) -> dict[str, Any]:
-        """The URL, claim, name and pattern maps as the site index keeps them: pages by
-        their place in ``entries`` (the pages' source path strings, in order), and no
-        lower-case map (it follows from the URL map: see :meth:`_adopt_maps`)."""
-        at = {key: i for i, key in enumerate(entries)}
+    def _maps_to_json(self) -> dict[str, Any]:
+        """The URL, claim, name and pattern maps as the site index keeps them (pages
+        by place), without the lower-case map (it follows from the URL map)."""
+        at = {key: i for i, key in enumerate(self._keys)}
 
         def ix(page: Any) -> int:
             return at[page.key if isinstance(page, _Kept) else str(page.source)]
 
-        return {"by_key": {k: at[v] for k, v in self._by_key.items()},
-                "claims": {k: [at[v] for v in vs] for k, vs in self._claims.items()},
-                "posts": {k: at[v] for k, v in self._posts.items()},
-                "by_name": {k: [at[v] for v in vs] for k, vs in self._by_name.items()},
+        return {"by_key": self._by_key, "claims": self._claims, "posts": self._posts,
+                "by_name": self._by_name,
                 "by_tail": {t: [ix(p) for p in ps] for t, ps in self._by_tail.items()},
                 "patterns": [ix(p) for p in self._patterns],
                 "vague": [ix(p) for p in self._vague],
@@ -453,18 +465,22 @@ class Site:
         ``entries`` (source path string -> page or its record's view, in the order
         they were kept). False, and nothing taken, when they do not fit."""
         keys = list(entries)
+        n = len(keys)
+
+        def places(value: Any) -> bool:
+            return isinstance(value, list) and all(type(i) is int and 0 <= i < n for i in value)
+
         try:
-            by_key = {k: keys[i] for k, i in maps["by_key"].items()}
-            # _index sets both maps URL by URL, first page first: the first URL key
-            # (in the URL map's order) with a given lower case wins that lower case
-            by_lower: dict[str, str] = {}
-            for k, v in by_key.items():
-                by_lower.setdefault(k.lower(), v)
+            by_key, claims, posts, by_name = (maps["by_key"], maps["claims"], maps["posts"],
+                                              maps["by_name"])
+            if not (isinstance(by_key, dict) and places(list(by_key.values()))
+                    and isinstance(posts, dict) and places(list(posts.values()))
+                    and isinstance(claims, dict) and all(map(places, claims.values()))
+                    and isinstance(by_name, dict) and all(map(places, by_name.values()))):
+                return False
             made = {
-                "_by_key": by_key, "_by_lower": by_lower,
-                "_claims": {k: [keys[i] for i in ix] for k, ix in maps["claims"].items()},
-                "_posts": {k: keys[i] for k, i in maps["posts"].items()},
-                "_by_name": {k: [keys[i] for i in ix] for k, ix in maps["by_name"].items()},
+                "_keys": keys, "_by_key": by_key, "_claims": claims, "_posts": posts,
+                "_by_name": by_name,
                 "_by_tail": {t: [entries[keys[i]] for i in ix]
                              for t, ix in maps["by_tail"].items()},
                 "_patterns": [entries[keys[i]] for i in maps["patterns"]],
@@ -473,10 +489,11 @@ class Site:
             }
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):
             return False
+        self.__dict__.pop("_by_lower", None)
         self.__dict__.update(made)
         return True
 
-    def _index(self, key: str, page: Any) -> None:
+    def _index(self, at: int, key: str, page: Any) -> None:
         if page.pattern is not None:
             tail = _literal_tail(page.pattern)
             if tail is not None:
@@ -489,14 +506,14 @@ class Site:
             self._unknown.append(page)
         for u in page.urls:
             k = url_key(u)
-            self._by_key.setdefault(k, key)
-            self._by_lower.setdefault(k.lower(), key)
+            self._by_key.setdefault(k, at)
+            self._by_lower.setdefault(k.lower(), at)
         for c in page.claims:
-            self._claims.setdefault(url_key(c), []).append(key)
+            self._claims.setdefault(url_key(c), []).append(at)
         if "/_posts/" in key:
             m = _POST.match(_strip_page_ext(os.path.basename(key)) or "")
             if m:
-                self._posts.setdefault("/".join(m.groups()).lower(), key)
+                self._posts.setdefault("/".join(m.groups()).lower(), at)
 
     def _find_partial_dirs(self) -> set[Path]:
         """Folders (below the root, not the root itself) holding Markdown partials."""
@@ -583,7 +600,7 @@ class Site:
             for page in (*self._by_tail.get(tail, ()), *self._patterns):
                 if pattern_matches(page.pattern, k):
                     return page.source  # type: ignore[no-any-return]
-        return None if hit is None else Path(hit)
+        return None if hit is None else self._source(hit)
 
     def unresolved_reason(self, markdown_targets: bool = False) -> str | None:
         """Why a site path that names no page may still exist (for "not checked"
@@ -665,7 +682,7 @@ class Site:
 
     def claimants(self, url: str) -> list[Path]:
         """Pages whose front matter sets ``permalink``/``url`` to ``url`` (same key)."""
-        return [Path(p) for p in self._claims.get(url_key(url), [])]
+        return [self._source(i) for i in self._claims.get(url_key(url), [])]
 
     def source_file(self, rel: str) -> Path | None:
         """Return the page source at ``rel`` (relative to the site root, as Jekyll's
@@ -696,7 +713,7 @@ class Site:
         if "/" not in rel:
             names = self._by_name.get(rel) or self._by_name.get(rel + ".md") or []
             if len(names) >= 1:
-                return Path(names[0])
+                return self._source(names[0])
         hit = self.page_for_url("/" + rel)
         return hit
 
@@ -1017,7 +1034,7 @@ def build_site(
         else:
             site._build_index()
             site._build_names()
-            cache.maps = site._maps_to_json(entries)
+            cache.maps = site._maps_to_json()
         cache.save()
     return site
 
