@@ -94,7 +94,8 @@ def test_an_unchanged_site_reuses_the_schema(site: Path, capsys, inferred: list[
     inferred.clear()
     assert _compare(capsys) == [OWNER]
     assert len(inferred) == 1  # --no-cache only: the kept schema answered
-    files = list((Path(os.environ["XDG_CACHE_HOME"]) / "playbook-lint").glob("front-matter-*"))
+    files = [f for f in (Path(os.environ["XDG_CACHE_HOME"]) / "playbook-lint").glob(
+        "front-matter-*.json") if not f.name.endswith(".data.json")]
     assert len(files) == 1
     assert json.loads(files[0].read_text("utf-8"))["schema"]["groups"][0][:3] == \
         ["layout", "guide", 10]
@@ -158,3 +159,34 @@ def test_a_schema_that_does_not_survive_json_is_not_kept(site: Path, capsys,
     inferred.clear()
     _compare(capsys)
     assert len(inferred) == 2  # nothing kept: inferred again
+
+
+def _data_file() -> Path:
+    (found,) = (Path(os.environ["XDG_CACHE_HOME"]) / "playbook-lint").glob(
+        "front-matter-*.data.json")
+    return found
+
+
+def test_the_front_matter_texts_are_written_only_when_front_matter_changes(
+        site: Path, capsys, inferred: list[int]) -> None:
+    _compare(capsys)
+    data = _data_file()
+    os.utime(data, ns=(3, 3))
+    page = site / "guides/g9.md"
+    page.write_text(page.read_text("utf-8") + "\nMore text.\n", encoding="utf-8")
+    os.utime(page, ns=(5, 5))
+    assert _compare(capsys) == [OWNER]
+    assert data.stat().st_mtime_ns == 3  # a body edit: only the index is written
+    _guide(site, 0, owner=False)
+    assert _compare(capsys) == []
+    assert data.stat().st_mtime_ns != 3
+    assert '"owner' not in json.loads(data.read_text("utf-8"))["texts"]["guides/g0.md"]
+
+
+def test_lost_front_matter_texts_are_read_from_the_pages(site: Path, capsys,
+                                                         inferred: list[int]) -> None:
+    _compare(capsys)
+    _data_file().write_text("{not json", encoding="utf-8")
+    assert _compare(capsys) == [OWNER]  # the kept schema, the page read afresh
+    _guide(site, 1, owner=False)  # inferred again: every text read from its page
+    assert _compare(capsys) == []

@@ -265,16 +265,28 @@ def _load(text: str | None) -> Any:
 _NOT_READ = object()
 
 
-class _Cache:
-    """Front matter of a large site's pages, kept between runs in
-    ``<user cache dir>/playbook-lint/front-matter-<hash of the root>.json`` and reused
-    for files whose size and modification time are unchanged; with them, the
-    :class:`InferredSchema` last inferred from them and the key it was inferred under
-    (see :func:`_schema_key`). Each page's front matter is kept as JSON text, read
-    only when inference (or a rule asking about that page) needs it. An unreadable or
-    corrupt cache file is ignored; a cache that cannot be written is skipped."""
+def _digest(text: str) -> str:
+    """The digest a page's front matter JSON text is known by in the cache index."""
+    import hashlib
 
-    VERSION = 3
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
+class _Cache:
+    """Front matter of a large site's pages, kept between runs and reused for files
+    whose size and modification time are unchanged.
+
+    ``<user cache dir>/playbook-lint/front-matter-<hash of the root>.json`` (the
+    index) holds each file's stamp, whether it is a page and a digest of its front
+    matter, with the :class:`InferredSchema` last inferred and the key it was
+    inferred under (see :func:`_schema_key`); ``...data.json`` holds each page's
+    front matter as JSON text. A run whose schema is kept reads the index alone (the
+    linted page's front matter is read from the page); the texts are read, and
+    written, only when inference runs or a page's front matter changed. An
+    unreadable or corrupt file is ignored (a text is used only when its digest
+    matches); a cache that cannot be written is skipped."""
+
+    VERSION = 4
 
     def __init__(self, root: Path, options: str) -> None:
         import hashlib
@@ -283,12 +295,15 @@ class _Cache:
 
         digest = hashlib.sha256(f"{root}\0{options}".encode("utf-8", "surrogateescape")
                                 ).hexdigest()[:16]
-        self.file = Path(platformdirs.user_cache_path("playbook-lint", appauthor=False)) \
-            / f"front-matter-{digest}.json"
+        folder = Path(platformdirs.user_cache_path("playbook-lint", appauthor=False))
+        self.file = folder / f"front-matter-{digest}.json"
+        self.data_file = folder / f"front-matter-{digest}.data.json"
         self.old: dict[str, list[Any]] = {}
         self.new: dict[str, list[Any]] = {}
+        self.fresh: dict[str, str] = {}  # front matter texts read in this run
         self.schema: dict[str, Any] | None = None
         self._old_schema: dict[str, Any] | None = None
+        self._texts: dict[str, Any] | None = None
         try:
             data = json.loads(self.file.read_text("utf-8"))
             if isinstance(data, dict) and data.get("version") == self.VERSION:
@@ -300,10 +315,11 @@ class _Cache:
 
     def read(self, path: str, rel: str, is_page: Any,
              stamp: list[int] | None) -> tuple[bool, str | None, Any]:
-        """``(is a page, front matter as JSON text, front matter read now)`` of the
-        file at ``path`` (``stamp``: its ``[mtime_ns, size]``, None when it cannot be
-        stat-ed): from the cache when the file is unchanged (the third item is then
-        ``_NOT_READ``), else from ``is_page(Path)`` and the file."""
+        """``(is a page, digest of its front matter text, front matter read now)`` of
+        the file at ``path`` (``stamp``: its ``[mtime_ns, size]``, None when it cannot
+        be stat-ed): from the index when the file is unchanged (the third item is then
+        ``_NOT_READ``; :meth:`text` gives the text), else from ``is_page(Path)`` and
+        the file."""
         if stamp is None:
             return False, None, _NOT_READ
         hit = self.old.get(rel)
@@ -313,16 +329,58 @@ class _Cache:
             return bool(hit[2]), hit[3], _NOT_READ
         page = bool(is_page(Path(path)))
         data = _read_front_matter(Path(path)) if page else None
-        text = _dump(data) if page else None
-        self.new[rel] = [*stamp, page, text]
-        return page, text, data
+        digest = None
+        if page:
+            text = self.fresh[rel] = _dump(data)
+            digest = _digest(text)
+        self.new[rel] = [*stamp, page, digest]
+        return page, digest, data
+
+    def _kept_texts(self) -> dict[str, Any]:
+        if self._texts is None:
+            try:
+                data = json.loads(self.data_file.read_text("utf-8"))
+                texts = data.get("texts") if isinstance(data, dict) and \
+                    data.get("version") == self.VERSION else None
+                self._texts = texts if isinstance(texts, dict) else {}
+            except (OSError, ValueError):
+                self._texts = {}
+        return self._texts
+
+    def text(self, rel: str, path: str, digest: str | None, *, one: bool = False) -> str:
+        """The front matter JSON text of the page at ``path`` whose index digest is
+        ``digest``: read in this run, else (``one``: a single page is asked for) read
+        from the page itself when it still has that digest, else the kept text with
+        that digest, else read from the page."""
+        text = self.fresh.get(rel)
+        if text is not None:
+            return text
+        if one:
+            text = _dump(_read_front_matter(Path(path)))
+            if _digest(text) == digest:
+                return text
+        kept = self._kept_texts().get(rel)
+        if isinstance(kept, str) and _digest(kept) == digest:
+            return kept
+        return text if text is not None else _dump(_read_front_matter(Path(path)))
 
     def save(self) -> None:
-        """Write the cache if anything changed (atomically; errors are ignored)."""
-        if self.new == self.old and self.schema is self._old_schema:
-            return
+        """Write what changed (atomically; errors are ignored): the texts when a page's
+        front matter changed or a page came or went, the index when a stamp, a page or
+        the schema changed."""
         from playbook_lint.atomic import save_cache_json
 
+        changed = [rel for rel, text in self.fresh.items()
+                   if not (isinstance(self.old.get(rel), list) and len(self.old[rel]) == 4
+                           and self.old[rel][3] == self.new[rel][3])]
+        gone = any(rel not in self.new for rel in self.old)
+        if changed or (gone and self.data_file.exists()):
+            kept = self._kept_texts()
+            texts = {rel: self.fresh.get(rel, kept.get(rel)) for rel, rec in self.new.items()
+                     if rec[2]}
+            save_cache_json(self.data_file, {"version": self.VERSION, "texts": texts})
+        if self.new == self.old and self.schema is self._old_schema:
+            return
         save_cache_json(self.file, {"version": self.VERSION, "files": self.new,
                                     "schema": self.schema})
 
@@ -352,9 +410,9 @@ def _adapter(site: Any) -> Any:
 
 def _own_pages(site: Any, cache: _Cache | None, files: list[str]
                ) -> list[tuple[str, str, str | None, Any]]:
-    """``(path, rel, front matter JSON text or None, front matter read now or
-    _NOT_READ)`` of each of ``files`` that is a page of ``site``. Without a cache the
-    text is None and the front matter is always read."""
+    """``(path, rel, digest of the front matter text or None, front matter read now
+    or _NOT_READ)`` of each of ``files`` that is a page of ``site``. Without a cache
+    the digest is None and the front matter is always read."""
     from playbook_lint.siteindex import SiteWalk
 
     root: Path = site.root
@@ -365,9 +423,9 @@ def _own_pages(site: Any, cache: _Cache | None, files: list[str]
         rel = text[len(prefix):] if text.startswith(prefix) else \
             Path(text).relative_to(root).as_posix()
         if cache is not None:
-            page, data_text, data = cache.read(text, rel, site.is_page, walk.stamp(text))
+            page, digest, data = cache.read(text, rel, site.is_page, walk.stamp(text))
             if page:
-                out.append((text, rel, data_text, data))
+                out.append((text, rel, digest, data))
         elif site.is_page(Path(text)):
             out.append((text, rel, None, _read_front_matter(Path(text))))
     return out
@@ -450,10 +508,18 @@ def page_facts(site: Any) -> list[PageFacts]:
     files, _data_files = _walk(site.root, _site_walk(site))
     cache = _cache_for(site, files)
     own = _own_pages(site, cache, files)
-    if cache is not None:
-        cache.save()
-    return _facts(site.root, [(p, rel, _load(t) if d is _NOT_READ else d)
-                              for p, rel, t, d in own])
+    if cache is None:
+        return _facts(site.root, [(p, rel, d) for p, rel, _t, d in own])
+    facts = _facts(site.root, _decoded(cache, own))
+    cache.save()
+    return facts
+
+
+def _decoded(cache: _Cache, own: list[tuple[str, str, str | None, Any]]
+             ) -> list[tuple[str, str, Any]]:
+    """``(path, rel, front matter)`` of every page of ``own`` (see :func:`_own_pages`)."""
+    return [(p, rel, _load(cache.text(rel, p, digest)) if d is _NOT_READ else d)
+            for p, rel, digest, d in own]
 
 
 SCHEMA_VERSION = 1
@@ -487,7 +553,7 @@ def _schema_key(site: Any, files: list[str], data_files: list[str],
                [_stamp(str(root / n)) for n in ("_config.yml", "_config.yaml")],
                [[f, _stamp(f)] for f in data_files] if eleventy else []]
     h = hashlib.sha256(json.dumps(context, default=str).encode("utf-8", "surrogateescape"))
-    pages = {p: t for p, _rel, t, _d in own}
+    pages = {p: digest for p, _rel, digest, _d in own}
     for path in files:
         if path in pages:
             h.update(f"{path}\0p\0{pages[path]}\n".encode("utf-8", "surrogateescape"))
@@ -513,17 +579,20 @@ class _StoredFacts(Mapping[Path, PageFacts]):
     """The :class:`PageFacts` of a site's pages as a kept schema holds them, each
     made from its JSON text when first asked for (a one-file run asks for one)."""
 
-    def __init__(self, rows: dict[str, tuple[str, str | None, list[Any]]]) -> None:
-        self._rows = rows  # path -> (rel, front matter text, stored facts)
+    def __init__(self, rows: dict[str, tuple[str, str | None, list[Any]]],
+                 cache: _Cache) -> None:
+        self._rows = rows  # path -> (rel, front matter digest, stored facts)
+        self._cache = cache
         self._made: dict[str, PageFacts] = {}
 
     def __getitem__(self, path: Path) -> PageFacts:
         key = str(path)
         hit = self._made.get(key)
         if hit is None:
-            rel, data_text, (defaults, layout, layout_from, folder, draft) = self._rows[key]
+            rel, digest, (defaults, layout, layout_from, folder, draft) = self._rows[key]
+            data = _load(self._cache.text(rel, key, digest, one=True))
             hit = self._made[key] = PageFacts(
-                path=Path(key), rel=rel, data=_load(data_text), defaults=_load(defaults),
+                path=Path(key), rel=rel, data=data, defaults=_load(defaults),
                 layout=layout, layout_from=layout_from, folder=folder, draft=draft)
         return hit
 
@@ -534,33 +603,35 @@ class _StoredFacts(Mapping[Path, PageFacts]):
         return len(self._rows)
 
 
-def _stored_schema(root: Path, stored: dict[str, Any],
+def _stored_schema(root: Path, stored: dict[str, Any], cache: _Cache,
                    own: list[tuple[str, str, str | None, Any]]) -> InferredSchema | None:
     facts = stored.get("facts")
     groups = stored.get("groups")
     if not isinstance(facts, dict) or not isinstance(groups, list):
         return None
     rows: dict[str, tuple[str, str | None, list[Any]]] = {}
-    for path, rel, text, _data in own:
+    for path, rel, digest, _data in own:
         rec = facts.get(rel)
         if not isinstance(rec, list) or len(rec) != 5:
             return None
-        rows[path] = (rel, text, rec)
+        rows[path] = (rel, digest, rec)
     try:
-        return InferredSchema(root, [_group_from_json(g) for g in groups], _StoredFacts(rows))
+        return InferredSchema(root, [_group_from_json(g) for g in groups],
+                              _StoredFacts(rows, cache))
     except (TypeError, ValueError):
         return None
 
 
 def _keep(facts: list[PageFacts], own: list[tuple[str, str, str | None, Any]],
-          schema: InferredSchema, key: str) -> dict[str, Any] | None:
+          schema: InferredSchema, key: str, cache: _Cache) -> dict[str, Any] | None:
     """The JSON form of ``schema`` to keep under ``key``, or None when the facts it
     was inferred from do not survive the JSON round trip exactly (a later run would
     infer from other values)."""
     out: dict[str, list[Any]] = {}
-    for f, (_p, _rel, text, data) in zip(facts, own, strict=True):
+    for f, (_p, rel, _digest, data) in zip(facts, own, strict=True):
         defaults = _dump(f.defaults)
-        if _load(defaults) != f.defaults or (data is not _NOT_READ and _load(text) != data):
+        if _load(defaults) != f.defaults or \
+                (data is not _NOT_READ and _load(cache.fresh[rel]) != data):
             return None
         out[f.rel] = [defaults, f.layout, f.layout_from, f.folder, f.draft]
     return {"key": key, "groups": [_group_to_json(g) for g in schema.groups], "facts": out}
@@ -577,13 +648,12 @@ def _infer(site: Any) -> InferredSchema:
         return infer_schema(root, _facts(root, [(p, rel, d) for p, rel, _t, d in own]))
     key = _schema_key(site, files, data_files, own)
     stored = cache.schema
-    schema = _stored_schema(root, stored, own) if stored is not None and \
+    schema = _stored_schema(root, stored, cache, own) if stored is not None and \
         stored.get("key") == key else None
     if schema is None:
-        facts = _facts(root, [(p, rel, _load(t) if d is _NOT_READ else d)
-                              for p, rel, t, d in own])
+        facts = _facts(root, _decoded(cache, own))
         schema = infer_schema(root, facts)
-        cache.schema = _keep(facts, own, schema, key)
+        cache.schema = _keep(facts, own, schema, key, cache)
     cache.save()
     return schema
 
