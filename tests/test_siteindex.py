@@ -235,3 +235,29 @@ def test_kept_url_maps_equal_the_maps_made_afresh(name: str, reads: list[str],
     assert "_by_key" in kept.__dict__  # adopted, not made on demand
     assert maps(kept) == maps(fresh)
     assert kept.pages == fresh.pages
+
+
+def test_a_body_edit_writes_only_the_stamps(jekyll: Path, reads: list[str]) -> None:
+    build_site(jekyll)
+    (index,) = (Path(os.environ["XDG_CACHE_HOME"]) / "playbook-lint" / "sites").glob(
+        "*[0-9a-f].json")
+    os.utime(index, ns=(3, 3))
+    page = jekyll / "a.md"
+    page.write_text(page.read_text("utf-8") + "\nMore.\n", encoding="utf-8")
+    reads.clear()
+    assert build_site(jekyll).page_for_url("/first/") == page
+    assert reads == ["a.md"]
+    assert index.stat().st_mtime_ns == 3  # the index as it was, the new stamp apart
+    stamps = json.loads(index.with_suffix(".stamps.json").read_text("utf-8"))["stamps"]
+    assert list(stamps) == [str(page)]
+    reads.clear()
+    assert build_site(jekyll).page_for_url("/first/") == page
+    assert reads == []  # the kept stamp answers: not read again
+    _page(jekyll, "b.md", "/moved/", 1_700_000_000_000_000_007)
+    reads.clear()
+    site = build_site(jekyll)
+    assert (site.page_for_url("/moved/"), reads) == (jekyll / "b.md", ["b.md"])
+    assert index.stat().st_mtime_ns != 3  # a record changed: the index written
+    reads.clear()
+    build_site(jekyll)
+    assert reads == []  # a.md's stamp is in the new index

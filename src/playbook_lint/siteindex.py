@@ -264,15 +264,39 @@ class SiteIndexCache:
         self.old_maps: dict[str, Any] | None = None
         self.maps: dict[str, Any] | None = None
         self._changed = False
+        #: stamps kept apart from the index (``<hash>.stamps.json``): a run whose pages
+        #: changed only in ways that leave their records alone (a body edit) writes
+        #: these few stamps, not the whole index
+        self.stamps_file = self.file.with_suffix(".stamps.json")
+        self._id = ""
+        self._main: dict[str, list[Any]] = {}
         try:
             data = json.loads(self.file.read_text("utf-8"))
             if isinstance(data, dict) and data.get("version") == INDEX_VERSION and \
                     data.get("context") == context and isinstance(data.get("pages"), dict):
-                self.old = data["pages"]
+                self.old = self._main = data["pages"]
                 maps = data.get("maps")
                 self.old_maps = maps if isinstance(maps, dict) else None
+                self._id = str(data.get("id") or "")
+                self._overlay()
         except (OSError, ValueError):
             self.old = {}
+
+    def _overlay(self) -> None:
+        """Apply the stamps kept apart for this index (when written for it)."""
+        try:
+            data = json.loads(self.stamps_file.read_text("utf-8"))
+        except (OSError, ValueError):
+            return
+        if not (isinstance(data, dict) and data.get("id") == self._id and self._id
+                and isinstance(data.get("stamps"), dict)):
+            return
+        old = dict(self._main)
+        for key, stamp in data["stamps"].items():
+            rec = old.get(key)
+            if isinstance(rec, list) and len(rec) == 2:
+                old[key] = [stamp, rec[1]]
+        self.old = old
 
     def get(self, path: Path) -> tuple[bool, Any]:
         """``(found, page)``: the recorded :class:`~playbook_lint.site.Page` of ``path``
@@ -338,5 +362,13 @@ class SiteIndexCache:
             return
         from playbook_lint.atomic import save_cache_json
 
+        main = self._main
+        if self._id and self.maps == self.old_maps and list(self.new) == list(main) and \
+                all(rec[1] == main[key][1] for key, rec in self.new.items()):
+            # only stamps changed: keep them apart, the index as it is
+            stamps = {key: rec[0] for key, rec in self.new.items() if rec[0] != main[key][0]}
+            save_cache_json(self.stamps_file, {"id": self._id, "stamps": stamps})
+            return
+        self._id = os.urandom(8).hex()
         save_cache_json(self.file, {"version": INDEX_VERSION, "context": self.context,
-                                    "pages": self.new, "maps": self.maps})
+                                    "id": self._id, "pages": self.new, "maps": self.maps})
