@@ -201,6 +201,18 @@ def test_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert fast(rule, "digitalgov.gov") == (0, "digitalgov.gov", (None,))
 
 
+def test_a_used_rule_still_pickles_and_copies() -> None:
+    import copy
+    import pickle
+
+    rule = builtin_rule()
+    assert fast(rule, "digitalgov.gov/x") == (0, "digitalgov.gov/x", ("/x",))
+    for other in (pickle.loads(pickle.dumps(rule)), copy.deepcopy(rule)):
+        assert other._memo == {}
+        assert fast(other, "digitalgov.gov/x") == (0, "digitalgov.gov/x", ("/x",))
+    assert rule._memo is not None and list(rule._memo) == ["digitalgov.gov/x"]
+
+
 # -- IP literals -------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -364,6 +364,14 @@ class OutdatedLink(Rule):
         self._unjoined = [s for s in self.sites if not s.joinable]
         self._memo: dict[str, tuple[_SiteEntry, Any] | None] | None = {}
 
+    def __getstate__(self) -> dict[str, Any]:
+        """For pickling and copying: the remembered lookups (``regex`` match objects do
+        not pickle) are left behind; the copy starts with an empty memo."""
+        state = self.__dict__.copy()
+        if state.get("_memo") is not None:
+            state["_memo"] = {}
+        return state
+
     def _site_match(self, rest: str) -> tuple[_SiteEntry, Any] | None:
         """The first pack entry (in pack order) whose pattern matches ``rest`` (the URL
         without its scheme), with its match object; None if none does.
