@@ -41,3 +41,40 @@ def test_inline_tokens_carry_their_spans() -> None:
     assert ("link_open", "[c](d.md)") in spans
     assert ("html_inline", "<i>") in spans
     assert ("text", "a ") in spans and ("text", " www.f.org") in spans
+
+
+# Destinations validateLink refuses (bad schemes, also disguised) and ones it keeps:
+# the tracking parser, which skips normalizeLink for most, must parse the same tokens.
+DESTINATIONS = [
+    "javascript:alert(1)", "JavaScript:x", "vbscript:x", "file:///etc/passwd",
+    "data:text/html;base64,x", "data:image/png;base64,iVBOR", "&#x20;javascript:x",
+    "java&#x09;script:x", "<javascript:x>", "<java script:x>", "http://exämple.org/a b",
+    "https://example.org/%zz", "mailto:a@exämple.org", "//host/path", "../x.md#y",
+    "DATA:image/gif;x", "scripts/run.md", "http://[::1]:80/", "",
+]
+
+
+@pytest.mark.parametrize("dest", DESTINATIONS)
+def test_tracked_inline_tokens_match_markdown_its_own(dest: str) -> None:
+    md = markdown_parser()
+    for src in (f"[a]({dest}) b", f"![a]({dest} \"t\") b", f"<{dest}> b",
+                f"see {dest} and http://x.org/{dest}"):
+        env: dict = {}
+        expected: list = []
+        md.inline.parse(src, md, env, expected)  # the inline rules, as parse_inline
+        children, _ = parse_inline(src, env)
+        # the tracking parser does not merge adjacent text tokens (fragments_join)
+        merged: list[tuple[str, str]] = []
+        for t in children:
+            if t.type == "text" and merged and merged[-1][0] == "text":
+                merged[-1] = ("text", merged[-1][1] + t.content)
+            elif t.type != "text" or t.content:
+                merged.append((t.type, t.content))
+        assert merged == [(t.type, t.content) for t in expected
+                          if t.type != "text" or t.content], src
+
+
+def test_tracked_hrefs_are_as_written_unless_a_bad_scheme_is_named() -> None:
+    children, _ = parse_inline("[a](http://exämple.org/a%zz) [b](javascript:x)", {})
+    hrefs = [t.attrs.get("href") for t in children if t.type == "link_open"]
+    assert hrefs == ["http://exämple.org/a%zz"]  # the javascript: one is no link
