@@ -78,3 +78,48 @@ def test_tracked_hrefs_are_as_written_unless_a_bad_scheme_is_named() -> None:
     children, _ = parse_inline("[a](http://exämple.org/a%zz) [b](javascript:x)", {})
     hrefs = [t.attrs.get("href") for t in children if t.type == "link_open"]
     assert hrefs == ["http://exämple.org/a%zz"]  # the javascript: one is no link
+
+
+MARKER_SOURCES = [
+    "", "\n", "a", "a\n", "  ", "  \n", "\t", "a\n  ", "a\n  \n", "a\n\t\tb\n",
+    " \t x\n\t  y", "\n\n\n", "x\n \t\n", "> a\n>\tb\n  - c\n", "a\r\nb",
+]
+
+
+@pytest.mark.parametrize("src", MARKER_SOURCES)
+def test_line_markers_are_markdown_its_own(src: str) -> None:
+    from markdown_it.rules_block import StateBlock
+
+    from playbook_lint.mdparser import _LineMarkers
+
+    md = markdown_parser()
+    ours, theirs = _LineMarkers(src, md, {}, []), StateBlock(src, md, {}, [])
+    for name in ("bMarks", "eMarks", "tShift", "sCount", "bsCount", "lineMax", "line",
+                 "blkIndent", "parentType", "level", "src"):
+        assert getattr(ours, name) == getattr(theirs, name), name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(" \t\na>-")), max_size=30))
+def test_line_markers_agree_on_generated_text(src: str) -> None:
+    from markdown_it.rules_block import StateBlock
+
+    from playbook_lint.mdparser import _LineMarkers
+
+    md = markdown_parser()
+    ours, theirs = _LineMarkers(src, md, {}, []), StateBlock(src, md, {}, [])
+    assert (ours.bMarks, ours.eMarks, ours.tShift, ours.sCount, ours.bsCount, ours.lineMax) == \
+        (theirs.bMarks, theirs.eMarks, theirs.tShift, theirs.sCount, theirs.bsCount,
+         theirs.lineMax)
+
+
+def test_block_tokens_are_markdown_its_own() -> None:
+    from playbook_lint.mdparser import parse_blocks
+
+    src = "# T\n\n> q\n>\ta\n\n- x\n\n  y\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[r]: /u\n   "
+    md = markdown_parser()
+    env: dict = {}
+    expected = [(t.type, t.map, t.content) for t in md.parse(src, env)]
+    env2: dict = {}
+    assert [(t.type, t.map, t.content) for t in parse_blocks(src, env2)] == expected
+    assert env2 == env

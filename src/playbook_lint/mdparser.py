@@ -25,12 +25,14 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLink as _normalize_link
 from markdown_it.parser_inline import ParserInline
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import fragments_join
 from markdown_it.rules_inline.state_inline import StateInline
 from markdown_it.token import Token
 
-__all__ = ["markdown_parser", "block_core_rules", "tracking_parser", "parse_inline",
-           "SPAN", "TrackingState", "linkify_pretest"]
+__all__ = ["markdown_parser", "block_core_rules", "parse_blocks", "tracking_parser",
+           "parse_inline", "SPAN", "TrackingState", "linkify_pretest"]
 
 _MD: MarkdownIt | None = None
 _BLOCK_RULES: list | None = None
@@ -57,6 +59,78 @@ def block_core_rules() -> list:
         rules = markdown_parser().core.ruler.getRules("")
         _BLOCK_RULES = [r for r in rules if r.__name__ in ("normalize", "block")]
     return _BLOCK_RULES
+
+
+class _LineMarkers(StateBlock):
+    """``StateBlock`` whose line markers are computed line by line with ``str`` methods.
+
+    ``StateBlock.__init__`` scans the source in Python for each line's start, end,
+    leading white space (``tShift``) and indent with tabs expanded (``sCount``); it
+    is called here on an empty source (which sets every other field, whatever the
+    markdown-it-py version) and the markers are then computed the same way: a line
+    per ``\\n``, none for a last line of only spaces and tabs without a newline,
+    and the fake end entry.
+    """
+
+    def __init__(self, src: str, md: MarkdownIt, env: Any, tokens: list[Token]) -> None:
+        super().__init__("", md, env, tokens)
+        self.src = src
+        length = len(src)
+        b: list[int] = []
+        e: list[int] = []
+        ts: list[int] = []
+        sc: list[int] = []
+        lines = src.split("\n")
+        if src.endswith("\n"):
+            lines.pop()  # no line after the last newline
+        start = 0
+        for line in lines:
+            n = len(line)
+            indent = n - len(line.lstrip(" \t"))
+            end = start + n
+            if indent == n and end == length:
+                break  # a last line of blanks without a newline
+            if "\t" in line[:indent]:
+                offset = 0
+                for ch in line[:indent]:
+                    offset += 4 - offset % 4 if ch == "\t" else 1
+            else:
+                offset = indent
+            b.append(start)
+            e.append(end)
+            ts.append(indent)
+            sc.append(offset)
+            start = end + 1
+        b.append(length)
+        e.append(length)
+        ts.append(0)
+        sc.append(0)
+        self.bMarks, self.eMarks, self.tShift, self.sCount = b, e, ts, sc
+        self.bsCount = [0] * len(b)
+        self.lineMax = len(b) - 1
+
+
+def parse_blocks(src: str, env: dict[str, Any]) -> list[Token]:
+    """The block tokens of ``src`` (no inline parse), as :func:`markdown_parser`'s
+    ``normalize`` and ``block`` core rules make them.
+
+    Args:
+        src: Markdown text.
+        env: filled in as markdown-it does (``env["references"]``: reference definitions).
+
+    Returns:
+        the block tokens (``inline`` tokens have ``content`` and no children).
+    """
+    md = markdown_parser()
+    state = StateCore(src, md, env)
+    for rule in block_core_rules():
+        if rule.__name__ != "block":
+            rule(state)  # normalize
+    tokens: list[Token] = []
+    if state.src:
+        block = _LineMarkers(state.src, md, env, tokens)
+        md.block.tokenize(block, block.line, block.lineMax)
+    return tokens
 
 
 _PRETEST: Callable[[str], bool] | None = None
