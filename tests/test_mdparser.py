@@ -123,3 +123,37 @@ def test_block_tokens_are_markdown_its_own() -> None:
     env2: dict = {}
     assert [(t.type, t.map, t.content) for t in parse_blocks(src, env2)] == expected
     assert env2 == env
+
+
+SCHEMA_CASES = CASES + [
+    "_http://x.org", "(http://x.org)", "ahttp://x.org", "｜https://x", "«mailto:a@b»",
+    "x //y", "_//y", "\u00a0ftp://f", "HTTP://X", "\u200bhttp://zwsp", "see:http://x.y",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("htpsfmailo:/@._ (｜«\u00a0\u200bx")) |
+               st.characters(), max_size=30))
+def test_the_fast_schema_test_finds_what_linkify_its_own_finds(text: str) -> None:
+    import re
+
+    linkify = markdown_parser().linkify
+    assert linkify is not None
+    original = linkify.re["schema_search"]  # the pattern schema_test was
+    assert linkify.re["schema_test"] != original
+    for t in [text, *SCHEMA_CASES]:
+        assert bool(re.search(linkify.re["schema_test"], t, re.IGNORECASE)) is \
+            bool(re.search(original, t, re.IGNORECASE)), t
+
+
+@pytest.mark.parametrize("text", SCHEMA_CASES)
+def test_linkify_answers_as_an_unpatched_linkify_it(text: str) -> None:
+    from linkify_it import LinkifyIt
+
+    linkify = markdown_parser().linkify
+    assert linkify is not None
+    plain = LinkifyIt()
+    assert linkify.test(text) is plain.test(text)
+    ours, theirs = linkify.match(text), plain.match(text)
+    assert [(m.index, m.last_index, m.url) for m in ours or []] == \
+        [(m.index, m.last_index, m.url) for m in theirs or []]
