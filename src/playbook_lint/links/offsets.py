@@ -34,13 +34,23 @@ class OffsetMapper:
         self, doc: Document, content: str, first_line: int, mode: str,
         cursors: dict[int, int] | None = None,
     ) -> None:
-        src = doc.markdown_source
-        starts = doc.line_starts
+        # the source and its line starts, not the Document (no reference cycle)
+        self._args: tuple[str, list[int], str, int, str] | None = (
+            doc.markdown_source, doc.line_starts, content, first_line, mode)
         self.cstarts: list[int] = []
         self.offsets: list[int] = []
         #: per content line, a full offset map when the source differs from the
         #: content character by character (table cells with escaped pipes ``\|``)
         self.charmaps: list[list[int] | None] = []
+        if cursors is not None:
+            # table cells are found left to right on their line: in order, now
+            self._build(cursors)
+        # other blocks are located when first asked (most blocks hold no link)
+
+    def _build(self, cursors: dict[int, int] | None = None) -> None:
+        assert self._args is not None
+        src, starts, content, first_line, mode = self._args
+        self._args = None
         pos = 0
         for i, cline in enumerate(content.split("\n")):
             self.cstarts.append(pos)
@@ -108,6 +118,8 @@ class OffsetMapper:
         return max(0, len(sline) - len(cline))
 
     def __call__(self, q: int) -> int:
+        if self._args is not None:
+            self._build()
         i = max(bisect.bisect_right(self.cstarts, q) - 1, 0)
         charmap = self.charmaps[i]
         if charmap is not None:
