@@ -41,13 +41,6 @@ def _load_gitignore(folder: Path) -> pathspec.PathSpec | None:
     return _spec(text.splitlines())
 
 
-def _repo_root(start: Path) -> Path | None:
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    return None
-
-
 class Ignorer:
     """Decides whether a path is ignored by ``.gitignore`` files and exclude patterns.
 
@@ -61,6 +54,7 @@ class Ignorer:
         self.exclude = _spec(exclude) if exclude else None
         self._gitignores: dict[Path, pathspec.PathSpec | None] = {}
         self._roots: dict[Path, Path | None] = {}
+        self._specs_of: dict[Path, list[tuple[str, pathspec.PathSpec]]] = {}
 
     def _gitignore(self, folder: Path) -> pathspec.PathSpec | None:
         if folder not in self._gitignores:
@@ -77,21 +71,54 @@ class Ignorer:
             return False
         return self.exclude.match_file(rel + "/" if is_dir else rel)
 
+    def _repo_root_of(self, folder: Path) -> Path | None:
+        """The repository root of ``folder``: the nearest folder at or above it holding
+        ``.git`` (None: not in a repository), remembered for it and every folder on the
+        way up (a tree of 1,400 folders asks each folder once, not once per folder below)."""
+        walked: list[Path] = []
+        found: Path | None = None
+        current = folder
+        while True:
+            if current in self._roots:
+                found = self._roots[current]
+                break
+            walked.append(current)
+            if (current / ".git").exists():
+                found = current
+                break
+            if current.parent == current:
+                break
+            current = current.parent
+        for w in walked:
+            self._roots[w] = found
+        return found
+
+    def _specs(self, parent: Path) -> list[tuple[str, pathspec.PathSpec]]:
+        """The ``.gitignore`` specs that apply to files in ``parent``, outermost first,
+        each with its folder as a string (remembered per folder)."""
+        hit = self._specs_of.get(parent)
+        if hit is not None:
+            return hit
+        root = self._repo_root_of(parent)
+        out: list[tuple[str, pathspec.PathSpec]] = []
+        if root is not None:
+            folders = [parent, *parent.parents]
+            folders = folders[: folders.index(root) + 1] if root in folders else [parent]
+            for folder in reversed(folders):
+                spec = self._gitignore(folder)
+                if spec is not None:
+                    out.append((str(folder), spec))
+        self._specs_of[parent] = out
+        return out
+
     def gitignored(self, path: Path, is_dir: bool = False) -> bool:
         """True if a ``.gitignore`` between the repository root and ``path`` ignores it."""
-        parent = path.parent
-        if parent not in self._roots:
-            self._roots[parent] = _repo_root(parent)
-        root = self._roots[parent]
-        if root is None:
+        specs = self._specs(path.parent)
+        if not specs:
             return False
-        folders = [parent, *parent.parents]
-        folders = folders[: folders.index(root) + 1] if root in folders else [parent]
-        for folder in reversed(folders):
-            spec = self._gitignore(folder)
-            if spec is None:
-                continue
-            rel = path.relative_to(folder).as_posix()
+        text = str(path)
+        for folder, spec in specs:
+            rel = text[len(folder):].lstrip(os.sep).replace(os.sep, "/")
             if spec.match_file(rel + "/" if is_dir else rel):
                 return True
         return False
@@ -161,13 +188,19 @@ def _iter_one(given: Path, ignorer: Ignorer, seen: set[Path]) -> Iterator[Path]:
         dirs[:] = sorted(
             d for d in dirs if not _skip_dir(d) and not ignorer.ignored(here / d, True)
         )
+        real_here: str | None = None
         for name in sorted(files):
             if not _wanted(here, name):
                 continue
             f = here / name
             if ignorer.ignored(f) or not f.is_file():  # FIFOs, devices, dangling links
                 continue
-            real = f.resolve()
+            if os.path.islink(f):
+                real = f.resolve()
+            else:  # the real folder once per folder, not each file's whole path again
+                if real_here is None:
+                    real_here = os.path.realpath(folder)
+                real = Path(real_here, name)
             if real in seen:
                 continue
             seen.add(real)
