@@ -176,6 +176,8 @@ class _Run:
     fix_roots: list[Path] = field(default_factory=list)  # folders --fix may write in
     #: pages the link stage parsed, for the lint stage (a ParsedPages; None offline)
     parsed: Any = None
+    #: the result cache (see :func:`_result_cache`), read once per run
+    result_cache: Any = None
 
     def say(self, message: str, kind: str = "note") -> None:
         """Pass a run-level message on; ``kind`` is "warning" (reporters carry it too),
@@ -412,7 +414,7 @@ def check_links(state: _Run) -> None:
         a.rule.uses_link_results for a in state.rules.active)
     if not state.online:
         return
-    from playbook_lint.links.stage import engine_config, summary_line, timed_check
+    from playbook_lint.links.stage import engine_config, run_engine, summary_line
 
     econf = engine_config(state.config.links, {
         "timeout": opts.timeout, "max_time": opts.max_time,
@@ -422,14 +424,16 @@ def check_links(state: _Run) -> None:
     }, state.config.base)
     state.parsed = _parsed_pages(state)
     if opts.shard is None:
-        report, n_links, elapsed = timed_check(state.files, econf, progress=opts.progress,
-                                               on_document=state.parsed.keep)
+        start = time.monotonic()
+        urls, n_links = _collect_urls(state, state.files, state.parsed.keep)
+        report = run_engine(urls, econf, progress=opts.progress)
+        elapsed = time.monotonic() - start
     else:  # this shard checks its hosts' URLs, linked from any shard's pages
         from playbook_lint.links.normalize import host_of
         from playbook_lint.links.stage import collect_urls, run_engine
 
         start = time.monotonic()
-        urls, _ = collect_urls(state.all_files, state.parsed.keep)
+        urls, _ = collect_urls(state.all_files, state.parsed.keep)  # no result cache
         urls = [u for u in urls if in_shard(host_of(u), *opts.shard)]
         n_links = len(urls)
         report = run_engine(urls, econf, progress=opts.progress)
@@ -506,64 +510,111 @@ def lint(state: _Run) -> None:
         state.result.findings = sorted(state.result.findings + _foreign_link_findings(state))
 
 
-def _cached_results(state: _Run) -> tuple[Any, dict[Path, str], dict[Path, list[Finding]]]:
-    """``(cache, key of each file, cached findings of each unchanged file)``; no cache
-    with ``no_cache``, ``fix``/``diff`` (fixes need fresh positions) or a shard."""
+def _result_cache(state: _Run) -> Any:
+    """The run's :class:`~playbook_lint.resultcache.ResultCache`, read once; None when
+    the run does not use one (``no_cache``, ``fix``/``diff``: fixes need fresh
+    positions, a shard, or no file)."""
     opts = state.options
     if opts.no_cache or opts.fix or opts.diff or opts.shard is not None or not state.files:
+        return None
+    if state.result_cache is None:
+        from playbook_lint.resultcache import ResultCache, code_fingerprint, default_path
+
+        code = code_fingerprint(type(a.rule) for a in state.rules.active)
+        state.result_cache = ResultCache(default_path(state.result.root), code,
+                                         root=state.result.root)
+    return state.result_cache
+
+
+def _collect_urls(state: _Run, files: Sequence[Path], keep: Any) -> tuple[list[str], int]:
+    """:func:`playbook_lint.links.stage.collect_urls` with the result cache: an
+    unchanged page's URLs come from its cache entry, and only the other pages are
+    parsed (``keep`` gets those, as there)."""
+    from playbook_lint.links.stage import collect_urls
+
+    cache = _result_cache(state)
+    if cache is None:
+        return collect_urls(files, keep)
+    seen: dict[str, None] = {}
+    total = 0
+    for path in files:
+        got = cache.read(path)
+        rel = cache.rel(path)
+        stored = cache.urls(rel, got[0]) if got is not None else None
+        if stored is None:
+            stored = list(collect_urls([path], keep))
+            if got is not None:
+                cache.keep_urls(rel, got[0], *stored)
+        urls, count = stored
+        total += count
+        for url in urls:
+            seen.setdefault(url, None)
+    return list(seen), total
+
+
+def _cached_results(state: _Run) -> tuple[Any, dict[Path, tuple[str, str, str]],
+                                          dict[Path, list[Finding]]]:
+    """``(cache, (display path, key, digest) of each readable file, cached findings of
+    each unchanged file)``; no cache when :func:`_result_cache` says so."""
+    cache = _result_cache(state)
+    if cache is None:
         return None, {}, {}
+    import hashlib
     import json
     from types import SimpleNamespace
 
-    from playbook_lint.resultcache import (
-        ResultCache,
-        code_fingerprint,
-        context_key,
-        default_path,
-        file_key,
-        site_fingerprint,
-    )
+    from playbook_lint.resultcache import context_key, entry_key, site_fingerprint
 
-    root = state.result.root
+    read = {f: cache.read(f) for f in state.files}
+    empty = hashlib.sha1(b"").digest()
+
+    def front_matter(page: Path) -> bytes:
+        got = read[page] if page in read else cache.read(page)
+        return got[1] if got is not None else empty
+
     common = Path(os.path.commonpath([str(f.parent) for f in state.files]))
-    site = site_fingerprint(state.files, [common, *_site_roots(state)])
+    site = site_fingerprint(state.files, [common, *_site_roots(state, common)], front_matter)
     rules = [f"{a.rule.name}:{a.severity}" for a in state.rules.active]
-    extra = json.dumps(state.rules.site_options, sort_keys=True, default=str) + \
-        code_fingerprint(type(a.rule) for a in state.rules.active)
+    extra = json.dumps(state.rules.site_options, sort_keys=True, default=str) + cache.code
     inputs = [SimpleNamespace(path=p) for a in state.rules.active for p in a.rule.inputs]
     context = context_key(config_path=state.config.path, packs=[*state.rules.packs, *inputs],
                           rules=rules,
                           today=state.today.isoformat(), offline=not state.online, site=site,
                           extra=extra)
-    cache = ResultCache(default_path(root))
-    keys: dict[Path, str] = {}
+    keys: dict[Path, tuple[str, str, str]] = {}
     cached: dict[Path, list[Finding]] = {}
     for f in state.files:
-        key = file_key(f, context)
-        if key is None:
+        got = read[f]
+        if got is None:
             continue
-        keys[f] = key
-        hit = cache.get(_rel(f, root), key, state.result.link_results)
+        rel = cache.rel(f)
+        key = entry_key(context, got[0])
+        keys[f] = (rel, key, got[0])
+        hit = cache.get(rel, key, state.result.link_results)
         if hit is not None:
             cached[f] = hit
     state.cache_hits = len(cached)
     return cache, keys, cached
 
 
-def _site_roots(state: _Run) -> set[Path]:
-    """The site roots of the linted files (a one-file run's site can be the whole
-    repository above it): the result cache's fingerprint covers them."""
+def _site_roots(state: _Run, common: Path) -> set[Path]:
+    """The site roots the linted files can belong to (a one-file run's site can be
+    the whole repository above it): the result cache's fingerprint covers them.
+
+    A file's site root is the nearest folder above it with a site marker, else its
+    linted folder (:func:`playbook_lint.site.site_for`). A marker between a file and
+    ``common`` (the folder holding every file) puts the root inside ``common``, which
+    the fingerprint walks anyway; otherwise the root is the one found from
+    ``common`` itself, or from a linted folder: so those few are asked, not every
+    file's folder."""
     from playbook_lint.runner import tree_of
     from playbook_lint.site import site_for
 
     roots: set[Path] = set()
-    seen: set[Path] = set()
-    for f in state.files:
-        if f.parent in seen:
-            continue
-        seen.add(f.parent)
+    for folder in {common, *state.trees}:
+        probe = folder / "_"
         try:
-            site = site_for(f, tree_of(f, state.trees, state.result.root),
+            site = site_for(probe, tree_of(probe, state.trees, state.result.root),
                             state.rules.site_options)
         except (OSError, ValueError, RecursionError):
             continue
@@ -573,17 +624,16 @@ def _site_roots(state: _Run) -> set[Path]:
     return roots
 
 
-def _store_results(state: _Run, cache: Any, keys: Mapping[Path, str], linted: Any) -> None:
+def _store_results(state: _Run, cache: Any, keys: Mapping[Path, tuple[str, str, str]],
+                   linted: Any) -> None:
     """Put each freshly linted page's findings and dependencies in the cache."""
-    root = state.result.root
     by_path: dict[str, list[Finding]] = {}
     for f in linted.findings:
         by_path.setdefault(f.path, []).append(f)
     failed = {line.split(": ", 1)[0] for line in [*linted.errors, *linted.notes]}
-    for path, key in keys.items():
-        rel = _rel(path, root)
+    for rel, key, digest in keys.values():
         if rel in linted.deps and rel not in failed:
-            cache.put(rel, key, linted.deps[rel], by_path.get(rel, []))
+            cache.put(rel, key, linted.deps[rel], by_path.get(rel, []), digest)
     cache.save()
 
 

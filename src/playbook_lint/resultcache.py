@@ -20,6 +20,12 @@ front matter (its permalink, title, layout), re-lints every page, since any page
 links or inferred profile may depend on it. The cache is one JSON file per run root
 under the user cache folder (``platformdirs``), beside the link cache; ``--no-cache``
 skips it, and runs that fix, diff or shard do not use it.
+
+A warm run reads each file once (its digest keys its entry, its front matter enters
+the site fingerprint), checks each entry's dependencies (each file system question
+asked once per run) and rebuilds the findings from compact rows. An online run also
+takes an unchanged page's external URLs from its entry, so it parses only the pages
+that changed to learn what to ask the link engine.
 """
 
 from __future__ import annotations
@@ -27,16 +33,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from playbook_lint import __version__
 from playbook_lint.atomic import write_atomic
-from playbook_lint.findings import Finding
+from playbook_lint.findings import Edit, EditPosition, Finding, Fix, Severity
 from playbook_lint.runner import FileWorkspace
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 #: Folders never walked for the site fingerprint.
 SKIP_DIRS = {".git", "node_modules", "_site", "site", "public", "vendor", ".venv", "venv",
              "__pycache__", ".cache", "build", "dist"}
@@ -152,19 +158,27 @@ def _front_matter_bytes(data: bytes) -> bytes:
     return data[: end if end != -1 else min(len(data), 65536)]
 
 
-def site_fingerprint(pages: Sequence[Path], trees: Iterable[Path]) -> str:
+def _front_matter_digest(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        head = b""
+    return hashlib.sha1(_front_matter_bytes(head)).digest()
+
+
+def site_fingerprint(pages: Sequence[Path], trees: Iterable[Path],
+                     front_matter: Callable[[Path], bytes] | None = None) -> str:
     """SHA-256 over every page's path and front matter, and every other file's path,
-    size and mtime under ``trees`` (skipping :data:`SKIP_DIRS` and hidden folders)."""
+    size and mtime under ``trees`` (skipping :data:`SKIP_DIRS` and hidden folders).
+    ``front_matter(page)`` gives the SHA-1 of a page's front matter block (default:
+    read from the file's first 64 KiB)."""
     h = hashlib.sha256()
     page_set = set()
+    digest_of = front_matter or _front_matter_digest
     for p in sorted(pages):
         page_set.add(str(p))
-        try:
-            with open(p, "rb") as fh:
-                head = fh.read(65536)
-        except OSError:
-            head = b""
-        h.update(os.fsencode(str(p)) + b"\0" + hashlib.sha1(_front_matter_bytes(head)).digest())
+        h.update(os.fsencode(str(p)) + b"\0" + digest_of(p))
     walked = 0
     tops = sorted(set(trees))
     tops = [t for t in tops if not any(o != t and o in t.parents for o in tops)]  # no nesting
@@ -232,7 +246,12 @@ def file_key(path: Path, context: str) -> str | None:
         data = path.read_bytes()
     except OSError:
         return None
-    return hashlib.sha256(context.encode() + b"\0" + data).hexdigest()
+    return entry_key(context, hashlib.sha256(data).hexdigest())
+
+
+def entry_key(context: str, digest: str) -> str:
+    """The key of one file from the run's context key and the SHA-256 (hex) of its bytes."""
+    return hashlib.sha256(f"{context}\0{digest}".encode()).hexdigest()
 
 
 def default_path(root: Path) -> Path:
@@ -244,52 +263,216 @@ def default_path(root: Path) -> Path:
         f"{digest}.json")
 
 
+class RelPaths:
+    """Display paths (:func:`playbook_lint.runner.display_path`) of many files, the
+    folder part worked out once per folder, from its parent's (``relpath`` of a path
+    outside the root costs 10 us, and a warm run asks it for every file)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._top = str(root)
+        self._folders: dict[str, str] = {}
+
+    def _folder(self, folder: str) -> str:
+        shown = self._folders.get(folder)
+        if shown is not None:
+            return shown
+        parent, _, name = folder.rpartition(os.sep)
+        top = self._top
+        if not name or folder == top or top.startswith(folder + os.sep):
+            from playbook_lint.runner import display_path  # the root or above it
+
+            shown = display_path(Path(folder), self.root)
+        else:  # below the root, or beside it: the parent's display path, then the name
+            up = self._folder(parent or os.sep)
+            shown = name if up == "." else f"{up}/{name}"
+        self._folders[folder] = shown
+        return shown
+
+    def __call__(self, path: Path) -> str:
+        """``path``'s display path."""
+        from playbook_lint.runner import display_path
+
+        if not path.is_absolute():
+            return display_path(path, self.root)
+        folder, _, name = str(path).rpartition(os.sep)
+        if not name:
+            return display_path(path, self.root)
+        shown = self._folder(folder or os.sep)
+        return name if shown == "." else f"{shown}/{name}"
+
+
+# --- the stored shape of a finding (a row: a list, no keys) ---------------------------
+
+_SEVERITIES = {int(s): s for s in Severity}
+
+
+def finding_row(f: Finding) -> list[Any]:
+    """``f`` as a JSON row (its path is the entry's): ``[line, column, rule, code,
+    severity, message, end_line, end_column, suggestion, fix, data]``, ``fix`` as
+    ``[title, safe, [[start, end, replacement, position], ...]]``, ``position`` as
+    ``[line, column, end_line, end_column, newline]`` or None."""
+    fix = None
+    if f.fix is not None:
+        fix = [f.fix.title, f.fix.safe, [
+            [e.start, e.end, e.replacement, None if e.position is None else [
+                e.position.line, e.position.column, e.position.end_line,
+                e.position.end_column, e.position.newline]]
+            for e in f.fix.edits]]
+    return [f.line, f.column, f.rule, f.code, int(f.severity), f.message, f.end_line,
+            f.end_column, f.suggestion, fix, f.data]
+
+
+def finding_from_row(path: str, row: Sequence[Any]) -> Finding:
+    """The :class:`Finding` of ``path`` that :func:`finding_row` stored as ``row``.
+
+    Raises:
+        KeyError, TypeError, ValueError: ``row`` is not one.
+    """
+    line, column, rule, code, severity, message, end_line, end_column, suggestion, fix, \
+        data = row
+    if not (type(line) is int and type(column) is int and type(rule) is str  # noqa: E721
+            and type(message) is str and type(data) is dict):  # noqa: E721
+        raise ValueError("not a finding row")
+    made = None
+    if fix is not None:
+        title, safe, edits = fix
+        made = Fix(str(title), tuple(
+            Edit(int(start), int(end), str(text), position=None if pos is None else
+                 EditPosition(int(pos[0]), int(pos[1]), int(pos[2]), int(pos[3]), str(pos[4])))
+            for start, end, text, pos in edits), safe=bool(safe))
+    return Finding(path, line, column, rule, code, _SEVERITIES[severity], message,
+                   end_line, end_column, suggestion, made, data)
+
+
 class ResultCache:
-    """The cache file: ``{"version", "entries": {path: {key, deps, findings}}}``.
+    """The cache file of one run root: ``{"version", "code", "entries": {path: entry}}``,
+    an entry ``{"key", "digest", "deps", "rows", "urls"}`` (``digest``: SHA-256 of the
+    file's bytes; ``urls``: ``[external URLs in first-seen order, link count]`` of the
+    page when an online run collected them, so the next online run of an unchanged
+    page does not parse it to learn them; ``rows``: :func:`finding_row` of each
+    finding).
+
+    The file's bytes are read once per run (:meth:`read`): their digest keys the
+    entry and their front matter enters the site fingerprint.
 
     Args:
         path: the JSON file; a missing, corrupt or other-version file is an empty cache.
+        code: the code fingerprint (:func:`code_fingerprint`) of this run: the pages'
+            URL lists were extracted by that code, so another fingerprint drops them.
+        root: the folder entries' display paths are relative to (:attr:`rel`).
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, code: str = "", root: Path | None = None) -> None:
         self.path = path
+        self.code = code
+        #: display paths of files (relative to ``root``)
+        self.rel = RelPaths(root or Path.cwd())
         self.entries: dict[str, dict[str, Any]] = {}
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_bytes())
             if isinstance(data, dict) and data.get("version") == CACHE_VERSION and \
                     isinstance(data.get("entries"), dict):
                 self.entries = data["entries"]
+                if data.get("code") != code:  # results are keyed by it; URL lists are not
+                    for entry in self.entries.values():
+                        if isinstance(entry, dict):
+                            entry.pop("urls", None)
         except (OSError, ValueError):
             pass
         self.dirty = False
+        #: per file: (SHA-256 hex of its bytes, SHA-1 of its front matter), None: unreadable
+        self._read: dict[Path, tuple[str, bytes] | None] = {}
+        #: answers of the file system to dependencies, asked once per run
+        self._deps: dict[tuple[str, str], Any] = {}
+        #: URL lists collected this run: display path -> (digest, [urls, count])
+        self._urls: dict[str, tuple[str, list[Any]]] = {}
+
+    def read(self, path: Path) -> tuple[str, bytes] | None:
+        """``(SHA-256 hex of the file's bytes, SHA-1 of its front matter block)``, read
+        once per run; None when the file cannot be read."""
+        if path in self._read:
+            return self._read[path]
+        try:
+            data = path.read_bytes()
+        except OSError:
+            self._read[path] = None
+            return None
+        got = (hashlib.sha256(data).hexdigest(),
+               hashlib.sha1(_front_matter_bytes(data[:65536])).digest())
+        self._read[path] = got
+        return got
+
+    def urls(self, rel: str, digest: str) -> list[Any] | None:
+        """``[external URLs, link count]`` stored for ``rel`` when its bytes (``digest``)
+        are unchanged, else None."""
+        entry = self.entries.get(rel)
+        if not isinstance(entry, dict) or entry.get("digest") != digest:
+            return None
+        urls = entry.get("urls")
+        if not (isinstance(urls, list) and len(urls) == 2 and isinstance(urls[0], list)
+                and isinstance(urls[1], int)):
+            return None
+        return urls
+
+    def keep_urls(self, rel: str, digest: str, urls: list[str], count: int) -> None:
+        """Remember the URL list of a page parsed this run (stored on :meth:`put`)."""
+        self._urls[rel] = (digest, [urls, count])
+
+    def _holds(self, dep: Dep, link_results: Mapping[str, Any]) -> bool:
+        kind, key, value = dep
+        if kind == "link":
+            result = link_results.get(key)
+            return (None if result is None else link_digest(result)) == value
+        memo = (kind, key)
+        if memo not in self._deps:
+            self._deps[memo] = (os.path.exists(key) if kind == "exists"
+                                else _stat(key) if kind == "stat" else None)
+        return self._deps[memo] == value
 
     def get(self, path: str, key: str, link_results: Mapping[str, Any]) -> list[Finding] | None:
         """The cached findings of ``path`` if its key matches and its dependencies hold."""
-        from playbook_lint.merge import finding_from_dict
-
         entry = self.entries.get(path)
-        if not entry or entry.get("key") != key:
-            return None
-        if not all(dep_holds(d, link_results) for d in entry.get("deps", [])):
+        if not isinstance(entry, dict) or entry.get("key") != key:
             return None
         try:
-            return [finding_from_dict(d) for d in entry.get("findings", [])]
+            if not all(self._holds(d, link_results) for d in entry.get("deps", [])):
+                return None
+            return [finding_from_row(path, row) for row in entry.get("rows", [])]
         except (KeyError, TypeError, ValueError):
             return None
 
-    def put(self, path: str, key: str, deps: list[Dep], findings: Sequence[Finding]) -> None:
-        """Remember ``path``'s findings under ``key`` with its dependencies."""
-        self.entries[path] = {"key": key, "deps": deps,
-                              "findings": [f.to_dict() for f in findings]}
+    def put(self, path: str, key: str, deps: list[Dep], findings: Sequence[Finding],
+            digest: str | None = None) -> None:
+        """Remember ``path``'s findings under ``key`` with its dependencies; ``digest``
+        (its bytes' SHA-256) keeps the page's URL list with them."""
+        entry: dict[str, Any] = {"key": key, "digest": digest, "deps": deps,
+                                 "rows": [finding_row(f) for f in findings]}
+        urls = self._urls.get(path)
+        old = self.entries.get(path)
+        if urls is not None and urls[0] == digest:
+            entry["urls"] = urls[1]
+        elif isinstance(old, dict) and digest is not None and old.get("digest") == digest \
+                and "urls" in old:
+            entry["urls"] = old["urls"]
+        self.entries[path] = entry
         self.dirty = True
 
     def save(self) -> None:
-        """Write the cache atomically (errors are ignored: a cache only saves time)."""
+        """Write the cache atomically (errors are ignored: a cache only saves time).
+        URL lists collected for pages that were not linted again are stored too."""
+        for rel, (digest, urls) in self._urls.items():
+            entry = self.entries.get(rel)
+            if isinstance(entry, dict) and entry.get("digest") == digest and \
+                    entry.get("urls") != urls:
+                entry["urls"] = urls
+                self.dirty = True
         if not self.dirty:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            data = json.dumps({"version": CACHE_VERSION, "entries": self.entries},
+            data = json.dumps({"version": CACHE_VERSION, "code": self.code,
+                               "entries": self.entries},
                               separators=(",", ":"), default=str)
             write_atomic(self.path, data.encode("utf-8"))
         except OSError:
