@@ -323,6 +323,10 @@ def finding_row(f: Finding) -> list[Any]:
             f.end_column, f.suggestion, fix, f.data]
 
 
+def _edit(start: int, end: int, text: str, pos: Sequence[Any] | None) -> Edit:
+    return Edit(start, end, text, position=None if pos is None else EditPosition(*pos))
+
+
 def finding_from_row(path: str, row: Sequence[Any]) -> Finding:
     """The :class:`Finding` of ``path`` that :func:`finding_row` stored as ``row``.
 
@@ -331,16 +335,13 @@ def finding_from_row(path: str, row: Sequence[Any]) -> Finding:
     """
     line, column, rule, code, severity, message, end_line, end_column, suggestion, fix, \
         data = row
-    if not (type(line) is int and type(column) is int and type(rule) is str  # noqa: E721
-            and type(message) is str and type(data) is dict):  # noqa: E721
+    if type(line) is not int or type(column) is not int or type(rule) is not str or \
+            type(message) is not str or type(data) is not dict:
         raise ValueError("not a finding row")
     made = None
     if fix is not None:
         title, safe, edits = fix
-        made = Fix(str(title), tuple(
-            Edit(int(start), int(end), str(text), position=None if pos is None else
-                 EditPosition(int(pos[0]), int(pos[1]), int(pos[2]), int(pos[3]), str(pos[4])))
-            for start, end, text, pos in edits), safe=bool(safe))
+        made = Fix(title, tuple([_edit(*e) for e in edits]), safe)
     return Finding(path, line, column, rule, code, _SEVERITIES[severity], message,
                    end_line, end_column, suggestion, made, data)
 
@@ -394,7 +395,8 @@ class ResultCache:
         if path in self._read:
             return self._read[path]
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as fh:
+                data = fh.read()
         except OSError:
             self._read[path] = None
             return None
