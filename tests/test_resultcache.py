@@ -103,7 +103,7 @@ def test_editing_a_rule_module_invalidates_the_cache(site: Path, linted: list[st
 
     lint()
     linted.clear()
-    monkeypatch.setattr(resultcache, "code_fingerprint", lambda classes: "edited")
+    monkeypatch.setattr(resultcache, "code_fingerprint", lambda *a, **k: "edited")
     lint()
     assert sorted(linted) == ["a.md", "b.md", "c.md"]
 
@@ -210,3 +210,47 @@ def test_display_paths_match_the_runners(tmp_path: Path) -> None:
     for root in (tmp_path, tmp_path / "d", tmp_path.parent, Path("/")):
         rel = RelPaths(root)
         assert [rel(f) for f in files] == [display_path(f, root) for f in files]
+
+
+@pytest.fixture()
+def builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One item per time the run's rules were built (runner.build_rules)."""
+    calls: list[int] = []
+    real = runner.build_rules
+
+    def spy(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "build_rules", spy)
+    return calls
+
+
+def test_a_warm_run_builds_no_rule_and_counts_the_same_files(
+        site: Path, linted: list[str], builds: list[int]) -> None:
+    (site / "README.md").write_text("# Read me\n\nWe utilise it.\n", encoding="utf-8")
+    opts = RunOptions(offline=True, today=date(2026, 12, 1))
+    cold = run([Path(".")], opts)
+    assert (cold.files, len(builds), sorted(linted)) == (3, 1, ["a.md", "b.md", "c.md"])
+    linted.clear()
+    warm = run([Path(".")], opts)
+    assert (warm.files, len(builds), linted) == (3, 1, [])  # README.md is not a page
+    assert warm.findings == cold.findings and warm.messages == cold.messages
+    assert warm.rules == cold.rules and "broken-link" in warm.rules  # filled when read
+    (site / "c.md").write_text("# C\n\nWe use [b](b.md).\n", encoding="utf-8")
+    again = run([Path(".")], opts)
+    assert (again.files, len(builds), linted) == (3, 2, ["c.md"])  # built for c.md
+
+
+def test_an_edited_config_or_option_builds_the_rules_again(
+        site: Path, linted: list[str], builds: list[int]) -> None:
+    lint()
+    lint()
+    assert len(builds) == 1
+    assert [rule for *_, rule in lint(select=["broken-link"])] == ["broken-link"]
+    assert len(builds) == 2
+    (site / ".playbook-lint.toml").write_text('ignore = ["broken-link"]\n', encoding="utf-8")
+    assert [rule for *_, rule in lint()] == ["jargon", "jargon"]
+    assert len(builds) == 3
+    lint()
+    assert len(builds) == 3

@@ -40,7 +40,6 @@ from typing import Any
 from playbook_lint import __version__
 from playbook_lint.atomic import write_atomic
 from playbook_lint.findings import Edit, EditPosition, Finding, Fix, Severity
-from playbook_lint.runner import FileWorkspace
 
 CACHE_VERSION = 3
 #: Folders never walked for the site fingerprint.
@@ -97,43 +96,64 @@ class RecordingLinks(Mapping[str, Any]):
         return bool(self._results)
 
 
-class RecordingWorkspace(FileWorkspace):
-    """A :class:`FileWorkspace` that records every question a page's rules ask it.
+_RECORDING: list[type] = []
 
-    :meth:`take` returns (and clears) the dependencies recorded since the last call.
-    """
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.seen: list[Dep] = []
+def recording_workspace_class() -> type:
+    """The :class:`RecordingWorkspace` class (a
+    :class:`~playbook_lint.runner.FileWorkspace` that records what a page's rules ask
+    it), made on first use: importing the runner (the parser and its plugins) is left
+    to runs that lint a page."""
+    if _RECORDING:
+        return _RECORDING[0]
+    from playbook_lint.runner import FileWorkspace
 
-    def exists(self, path: Path) -> bool:
-        """As :meth:`FileWorkspace.exists`, recorded."""
-        answer = super().exists(path)
-        self.seen.append(["exists", str(path), answer])
-        return answer
+    class RecordingWorkspace(FileWorkspace):
+        """A :class:`FileWorkspace` that records every question a page's rules ask it.
 
-    def anchors(self, path: Path) -> frozenset[str] | None:
-        """As :meth:`FileWorkspace.anchors`, recorded as the target's stat."""
-        self.seen.append(["stat", str(path), _stat(str(path))])
-        return super().anchors(path)
+        :meth:`take` returns (and clears) the dependencies recorded since the last call.
+        """
 
-    def anchor_list(self, path: Path) -> Any:
-        """As ``FileWorkspace.anchor_list`` (where the workspace has it), recorded."""
-        self.seen.append(["stat", str(path), _stat(str(path))])
-        return getattr(super(), "anchor_list")(path)  # noqa: B009 - not on every base
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: list[Dep] = []
 
-    def links(self, results: Mapping[str, Any]) -> Mapping[str, Any]:
-        """``results`` wrapped so lookups are recorded (empty results stay as they are)."""
-        return RecordingLinks(results, self.seen) if results else results
+        def exists(self, path: Path) -> bool:
+            """As :meth:`FileWorkspace.exists`, recorded."""
+            answer = super().exists(path)
+            self.seen.append(["exists", str(path), answer])
+            return answer
 
-    def take(self) -> list[Dep]:
-        """The dependencies recorded since the last call, deduplicated."""
-        out: dict[str, Dep] = {}
-        for dep in self.seen:
-            out.setdefault(f"{dep[0]}\0{dep[1]}", dep)
-        self.seen = []
-        return list(out.values())
+        def anchors(self, path: Path) -> frozenset[str] | None:
+            """As :meth:`FileWorkspace.anchors`, recorded as the target's stat."""
+            self.seen.append(["stat", str(path), _stat(str(path))])
+            return super().anchors(path)
+
+        def anchor_list(self, path: Path) -> Any:
+            """As ``FileWorkspace.anchor_list`` (where the workspace has it), recorded."""
+            self.seen.append(["stat", str(path), _stat(str(path))])
+            return getattr(super(), "anchor_list")(path)  # noqa: B009 - not on every base
+
+        def links(self, results: Mapping[str, Any]) -> Mapping[str, Any]:
+            """``results`` wrapped so lookups are recorded (empty results stay as they are)."""
+            return RecordingLinks(results, self.seen) if results else results
+
+        def take(self) -> list[Dep]:
+            """The dependencies recorded since the last call, deduplicated."""
+            out: dict[str, Dep] = {}
+            for dep in self.seen:
+                out.setdefault(f"{dep[0]}\0{dep[1]}", dep)
+            self.seen = []
+            return list(out.values())
+
+    _RECORDING.append(RecordingWorkspace)
+    return RecordingWorkspace
+
+
+def __getattr__(name: str) -> Any:
+    if name == "RecordingWorkspace":
+        return recording_workspace_class()
+    raise AttributeError(name)
 
 
 def dep_holds(dep: Dep, link_results: Mapping[str, Any]) -> bool:
@@ -201,25 +221,111 @@ def site_fingerprint(pages: Sequence[Path], trees: Iterable[Path],
     return h.hexdigest()
 
 
-def code_fingerprint(rule_classes: Iterable[type]) -> str:
-    """Stat (path, size, mtime) of playbook-lint's own modules and of each rule's
-    module (plugins too), so rule code edited within one version (a development
-    checkout, an editable install) is not served stale results."""
+def rule_module_files(rule_classes: Iterable[type]) -> list[str]:
+    """The source files of ``rule_classes`` (plugins' too), sorted."""
     import inspect
 
     paths: set[str] = set()
-    package = Path(__file__).resolve().parent
-    for folder, _dirs, files in os.walk(package):
-        paths.update(os.path.join(folder, f) for f in files if f.endswith(".py"))
     for cls in rule_classes:
         try:
             paths.add(inspect.getfile(cls))
         except (TypeError, OSError):
             continue
+    return sorted(paths)
+
+
+_OWN_MODULES: list[str] = []
+
+
+def code_fingerprint(rule_classes: Iterable[type], *, modules: Iterable[str] = ()) -> str:
+    """Stat (path, size, mtime) of playbook-lint's own modules and of each rule's
+    module (plugins too; or the files ``modules``), so rule code edited within one
+    version (a development checkout, an editable install) is not served stale
+    results."""
+    if not _OWN_MODULES:
+        package = Path(__file__).resolve().parent
+        for folder, _dirs, files in os.walk(package):
+            _OWN_MODULES.extend(os.path.join(folder, f) for f in files if f.endswith(".py"))
+    paths = {*_OWN_MODULES, *rule_module_files(rule_classes), *modules}
     h = hashlib.sha256()
     for path in sorted(paths):
         h.update(os.fsencode(path) + b"\0" + json.dumps(_stat(path)).encode())
     return h.hexdigest()
+
+
+def entry_points_fingerprint() -> str:
+    """A digest of ``sys.path`` and, in each of its folders, the stamp (size, mtime) of
+    every distribution's ``entry_points.txt``: installing, removing or upgrading a
+    rule plugin (or editing its entry points) changes it."""
+    import sys
+
+    h = hashlib.sha256()
+    for folder in sys.path:
+        h.update(os.fsencode(folder) + b"\0")
+        try:
+            names = sorted(os.listdir(folder or "."))
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith((".dist-info", ".egg-info")):
+                stamp = _stat(os.path.join(folder or ".", name, "entry_points.txt"))
+                h.update(os.fsencode(name) + json.dumps(stamp).encode())
+    return h.hexdigest()
+
+
+def load_key(*, config_path: Path | None, select: Sequence[str], ignore: Sequence[str],
+             site_root: Path | None) -> str:
+    """What the run's rule set is built from, hashed: tool and cache version, the stat
+    of playbook-lint's modules, the config file's path and bytes, ``--select``,
+    ``--ignore``, ``--site-root`` and the installed entry points. The packs and
+    other files the rules read are checked by :meth:`ResultCache.rule_facts`."""
+    h = hashlib.sha256()
+    h.update(f"{CACHE_VERSION}\0{__version__}\0{code_fingerprint(())}\0".encode())
+    h.update(json.dumps([list(select), list(ignore), str(site_root)]).encode())
+    if config_path is not None:
+        try:
+            h.update(os.fsencode(str(config_path)) + b"\0" + Path(config_path).read_bytes())
+        except OSError:
+            h.update(b"missing")
+    h.update(entry_points_fingerprint().encode())
+    return h.hexdigest()
+
+
+def files_digest(paths: Iterable[str]) -> str:
+    """SHA-256 over each file's path and bytes (a missing file counts as missing)."""
+    h = hashlib.sha256()
+    for f in paths:
+        try:
+            with open(f, "rb") as fh:
+                h.update(os.fsencode(f) + b"\0" + fh.read())
+        except OSError:
+            h.update(os.fsencode(f) + b"\0missing")
+    return h.hexdigest()
+
+
+def rule_facts(rules: Any) -> dict[str, Any]:
+    """What a warm run needs to know of a built RuleSet without building it: the
+    active rules with their severities, the site options, whether any rule reads link
+    results, the rules' notes, their modules' code fingerprint, and the packs and
+    input files they read (with a digest of their bytes, and the stat of each pack
+    folder, so a new built-in pack counts)."""
+    active = rules.active
+    modules = rule_module_files(type(a.rule) for a in active)
+    packs = [str(p.path) for p in rules.packs if getattr(p, "path", None) is not None]
+    inputs = [str(p) for a in active for p in a.rule.inputs]
+    folders = sorted({os.path.dirname(p) for p in packs})
+    return {
+        "rules": [f"{a.rule.name}:{a.severity}" for a in active],
+        "site_options": json.dumps(rules.site_options, sort_keys=True, default=str),
+        "uses_link_results": any(a.rule.uses_link_results for a in active),
+        "notes": [note for a in active for note in a.rule.notes],
+        "modules": modules,
+        "code": code_fingerprint((), modules=modules),
+        "packs": packs,
+        "inputs": inputs,
+        "files": files_digest([*packs, *inputs]),
+        "folders": [[f, _stat(f)] for f in folders],
+    }
 
 
 def context_key(*, config_path: Path | None, packs: Sequence[Any], rules: Sequence[str],
@@ -263,6 +369,14 @@ def default_path(root: Path) -> Path:
         f"{digest}.json")
 
 
+def _display_path(path: Path, root: Path) -> str:
+    # runner.display_path, without importing the runner (the parser) on a warm run
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return os.path.relpath(path, root).replace(os.sep, "/") if path.is_absolute() else str(path)
+
+
 class RelPaths:
     """Display paths (:func:`playbook_lint.runner.display_path`) of many files, the
     folder part worked out once per folder, from its parent's (``relpath`` of a path
@@ -280,9 +394,7 @@ class RelPaths:
         parent, _, name = folder.rpartition(os.sep)
         top = self._top
         if not name or folder == top or top.startswith(folder + os.sep):
-            from playbook_lint.runner import display_path  # the root or above it
-
-            shown = display_path(Path(folder), self.root)
+            shown = _display_path(Path(folder), self.root)  # the root or above it
         else:  # below the root, or beside it: the parent's display path, then the name
             up = self._folder(parent or os.sep)
             shown = name if up == "." else f"{up}/{name}"
@@ -291,13 +403,11 @@ class RelPaths:
 
     def __call__(self, path: Path) -> str:
         """``path``'s display path."""
-        from playbook_lint.runner import display_path
-
         if not path.is_absolute():
-            return display_path(path, self.root)
+            return _display_path(path, self.root)
         folder, _, name = str(path).rpartition(os.sep)
         if not name:
-            return display_path(path, self.root)
+            return _display_path(path, self.root)
         shown = self._folder(folder or os.sep)
         return name if shown == "." else f"{shown}/{name}"
 
@@ -305,6 +415,10 @@ class RelPaths:
 # --- the stored shape of a finding (a row: a list, no keys) ---------------------------
 
 _SEVERITIES = {int(s): s for s in Severity}
+
+#: What :meth:`ResultCache.get` answers for a file that is not a page (not linted,
+#: not counted): compare with ``is``.
+NOT_A_PAGE: list[Finding] = []
 
 
 def finding_row(f: Finding) -> list[Any]:
@@ -364,21 +478,25 @@ class ResultCache:
         root: the folder entries' display paths are relative to (:attr:`rel`).
     """
 
-    def __init__(self, path: Path, code: str = "", root: Path | None = None) -> None:
+    def __init__(self, path: Path, code: str | None = None, root: Path | None = None) -> None:
         self.path = path
-        self.code = code
+        self.code = ""
         #: display paths of files (relative to ``root``)
         self.rel = RelPaths(root or Path.cwd())
         self.entries: dict[str, dict[str, Any]] = {}
+        #: rule facts (:func:`rule_facts`) by :func:`load_key`, most recent last
+        self.runs: dict[str, dict[str, Any]] = {}
+        self._stored_code: Any = None
+        #: this run's :func:`load_key` (set by the pipeline when it may defer the rules)
+        self.load_key = ""
         try:
             data = json.loads(path.read_bytes())
             if isinstance(data, dict) and data.get("version") == CACHE_VERSION and \
                     isinstance(data.get("entries"), dict):
                 self.entries = data["entries"]
-                if data.get("code") != code:  # results are keyed by it; URL lists are not
-                    for entry in self.entries.values():
-                        if isinstance(entry, dict):
-                            entry.pop("urls", None)
+                self._stored_code = data.get("code")
+                if isinstance(data.get("runs"), dict):
+                    self.runs = data["runs"]
         except (OSError, ValueError):
             pass
         self.dirty = False
@@ -388,6 +506,44 @@ class ResultCache:
         self._deps: dict[tuple[str, str], Any] = {}
         #: URL lists collected this run: display path -> (digest, [urls, count])
         self._urls: dict[str, tuple[str, list[Any]]] = {}
+        if code is not None:
+            self.set_code(code)
+
+    def set_code(self, code: str) -> None:
+        """This run's code fingerprint (:func:`code_fingerprint`): the pages' URL lists
+        were extracted by the code of the run that stored them, so another one drops
+        them (results are keyed by it anyway)."""
+        self.code = code
+        if self._stored_code != code:
+            for entry in self.entries.values():
+                if isinstance(entry, dict):
+                    entry.pop("urls", None)
+            self._stored_code = code
+
+    def rule_facts(self, key: str) -> dict[str, Any] | None:
+        """The :func:`rule_facts` an earlier run stored under ``key`` (a
+        :func:`load_key`), if its rule modules, packs, pack folders and input files
+        are as they were then; else None (the rules must be built)."""
+        facts = self.runs.get(key)
+        try:
+            if not isinstance(facts, dict) or \
+                    code_fingerprint((), modules=facts["modules"]) != facts["code"] or \
+                    any(_stat(f) != stamp for f, stamp in facts["folders"]) or \
+                    files_digest([*facts["packs"], *facts["inputs"]]) != facts["files"]:
+                return None
+        except (KeyError, TypeError, ValueError):
+            return None
+        return facts
+
+    def keep_rule_facts(self, key: str, facts: dict[str, Any]) -> None:
+        """Store ``facts`` under ``key`` (the eight most recent keys are kept)."""
+        if self.runs.get(key) == facts:
+            return
+        self.runs.pop(key, None)
+        self.runs[key] = facts
+        for old in list(self.runs)[:-8]:
+            del self.runs[old]
+        self.dirty = True
 
     def read(self, path: Path) -> tuple[str, bytes] | None:
         """``(SHA-256 hex of the file's bytes, SHA-1 of its front matter block)``, read
@@ -437,6 +593,8 @@ class ResultCache:
         entry = self.entries.get(path)
         if not isinstance(entry, dict) or entry.get("key") != key:
             return None
+        if entry.get("page") is False:
+            return NOT_A_PAGE
         try:
             if not all(self._holds(d, link_results) for d in entry.get("deps", [])):
                 return None
@@ -445,11 +603,16 @@ class ResultCache:
             return None
 
     def put(self, path: str, key: str, deps: list[Dep], findings: Sequence[Finding],
-            digest: str | None = None) -> None:
+            digest: str | None = None, *, page: bool = True) -> None:
         """Remember ``path``'s findings under ``key`` with its dependencies; ``digest``
-        (its bytes' SHA-256) keeps the page's URL list with them."""
+        (its bytes' SHA-256) keeps the page's URL list with them. ``page=False``: the
+        site model said the file is not a page (a README, a partial), so it was not
+        linted: :meth:`get` answers :data:`NOT_A_PAGE` while the key holds (the key
+        covers the file's bytes and the site fingerprint)."""
         entry: dict[str, Any] = {"key": key, "digest": digest, "deps": deps,
                                  "rows": [finding_row(f) for f in findings]}
+        if not page:
+            entry["page"] = False
         urls = self._urls.get(path)
         old = self.entries.get(path)
         if urls is not None and urls[0] == digest:
@@ -474,8 +637,119 @@ class ResultCache:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             data = json.dumps({"version": CACHE_VERSION, "code": self.code,
-                               "entries": self.entries},
+                               "runs": self.runs, "entries": self.entries},
                               separators=(",", ":"), default=str)
             write_atomic(self.path, data.encode("utf-8"))
         except OSError:
             pass
+
+
+class DeferredRules:
+    """Stands for the run's :class:`~playbook_lint.runner.RuleSet` on a warm run: the
+    facts an earlier run stored (:func:`rule_facts`) answer what the result cache
+    and the pipeline ask before linting, and the rules (their modules, packs and
+    regular expressions: about half a warm run's time) are built only when a page
+    must be linted, or something else of the RuleSet is asked for.
+
+    Args:
+        facts: from :meth:`ResultCache.rule_facts`.
+        build: makes the real RuleSet (raises as ``build_rules`` does).
+    """
+
+    def __init__(self, facts: Mapping[str, Any], build: Callable[[], Any]) -> None:
+        self.facts = facts
+        self._build = build
+        self._real: Any = None
+
+    @property
+    def built(self) -> bool:
+        """True once the real RuleSet has been built."""
+        return self._real is not None
+
+    def real(self) -> Any:
+        """The real RuleSet, built on the first call."""
+        if self._real is None:
+            self._real = self._build()
+        return self._real
+
+    @property
+    def site_options(self) -> dict[str, Any]:
+        """The config's ``site`` table (as the stored facts give it until built)."""
+        if self._real is not None:
+            return self._real.site_options  # type: ignore[no-any-return]
+        options: dict[str, Any] = json.loads(self.facts["site_options"])
+        return options
+
+    @property
+    def uses_link_results(self) -> bool:
+        """Whether any active rule reads link results."""
+        return bool(self.facts["uses_link_results"])
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name in ("facts", "_build", "_real"):
+            raise AttributeError(name)
+        return getattr(self.real(), name)
+
+
+class LazyRuleClasses(dict):  # type: ignore[type-arg]
+    """``RunResult.rules`` (every known rule class by name) on a warm run: filled from
+    the rule registry on first use (SARIF and HTML reports read rule metadata; the
+    other formats never ask, and a warm run then imports no rule module)."""
+
+    def __init__(self, load: Callable[[], Mapping[str, Any]]) -> None:
+        super().__init__()
+        self._load: Callable[[], Mapping[str, Any]] | None = load
+
+    def _fill(self) -> None:
+        if self._load is not None:
+            load, self._load = self._load, None
+            super().update(load())
+
+    def __getitem__(self, key: Any) -> Any:
+        self._fill()
+        return super().__getitem__(key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._fill()
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self._fill()
+        return super().__contains__(key)
+
+    def __iter__(self) -> Iterator[Any]:
+        self._fill()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._fill()
+        return super().__len__()
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __eq__(self, other: object) -> bool:
+        self._fill()
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        self._fill()
+        return super().__repr__()
+
+    def keys(self) -> Any:
+        self._fill()
+        return super().keys()
+
+    def values(self) -> Any:
+        self._fill()
+        return super().values()
+
+    def items(self) -> Any:
+        self._fill()
+        return super().items()
+
+    def copy(self) -> dict[Any, Any]:
+        self._fill()
+        return dict(super().items())
