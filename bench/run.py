@@ -784,10 +784,14 @@ def link_tools(pl_cmd: list[str], ls: LinkSet, work: Path, cache_dir: Path,
         f"cache = \"{cache_dir / 'playbook-lint-links.json'}\"\n", encoding="utf-8")
     pl = Tool("playbook-lint", [*pl_cmd, "--config", str(cfg), "--allow-private",
                                 "--format", "json", "--quiet", *files],
-              parse_playbook("broken-link", ls.line_urls), cwd=work)
+              parse_playbook("broken-link", ls.line_urls), cwd=work,
+              env=python_env(cache_dir / "user-cache"))
+    # the result cache lives in the user cache folder: inside cache_dir, a cold run
+    # (cache_dir removed before it) is cold for it too, as lychee's run is
     extra = [] if compare is None else [
         Tool("playbook-lint (compare)", [*compare, *pl.cmd[len(pl_cmd):]],
              parse_playbook("broken-link", ls.line_urls), cwd=work,
+             env=python_env(cache_dir / "user-cache"),
              note=f"--compare: {' '.join(compare)}")]
     lychee_dir = cache_dir / "lychee"
     lychee_dir.mkdir(parents=True, exist_ok=True)

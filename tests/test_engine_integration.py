@@ -13,6 +13,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from http_server import (
@@ -436,3 +437,47 @@ def test_a_connection_the_server_closes_is_not_reused() -> None:
         assert [(r.status, r.reason) for r in report.results.values()] == [
             ("ok", "HTTP 200 OK")] * 3
         assert (report.stats.requests, srv.count(), srv.connections) == (3, 3, 3)
+
+
+def test_a_plain_http_run_loads_no_ca_bundle(server: LoopbackServer,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The SSL context (certifi's CA bundle, ~40 ms) is built for the first https
+    origin only; a run of http links never builds one."""
+    from playbook_lint.links import netguard
+
+    built: list[bool] = []
+    real = netguard._ssl_context
+
+    def counting(verify: bool) -> Any:
+        built.append(verify)
+        return real(verify)
+
+    monkeypatch.setattr(netguard, "_ssl_context", counting)
+    report = check_urls_sync([server.url("/ok"), server.url("/gone")], config())
+    assert [r.status for r in report.results.values()] == ["ok", "broken"]
+    assert built == []
+
+
+def test_request_headers_are_checked_once_per_list_and_sent_every_time(
+        server: LoopbackServer) -> None:
+    from playbook_lint.links import http11
+
+    http11._CHECKED_HEADERS.clear()
+    report = check_urls_sync([server.url(f"/ok?{i}") for i in range(3)],
+                             config(headers_by_host={"127.0.0.1": {"X-Token": "abc"}}))
+    assert [r.status for r in report.results.values()] == ["ok"] * 3
+    assert [h.get("x-token") for _m, _p, h in server.requests] == ["abc"] * 3
+    assert len(http11._CHECKED_HEADERS) == 1  # one host, one header list
+
+
+def test_a_header_value_with_a_line_break_is_never_sent(server: LoopbackServer) -> None:
+    from playbook_lint.links import http11
+
+    http11._CHECKED_HEADERS.clear()
+    report = check_urls_sync([server.url("/ok?1"), server.url("/ok?2")],
+                             config(headers_by_host={"127.0.0.1": {"X-Token": "a\r\nX: b"}}))
+    assert [(r.status, r.reason) for r in report.results.values()] == [(
+        "unverified", "request failed (LocalProtocolError: Illegal header value b'a\\r\\nX: b')",
+    )] * 2
+    assert server.count() == 0
+    assert http11._CHECKED_HEADERS == {}

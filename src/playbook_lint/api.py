@@ -4,7 +4,8 @@ A run is seven stages, each a small function of this module, in this order::
 
     discover  -> the files to lint (gitignore-aware; config found from the cwd)
     load      -> config, rules and rule packs (RuleSet)
-    check     -> the link engine: every unique external URL once (skipped offline)
+    check     -> the link engine: every unique external URL once (skipped offline);
+                 in a child process beside the lint stage when many URLs need the network
     lint      -> rules over documents (a process pool for large trees)
     suggest   -> archived copies for dead external links (only with suggest_archive)
     fix       -> safe (or unsafe) fixes applied atomically, or a diff
@@ -57,7 +58,8 @@ class RunOptions:
         max_time: time limit for the whole link check, seconds (``--max-time``); links
             not checked by then are ``unverified`` "not checked: ...". None: no limit.
         allow_private, check_fragments, exclude_url, no_cache: link engine options.
-        jobs: worker processes (None: the cores available).
+        jobs: worker processes (None: the cores available); 1 also keeps the link check
+            in this process, before the lint pass (see :func:`check_links`).
         shard: ``(k, n)``, 1 <= k <= n: run shard k of n (see :func:`in_shard`); the
             union of the n shards' findings is the unsharded run's.
         suggest_archive: for broken external links, look up an archived copy (Internet
@@ -180,6 +182,9 @@ class _Run:
     result_cache: Any = None
     #: what the result cache keeps of the rules (see :func:`_facts`)
     rule_facts: dict[str, Any] | None = None
+    #: the link check running beside the lint pass: ``(BackgroundCheck, link count,
+    #: start time)`` until the lint stage takes its results (see :func:`check_links`)
+    pending: Any = None
 
     def say(self, message: str, kind: str = "note") -> None:
         """Pass a run-level message on; ``kind`` is "warning" (reporters carry it too),
@@ -207,15 +212,21 @@ def run(paths: Sequence[Path], options: RunOptions | None = None) -> RunResult:
     """
     state = _Run(options or RunOptions(), RunResult(root=Path.cwd().resolve()))
     state.paths = expand_globs(list(paths) or [Path(".")])
-    state.trees = [Path(os.path.abspath(p)) if p.is_dir() else Path(os.path.abspath(p)).parent
-                   for p in state.paths]
+    # once each: 40 files of one folder are one tree (tree_of walks them per page)
+    state.trees = list(dict.fromkeys(
+        Path(os.path.abspath(p)) if p.is_dir() else Path(os.path.abspath(p)).parent
+        for p in state.paths))
     from playbook_lint.siteindex import site_caches
 
     with site_caches(not state.options.no_cache):  # the site index follows --no-cache
         load(state)
         discover(state, paths)
         check_links(state)
-        lint(state)
+        try:
+            lint(state)
+        finally:
+            if state.pending is not None:  # the run failed before it took the results
+                state.pending[0].cancel()
         suggest_archive(state)
         fix(state)
         filter_baseline(state)
@@ -460,12 +471,14 @@ def changed_files(files: Sequence[Path], ref: str) -> list[Path]:
 
 def check_links(state: _Run) -> None:
     """Stage: check every unique external URL once (nothing when offline or when no
-    active rule reads link results)."""
+    active rule reads link results). With enough URLs for the network the check is
+    started in a child process (:func:`_start_beside`) and the lint stage takes its
+    results when the rules that read them run (:func:`_lint_beside_links`)."""
     opts = state.options
     state.online = not opts.offline and _uses_link_results(state)
     if not state.online:
         return
-    from playbook_lint.links.stage import engine_config, run_engine, summary_line
+    from playbook_lint.links.stage import collect_urls, engine_config, run_engine
 
     econf = engine_config(state.config.links, {
         "timeout": opts.timeout, "max_time": opts.max_time,
@@ -473,22 +486,28 @@ def check_links(state: _Run) -> None:
         "check_fragments": opts.check_fragments, "exclude": list(opts.exclude_url) or None,
         "use_cache": False if opts.no_cache else None,
     }, state.config.base)
+    start = time.monotonic()
     if opts.shard is None:
-        start = time.monotonic()
         urls, n_links = _collect_urls(state, state.files)
-        report = run_engine(urls, econf, progress=opts.progress)
-        elapsed = time.monotonic() - start
+        background = _start_beside(state, urls, econf)
+        if background is not None:  # the lint stage takes the results when it needs them
+            state.pending = (background, n_links, start)
+            return
     else:  # this shard checks its hosts' URLs, linked from any shard's pages
         from playbook_lint.links.normalize import host_of
-        from playbook_lint.links.stage import collect_urls, run_engine
 
-        start = time.monotonic()
         state.parsed = _parsed_pages(state)
         urls, _ = collect_urls(state.all_files, state.parsed.keep)  # no result cache
         urls = [u for u in urls if in_shard(host_of(u), *opts.shard)]
         n_links = len(urls)
-        report = run_engine(urls, econf, progress=opts.progress)
-        elapsed = time.monotonic() - start
+    report = run_engine(urls, econf, progress=opts.progress)
+    _take_link_report(state, report, n_links, time.monotonic() - start)
+
+
+def _take_link_report(state: _Run, report: Any, n_links: int, elapsed: float) -> None:
+    """Keep the link engine's results for the rules and say its warnings and summary."""
+    from playbook_lint.links.stage import summary_line
+
     results = report.results
     if report.network_error:  # one run-level message, not one warning per link
         results = {k: r for k, r in results.items() if r.status != "unverified"}
@@ -498,6 +517,29 @@ def check_links(state: _Run) -> None:
     if report.network_error:
         state.say(report.network_error, "warning")
     state.say(summary_line(report, n_links, elapsed), "summary")
+
+
+def _start_beside(state: _Run, urls: list[str], econf: Any) -> Any:
+    """Start the link check in its own process beside the lint pass
+    (:mod:`playbook_lint.links.background`), or return None to check here first: with
+    ``jobs=1``, without ``fork``, or when fewer than ``MIN_URLS`` URLs need the network
+    (the link cache answers the rest, and the result cache then serves unchanged
+    pages, which it can only do once the link results are known)."""
+    import multiprocessing
+
+    from playbook_lint.links import background
+
+    if state.options.jobs == 1 or "fork" not in multiprocessing.get_all_start_methods() \
+            or len(urls) < background.MIN_URLS:
+        return None
+    cache = None
+    if econf.use_cache:
+        from playbook_lint.links.cache import default_cache_path
+
+        cache = _loaded_link_cache(econf.cache_path or default_cache_path(), econf)
+    if background.network_urls(urls, econf, cache) < background.MIN_URLS:
+        return None
+    return background.BackgroundCheck.start(urls, econf, progress=state.options.progress)
 
 
 def _parsed_pages(state: _Run) -> Any:
@@ -519,11 +561,14 @@ def lint(state: _Run) -> None:
     """Stage: run the rules over every file (a process pool for large trees), taking
     unchanged files from the result cache (:mod:`playbook_lint.resultcache`) unless
     ``no_cache``."""
+    if state.pending is not None:
+        _lint_beside_links(state)
+        return
     root = state.result.root
     cache, keys, cached = _cached_results(state)
     todo = [f for f in state.files if f not in cached]
     if todo:
-        _share_site(state, todo)
+        _build_shared_site(state, todo)
     kwargs: dict[str, Any] = {}
     if cache is not None and todo:
         from playbook_lint.resultcache import recording_workspace_class
@@ -563,26 +608,97 @@ def _pages(cached: Mapping[Path, list[Finding]]) -> int:
     return sum(1 for hit in cached.values() if hit is not NOT_A_PAGE)
 
 
-def _share_site(state: _Run, todo: Sequence[Path]) -> None:
+def _build_shared_site(state: _Run, todo: Sequence[Path]) -> None:
     """Before a process pool lints ``todo``: build the site model (and infer its front
     matter schema) here, so the forked workers share it."""
     from playbook_lint.parallel import THRESHOLD
 
+    if len(todo) < THRESHOLD:
+        return
+    from playbook_lint.runner import tree_of
+    from playbook_lint.site import site_for
+
+    try:
+        site = site_for(todo[0], tree_of(todo[0], state.trees, state.result.root),
+                        state.rules.site_options)
+        site.ensure_built()
+        if any(a.rule.uses_front_matter_schema for a in state.rules.active):
+            from playbook_lint.fmsite import schema_for
+
+            schema_for(site)  # inferred once here, shared by the forked workers
+    except Exception:  # noqa: BLE001 - the lint pass reports it per file
+        pass
+
+
+def _lint_beside_links(state: _Run) -> None:
+    """The lint stage while the link check runs in its own process: first the rules
+    that do not read link results, over every page; then, once the results are in,
+    the result cache's lookup (it checks pages' link dependencies) and the rules that
+    report on link results, over the pages the cache did not serve. The findings,
+    file count, errors and notes are those of :func:`lint` run after the check."""
+    from playbook_lint.parallel import lint_parallel
+    from playbook_lint.runner import LintResult, RuleSet
+
     root = state.result.root
-    if len(todo) >= THRESHOLD:  # build the site model here: forked workers share it
-        from playbook_lint.runner import tree_of
-        from playbook_lint.site import site_for
+    rules = state.rules
+    offline_rules = RuleSet([a for a in rules.active if not a.rule.uses_link_results],
+                            rules.infos, rules.packs, rules.site_options)
+    link_rules = RuleSet([a for a in rules.active if a.rule.uses_link_results],
+                         rules.infos, rules.packs, rules.site_options)
+    recording = not (state.options.no_cache or state.options.fix or state.options.diff)
+    kwargs: dict[str, Any] = {}
+    if recording:
+        from playbook_lint.resultcache import recording_workspace_class
 
-        try:
-            site = site_for(todo[0], tree_of(todo[0], state.trees, root),
-                            state.rules.site_options)
-            site.ensure_built()
-            if any(a.rule.uses_front_matter_schema for a in state.rules.active):
-                from playbook_lint.fmsite import schema_for
+        kwargs["workspace_factory"] = recording_workspace_class()
+    background, n_links, start = state.pending
+    if state.parsed is not None:  # the second pass reads the same pages' links
+        state.parsed.keep_after_lint = _LINK_PASS_INPUTS
+    _build_shared_site(state, state.files)
+    first = lint_parallel(state.files, offline_rules, today=state.today, root=root,
+                          offline=False, link_results={}, jobs=state.options.jobs,
+                          trees=state.trees, parsed=state.parsed, **kwargs)
+    report = background.wait()
+    state.pending = None
+    _take_link_report(state, report, n_links, time.monotonic() - start)
+    cache, keys, cached = _cached_results(state)
+    todo = [f for f in state.files if f not in cached]
+    second = lint_parallel(todo, link_rules, today=state.today, root=root,
+                           offline=False, link_results=state.result.link_results,
+                           jobs=state.options.jobs, trees=state.trees,
+                           parsed=state.parsed, **kwargs)
+    state.parsed = None
+    shown = {_rel(f, root) for f in todo}
+    order = {_rel(f, root): i for i, f in enumerate(state.files)}
 
-                schema_for(site)  # inferred once here, shared by the forked workers
-        except Exception:  # noqa: BLE001 - the lint pass reports it per file
-            pass
+    def of_todo(lines: list[str]) -> list[str]:
+        return [line for line in lines if line.split(": ", 1)[0] in shown]
+
+    def by_file(lines: list[str]) -> list[str]:  # each file's lines together, in file order
+        return sorted(lines, key=lambda line: order.get(line.split(": ", 1)[0], len(order)))
+
+    linted = LintResult(
+        findings=[f for f in first.findings if f.path in shown] + second.findings,
+        files=second.files,
+        errors=by_file(list(dict.fromkeys(of_todo(first.errors) + second.errors))),
+        notes=by_file(list(dict.fromkeys(of_todo(first.notes) + second.notes))))
+    for rel in shown:
+        if rel in first.deps or rel in second.deps:
+            linted.deps[rel] = [*first.deps.get(rel, []), *second.deps.get(rel, [])]
+    findings = list(linted.findings)
+    for hit in cached.values():
+        findings.extend(hit)
+    state.result.findings = sorted(findings)
+    state.result.files = linted.files + _pages(cached)
+    state.result.errors = linted.errors
+    state.result.notes = linted.notes
+    if cache is not None:
+        _store_results(state, cache, keys, linted)
+
+
+#: Document attributes the link rules' pass reads again after the first pass
+#: (kept on the link stage's Documents; see ``ParsedPages.keep_after_lint``).
+_LINK_PASS_INPUTS = frozenset({"links"})
 
 
 def _open_result_cache(state: _Run) -> Any:

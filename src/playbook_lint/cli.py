@@ -136,7 +136,8 @@ def _say(message: str) -> None:
               help="Do not check external URLs matching this regular expression.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the link and result caches.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
-              help="Worker processes for large trees (default: the cores available).")
+              help="Worker processes for large trees (default: the cores available); 1 "
+              "also keeps the link check in this process, before the lint pass.")
 @click.option("--suggest-archive", is_flag=True,
               help="For broken external links, suggest the Internet Archive's copy nearest "
               "the page's date (an unsafe fix; needs the network).")

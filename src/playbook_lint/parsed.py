@@ -90,6 +90,9 @@ class ParsedPages:
         #: pages parsed by the link stage, and pages the lint stage had to parse
         #: afresh (not kept, or changed since)
         self.parses = {"link stage": 0, "lint stage": 0}
+        #: Document attributes :meth:`linted` keeps too (a run that lints each page
+        #: in two passes keeps what the second pass reads)
+        self.keep_after_lint: frozenset[str] = frozenset()
 
     def __len__(self) -> int:
         return len(self._kept)
@@ -141,7 +144,8 @@ class ParsedPages:
         keeping what its anchors are read from, for pages that link to it later."""
         kept = self._kept.get(doc.path)
         if kept is not None and kept.document is doc:
-            for name in [k for k in doc.__dict__ if k not in _ANCHOR_INPUTS]:
+            keep = _ANCHOR_INPUTS | self.keep_after_lint
+            for name in [k for k in doc.__dict__ if k not in keep]:
                 del doc.__dict__[name]
 
     def kept_document(self, path: Path) -> Document | None:

@@ -496,10 +496,11 @@ class _OriginPool(httpx.AsyncBaseTransport):
     mocked tests see every request as before.
     """
 
-    def __init__(self, backend: httpcore.AsyncNetworkBackend, ssl_context: ssl.SSLContext,
+    def __init__(self, backend: httpcore.AsyncNetworkBackend,
+                 ssl_context: Callable[[], ssl.SSLContext],
                  keepalive_expiry: float | None) -> None:
         self._backend = backend
-        self._ssl_context = ssl_context
+        self._ssl_context = ssl_context  # called for https origins only
         self._expiry = keepalive_expiry
         self._idle: list[_Connection] = []
         self._all: set[_Connection] = set()
@@ -508,6 +509,7 @@ class _OriginPool(httpx.AsyncBaseTransport):
         url = request.url
         origin = httpcore.Origin(url.raw_scheme, url.raw_host, url.port or (
             443 if url.raw_scheme == b"https" else 80))
+        ssl_context = self._ssl_context() if url.raw_scheme == b"https" else None
         conn = None
         while self._idle:
             candidate = self._idle.pop()
@@ -518,10 +520,10 @@ class _OriginPool(httpx.AsyncBaseTransport):
             await candidate.aclose()
         if conn is None:
             if httpcore.AsyncHTTPConnection.handle_async_request is _HTTPCORE_SEND:
-                conn = H11Connection(origin, self._ssl_context, self._backend, self._expiry)
+                conn = H11Connection(origin, ssl_context, self._backend, self._expiry)
             else:  # a test double (respx) stands in for httpcore's connections: use them
                 conn = httpcore.AsyncHTTPConnection(
-                    origin=origin, ssl_context=self._ssl_context,
+                    origin=origin, ssl_context=ssl_context,
                     keepalive_expiry=self._expiry, http1=True, http2=False,
                     network_backend=self._backend)
             self._all.add(conn)
@@ -610,13 +612,18 @@ def guarded_transport(
     context is shared by all of them (building one loads the CA bundle, ~10 ms).
     """
     if per_origin:
-        if verify is True or verify is False:
-            verify = _ssl_context(verify)
-        shared = verify
         if not http2 and map_httpcore_exceptions is not None:
             backend = _GuardedBackend(httpcore.AnyIOBackend(), resolver)
             expiry = (limits or httpx.Limits()).keepalive_expiry
-            return PerOriginTransport(lambda: _OriginPool(backend, shared, expiry))
+            given = verify
+            # built on the first https origin (loading the CA bundle is ~40 ms of a
+            # run that may have no https link), then shared by every origin's pool
+            lazy = functools.cache(lambda: given if isinstance(given, ssl.SSLContext)
+                                   else _ssl_context(given))
+            return PerOriginTransport(lambda: _OriginPool(backend, lazy, expiry))
+        if verify is True or verify is False:
+            verify = _ssl_context(verify)
+        shared = verify
         return PerOriginTransport(lambda: guarded_transport(
             resolver, verify=shared, http2=http2, limits=limits))
     transport = httpx.AsyncHTTPTransport(

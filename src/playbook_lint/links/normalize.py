@@ -9,6 +9,7 @@ https://www.rfc-editor.org/rfc/rfc3986#section-6.2.3).
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 __all__ = ["normalize_url", "split_fragment", "is_http_url", "host_of"]
@@ -23,6 +24,7 @@ def _split(url: str) -> SplitResult | None:
         return None
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalize_url(url: str) -> str:
     """Return the canonical form of ``url`` used as the engine's key.
 
@@ -35,6 +37,9 @@ def normalize_url(url: str) -> str:
         by ``/`` (for URLs with a host), e.g. ``"http://example.com/"``. User info, path,
         query and percent-encoding are left as they are. Input that cannot be parsed
         (or a URL without scheme) comes back stripped of its fragment, never raising.
+
+    Answers are remembered (65,536 of them): the engine and the rules ask for the same
+    URL's key several times (dedup, each redirect hop, the rule's lookup).
     """
     parts = _split(url)
     if parts is None or not parts.scheme:

@@ -74,7 +74,7 @@ def engine_config(table: Mapping[str, Any], overrides: Mapping[str, Any], base: 
     Raises:
         ConfigError: a value the engine rejects.
     """
-    from playbook_lint.links.engine import EngineConfig
+    from playbook_lint.links.engineconfig import EngineConfig
 
     kwargs: dict[str, Any] = {}
     for key, value in table.items():
