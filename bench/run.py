@@ -595,6 +595,8 @@ def precommit_tools(pl_cmd: list[str], page: Path, work: Path,
 
     tools = lint_tools(pl_cmd, [page], with_prose=False)
     pl = tools[0]
+    # the offline line-up runs cold (--no-cache); pre-commit keeps the site caches
+    pl.cmd = [c for c in pl.cmd if c != "--no-cache"]
     pl.cmd[len(pl_cmd):len(pl_cmd)] = list(extra)
     pl.env, pl.before = python_env(changed), drop_results
     pl.note = "a changed page: result cache emptied before each run, site index kept"

@@ -57,6 +57,29 @@ def test_third_party_rule_is_discovered(on_path: Path):
     assert rules["no-todo"].code == "XT001"
 
 
+def test_kept_entry_points_are_used_until_a_distribution_changes(on_path: Path):
+    import os
+
+    from playbook_lint.registry import KeptEntryPoint
+
+    make_dist(on_path, "playbook-lint-todo", "todo_plugin", PLUGIN, "no-todo = todo_plugin:NoTodo")
+    first = find_entry_points()
+    assert not any(isinstance(ep, KeptEntryPoint) for ep in first)
+    kept = find_entry_points()  # the same installation: the kept list, same entries
+    assert all(isinstance(ep, KeptEntryPoint) for ep in kept)
+    assert [(ep.name, ep.value) for ep in kept] == [(ep.name, ep.value) for ep in first]
+    rules = discover([ep for ep in kept if ep.name == "no-todo"])
+    assert (rules["no-todo"].dist, rules["no-todo"].code) == ("playbook-lint-todo", "XT001")
+    # the plugin's entry point renamed in place: found again, the kept list dropped
+    eps_file = on_path / "playbook_lint_todo-0.1.dist-info" / "entry_points.txt"
+    eps_file.write_text("[playbook_lint.rules]\nno-todo-2 = todo_plugin:NoTodo\n")
+    os.utime(eps_file, ns=(1, 1))
+    again = find_entry_points()
+    assert not any(isinstance(ep, KeptEntryPoint) for ep in again)
+    assert "no-todo-2" in [ep.name for ep in again]
+    assert "no-todo" not in [ep.name for ep in again]
+
+
 def test_broken_plugin_error_names_distribution(on_path: Path):
     make_dist(on_path, "playbook-lint-broken", "broken_plugin", "raise ImportError('boom')\n",
               "no-todo = broken_plugin:NoTodo")

@@ -99,6 +99,37 @@ def test_a_changed_generator_config_rebuilds_the_index(jekyll: Path, reads: list
     assert sorted(reads) == ["a.md", "b.md"]
 
 
+def test_the_url_maps_are_kept_while_no_record_changes(jekyll: Path, reads: list[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[int] = []
+    real = site_module.Site._build_index
+
+    def spy(self):  # type: ignore[no-untyped-def]
+        built.append(1)
+        real(self)
+
+    monkeypatch.setattr(site_module.Site, "_build_index", spy)
+    build_site(jekyll)
+    assert built == [1]  # made with the index, kept with it
+    site = build_site(jekyll)
+    assert (site.page_for_url("/second/"), built) == (jekyll / "b.md", [1])
+    # a new body, the same URLs: the page is read again, the maps still hold
+    (jekyll / "a.md").write_text("---\ntitle: a.md\npermalink: /first/\n---\n\n# A\n\nNew.\n",
+                                 encoding="utf-8")
+    site = build_site(jekyll)
+    assert (site.page_for_url("/first/"), site.claimants("/first/"), built) == \
+        (jekyll / "a.md", [jekyll / "a.md"], [1])
+    # a new permalink: made again
+    _page(jekyll, "b.md", "/moved/", 1_700_000_000_000_000_009)
+    site = build_site(jekyll)
+    assert (site.page_for_url("/moved/"), site.page_for_url("/second/"), built) == \
+        (jekyll / "b.md", None, [1, 1])
+    # a page removed: made again, the removed page's URL no longer answers
+    (jekyll / "a.md").unlink()
+    site = build_site(jekyll)
+    assert (site.page_for_url("/first/"), len(built)) == (None, 3)
+
+
 def test_no_cache_neither_reads_nor_writes_it(jekyll: Path, reads: list[str]) -> None:
     siteindex.set_enabled(False)
     try:
@@ -171,3 +202,62 @@ def test_each_fixture_site_lints_the_same_from_the_persisted_index(
     assert runs[0]  # every fixture site has findings to compare
     # the second run reads only what is_page reads itself (furniture, partials)
     assert [r for r in reads if not (r.startswith("_") or r.split(".")[0].isupper())] == []
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SITES.iterdir() if p.is_dir()))
+def test_kept_url_maps_equal_the_maps_made_afresh(name: str, reads: list[str],
+                                                  tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / name
+    shutil.copytree(SITES / name, root)
+    build_site(root)
+    kept = build_site(root)  # the maps adopted from the index
+    siteindex.set_enabled(False)
+    try:
+        fresh = build_site(root)
+    finally:
+        siteindex.set_enabled(True)
+    fresh._build_index()
+    fresh._build_names()
+
+    def maps(site):  # type: ignore[no-untyped-def]
+        out = {}
+        for attr in ("_by_key", "_by_lower", "_claims", "_posts", "_by_name"):
+            out[attr] = {k: [site._source(i) for i in (v if isinstance(v, list) else [v])]
+                         for k, v in getattr(site, attr).items()}
+        for attr in ("_patterns", "_vague", "_unknown"):
+            out[attr] = [str(p.source) for p in site.__dict__[attr]]
+        out["_by_tail"] = {t: [str(p.source) for p in ps]
+                           for t, ps in site.__dict__["_by_tail"].items()}
+        return out
+
+    assert "_by_key" in kept.__dict__  # adopted, not made on demand
+    assert maps(kept) == maps(fresh)
+    assert kept.pages == fresh.pages
+
+
+def test_a_body_edit_writes_only_the_stamps(jekyll: Path, reads: list[str]) -> None:
+    build_site(jekyll)
+    (index,) = (Path(os.environ["XDG_CACHE_HOME"]) / "playbook-lint" / "sites").glob(
+        "*[0-9a-f].json")
+    os.utime(index, ns=(3, 3))
+    page = jekyll / "a.md"
+    page.write_text(page.read_text("utf-8") + "\nMore.\n", encoding="utf-8")
+    reads.clear()
+    assert build_site(jekyll).page_for_url("/first/") == page
+    assert reads == ["a.md"]
+    assert index.stat().st_mtime_ns == 3  # the index as it was, the new stamp apart
+    stamps = json.loads(index.with_suffix(".stamps.json").read_text("utf-8"))["stamps"]
+    assert list(stamps) == [str(page)]
+    reads.clear()
+    assert build_site(jekyll).page_for_url("/first/") == page
+    assert reads == []  # the kept stamp answers: not read again
+    _page(jekyll, "b.md", "/moved/", 1_700_000_000_000_000_007)
+    reads.clear()
+    site = build_site(jekyll)
+    assert (site.page_for_url("/moved/"), reads) == (jekyll / "b.md", ["b.md"])
+    assert index.stat().st_mtime_ns != 3  # a record changed: the index written
+    reads.clear()
+    build_site(jekyll)
+    assert reads == []  # a.md's stamp is in the new index

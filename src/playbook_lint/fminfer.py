@@ -295,7 +295,8 @@ class InferredSchema:
     Attributes:
         root: the site root.
         groups: every group with at least one expectation, layout groups first.
-        facts: every page's facts, by absolute path.
+        facts: every page's facts, by absolute path (a kept schema's facts are made
+            when first asked for: see :mod:`playbook_lint.fmsite`).
         documented: what the site's generator documents about its keys (a
             :class:`playbook_lint.fmdocumented.Documented`, from the generator
             adapter), or None.
@@ -303,7 +304,7 @@ class InferredSchema:
 
     root: Path
     groups: list[Group]
-    facts: dict[Path, PageFacts]
+    facts: Mapping[Path, PageFacts]
     documented: Any = None
 
     def __post_init__(self) -> None:

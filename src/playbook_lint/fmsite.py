@@ -31,7 +31,14 @@ from typing import Any
 
 import yaml
 
-from playbook_lint.fminfer import InferredSchema, PageFacts, infer_schema, is_draft
+from playbook_lint.fminfer import (
+    Expectation,
+    Group,
+    InferredSchema,
+    PageFacts,
+    infer_schema,
+    is_draft,
+)
 
 __all__ = ["schema_for", "clear_cache", "page_facts", "jekyll_defaults", "MARKDOWN_PAGE_SUFFIXES",
            "SOURCE_DIRS", "group_folder"]
@@ -188,26 +195,36 @@ def _is_eleventy(root: Path) -> bool:
         ".eleventy.js", "eleventy.config.js", "eleventy.config.mjs", "eleventy.config.cjs"))
 
 
-#: Folders never walked (as the site model walks), and generated-output folders at the root.
-_SKIP_WALK = frozenset({".git", "node_modules", "_site", "vendor", ".hg", ".svn",
-                        "__pycache__", ".venv"})
-_SKIP_AT_ROOT = frozenset({"public", "resources"})
 #: Sites with at least this many Markdown pages keep their front matter in a cache file.
 CACHE_FROM = 300
 
 
+def _walk(root: Path, walk: Any = None) -> tuple[list[str], list[str]]:
+    """``(pages, data files)`` below ``root``, walked as the site model walks (with
+    the run's :class:`~playbook_lint.siteindex.SiteWalk` ``walk`` when given): the
+    Markdown page sources (absolute path strings, sorted as paths sort, part by part)
+    and the Eleventy directory data files (``<folder>/<folder>.11tydata.json``,
+    ``.json``, ``.11tydata.js``) of the folders walked."""
+    from playbook_lint.siteindex import SiteWalk
+
+    out: list[str] = []
+    data_files: list[str] = []
+    for folder, names in (walk or SiteWalk(root)).listing():
+        base = os.path.basename(folder)
+        data_names = (f"{base}.11tydata.json", f"{base}.json", f"{base}.11tydata.js")
+        for n in names:
+            if n.lower().endswith(MARKDOWN_PAGE_SUFFIXES):
+                out.append(os.path.join(folder, n))
+            elif n in data_names:
+                data_files.append(os.path.join(folder, n))
+    # sorted as paths sort (part by part), without making 4,000 Path objects to compare
+    out.sort(key=lambda p: p.split(os.sep))
+    return out, sorted(data_files)
+
+
 def _page_files(root: Path) -> list[Path]:
     """Markdown page sources below ``root``, sorted, walked as the site model walks."""
-    out: list[str] = []
-    for folder, dirs, names in os.walk(root):
-        at_root = folder == str(root)
-        dirs[:] = [d for d in dirs if d not in _SKIP_WALK
-                   and not (d.startswith(".") and d != ".github")
-                   and not (at_root and d in _SKIP_AT_ROOT)]
-        out.extend(os.path.join(folder, n) for n in names
-                   if n.lower().endswith(MARKDOWN_PAGE_SUFFIXES))
-    # sorted as paths sort (part by part), without making 4,000 Path objects to compare
-    return [Path(p) for p in sorted(out, key=lambda p: p.split(os.sep))]
+    return [Path(p) for p in _walk(root)[0]]
 
 
 def _to_json(value: Any) -> Any:
@@ -236,13 +253,40 @@ def _from_json(value: Any) -> Any:
     return value
 
 
-class _Cache:
-    """Front matter of a large site's pages, kept between runs in
-    ``<user cache dir>/playbook-lint/front-matter-<hash of the root>.json`` and reused
-    for files whose size and modification time are unchanged. An unreadable or
-    corrupt cache file is ignored; a cache that cannot be written is skipped."""
+def _dump(value: Any) -> str:
+    """``value`` as the compact JSON text the cache keeps (see :func:`_to_json`)."""
+    return json.dumps(_to_json(value), separators=(",", ":"), ensure_ascii=False)
 
-    VERSION = 2
+
+def _load(text: str | None) -> Any:
+    return None if text is None else _from_json(json.loads(text))
+
+
+_NOT_READ = object()
+
+
+def _digest(text: str) -> str:
+    """The digest a page's front matter JSON text is known by in the cache index."""
+    import hashlib
+
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
+class _Cache:
+    """Front matter of a large site's pages, kept between runs and reused for files
+    whose size and modification time are unchanged.
+
+    ``<user cache dir>/playbook-lint/front-matter-<hash of the root>.json`` (the
+    index) holds each file's stamp, whether it is a page and a digest of its front
+    matter, with the :class:`InferredSchema` last inferred and the key it was
+    inferred under (see :func:`_schema_key`); ``...data.json`` holds each page's
+    front matter as JSON text. A run whose schema is kept reads the index alone (the
+    linted page's front matter is read from the page); the texts are read, and
+    written, only when inference runs or a page's front matter changed. An
+    unreadable or corrupt file is ignored (a text is used only when its digest
+    matches); a cache that cannot be written is skipped."""
+
+    VERSION = 4
 
     def __init__(self, root: Path, options: str) -> None:
         import hashlib
@@ -251,42 +295,94 @@ class _Cache:
 
         digest = hashlib.sha256(f"{root}\0{options}".encode("utf-8", "surrogateescape")
                                 ).hexdigest()[:16]
-        self.file = Path(platformdirs.user_cache_path("playbook-lint", appauthor=False)) \
-            / f"front-matter-{digest}.json"
+        folder = Path(platformdirs.user_cache_path("playbook-lint", appauthor=False))
+        self.file = folder / f"front-matter-{digest}.json"
+        self.data_file = folder / f"front-matter-{digest}.data.json"
         self.old: dict[str, list[Any]] = {}
         self.new: dict[str, list[Any]] = {}
+        self.fresh: dict[str, str] = {}  # front matter texts read in this run
+        self.schema: dict[str, Any] | None = None
+        self._old_schema: dict[str, Any] | None = None
+        self._texts: dict[str, Any] | None = None
         try:
             data = json.loads(self.file.read_text("utf-8"))
             if isinstance(data, dict) and data.get("version") == self.VERSION:
                 self.old = data.get("files") or {}
+                schema = data.get("schema")
+                self.schema = self._old_schema = schema if isinstance(schema, dict) else None
         except (OSError, ValueError):
             self.old = {}
 
-    def read(self, path: Path, rel: str,
-             is_page: Any) -> tuple[bool, Mapping[str, Any] | None]:
-        """``(is a page, front matter)`` of ``path``: from the cache when the file is
-        unchanged, else from ``is_page(path)`` and the file."""
-        try:
-            st = path.stat()
-        except OSError:
-            return False, None
-        stamp = [st.st_mtime_ns, st.st_size]
+    def read(self, path: str, rel: str, is_page: Any,
+             stamp: list[int] | None) -> tuple[bool, str | None, Any]:
+        """``(is a page, digest of its front matter text, front matter read now)`` of
+        the file at ``path`` (``stamp``: its ``[mtime_ns, size]``, None when it cannot
+        be stat-ed): from the index when the file is unchanged (the third item is then
+        ``_NOT_READ``; :meth:`text` gives the text), else from ``is_page(Path)`` and
+        the file."""
+        if stamp is None:
+            return False, None, _NOT_READ
         hit = self.old.get(rel)
-        if isinstance(hit, list) and len(hit) == 4 and hit[:2] == stamp:
+        if isinstance(hit, list) and len(hit) == 4 and hit[:2] == stamp and \
+                (hit[3] is None or isinstance(hit[3], str)):
             self.new[rel] = hit
-            return bool(hit[2]), _from_json(hit[3])
-        page = bool(is_page(path))
-        data = _read_front_matter(path) if page else None
-        self.new[rel] = [*stamp, page, _to_json(data)]
-        return page, data
+            return bool(hit[2]), hit[3], _NOT_READ
+        page = bool(is_page(Path(path)))
+        data = _read_front_matter(Path(path)) if page else None
+        digest = None
+        if page:
+            text = self.fresh[rel] = _dump(data)
+            digest = _digest(text)
+        self.new[rel] = [*stamp, page, digest]
+        return page, digest, data
+
+    def _kept_texts(self) -> dict[str, Any]:
+        if self._texts is None:
+            try:
+                data = json.loads(self.data_file.read_text("utf-8"))
+                texts = data.get("texts") if isinstance(data, dict) and \
+                    data.get("version") == self.VERSION else None
+                self._texts = texts if isinstance(texts, dict) else {}
+            except (OSError, ValueError):
+                self._texts = {}
+        return self._texts
+
+    def text(self, rel: str, path: str, digest: str | None, *, one: bool = False) -> str:
+        """The front matter JSON text of the page at ``path`` whose index digest is
+        ``digest``: read in this run, else (``one``: a single page is asked for) read
+        from the page itself when it still has that digest, else the kept text with
+        that digest, else read from the page."""
+        text = self.fresh.get(rel)
+        if text is not None:
+            return text
+        if one:
+            text = _dump(_read_front_matter(Path(path)))
+            if _digest(text) == digest:
+                return text
+        kept = self._kept_texts().get(rel)
+        if isinstance(kept, str) and _digest(kept) == digest:
+            return kept
+        return text if text is not None else _dump(_read_front_matter(Path(path)))
 
     def save(self) -> None:
-        """Write the cache if anything changed (atomically; errors are ignored)."""
-        if self.new == self.old:
-            return
+        """Write what changed (atomically; errors are ignored): the texts when a page's
+        front matter changed or a page came or went, the index when a stamp, a page or
+        the schema changed."""
         from playbook_lint.atomic import save_cache_json
 
-        save_cache_json(self.file, {"version": self.VERSION, "files": self.new})
+        changed = [rel for rel, text in self.fresh.items()
+                   if not (isinstance(self.old.get(rel), list) and len(self.old[rel]) == 4
+                           and self.old[rel][3] == self.new[rel][3])]
+        gone = any(rel not in self.new for rel in self.old)
+        if changed or (gone and self.data_file.exists()):
+            kept = self._kept_texts()
+            texts = {rel: self.fresh.get(rel, kept.get(rel)) for rel, rec in self.new.items()
+                     if rec[2]}
+            save_cache_json(self.data_file, {"version": self.VERSION, "texts": texts})
+        if self.new == self.old and self.schema is self._old_schema:
+            return
+        save_cache_json(self.file, {"version": self.VERSION, "files": self.new,
+                                    "schema": self.schema})
 
 
 def _site_options(site: Any) -> str:
@@ -298,42 +394,59 @@ def _site_options(site: Any) -> str:
     return repr((tuple(site.__dict__.get("include", ())), tuple(site.__dict__.get("exclude", ()))))
 
 
-def page_facts(site: Any) -> list[PageFacts]:
-    """Read the :class:`PageFacts` of every Markdown page of ``site`` (a
-    :class:`playbook_lint.site.Site` or a lazy one: its ``root`` and ``is_page`` are
-    used, so a lazy site is not built). Never raises on unreadable files (they have
-    no data). Sites of :data:`CACHE_FROM` pages or more reuse the front matter of
-    unchanged files from the previous run (see :class:`_Cache`)."""
+def _site_walk(site: Any) -> Any:
+    """The run's :class:`~playbook_lint.siteindex.SiteWalk` of a lazy site, or None."""
+    return site.__dict__.get("walk")
+
+
+def _adapter(site: Any) -> Any:
+    adapter = site.__dict__.get("generator")  # a lazy site has it without being built
+    if adapter is None:
+        from playbook_lint.generators import detect
+
+        adapter = detect(site.root)
+    return adapter
+
+
+def _own_pages(site: Any, cache: _Cache | None, files: list[str]
+               ) -> list[tuple[str, str, str | None, Any]]:
+    """``(path, rel, digest of the front matter text or None, front matter read now
+    or _NOT_READ)`` of each of ``files`` that is a page of ``site``. Without a cache
+    the digest is None and the front matter is always read."""
+    from playbook_lint.siteindex import SiteWalk
+
     root: Path = site.root
+    walk = _site_walk(site) or SiteWalk(root)
+    prefix = str(root).rstrip("/") + "/"
+    out: list[tuple[str, str, str | None, Any]] = []
+    for text in files:
+        rel = text[len(prefix):] if text.startswith(prefix) else \
+            Path(text).relative_to(root).as_posix()
+        if cache is not None:
+            page, digest, data = cache.read(text, rel, site.is_page, walk.stamp(text))
+            if page:
+                out.append((text, rel, digest, data))
+        elif site.is_page(Path(text)):
+            out.append((text, rel, None, _read_front_matter(Path(text))))
+    return out
+
+
+def _facts(root: Path, own: list[tuple[str, str, Mapping[str, Any] | None]]) -> list[PageFacts]:
+    """The :class:`PageFacts` of the pages ``own`` (``(path, rel, front matter)``):
+    the generator's defaults worked out for each."""
     defaults, collections = jekyll_defaults(root)
     eleventy = _is_eleventy(root)
     dir_data: dict[Path, dict[str, Any]] = {}
-    own: dict[Path, tuple[str, Mapping[str, Any] | None]] = {}
-    files = _page_files(root)
-    from playbook_lint.siteindex import cache_enabled
-
-    cache = _Cache(root, _site_options(site)) if len(files) >= CACHE_FROM and \
-        cache_enabled() else None
-    prefix = str(root).rstrip("/") + "/"
-    for path in files:
-        text = str(path)
-        rel = text[len(prefix):] if text.startswith(prefix) else path.relative_to(root).as_posix()
-        if cache is not None:
-            page, data = cache.read(path, rel, site.is_page)
-            if page:
-                own[path] = (rel, data)
-        elif site.is_page(path):
-            own[path] = (rel, _read_front_matter(path))
-    if cache is not None:
-        cache.save()
     cascades: dict[str, dict[str, Any]] = {}
-    for path, (rel, data) in own.items():
-        if path.stem.split(".")[0] == "_index" and data and isinstance(data.get("cascade"), dict):
+    for _path, rel, data in own:
+        if rel.rsplit("/", 1)[-1].split(".")[0] == "_index" and data and \
+                isinstance(data.get("cascade"), dict):
             if "_target" not in data["cascade"]:
                 cascades[str(PurePosixPath(rel).parent)] = dict(data["cascade"])
     out = []
-    chains: dict[Path, list[Path]] = {}
-    for path, (rel, data) in own.items():
+    chains: dict[str, list[Path]] = {}
+    for path_text, rel, data in own:
+        path = Path(path_text)
         values: dict[str, Any] = {}
         source = None
         if defaults:
@@ -341,12 +454,13 @@ def page_facts(site: Any) -> list[PageFacts]:
             if "layout" in values:
                 source = "_config.yml defaults"
         if eleventy:
-            chain = chains.get(path.parent)
+            parent_rel = rel.rpartition("/")[0]
+            chain = chains.get(parent_rel)
             if chain is None:  # the root and each folder below it down to the page's
                 chain = [root]
                 for part in rel.split("/")[:-1]:
                     chain.append(chain[-1] / part)
-                chains[path.parent] = chain
+                chains[parent_rel] = chain
             for folder in chain:
                 if folder not in dir_data:
                     dir_data[folder] = _eleventy_dir_data(folder)
@@ -377,18 +491,182 @@ def page_facts(site: Any) -> list[PageFacts]:
     return out
 
 
+def _cache_for(site: Any, files: list[str]) -> _Cache | None:
+    from playbook_lint.siteindex import cache_enabled
+
+    if len(files) < CACHE_FROM or not cache_enabled():
+        return None
+    return _Cache(site.root, f"{_site_options(site)}\0{getattr(_adapter(site), 'name', None)}")
+
+
+def page_facts(site: Any) -> list[PageFacts]:
+    """Read the :class:`PageFacts` of every Markdown page of ``site`` (a
+    :class:`playbook_lint.site.Site` or a lazy one: its ``root`` and ``is_page`` are
+    used, so a lazy site is not built). Never raises on unreadable files (they have
+    no data). Sites of :data:`CACHE_FROM` pages or more reuse the front matter of
+    unchanged files from the previous run (see :class:`_Cache`)."""
+    files, _data_files = _walk(site.root, _site_walk(site))
+    cache = _cache_for(site, files)
+    own = _own_pages(site, cache, files)
+    if cache is None:
+        return _facts(site.root, [(p, rel, d) for p, rel, _t, d in own])
+    facts = _facts(site.root, _decoded(cache, own))
+    cache.save()
+    return facts
+
+
+def _decoded(cache: _Cache, own: list[tuple[str, str, str | None, Any]]
+             ) -> list[tuple[str, str, Any]]:
+    """``(path, rel, front matter)`` of every page of ``own`` (see :func:`_own_pages`)."""
+    return [(p, rel, _load(cache.text(rel, p, digest)) if d is _NOT_READ else d)
+            for p, rel, digest, d in own]
+
+
+SCHEMA_VERSION = 1
+
+
+def _stamp(path: str) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_mtime_ns, st.st_size]
+
+
+def _schema_key(site: Any, files: list[str], data_files: list[str],
+                own: list[tuple[str, str, str | None, Any]]) -> str:
+    """The digest an inferred schema of ``site`` is kept under: everything inference
+    reads. The tool version and its modules' stamps, the root, the site options and
+    generator, Jekyll's ``_config.yml``, the Eleventy markers and directory data files
+    (by stamp), and every page file: its path, whether it is a page, and its front
+    matter (the values, not the file's stamp: editing a page's body leaves the
+    schema as it was)."""
+    import hashlib
+
+    from playbook_lint import __version__
+    from playbook_lint.siteindex import _code_stamp
+
+    root: Path = site.root
+    eleventy = _is_eleventy(root)
+    context = [SCHEMA_VERSION, __version__, _code_stamp(), str(root), _site_options(site),
+               getattr(_adapter(site), "name", None), eleventy,
+               [_stamp(str(root / n)) for n in ("_config.yml", "_config.yaml")],
+               [[f, _stamp(f)] for f in data_files] if eleventy else []]
+    h = hashlib.sha256(json.dumps(context, default=str).encode("utf-8", "surrogateescape"))
+    pages = {p: digest for p, _rel, digest, _d in own}
+    for path in files:
+        if path in pages:
+            h.update(f"{path}\0p\0{pages[path]}\n".encode("utf-8", "surrogateescape"))
+        else:
+            h.update(f"{path}\0-\n".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def _group_to_json(g: Group) -> list[Any]:
+    return [g.kind, g.value, g.total,
+            [[e.key, e.count, e.total, sorted(e.unset_folders)] for e in g.expected],
+            {k: dict(v) for k, v in g.keys.items()}, g.of_kind]
+
+
+def _group_from_json(rec: list[Any]) -> Group:
+    kind, value, total, expected, keys, of_kind = rec
+    return Group(kind, value, total,
+                 tuple(Expectation(k, n, t, frozenset(u)) for k, n, t, u in expected),
+                 {k: dict(v) for k, v in keys.items()}, of_kind)
+
+
+class _StoredFacts(Mapping[Path, PageFacts]):
+    """The :class:`PageFacts` of a site's pages as a kept schema holds them, each
+    made from its JSON text when first asked for (a one-file run asks for one)."""
+
+    def __init__(self, rows: dict[str, tuple[str, str | None, list[Any]]],
+                 cache: _Cache) -> None:
+        self._rows = rows  # path -> (rel, front matter digest, stored facts)
+        self._cache = cache
+        self._made: dict[str, PageFacts] = {}
+
+    def __getitem__(self, path: Path) -> PageFacts:
+        key = str(path)
+        hit = self._made.get(key)
+        if hit is None:
+            rel, digest, (defaults, layout, layout_from, folder, draft) = self._rows[key]
+            data = _load(self._cache.text(rel, key, digest, one=True))
+            hit = self._made[key] = PageFacts(
+                path=Path(key), rel=rel, data=data, defaults=_load(defaults),
+                layout=layout, layout_from=layout_from, folder=folder, draft=draft)
+        return hit
+
+    def __iter__(self) -> Any:
+        return (Path(p) for p in self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+def _stored_schema(root: Path, stored: dict[str, Any], cache: _Cache,
+                   own: list[tuple[str, str, str | None, Any]]) -> InferredSchema | None:
+    facts = stored.get("facts")
+    groups = stored.get("groups")
+    if not isinstance(facts, dict) or not isinstance(groups, list):
+        return None
+    rows: dict[str, tuple[str, str | None, list[Any]]] = {}
+    for path, rel, digest, _data in own:
+        rec = facts.get(rel)
+        if not isinstance(rec, list) or len(rec) != 5:
+            return None
+        rows[path] = (rel, digest, rec)
+    try:
+        return InferredSchema(root, [_group_from_json(g) for g in groups],
+                              _StoredFacts(rows, cache))
+    except (TypeError, ValueError):
+        return None
+
+
+def _keep(facts: list[PageFacts], own: list[tuple[str, str, str | None, Any]],
+          schema: InferredSchema, key: str, cache: _Cache) -> dict[str, Any] | None:
+    """The JSON form of ``schema`` to keep under ``key``, or None when the facts it
+    was inferred from do not survive the JSON round trip exactly (a later run would
+    infer from other values)."""
+    out: dict[str, list[Any]] = {}
+    for f, (_p, rel, _digest, data) in zip(facts, own, strict=True):
+        defaults = _dump(f.defaults)
+        if _load(defaults) != f.defaults or \
+                (data is not _NOT_READ and _load(cache.fresh[rel]) != data):
+            return None
+        out[f.rel] = [defaults, f.layout, f.layout_from, f.folder, f.draft]
+    return {"key": key, "groups": [_group_to_json(g) for g in schema.groups], "facts": out}
+
+
+def _infer(site: Any) -> InferredSchema:
+    """Infer the schema of ``site``, or take the one kept from an earlier run when
+    nothing it was inferred from has changed (see :func:`_schema_key`)."""
+    root: Path = site.root
+    files, data_files = _walk(root, _site_walk(site))
+    cache = _cache_for(site, files)
+    own = _own_pages(site, cache, files)
+    if cache is None:
+        return infer_schema(root, _facts(root, [(p, rel, d) for p, rel, _t, d in own]))
+    key = _schema_key(site, files, data_files, own)
+    stored = cache.schema
+    schema = _stored_schema(root, stored, cache, own) if stored is not None and \
+        stored.get("key") == key else None
+    if schema is None:
+        facts = _facts(root, _decoded(cache, own))
+        schema = infer_schema(root, facts)
+        cache.schema = _keep(facts, own, schema, key, cache)
+    cache.save()
+    return schema
+
+
 def schema_for(site: Any) -> InferredSchema:
-    """The (cached) :class:`InferredSchema` of ``site``: read once per site per run."""
+    """The (cached) :class:`InferredSchema` of ``site``: read once per site per run,
+    and on a site of :data:`CACHE_FROM` pages or more kept between runs while the
+    front matter, options and generator config it was inferred from are unchanged."""
     key = (site.root, id(site))  # sites are cached per root and options for the run
     hit = _CACHE.get(key)
     if hit is None:
-        hit = infer_schema(site.root, page_facts(site))
-        adapter = site.__dict__.get("generator")  # a lazy site has it without being built
-        if adapter is None:
-            from playbook_lint.generators import detect
-
-            adapter = detect(site.root)
-        hit.documented = adapter.documented_front_matter()
+        hit = _infer(site)
+        hit.documented = _adapter(site).documented_front_matter()
         _CACHE[key] = hit
     return hit
 

@@ -10,10 +10,8 @@ output is identical to a sequential run.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,17 @@ THRESHOLD = 300
 CHUNK = 64
 
 _STATE: dict[str, Any] = {}
+
+
+def __getattr__(name: str) -> Any:
+    # the pool's modules (multiprocessing, concurrent.futures: ~40 ms) are imported
+    # only by a run that uses it, not by a one-file pre-commit run
+    if name == "ProcessPoolExecutor":
+        from concurrent.futures import ProcessPoolExecutor
+
+        globals()[name] = ProcessPoolExecutor
+        return ProcessPoolExecutor
+    raise AttributeError(name)
 
 
 def default_jobs() -> int:
@@ -69,15 +78,20 @@ def lint_parallel(
     """
     jobs = default_jobs() if jobs is None else max(1, jobs)
     call = dict(today=today, root=root, offline=offline, link_results=link_results, **kwargs)
-    if jobs == 1 or len(files) < THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs == 1 or len(files) < THRESHOLD:
         return lint_files(files, rules, workspace=workspace_factory(), **call)
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return lint_files(files, rules, workspace=workspace_factory(), **call)
+    pool_class = globals().get("ProcessPoolExecutor") or __getattr__("ProcessPoolExecutor")
     _STATE.clear()
     _STATE.update(rules=rules, kwargs=call, factory=workspace_factory)
     chunks = [list(files[i:i + CHUNK]) for i in range(0, len(files), CHUNK)]
     merged = LintResult()
     ctx = multiprocessing.get_context("fork")
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        with pool_class(max_workers=jobs, mp_context=ctx) as pool:
             for part in pool.map(_work, chunks):
                 merged.files += part.files
                 merged.findings.extend(part.findings)

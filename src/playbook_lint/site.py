@@ -49,7 +49,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -62,6 +62,7 @@ import yaml
 from playbook_lint.generators import Generator, detect
 from playbook_lint.generators import markers as generator_markers
 from playbook_lint.generators.base import (
+    PAGE_EXTENSIONS,
     HeadingIds,
     pattern_matches,
     strip_page_ext,
@@ -94,10 +95,6 @@ FURNITURE = frozenset({
 #: Folders that only hold partials/templates (never pages) in Jekyll, Hugo, Middleman.
 PARTIAL_DIRS = frozenset({"_includes", "_layouts", "includes", "layouts", "partials",
                           "_partials", "_data", "data"})
-_SKIP_WALK = frozenset({".git", "node_modules", "_site", "vendor", ".hg", ".svn",
-                        "__pycache__", ".venv"})
-#: Generated-output folders skipped at the site root only (Hugo ``public/``, ``resources/``).
-_SKIP_AT_ROOT = frozenset({"public", "resources"})
 _POST = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 _POST_URL = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/([^/]+)$")
 
@@ -345,6 +342,12 @@ class Page:
     has_permalink: bool = False
 
 
+#: :class:`Site` attributes made from its pages on first use (see ``Site._build_index``).
+_INDEX_ATTRS = frozenset({"_by_key", "_by_lower", "_claims", "_by_name", "_posts",
+                          "_patterns", "_by_tail", "_vague", "_unknown", "_partial_dirs",
+                          "_keys"})
+
+
 @dataclass
 class Site:
     """Questions about one static site, answered from an index built once.
@@ -363,7 +366,7 @@ class Site:
     root: Path
     base_url: str | None = None
     path_prefix: str = ""
-    pages: dict[Path, Page] = field(default_factory=dict)
+    pages: Mapping[Path, Page] = field(default_factory=dict)
     include: Sequence[str] = ()
     exclude: Sequence[str] = ()
     image_alts: Mapping[str, str | None] | None = None
@@ -375,25 +378,122 @@ class Site:
     def __post_init__(self) -> None:
         if self.generator is None:
             self.generator = detect(self.root)
-        self._by_key: dict[str, Path] = {}
-        self._by_lower: dict[str, Path] = {}
-        self._claims: dict[str, list[Path]] = {}
-        self._by_name: dict[str, list[Path]] = {}
-        self._posts: dict[str, Path] = {}
-        self._patterns: list[Page] = []
-        self._by_tail: dict[str, list[Page]] = {}
-        self._vague: list[Page] = []
-        self._unknown: list[Page] = []
-        for page in self.pages.values():
-            self._index(page)
-        self._partial_dirs = self._find_partial_dirs()
+        # the URL maps (see _build_index) are made on first use: a one-file run whose
+        # links name pages by path never asks for them
         self._exclude = pathspec.GitIgnoreSpec.from_lines([*DEFAULT_EXCLUDE, *self.exclude])
         self._include = pathspec.GitIgnoreSpec.from_lines(list(self.include)) \
             if self.include else None
 
-    def _index(self, page: Page) -> None:
-        if page.source.name.split(".", 1)[0].upper() in FURNITURE and not page.has_permalink:
-            return  # a README is no page of the site: "/" is not the README
+    def __getattr__(self, name: str) -> Any:
+        if name == "_by_name":
+            self._build_names()
+        elif name == "_partial_dirs":
+            self._partial_dirs = self._find_partial_dirs()
+        elif name == "_keys":
+            self._keys = [key for key, _page in self._views()]
+        elif name == "_by_lower" and "_by_key" in self.__dict__:
+            # _index sets both maps URL by URL, first page first: the first URL key (in
+            # the URL map's order) with a given lower case wins that lower case
+            by_lower: dict[str, int] = {}
+            for k, i in self._by_key.items():
+                by_lower.setdefault(k.lower(), i)
+            self.__dict__["_by_lower"] = by_lower
+        elif name in _INDEX_ATTRS:
+            self._build_index()
+        else:
+            raise AttributeError(name)
+        return self.__dict__[name]
+
+    def _views(self) -> Iterator[tuple[str, Any]]:
+        """``(source path string, page)`` of every page in :attr:`pages` order; a page
+        of the persisted index not made yet is its record's view (see ``_Kept``), so
+        indexing 4,000 pages makes no :class:`Page` nor :class:`~pathlib.Path`."""
+        if isinstance(self.pages, _Pages):
+            return self.pages.views()
+        return ((str(path), page) for path, page in self.pages.items())
+
+    def _source(self, at: int) -> Path:
+        """The source of the page at place ``at`` of :attr:`pages` (the maps' values)."""
+        return Path(self._keys[at])
+
+    @staticmethod
+    def _indexed(key: str, page: Any) -> bool:
+        # a README is no page of the site: "/" is not the README
+        return os.path.basename(key).split(".", 1)[0].upper() not in FURNITURE or \
+            page.has_permalink
+
+    def _build_names(self) -> None:
+        """Make the file name map of :attr:`pages` (once): name -> places of pages."""
+        self._by_name: dict[str, list[int]] = {}
+        for at, (key, page) in enumerate(self._views()):
+            if self._indexed(key, page):
+                self._by_name.setdefault(os.path.basename(key), []).append(at)
+
+    def _build_index(self) -> None:
+        """Make the URL, claim and pattern maps of :attr:`pages` (once). The URL maps
+        hold places of pages in :attr:`pages` (see :meth:`_source`); the pattern lists
+        hold pages (or their views)."""
+        self._by_key: dict[str, int] = {}
+        self._by_lower: dict[str, int] = {}
+        self._claims: dict[str, list[int]] = {}
+        self._posts: dict[str, int] = {}
+        self._patterns: list[Any] = []
+        self._by_tail: dict[str, list[Any]] = {}
+        self._vague: list[Any] = []
+        self._unknown: list[Any] = []
+        for at, (key, page) in enumerate(self._views()):
+            if self._indexed(key, page):
+                self._index(at, key, page)
+
+    def _maps_to_json(self) -> dict[str, Any]:
+        """The URL, claim, name and pattern maps as the site index keeps them (pages
+        by place), without the lower-case map (it follows from the URL map)."""
+        at = {key: i for i, key in enumerate(self._keys)}
+
+        def ix(page: Any) -> int:
+            return at[page.key if isinstance(page, _Kept) else str(page.source)]
+
+        return {"by_key": self._by_key, "claims": self._claims, "posts": self._posts,
+                "by_name": self._by_name,
+                "by_tail": {t: [ix(p) for p in ps] for t, ps in self._by_tail.items()},
+                "patterns": [ix(p) for p in self._patterns],
+                "vague": [ix(p) for p in self._vague],
+                "unknown": [ix(p) for p in self._unknown]}
+
+    def _adopt_maps(self, maps: Mapping[str, Any], entries: Mapping[str, Any]) -> bool:
+        """Take the maps a site index kept (see :meth:`_maps_to_json`) for the pages
+        ``entries`` (source path string -> page or its record's view, in the order
+        they were kept). False, and nothing taken, when they do not fit."""
+        keys = list(entries)
+        n = len(keys)
+
+        def places(value: Any) -> bool:
+            return isinstance(value, list) and all(type(i) is int and 0 <= i < n for i in value)
+
+        try:
+            by_key, claims, posts, by_name = (maps["by_key"], maps["claims"], maps["posts"],
+                                              maps["by_name"])
+            if not (isinstance(by_key, dict) and places(list(by_key.values()))
+                    and isinstance(posts, dict) and places(list(posts.values()))
+                    and isinstance(claims, dict) and all(map(places, claims.values()))
+                    and isinstance(by_name, dict) and all(map(places, by_name.values()))):
+                return False
+            made = {
+                "_keys": keys, "_by_key": by_key, "_claims": claims, "_posts": posts,
+                "_by_name": by_name,
+                "_by_tail": {t: [entries[keys[i]] for i in ix]
+                             for t, ix in maps["by_tail"].items()},
+                "_patterns": [entries[keys[i]] for i in maps["patterns"]],
+                "_vague": [entries[keys[i]] for i in maps["vague"]],
+                "_unknown": [entries[keys[i]] for i in maps["unknown"]],
+            }
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+            return False
+        self.__dict__.pop("_by_lower", None)
+        self.__dict__.update(made)
+        return True
+
+    def _index(self, at: int, key: str, page: Any) -> None:
         if page.pattern is not None:
             tail = _literal_tail(page.pattern)
             if tail is not None:
@@ -406,20 +506,19 @@ class Site:
             self._unknown.append(page)
         for u in page.urls:
             k = url_key(u)
-            self._by_key.setdefault(k, page.source)
-            self._by_lower.setdefault(k.lower(), page.source)
+            self._by_key.setdefault(k, at)
+            self._by_lower.setdefault(k.lower(), at)
         for c in page.claims:
-            self._claims.setdefault(url_key(c), []).append(page.source)
-        self._by_name.setdefault(page.source.name, []).append(page.source)
-        if "_posts" in page.source.parts:
-            m = _POST.match(_strip_page_ext(page.source.name) or "")
+            self._claims.setdefault(url_key(c), []).append(at)
+        if "/_posts/" in key:
+            m = _POST.match(_strip_page_ext(os.path.basename(key)) or "")
             if m:
-                self._posts.setdefault("/".join(m.groups()).lower(), page.source)
+                self._posts.setdefault("/".join(m.groups()).lower(), at)
 
     def _find_partial_dirs(self) -> set[Path]:
         """Folders (below the root, not the root itself) holding Markdown partials."""
         out: set[Path] = set()
-        for page in self.pages.values():
+        for _key, page in self._views():
             if page.has_front_matter:
                 continue
             try:
@@ -500,8 +599,8 @@ class Site:
             tail = k.rstrip("/").rsplit("/", 1)[-1].lower()
             for page in (*self._by_tail.get(tail, ()), *self._patterns):
                 if pattern_matches(page.pattern, k):
-                    return page.source
-        return hit
+                    return page.source  # type: ignore[no-any-return]
+        return None if hit is None else self._source(hit)
 
     def unresolved_reason(self, markdown_targets: bool = False) -> str | None:
         """Why a site path that names no page may still exist (for "not checked"
@@ -583,7 +682,7 @@ class Site:
 
     def claimants(self, url: str) -> list[Path]:
         """Pages whose front matter sets ``permalink``/``url`` to ``url`` (same key)."""
-        return list(self._claims.get(url_key(url), []))
+        return [self._source(i) for i in self._claims.get(url_key(url), [])]
 
     def source_file(self, rel: str) -> Path | None:
         """Return the page source at ``rel`` (relative to the site root, as Jekyll's
@@ -614,7 +713,7 @@ class Site:
         if "/" not in rel:
             names = self._by_name.get(rel) or self._by_name.get(rel + ".md") or []
             if len(names) >= 1:
-                return names[0]
+                return self._source(names[0])
         hit = self.page_for_url("/" + rel)
         return hit
 
@@ -854,6 +953,7 @@ def build_site(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     extra: Iterable[Path] = (),
+    walk: Any = None,
 ) -> Site:
     """Walk ``root`` once and build its :class:`Site` (reads each page's front matter).
 
@@ -863,57 +963,174 @@ def build_site(
             default Hugo's ``baseURL`` or Jekyll's ``url`` + ``baseurl`` when set.
         include, exclude: gitignore patterns from config ``site.include``/``site.exclude``.
         extra: more page files (e.g. linted files outside the root); ignored if outside.
+        walk: the run's :class:`~playbook_lint.siteindex.SiteWalk` of ``root`` (shared
+            with front matter inference), or None to walk here.
 
     Never raises on unreadable files (they are left out).
     """
     from playbook_lint import siteindex
 
-    pages: dict[Path, Page] = {}
-    files: list[Path] = []
+    names_found: list[str] = []
     configs: list[str] = []
     other_files = 0
-    for folder, dirs, names in os.walk(root):
-        at_root = folder == str(root)
-        dirs[:] = [d for d in dirs if d not in _SKIP_WALK and not
-                   (d.startswith(".") and d != ".github") and not
-                   (at_root and d in _SKIP_AT_ROOT)]
+    if walk is None:
+        walk = siteindex.SiteWalk(root)
+    for folder, names in walk.listing():
         for name in names:
-            if _strip_page_ext(name) is not None:
-                files.append(Path(folder) / name)
+            if name.lower().endswith(PAGE_EXTENSIONS) and _strip_page_ext(name) is not None:
+                names_found.append(os.path.join(folder, name))
                 continue
             if name.rsplit(".", 1)[-1].lower() in ASSET_EXTENSIONS:
                 other_files += 1
             if siteindex.config_file(name):
                 configs.append(os.path.join(folder, name))
-    files.extend(p for p in extra if p not in set(files))
+    walked = set(names_found)
+    names_found.extend(str(p) for p in extra if str(p) not in walked)
     generator = detect(root)
     permalinks = generator.permalinks()
     cache = None
-    if len(files) >= siteindex.PERSIST_FROM and siteindex.cache_enabled():
+    if len(names_found) >= siteindex.PERSIST_FROM and siteindex.cache_enabled():
         cache = siteindex.SiteIndexCache(root, siteindex.context_digest(
             root, generator, permalinks, configs))
-    for path in files:
-        if cache is not None:
-            found, page = cache.get(path)
-            if not found:
-                stamp = cache.stamp(path)
-                has_fm, data, templated = _read_page(path)
-                page = _make_page(root, path, data, has_fm, templated, permalinks, generator)
-                cache.put(path, page, stamp)
-        else:
+    pages: Mapping[Path, Page]
+    if cache is None:
+        made: dict[Path, Page] = {}
+        for key in names_found:
+            path = Path(key)
             has_fm, data, templated = _read_page(path)
             page = _make_page(root, path, data, has_fm, templated, permalinks, generator)
-        if page is not None:
-            pages[path] = page
-    if cache is not None:
-        cache.save()
+            if page is not None:
+                made[path] = page
+        pages = made
+    else:
+        entries: dict[str, Any] = {}
+        for key in names_found:
+            found, rec = cache.record(key, walk.stamp(key))
+            if found:
+                if rec is not None:
+                    entries[key] = _Kept(key, rec)
+                continue
+            path = Path(key)
+            stamp = walk.stamp(key)
+            has_fm, data, templated = _read_page(path)
+            page = _make_page(root, path, data, has_fm, templated, permalinks, generator)
+            cache.put(path, page, stamp)
+            if page is not None:
+                entries[key] = page
+        pages = _Pages(entries)
     if not base_url:
         base_url = generator.base_url()
-    return Site(
+    site = Site(
         root=root, base_url=(base_url or "").rstrip("/") or None,
         path_prefix=generator.path_prefix(), pages=pages, include=include, exclude=exclude,
         image_alts=_LazyImageAlts(root), generator=generator, has_assets=other_files > 0,
     )
+    if cache is not None:
+        # the URL maps are kept with the index: made again (now) only when a page's
+        # record changed or a page came or went
+        kept = cache.kept_maps()
+        if kept is not None and site._adopt_maps(kept, entries):
+            cache.maps = kept
+        else:
+            site._build_index()
+            site._build_names()
+            cache.maps = site._maps_to_json()
+        cache.save()
+    return site
+
+
+class _Kept:
+    """A page's record from the persisted site index, not yet made a :class:`Page`:
+    it answers the :class:`Page` attributes the site's maps are made from (see
+    :func:`playbook_lint.siteindex._to_record` for the record's fields)."""
+
+    __slots__ = ("_pattern", "key", "rec")
+
+    def __init__(self, key: str, rec: Any) -> None:
+        self.key = key
+        self.rec = rec
+        self._pattern: Any = None
+
+    @property
+    def source(self) -> Path:
+        """As :attr:`Page.source`."""
+        return Path(self.key)
+
+    @property
+    def urls(self) -> list[str]:
+        """As :attr:`Page.urls`."""
+        return self.rec[0]  # type: ignore[no-any-return]
+
+    @property
+    def claims(self) -> list[str]:
+        """As :attr:`Page.claims`."""
+        return self.rec[1]  # type: ignore[no-any-return]
+
+    @property
+    def has_front_matter(self) -> bool:
+        """As :attr:`Page.has_front_matter`."""
+        return bool(self.rec[2])
+
+    @property
+    def home(self) -> str | None:
+        """As :attr:`Page.home`."""
+        return self.rec[5]  # type: ignore[no-any-return]
+
+    @property
+    def pattern(self) -> Any:
+        """As :attr:`Page.pattern` (compiled on its first match)."""
+        if self._pattern is None and self.rec[6] is not None:
+            from playbook_lint.siteindex import LazyPattern
+
+            self._pattern = LazyPattern(self.rec[6][0], self.rec[6][1])
+        return self._pattern
+
+    @property
+    def url_reason(self) -> str:
+        """As :attr:`Page.url_reason`."""
+        return self.rec[7]  # type: ignore[no-any-return]
+
+    @property
+    def published(self) -> bool:
+        """As :attr:`Page.published`."""
+        return bool(self.rec[8])
+
+    @property
+    def has_permalink(self) -> bool:
+        """As :attr:`Page.has_permalink`."""
+        return bool(self.rec[9])
+
+
+class _Pages(Mapping[Path, Page]):
+    """:attr:`Site.pages` built from the persisted site index: each page's
+    :class:`Page` (and its :class:`~pathlib.Path`) is made from its record when first
+    asked for, so a one-file run makes the few its links ask about, not 4,000.
+    Iterates in the order of the site walk, as the plain dict it stands for."""
+
+    def __init__(self, entries: dict[str, Any]) -> None:
+        self._entries = entries  # absolute path string -> Page or _Kept
+
+    def __getitem__(self, path: Path) -> Page:
+        key = str(path)
+        hit = self._entries[key]
+        if isinstance(hit, _Kept):
+            from playbook_lint.siteindex import page_of
+
+            hit = self._entries[key] = page_of(Path(key), hit.rec)
+        return hit  # type: ignore[no-any-return]
+
+    def views(self) -> Iterator[tuple[str, Any]]:
+        """``(source path string, Page or its record's view)`` in walk order."""
+        return iter(list(self._entries.items()))
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, Path) and str(path) in self._entries
+
+    def __iter__(self) -> Iterator[Path]:
+        return (Path(k) for k in list(self._entries))
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 class _LazyImageAlts(Mapping[str, "str | None"]):
@@ -955,6 +1172,10 @@ class LazySite:
         self._args: dict[str, Any] = {"base_url": base_url, "include": include,
                                       "exclude": exclude}
         self._site: Site | None = None
+        from playbook_lint.siteindex import SiteWalk
+
+        #: the run's one walk of the root, shared by build_site and inference
+        self.walk = SiteWalk(root)
         generator = detect(root)
         self._shell = Site(
             root=root,
@@ -968,7 +1189,7 @@ class LazySite:
     def ensure_built(self) -> Site:
         """Build (once) and return the full :class:`Site`."""
         if self._site is None:
-            self._site = build_site(self.root, **self._args)
+            self._site = build_site(self.root, walk=self.walk, **self._args)
         return self._site
 
     def own_path(self, url: str) -> str | None:
