@@ -375,3 +375,15 @@ def test_corpus_never_raises_and_positions_hold(corpus: Path) -> None:
                 assert written.strip() == link.url, where
     assert total > 20000
     assert time.perf_counter() - started < 600
+
+
+@pytest.mark.parametrize("links_first", [True, False])
+def test_inline_html_anchors_are_the_same_whether_links_were_read_first(links_first: bool) -> None:
+    text = ("# T\n\n> a <span id=\"one\">x</span> `<b id=\"no\">` [l](u.md)\n\n"
+            "b <a name=\"two\"></a>\n")
+    doc = Document(Path("p.md"), text)
+    if links_first:
+        assert [(lk.kind, lk.url) for lk in doc.links] == [("inline", "u.md")]
+    anchors = [(a.id, a.kind, doc.position(a.offset)) for a in doc.anchors]
+    assert anchors == [("t", "heading", (1, 3)), ("one", "html-id", (3, 15)),
+                       ("two", "html-name", (5, 12))]

@@ -41,3 +41,119 @@ def test_inline_tokens_carry_their_spans() -> None:
     assert ("link_open", "[c](d.md)") in spans
     assert ("html_inline", "<i>") in spans
     assert ("text", "a ") in spans and ("text", " www.f.org") in spans
+
+
+# Destinations validateLink refuses (bad schemes, also disguised) and ones it keeps:
+# the tracking parser, which skips normalizeLink for most, must parse the same tokens.
+DESTINATIONS = [
+    "javascript:alert(1)", "JavaScript:x", "vbscript:x", "file:///etc/passwd",
+    "data:text/html;base64,x", "data:image/png;base64,iVBOR", "&#x20;javascript:x",
+    "java&#x09;script:x", "<javascript:x>", "<java script:x>", "http://exämple.org/a b",
+    "https://example.org/%zz", "mailto:a@exämple.org", "//host/path", "../x.md#y",
+    "DATA:image/gif;x", "scripts/run.md", "http://[::1]:80/", "",
+]
+
+
+@pytest.mark.parametrize("dest", DESTINATIONS)
+def test_tracked_inline_tokens_match_markdown_its_own(dest: str) -> None:
+    md = markdown_parser()
+    for src in (f"[a]({dest}) b", f"![a]({dest} \"t\") b", f"<{dest}> b",
+                f"see {dest} and http://x.org/{dest}"):
+        env: dict = {}
+        expected: list = []
+        md.inline.parse(src, md, env, expected)  # the inline rules, as parse_inline
+        children, _ = parse_inline(src, env)
+        # the tracking parser does not merge adjacent text tokens (fragments_join)
+        merged: list[tuple[str, str]] = []
+        for t in children:
+            if t.type == "text" and merged and merged[-1][0] == "text":
+                merged[-1] = ("text", merged[-1][1] + t.content)
+            elif t.type != "text" or t.content:
+                merged.append((t.type, t.content))
+        assert merged == [(t.type, t.content) for t in expected
+                          if t.type != "text" or t.content], src
+
+
+def test_tracked_hrefs_are_as_written_unless_a_bad_scheme_is_named() -> None:
+    children, _ = parse_inline("[a](http://exämple.org/a%zz) [b](javascript:x)", {})
+    hrefs = [t.attrs.get("href") for t in children if t.type == "link_open"]
+    assert hrefs == ["http://exämple.org/a%zz"]  # the javascript: one is no link
+
+
+MARKER_SOURCES = [
+    "", "\n", "a", "a\n", "  ", "  \n", "\t", "a\n  ", "a\n  \n", "a\n\t\tb\n",
+    " \t x\n\t  y", "\n\n\n", "x\n \t\n", "> a\n>\tb\n  - c\n", "a\r\nb",
+]
+
+
+@pytest.mark.parametrize("src", MARKER_SOURCES)
+def test_line_markers_are_markdown_its_own(src: str) -> None:
+    from markdown_it.rules_block import StateBlock
+
+    from playbook_lint.mdparser import _LineMarkers
+
+    md = markdown_parser()
+    ours, theirs = _LineMarkers(src, md, {}, []), StateBlock(src, md, {}, [])
+    for name in ("bMarks", "eMarks", "tShift", "sCount", "bsCount", "lineMax", "line",
+                 "blkIndent", "parentType", "level", "src"):
+        assert getattr(ours, name) == getattr(theirs, name), name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(" \t\na>-")), max_size=30))
+def test_line_markers_agree_on_generated_text(src: str) -> None:
+    from markdown_it.rules_block import StateBlock
+
+    from playbook_lint.mdparser import _LineMarkers
+
+    md = markdown_parser()
+    ours, theirs = _LineMarkers(src, md, {}, []), StateBlock(src, md, {}, [])
+    assert (ours.bMarks, ours.eMarks, ours.tShift, ours.sCount, ours.bsCount, ours.lineMax) == \
+        (theirs.bMarks, theirs.eMarks, theirs.tShift, theirs.sCount, theirs.bsCount,
+         theirs.lineMax)
+
+
+def test_block_tokens_are_markdown_its_own() -> None:
+    from playbook_lint.mdparser import parse_blocks
+
+    src = "# T\n\n> q\n>\ta\n\n- x\n\n  y\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[r]: /u\n   "
+    md = markdown_parser()
+    env: dict = {}
+    expected = [(t.type, t.map, t.content) for t in md.parse(src, env)]
+    env2: dict = {}
+    assert [(t.type, t.map, t.content) for t in parse_blocks(src, env2)] == expected
+    assert env2 == env
+
+
+SCHEMA_CASES = CASES + [
+    "_http://x.org", "(http://x.org)", "ahttp://x.org", "｜https://x", "«mailto:a@b»",
+    "x //y", "_//y", "\u00a0ftp://f", "HTTP://X", "\u200bhttp://zwsp", "see:http://x.y",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("htpsfmailo:/@._ (｜«\u00a0\u200bx")) |
+               st.characters(), max_size=30))
+def test_the_fast_schema_test_finds_what_linkify_its_own_finds(text: str) -> None:
+    import re
+
+    linkify = markdown_parser().linkify
+    assert linkify is not None
+    original = linkify.re["schema_search"]  # the pattern schema_test was
+    assert linkify.re["schema_test"] != original
+    for t in [text, *SCHEMA_CASES]:
+        assert bool(re.search(linkify.re["schema_test"], t, re.IGNORECASE)) is \
+            bool(re.search(original, t, re.IGNORECASE)), t
+
+
+@pytest.mark.parametrize("text", SCHEMA_CASES)
+def test_linkify_answers_as_an_unpatched_linkify_it(text: str) -> None:
+    from linkify_it import LinkifyIt
+
+    linkify = markdown_parser().linkify
+    assert linkify is not None
+    plain = LinkifyIt()
+    assert linkify.test(text) is plain.test(text)
+    ours, theirs = linkify.match(text), plain.match(text)
+    assert [(m.index, m.last_index, m.url) for m in ours or []] == \
+        [(m.index, m.last_index, m.url) for m in theirs or []]

@@ -103,7 +103,7 @@ def test_editing_a_rule_module_invalidates_the_cache(site: Path, linted: list[st
 
     lint()
     linted.clear()
-    monkeypatch.setattr(resultcache, "code_fingerprint", lambda classes: "edited")
+    monkeypatch.setattr(resultcache, "code_fingerprint", lambda *a, **k: "edited")
     lint()
     assert sorted(linted) == ["a.md", "b.md", "c.md"]
 
@@ -128,3 +128,129 @@ def test_a_page_above_the_linted_folder_in_the_same_site_counts(
     linted.clear()
     again = run([Path("docs")], opts)
     assert linted == ["docs/a.md"] and again.findings == []
+
+
+def test_a_deleted_link_target_relints_the_pages_linking_to_it(
+        site: Path, linted: list[str]) -> None:
+    assert lint() == [("a.md", 3, 31, "broken-link"), ("b.md", 5, 4, "jargon"),
+                      ("c.md", 3, 4, "jargon")]
+    linted.clear()
+    (site / "b.md").unlink()
+    assert lint() == [("a.md", 3, 9, "broken-link"), ("a.md", 3, 31, "broken-link"),
+                      ("c.md", 3, 4, "jargon"), ("c.md", 3, 16, "broken-link")]
+    assert sorted(linted) == ["a.md", "c.md"]
+    linted.clear()
+    assert lint()[3] == ("c.md", 3, 16, "broken-link") and linted == []
+
+
+def test_a_rule_pack_edit_relints_every_page(site: Path, linted: list[str]) -> None:
+    pack = site / "ours.yml"
+    pack.write_text("name: ours\ndescription: Our words.\nsource: https://example.gov/style\n"
+                    "rule: jargon\nentries:\n  - terms: [see]\n    strength: strong\n",
+                    encoding="utf-8")
+    (site / ".playbook-lint.toml").write_text('packs = ["ours.yml"]\n', encoding="utf-8")
+    assert ("a.md", 3, 1, "jargon") in lint()
+    linted.clear()
+    assert ("a.md", 3, 1, "jargon") in lint() and linted == []
+    pack.write_text(pack.read_text(encoding="utf-8").replace("[see]", "[usage]"),
+                    encoding="utf-8")
+    found = lint()
+    assert sorted(linted) == ["a.md", "b.md", "c.md"]
+    assert ("a.md", 3, 1, "jargon") not in found and ("b.md", 3, 4, "jargon") in found
+
+
+def test_no_cache_neither_reads_nor_writes_the_cache(site: Path, linted: list[str]) -> None:
+    from playbook_lint.resultcache import default_path
+
+    lint(no_cache=True)
+    assert not default_path(site.resolve()).exists()
+    lint()
+    stored = default_path(site.resolve()).read_bytes()
+    linted.clear()
+    (site / "b.md").write_text("# B\n\nWe utilise it twice: utilise.\n", encoding="utf-8")
+    lint(no_cache=True)
+    assert sorted(linted) == ["a.md", "b.md", "c.md"]
+    assert default_path(site.resolve()).read_bytes() == stored
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "text"])
+def test_a_warm_report_is_byte_identical_to_the_cold_one(site: Path, linted: list[str],
+                                                         fmt: str) -> None:
+    from playbook_lint.api import render
+
+    opts = RunOptions(offline=True, today=date(2026, 12, 1))
+    cold = render(run([Path(".")], opts), fmt)
+    linted.clear()
+    warm = render(run([Path(".")], opts), fmt)
+    assert linted == [] and warm == cold
+
+
+def test_a_finding_row_keeps_every_field() -> None:
+    from playbook_lint.findings import Edit, EditPosition, Finding, Fix, Severity
+    from playbook_lint.resultcache import finding_from_row, finding_row
+
+    f = Finding("a.md", 3, 9, "link-hygiene", "PL104", Severity.INFO, "m", 3, 20, "s",
+                Fix("Use https", (Edit(8, 19, "x\ny", position=EditPosition(3, 9, 3, 20,
+                                                                          "\r\n")),),
+                    safe=False), {"classification": "broken", "n": [1, 2]})
+    back = finding_from_row("a.md", finding_row(f))
+    assert back == f and back.to_dict() == f.to_dict() and back.fix == f.fix
+    assert back.fix is not None and back.fix.edits[0].position == EditPosition(3, 9, 3, 20,
+                                                                               "\r\n")
+    with pytest.raises(ValueError):
+        finding_from_row("a.md", ["3", 9, "r", "c", 2, "m", None, None, None, None, {}])
+
+
+def test_display_paths_match_the_runners(tmp_path: Path) -> None:
+    from playbook_lint.resultcache import RelPaths
+    from playbook_lint.runner import display_path
+
+    files = [tmp_path / "a.md", tmp_path / "d" / "e" / "b.md", tmp_path.parent / "x.md",
+             tmp_path.parent / "other" / "y.md", Path("/z.md"), Path("rel/c.md")]
+    for root in (tmp_path, tmp_path / "d", tmp_path.parent, Path("/")):
+        rel = RelPaths(root)
+        assert [rel(f) for f in files] == [display_path(f, root) for f in files]
+
+
+@pytest.fixture()
+def builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One item per time the run's rules were built (runner.build_rules)."""
+    calls: list[int] = []
+    real = runner.build_rules
+
+    def spy(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "build_rules", spy)
+    return calls
+
+
+def test_a_warm_run_builds_no_rule_and_counts_the_same_files(
+        site: Path, linted: list[str], builds: list[int]) -> None:
+    (site / "README.md").write_text("# Read me\n\nWe utilise it.\n", encoding="utf-8")
+    opts = RunOptions(offline=True, today=date(2026, 12, 1))
+    cold = run([Path(".")], opts)
+    assert (cold.files, len(builds), sorted(linted)) == (3, 1, ["a.md", "b.md", "c.md"])
+    linted.clear()
+    warm = run([Path(".")], opts)
+    assert (warm.files, len(builds), linted) == (3, 1, [])  # README.md is not a page
+    assert warm.findings == cold.findings and warm.messages == cold.messages
+    assert warm.rules == cold.rules and "broken-link" in warm.rules  # filled when read
+    (site / "c.md").write_text("# C\n\nWe use [b](b.md).\n", encoding="utf-8")
+    again = run([Path(".")], opts)
+    assert (again.files, len(builds), linted) == (3, 2, ["c.md"])  # built for c.md
+
+
+def test_an_edited_config_or_option_builds_the_rules_again(
+        site: Path, linted: list[str], builds: list[int]) -> None:
+    lint()
+    lint()
+    assert len(builds) == 1
+    assert [rule for *_, rule in lint(select=["broken-link"])] == ["broken-link"]
+    assert len(builds) == 2
+    (site / ".playbook-lint.toml").write_text('ignore = ["broken-link"]\n', encoding="utf-8")
+    assert [rule for *_, rule in lint()] == ["jargon", "jargon"]
+    assert len(builds) == 3
+    lint()
+    assert len(builds) == 3

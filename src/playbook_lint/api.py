@@ -178,6 +178,10 @@ class _Run:
     fix_roots: list[Path] = field(default_factory=list)  # folders --fix may write in
     #: pages the link stage parsed, for the lint stage (a ParsedPages; None offline)
     parsed: Any = None
+    #: the result cache (see :func:`_result_cache`), read once per run
+    result_cache: Any = None
+    #: what the result cache keeps of the rules (see :func:`_facts`)
+    rule_facts: dict[str, Any] | None = None
     #: the link check running beside the lint pass: ``(BackgroundCheck, link count,
     #: start time)`` until the lint stage takes its results (see :func:`check_links`)
     pending: Any = None
@@ -232,18 +236,23 @@ def run(paths: Sequence[Path], options: RunOptions | None = None) -> RunResult:
 def load(state: _Run) -> None:
     """Stage: read the config and build the rules (packs loaded and validated)."""
     from playbook_lint.config import load_config
-    from playbook_lint.runner import build_rules
     opts = state.options
     # the config closest to the linted files wins, wherever the command runs
     start = Path(os.path.commonpath(state.trees)) if state.trees else None
     state.config = load_config(opts.config_path, cwd=start)
-    state.rules = build_rules(state.config, select=opts.select, ignore=opts.ignore)
-    for active in state.rules.active:  # once per run, e.g. Vale rules of kinds not run
-        for note in active.rule.notes:
-            state.say(note, "warning")
-    if opts.site_root is not None:
-        state.rules.site_options["root"] = opts.site_root.resolve()
-    state.result.rules = {n: i.cls for n, i in state.rules.infos.items()}
+    deferred = _deferred_rules(state)
+    if deferred is not None:  # a warm run: the rules are built if a page needs linting
+        from playbook_lint.resultcache import LazyRuleClasses
+
+        state.rules = deferred
+        notes = list(deferred.facts["notes"])
+        state.result.rules = LazyRuleClasses(_rule_classes)
+    else:
+        state.rules = _build_rules(state)
+        notes = [note for active in state.rules.active for note in active.rule.notes]
+        state.result.rules = {n: i.cls for n, i in state.rules.infos.items()}
+    for note in notes:  # once per run, e.g. Vale rules of kinds not run
+        state.say(note, "warning")
     state.result.fail_on = (Severity.parse(opts.fail_on) if opts.fail_on
                             else state.config.fail_on)
     state.today = opts.today or date.today()
@@ -252,6 +261,51 @@ def load(state: _Run) -> None:
             re.compile(pattern)
         except re.error as exc:
             raise UsageError(f"--exclude-url: bad regular expression {pattern!r}: {exc}") from None
+
+
+def _build_rules(state: _Run) -> Any:
+    """The run's RuleSet: rules, packs and options (``--site-root`` included)."""
+    from playbook_lint.runner import build_rules
+
+    opts = state.options
+    rules = build_rules(state.config, select=opts.select, ignore=opts.ignore)
+    if opts.site_root is not None:
+        rules.site_options["root"] = opts.site_root.resolve()
+    return rules
+
+
+def _rule_classes() -> dict[str, Any]:
+    from playbook_lint.registry import discover as discover_rules
+
+    return {n: i.cls for n, i in discover_rules().items()}
+
+
+def _deferred_rules(state: _Run) -> Any:
+    """A :class:`~playbook_lint.resultcache.DeferredRules` standing for the rules when
+    an earlier run with this config, these options and this code stored their facts
+    (and the packs and files they read are unchanged); else None. Only runs that use
+    the result cache (:func:`_result_cache`) defer."""
+    cache = _open_result_cache(state)
+    if cache is None:
+        return None
+    from playbook_lint.resultcache import DeferredRules, load_key
+
+    opts = state.options
+    cache.load_key = load_key(
+        config_path=state.config.path, select=opts.select, ignore=opts.ignore,
+        site_root=opts.site_root.resolve() if opts.site_root is not None else None)
+    facts = cache.rule_facts(cache.load_key)
+    if facts is None:
+        return None
+    return DeferredRules(facts, lambda: _build_rules(state))
+
+
+def _uses_link_results(state: _Run) -> bool:
+    """Whether any active rule reads link results (deferred rules know it unbuilt)."""
+    known = getattr(state.rules, "uses_link_results", None)
+    if known is not None:
+        return bool(known)
+    return any(a.rule.uses_link_results for a in state.rules.active)
 
 
 def discover(state: _Run, paths: Sequence[Path]) -> None:
@@ -421,8 +475,7 @@ def check_links(state: _Run) -> None:
     started in a child process (:func:`_start_beside`) and the lint stage takes its
     results when the rules that read them run (:func:`_lint_beside_links`)."""
     opts = state.options
-    state.online = not opts.offline and any(
-        a.rule.uses_link_results for a in state.rules.active)
+    state.online = not opts.offline and _uses_link_results(state)
     if not state.online:
         return
     from playbook_lint.links.stage import collect_urls, engine_config, run_engine
@@ -433,10 +486,9 @@ def check_links(state: _Run) -> None:
         "check_fragments": opts.check_fragments, "exclude": list(opts.exclude_url) or None,
         "use_cache": False if opts.no_cache else None,
     }, state.config.base)
-    state.parsed = _parsed_pages(state)
     start = time.monotonic()
     if opts.shard is None:
-        urls, n_links = collect_urls(state.files, state.parsed.keep)
+        urls, n_links = _collect_urls(state, state.files)
         background = _start_beside(state, urls, econf)
         if background is not None:  # the lint stage takes the results when it needs them
             state.pending = (background, n_links, start)
@@ -444,7 +496,8 @@ def check_links(state: _Run) -> None:
     else:  # this shard checks its hosts' URLs, linked from any shard's pages
         from playbook_lint.links.normalize import host_of
 
-        urls, _ = collect_urls(state.all_files, state.parsed.keep)
+        state.parsed = _parsed_pages(state)
+        urls, _ = collect_urls(state.all_files, state.parsed.keep)  # no result cache
         urls = [u for u in urls if in_shard(host_of(u), *opts.shard)]
         n_links = len(urls)
     report = run_engine(urls, econf, progress=opts.progress)
@@ -508,36 +561,51 @@ def lint(state: _Run) -> None:
     """Stage: run the rules over every file (a process pool for large trees), taking
     unchanged files from the result cache (:mod:`playbook_lint.resultcache`) unless
     ``no_cache``."""
-    from playbook_lint.parallel import lint_parallel
-
     if state.pending is not None:
         _lint_beside_links(state)
         return
     root = state.result.root
     cache, keys, cached = _cached_results(state)
     todo = [f for f in state.files if f not in cached]
-    _build_shared_site(state, todo)
+    if todo:
+        _build_shared_site(state, todo)
     kwargs: dict[str, Any] = {}
-    if cache is not None:
-        from playbook_lint.resultcache import RecordingWorkspace
+    if cache is not None and todo:
+        from playbook_lint.resultcache import recording_workspace_class
 
-        kwargs["workspace_factory"] = RecordingWorkspace
-    linted = lint_parallel(todo, state.rules, today=state.today, root=root,
-                           offline=not state.online, link_results=state.result.link_results,
-                           jobs=state.options.jobs, trees=state.trees,
-                           parsed=state.parsed, **kwargs)
+        kwargs["workspace_factory"] = recording_workspace_class()
+    if todo or cache is None:
+        from playbook_lint.parallel import lint_parallel
+
+        linted: Any = lint_parallel(todo, state.rules, today=state.today, root=root,
+                                    offline=not state.online,
+                                    link_results=state.result.link_results,
+                                    jobs=state.options.jobs, trees=state.trees,
+                                    parsed=state.parsed, **kwargs)
+    else:  # every page from the result cache: the rules need not even be built
+        from types import SimpleNamespace
+
+        linted = SimpleNamespace(findings=[], files=0, errors=[], notes=[], deps={})
     state.parsed = None  # what was kept is used up
     findings = list(linted.findings)
     for hit in cached.values():
         findings.extend(hit)
     state.result.findings = sorted(findings)
-    state.result.files = linted.files + len(cached)
+    state.result.files = linted.files + _pages(cached)
     state.result.errors = linted.errors
     state.result.notes = linted.notes
     if cache is not None:
         _store_results(state, cache, keys, linted)
     if state.options.shard is not None and state.result.link_results:
         state.result.findings = sorted(state.result.findings + _foreign_link_findings(state))
+
+
+def _pages(cached: Mapping[Path, list[Finding]]) -> int:
+    """How many of the files served by the result cache are pages (the others were
+    not linted: the site model says they are not pages)."""
+    from playbook_lint.resultcache import NOT_A_PAGE
+
+    return sum(1 for hit in cached.values() if hit is not NOT_A_PAGE)
 
 
 def _build_shared_site(state: _Run, todo: Sequence[Path]) -> None:
@@ -580,9 +648,9 @@ def _lint_beside_links(state: _Run) -> None:
     recording = not (state.options.no_cache or state.options.fix or state.options.diff)
     kwargs: dict[str, Any] = {}
     if recording:
-        from playbook_lint.resultcache import RecordingWorkspace
+        from playbook_lint.resultcache import recording_workspace_class
 
-        kwargs["workspace_factory"] = RecordingWorkspace
+        kwargs["workspace_factory"] = recording_workspace_class()
     background, n_links, start = state.pending
     if state.parsed is not None:  # the second pass reads the same pages' links
         state.parsed.keep_after_lint = _LINK_PASS_INPUTS
@@ -621,7 +689,7 @@ def _lint_beside_links(state: _Run) -> None:
     for hit in cached.values():
         findings.extend(hit)
     state.result.findings = sorted(findings)
-    state.result.files = linted.files + len(cached)
+    state.result.files = linted.files + _pages(cached)
     state.result.errors = linted.errors
     state.result.notes = linted.notes
     if cache is not None:
@@ -633,64 +701,148 @@ def _lint_beside_links(state: _Run) -> None:
 _LINK_PASS_INPUTS = frozenset({"links"})
 
 
-def _cached_results(state: _Run) -> tuple[Any, dict[Path, str], dict[Path, list[Finding]]]:
-    """``(cache, key of each file, cached findings of each unchanged file)``; no cache
-    with ``no_cache``, ``fix``/``diff`` (fixes need fresh positions) or a shard."""
+def _open_result_cache(state: _Run) -> Any:
+    """The run's :class:`~playbook_lint.resultcache.ResultCache`, read once; None when
+    the run does not use one (``no_cache``, ``fix``/``diff``: fixes need fresh
+    positions, or a shard)."""
     opts = state.options
-    if opts.no_cache or opts.fix or opts.diff or opts.shard is not None or not state.files:
+    if opts.no_cache or opts.fix or opts.diff or opts.shard is not None:
+        return None
+    if state.result_cache is None:
+        from playbook_lint.resultcache import ResultCache, default_path
+
+        state.result_cache = ResultCache(default_path(state.result.root),
+                                         root=state.result.root)
+    return state.result_cache
+
+
+def _result_cache(state: _Run) -> Any:
+    """:func:`_open_result_cache` once the files are known (None without files), its
+    code fingerprint set from the rules (or the facts of deferred rules)."""
+    if not state.files:
+        return None
+    cache = _open_result_cache(state)
+    if cache is not None and not cache.code:
+        facts = _facts(state)
+        cache.set_code(facts["code"])
+    return cache
+
+
+def _facts(state: _Run) -> dict[str, Any]:
+    """The :func:`~playbook_lint.resultcache.rule_facts` of this run's rules (stored
+    with the result cache when they were built, for the next run to defer them)."""
+    from playbook_lint.resultcache import DeferredRules, rule_facts
+
+    rules = state.rules
+    if isinstance(rules, DeferredRules):
+        return dict(rules.facts)
+    if state.rule_facts is None:
+        state.rule_facts = rule_facts(rules)
+        cache = state.result_cache
+        if cache is not None and getattr(cache, "load_key", None):
+            cache.keep_rule_facts(cache.load_key, state.rule_facts)
+    return state.rule_facts
+
+
+def _collect_urls(state: _Run, files: Sequence[Path]) -> tuple[list[str], int]:
+    """:func:`playbook_lint.links.stage.collect_urls` with the result cache: an
+    unchanged page's URLs come from its cache entry, and only the other pages are
+    parsed; the pages parsed are kept for the lint stage (``state.parsed``, made
+    when a page is parsed: a warm run needs none)."""
+    from playbook_lint.links.stage import collect_urls
+
+    def keep(path: Path, doc: Any) -> None:
+        if state.parsed is None:
+            state.parsed = _parsed_pages(state)
+        state.parsed.keep(path, doc)
+
+    cache = _result_cache(state)
+    if cache is None:
+        return collect_urls(files, keep)
+    seen: dict[str, None] = {}
+    total = 0
+    for path in files:
+        got = cache.read(path)
+        rel = cache.rel(path)
+        stored = cache.urls(rel, got[0]) if got is not None else None
+        if stored is None:
+            stored = list(collect_urls([path], keep))
+            if got is not None:
+                cache.keep_urls(rel, got[0], *stored)
+        urls, count = stored
+        total += count
+        for url in urls:
+            seen.setdefault(url, None)
+    return list(seen), total
+
+
+def _cached_results(state: _Run) -> tuple[Any, dict[Path, tuple[str, str, str]],
+                                          dict[Path, list[Finding]]]:
+    """``(cache, (display path, key, digest) of each readable file, cached findings of
+    each unchanged file)``; no cache when :func:`_result_cache` says so."""
+    cache = _result_cache(state)
+    if cache is None:
         return None, {}, {}
-    import json
+    import hashlib
     from types import SimpleNamespace
 
-    from playbook_lint.resultcache import (
-        ResultCache,
-        code_fingerprint,
-        context_key,
-        default_path,
-        file_key,
-        site_fingerprint,
-    )
+    from playbook_lint.resultcache import context_key, entry_key, site_fingerprint
 
-    root = state.result.root
+    read = {f: cache.read(f) for f in state.files}
+    empty = hashlib.sha1(b"").digest()
+
+    def front_matter(page: Path) -> bytes:
+        got = read[page] if page in read else cache.read(page)
+        return got[1] if got is not None else empty
+
     common = Path(os.path.commonpath([str(f.parent) for f in state.files]))
-    site = site_fingerprint(state.files, [common, *_site_roots(state)])
-    rules = [f"{a.rule.name}:{a.severity}" for a in state.rules.active]
-    extra = json.dumps(state.rules.site_options, sort_keys=True, default=str) + \
-        code_fingerprint(type(a.rule) for a in state.rules.active)
-    inputs = [SimpleNamespace(path=p) for a in state.rules.active for p in a.rule.inputs]
-    context = context_key(config_path=state.config.path, packs=[*state.rules.packs, *inputs],
-                          rules=rules,
+    site = site_fingerprint(state.files, [common, *_site_roots(state, common)], front_matter)
+    facts = _facts(state)
+    read_files = [SimpleNamespace(path=p) for p in [*facts["packs"], *facts["inputs"]]]
+    context = context_key(config_path=state.config.path, packs=read_files,
+                          rules=facts["rules"],
                           today=state.today.isoformat(), offline=not state.online, site=site,
-                          extra=extra)
-    cache = ResultCache(default_path(root))
-    keys: dict[Path, str] = {}
+                          extra=facts["site_options"] + cache.code)
+    keys: dict[Path, tuple[str, str, str]] = {}
     cached: dict[Path, list[Finding]] = {}
     for f in state.files:
-        key = file_key(f, context)
-        if key is None:
+        got = read[f]
+        if got is None:
             continue
-        keys[f] = key
-        hit = cache.get(_rel(f, root), key, state.result.link_results)
+        rel = cache.rel(f)
+        key = entry_key(context, got[0])
+        keys[f] = (rel, key, got[0])
+        hit = cache.get(rel, key, state.result.link_results)
         if hit is not None:
             cached[f] = hit
     state.cache_hits = len(cached)
     return cache, keys, cached
 
 
-def _site_roots(state: _Run) -> set[Path]:
-    """The site roots of the linted files (a one-file run's site can be the whole
-    repository above it): the result cache's fingerprint covers them."""
-    from playbook_lint.runner import tree_of
+def _site_roots(state: _Run, common: Path) -> set[Path]:
+    """The site roots the linted files can belong to (a one-file run's site can be
+    the whole repository above it): the result cache's fingerprint covers them.
+
+    A file's site root is the nearest folder above it with a site marker, else its
+    linted folder (:func:`playbook_lint.site.site_for`). A marker between a file and
+    ``common`` (the folder holding every file) puts the root inside ``common``, which
+    the fingerprint walks anyway; otherwise the root is the one found from
+    ``common`` itself, or from a linted folder: so those few are asked, not every
+    file's folder."""
     from playbook_lint.site import site_for
 
+    def tree_of(path: Path) -> Path:  # runner.tree_of, without importing the runner
+        best: Path | None = None
+        for tree in state.trees:
+            if (tree == path or tree in path.parents) and (best is None or best in tree.parents):
+                best = tree
+        return best if best is not None else (path.parent if state.trees else state.result.root)
+
     roots: set[Path] = set()
-    seen: set[Path] = set()
-    for f in state.files:
-        if f.parent in seen:
-            continue
-        seen.add(f.parent)
+    for folder in {common, *state.trees}:
+        probe = folder / "_"
         try:
-            site = site_for(f, tree_of(f, state.trees, state.result.root),
+            site = site_for(probe, tree_of(probe),
                             state.rules.site_options)
         except (OSError, ValueError, RecursionError):
             continue
@@ -700,17 +852,20 @@ def _site_roots(state: _Run) -> set[Path]:
     return roots
 
 
-def _store_results(state: _Run, cache: Any, keys: Mapping[Path, str], linted: Any) -> None:
+def _store_results(state: _Run, cache: Any, keys: Mapping[Path, tuple[str, str, str]],
+                   linted: Any) -> None:
     """Put each freshly linted page's findings and dependencies in the cache."""
-    root = state.result.root
     by_path: dict[str, list[Finding]] = {}
     for f in linted.findings:
         by_path.setdefault(f.path, []).append(f)
     failed = {line.split(": ", 1)[0] for line in [*linted.errors, *linted.notes]}
-    for path, key in keys.items():
-        rel = _rel(path, root)
-        if rel in linted.deps and rel not in failed:
-            cache.put(rel, key, linted.deps[rel], by_path.get(rel, []))
+    for rel, key, digest in keys.values():
+        if rel in failed:
+            continue
+        if rel in linted.deps:
+            cache.put(rel, key, linted.deps[rel], by_path.get(rel, []), digest)
+        elif (cache.entries.get(rel) or {}).get("key") != key:  # linted: not a page
+            cache.put(rel, key, [], [], digest, page=False)
     cache.save()
 
 

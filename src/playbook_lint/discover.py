@@ -15,6 +15,7 @@ an ``exclude`` pattern of the config matches it (so pre-commit passes respect it
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -41,13 +42,6 @@ def _load_gitignore(folder: Path) -> pathspec.PathSpec | None:
     return _spec(text.splitlines())
 
 
-def _repo_root(start: Path) -> Path | None:
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    return None
-
-
 class Ignorer:
     """Decides whether a path is ignored by ``.gitignore`` files and exclude patterns.
 
@@ -61,6 +55,7 @@ class Ignorer:
         self.exclude = _spec(exclude) if exclude else None
         self._gitignores: dict[Path, pathspec.PathSpec | None] = {}
         self._roots: dict[Path, Path | None] = {}
+        self._specs_of: dict[str, list[tuple[str, pathspec.PathSpec]]] = {}
 
     def _gitignore(self, folder: Path) -> pathspec.PathSpec | None:
         if folder not in self._gitignores:
@@ -77,21 +72,55 @@ class Ignorer:
             return False
         return self.exclude.match_file(rel + "/" if is_dir else rel)
 
+    def _repo_root_of(self, folder: Path) -> Path | None:
+        """The repository root of ``folder``: the nearest folder at or above it holding
+        ``.git`` (None: not in a repository), remembered for it and every folder on the
+        way up (a tree of 1,400 folders asks each folder once, not once per folder below)."""
+        walked: list[Path] = []
+        found: Path | None = None
+        current = folder
+        while True:
+            if current in self._roots:
+                found = self._roots[current]
+                break
+            walked.append(current)
+            if (current / ".git").exists():
+                found = current
+                break
+            if current.parent == current:
+                break
+            current = current.parent
+        for w in walked:
+            self._roots[w] = found
+        return found
+
+    def _specs(self, parent: Path) -> list[tuple[str, pathspec.PathSpec]]:
+        """The ``.gitignore`` specs that apply to files in ``parent``, outermost first,
+        each with its folder as a string (remembered per folder)."""
+        key = str(parent)
+        hit = self._specs_of.get(key)
+        if hit is not None:
+            return hit
+        root = self._repo_root_of(parent)
+        out: list[tuple[str, pathspec.PathSpec]] = []
+        if root is not None:
+            folders = [parent, *parent.parents]
+            folders = folders[: folders.index(root) + 1] if root in folders else [parent]
+            for folder in reversed(folders):
+                spec = self._gitignore(folder)
+                if spec is not None:
+                    out.append((str(folder), spec))
+        self._specs_of[key] = out
+        return out
+
     def gitignored(self, path: Path, is_dir: bool = False) -> bool:
         """True if a ``.gitignore`` between the repository root and ``path`` ignores it."""
-        parent = path.parent
-        if parent not in self._roots:
-            self._roots[parent] = _repo_root(parent)
-        root = self._roots[parent]
-        if root is None:
-            return False
-        folders = [parent, *parent.parents]
-        folders = folders[: folders.index(root) + 1] if root in folders else [parent]
-        for folder in reversed(folders):
-            spec = self._gitignore(folder)
-            if spec is None:
-                continue
-            rel = path.relative_to(folder).as_posix()
+        return self._gitignored_in(path.parent, str(path), is_dir)
+
+    def _gitignored_in(self, folder: Path, text: str, is_dir: bool) -> bool:
+        specs = self._specs(folder)
+        for top, spec in specs:
+            rel = text[len(top):].lstrip(os.sep).replace(os.sep, "/")
             if spec.match_file(rel + "/" if is_dir else rel):
                 return True
         return False
@@ -99,6 +128,14 @@ class Ignorer:
     def ignored(self, path: Path, is_dir: bool = False) -> bool:
         """True if excluded by config or ignored by git."""
         return self.excluded(path, is_dir) or self.gitignored(path, is_dir)
+
+    def ignored_in(self, folder: Path, name: str, is_dir: bool = False) -> bool:
+        """:meth:`ignored` for the entry ``name`` of ``folder`` (absolute), without
+        building its path: the walk asks it of every file."""
+        text = os.path.join(str(folder), name)
+        if self.exclude is not None and self.excluded(Path(text), is_dir):
+            return True
+        return self._gitignored_in(folder, text, is_dir)
 
 
 def _skip_dir(name: str) -> bool:
@@ -131,7 +168,7 @@ def iter_files(
     Raises:
         FileNotFoundError: a path given does not exist (message names it).
     """
-    seen: set[Path] = set()  # real paths: a file reached through two names is linted once
+    seen: set[str] = set()  # real paths: a file reached through two names is linted once
     for given in paths:
         found = 0
         for f in _iter_one(given, ignorer, seen):
@@ -141,13 +178,13 @@ def iter_files(
             empty.append(str(given))
 
 
-def _iter_one(given: Path, ignorer: Ignorer, seen: set[Path]) -> Iterator[Path]:
+def _iter_one(given: Path, ignorer: Ignorer, seen: set[str]) -> Iterator[Path]:
     """The files of one given path (see :func:`iter_files`)."""
     path = Path(os.path.abspath(given))
     if path.is_file():
         if is_fix_temp(path.name):  # a killed --fix left it; never a page
             return
-        real = path.resolve()
+        real = os.path.realpath(path)
         if real not in seen and not ignorer.excluded(path):
             seen.add(real)
             yield path
@@ -156,19 +193,34 @@ def _iter_one(given: Path, ignorer: Ignorer, seen: set[Path]) -> Iterator[Path]:
         if path.exists():
             raise FileNotFoundError(f"{given}: not a regular file or folder")
         raise FileNotFoundError(f"{given}: no such file or folder")
+    # each walked folder's real path: os.walk does not enter symbolic links to folders,
+    # so below the top a folder's real path is its parent's and its name
+    reals: dict[str, str] = {}
     for folder, dirs, files in os.walk(path):
         here = Path(folder)
         dirs[:] = sorted(
-            d for d in dirs if not _skip_dir(d) and not ignorer.ignored(here / d, True)
+            d for d in dirs if not _skip_dir(d) and not ignorer.ignored_in(here, d, True)
         )
+        real_here = reals.pop(folder, None) or os.path.realpath(folder)
+        for d in dirs:
+            reals[os.path.join(folder, d)] = os.path.join(real_here, d)
         for name in sorted(files):
-            if not _wanted(here, name):
+            if not _wanted(here, name) or ignorer.ignored_in(here, name):
                 continue
-            f = here / name
-            if ignorer.ignored(f) or not f.is_file():  # FIFOs, devices, dangling links
+            full = os.path.join(folder, name)
+            try:
+                mode = os.lstat(full).st_mode
+            except OSError:
                 continue
-            real = f.resolve()
+            if stat.S_ISLNK(mode):
+                if not os.path.isfile(full):  # dangling, or a link to a folder or device
+                    continue
+                real = os.path.realpath(full)
+            elif stat.S_ISREG(mode):  # not FIFOs, devices
+                real = os.path.join(real_here, name)
+            else:
+                continue
             if real in seen:
                 continue
             seen.add(real)
-            yield f
+            yield here / name

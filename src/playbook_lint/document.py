@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from playbook_lint.frontmatter import FrontMatter, parse_front_matter
 from playbook_lint.links.extract import Anchor, Link, extract_anchors, extract_links
-from playbook_lint.mdparser import block_core_rules, markdown_parser
+from playbook_lint.mdparser import markdown_parser, parse_blocks
 from playbook_lint.scope import prose_text
 
 BOM = "\ufeff"
@@ -240,10 +239,7 @@ class Document:
         """
         md = markdown_parser()
         env: dict = {}
-        state = StateCore(self.markdown_source, md, env)
-        for rule in block_core_rules():
-            rule(state)
-        tokens = state.tokens
+        tokens = parse_blocks(self.markdown_source, env)
         for i, tok in enumerate(tokens):
             if tok.type == "inline" and i and tokens[i - 1].type == "heading_open":
                 children: list[Token] = []

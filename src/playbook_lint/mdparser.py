@@ -4,7 +4,7 @@
 strikethrough, linkify) every document is parsed with; :func:`block_core_rules`
 are its core rules that build the block structure only.
 
-:func:`tracking_parser` is a shallow copy of it whose inline rules record where
+:func:`tracking_parser` is a shallow copy of it whose inline tokenizer records where
 each token starts and ends: markdown-it inline tokens carry no positions, so the
 link extractor and the rules that need inline offsets tokenise inline content with
 :func:`parse_inline`, which stores ``token.meta[SPAN] = (start, end)`` (offsets into
@@ -18,17 +18,21 @@ from __future__ import annotations
 
 import copy
 import re
+import types
 from collections.abc import Callable
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.ruler import Ruler
+from markdown_it.common.normalize_url import normalizeLink as _normalize_link
+from markdown_it.parser_inline import ParserInline
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import fragments_join
 from markdown_it.rules_inline.state_inline import StateInline
 from markdown_it.token import Token
 
-__all__ = ["markdown_parser", "block_core_rules", "tracking_parser", "parse_inline",
-           "SPAN", "TrackingState", "linkify_pretest"]
+__all__ = ["markdown_parser", "block_core_rules", "parse_blocks", "tracking_parser",
+           "parse_inline", "SPAN", "TrackingState", "linkify_pretest"]
 
 _MD: MarkdownIt | None = None
 _BLOCK_RULES: list | None = None
@@ -44,8 +48,40 @@ def markdown_parser() -> MarkdownIt:
     if _MD is None:
         md = MarkdownIt("commonmark", {"linkify": True})
         md.enable(["table", "strikethrough", "linkify"])
+        if md.linkify is not None:
+            _fast_schema_test(md.linkify)
         _MD = md
     return _MD
+
+
+def _fast_schema_test(linkify: Any) -> None:
+    """Give linkify-it a ``schema_test`` pattern that finds a match exactly when its
+    own does, checking the schema names before the boundary character.
+
+    linkify-it's ``test`` and ``match`` begin with ``re.search(schema_test, text)``,
+    only for its truth (https://github.com/tsutsu3/linkify-it-py, ``LinkifyIt.test``).
+    The pattern is ``(^|(?!_)(?:[><｜]|ZPCc))(schemas)``: at every position of the
+    text it tries a Unicode class of hundreds of ranges, case-insensitively. The
+    same condition, written ``(?=(?:schemas))(?:^|(?<=[><｜]|ZPCc))(?<!_)``, tries
+    the class only where a schema name starts. ``schema_search`` (whose groups are
+    read) keeps the original pattern; a linkify-it whose pattern is shaped
+    otherwise is left as it is.
+    """
+    parts = getattr(linkify, "re", None)
+    if not isinstance(parts, dict) or "src_ZPCc" not in parts:
+        return
+    original = parts.get("schema_test", "")
+    prefix = "(^|(?!_)(?:[><\uff5c]|" + parts["src_ZPCc"] + "))("
+    if original != parts.get("schema_search") or not original.startswith(prefix) \
+            or not original.endswith(")"):
+        return
+    names = original[len(prefix):-1]
+    fast = "(?=(?:" + names + "))(?:^|(?<=[><\uff5c]|" + parts["src_ZPCc"] + "))(?<!_)"
+    try:
+        re.compile(fast, re.IGNORECASE)
+    except re.error:  # a boundary class that is not one character wide
+        return
+    parts["schema_test"] = fast
 
 
 def block_core_rules() -> list:
@@ -55,6 +91,78 @@ def block_core_rules() -> list:
         rules = markdown_parser().core.ruler.getRules("")
         _BLOCK_RULES = [r for r in rules if r.__name__ in ("normalize", "block")]
     return _BLOCK_RULES
+
+
+class _LineMarkers(StateBlock):
+    """``StateBlock`` whose line markers are computed line by line with ``str`` methods.
+
+    ``StateBlock.__init__`` scans the source in Python for each line's start, end,
+    leading white space (``tShift``) and indent with tabs expanded (``sCount``); it
+    is called here on an empty source (which sets every other field, whatever the
+    markdown-it-py version) and the markers are then computed the same way: a line
+    per ``\\n``, none for a last line of only spaces and tabs without a newline,
+    and the fake end entry.
+    """
+
+    def __init__(self, src: str, md: MarkdownIt, env: Any, tokens: list[Token]) -> None:
+        super().__init__("", md, env, tokens)
+        self.src = src
+        length = len(src)
+        b: list[int] = []
+        e: list[int] = []
+        ts: list[int] = []
+        sc: list[int] = []
+        lines = src.split("\n")
+        if src.endswith("\n"):
+            lines.pop()  # no line after the last newline
+        start = 0
+        for line in lines:
+            n = len(line)
+            indent = n - len(line.lstrip(" \t"))
+            end = start + n
+            if indent == n and end == length:
+                break  # a last line of blanks without a newline
+            if "\t" in line[:indent]:
+                offset = 0
+                for ch in line[:indent]:
+                    offset += 4 - offset % 4 if ch == "\t" else 1
+            else:
+                offset = indent
+            b.append(start)
+            e.append(end)
+            ts.append(indent)
+            sc.append(offset)
+            start = end + 1
+        b.append(length)
+        e.append(length)
+        ts.append(0)
+        sc.append(0)
+        self.bMarks, self.eMarks, self.tShift, self.sCount = b, e, ts, sc
+        self.bsCount = [0] * len(b)
+        self.lineMax = len(b) - 1
+
+
+def parse_blocks(src: str, env: dict[str, Any]) -> list[Token]:
+    """The block tokens of ``src`` (no inline parse), as :func:`markdown_parser`'s
+    ``normalize`` and ``block`` core rules make them.
+
+    Args:
+        src: Markdown text.
+        env: filled in as markdown-it does (``env["references"]``: reference definitions).
+
+    Returns:
+        the block tokens (``inline`` tokens have ``content`` and no children).
+    """
+    md = markdown_parser()
+    state = StateCore(src, md, env)
+    for rule in block_core_rules():
+        if rule.__name__ != "block":
+            rule(state)  # normalize
+    tokens: list[Token] = []
+    if state.src:
+        block = _LineMarkers(state.src, md, env, tokens)
+        md.block.tokenize(block, block.line, block.lineMax)
+    return tokens
 
 
 _PRETEST: Callable[[str], bool] | None = None
@@ -78,7 +186,7 @@ def linkify_pretest(text: str) -> bool:
         if linkify is None:
             _PRETEST = lambda text: False  # noqa: E731
         elif parts.get("pretest") != (
-                f"({parts.get('schema_test')})|({parts.get('host_fuzzy_test')})|@"):
+                f"({parts.get('schema_search')})|({parts.get('host_fuzzy_test')})|@"):
             _PRETEST = linkify.pretest  # another linkify-it: its own pretest
         else:
             schema_test = re.compile(linkify.re["schema_test"], re.IGNORECASE)
@@ -139,49 +247,105 @@ class TrackingState(StateInline):
         return token
 
 
-def _track(fn: Any) -> Any:
-    def tracked(state: StateInline, silent: bool) -> bool:
-        if silent:
-            return bool(fn(state, silent))
-        start = state.pos
-        n = len(state.tokens)
-        ok = fn(state, silent)
-        if ok:
-            new = [t for t in state.tokens[n:] if SPAN not in t.meta]
-            if new and all(t.type == "text" for t in new) and \
-                    "".join(t.content for t in new) == state.src[start:state.pos]:
-                # e.g. emphasis pushes one text token per delimiter character
-                pos = start
-                for t in new:
-                    t.meta[SPAN] = (pos, pos + len(t.content))
-                    pos += len(t.content)
-            elif new:
-                new[0].meta[SPAN] = (start, state.pos)
-        return bool(ok)
+def _mark_new(state: StateInline, start: int, n: int) -> None:
+    """Give the tokens a rule just pushed (``state.tokens[n:]``) their span.
 
-    return tracked
+    Tokens that already have one (pending text pushed on the way, tokens of a nested
+    tokenize such as a link's label) keep it. When every new token is text whose
+    contents together are exactly the source the rule consumed (emphasis pushes one
+    text token per delimiter character), each gets its own span; otherwise the first
+    new token spans what the rule consumed.
+    """
+    new = [t for t in state.tokens[n:] if SPAN not in t.meta]
+    if not new:
+        return
+    if all(t.type == "text" for t in new) and \
+            "".join(t.content for t in new) == state.src[start:state.pos]:
+        pos = start
+        for t in new:
+            t.meta[SPAN] = (pos, pos + len(t.content))
+            pos += len(t.content)
+    else:
+        new[0].meta[SPAN] = (start, state.pos)
+
+
+def _tracking_tokenize(self: ParserInline, state: StateInline) -> None:
+    """``ParserInline.tokenize`` (markdown-it-py 3.0 and 4.x, the same loop) that marks
+    the tokens each successful rule pushes with their span (:func:`_mark_new`).
+
+    Marking here, once per rule that succeeded, instead of wrapping every rule
+    (which is called at each position until one succeeds), keeps the tokens and
+    spans the same for about a tenth of the calls.
+    """
+    rules = self.ruler.getRules("")
+    end = state.posMax
+    max_nesting = state.md.options["maxNesting"]
+    append = getattr(state, "append_pending", None)
+    while state.pos < end:
+        pos = state.pos
+        ok = False
+        if state.level < max_nesting:
+            n = len(state.tokens)
+            for rule in rules:
+                ok = rule(state, False)
+                if ok:
+                    if state.pos <= pos:
+                        raise RuntimeError("inline rule didn't increment state.pos")
+                    break
+            if ok and len(state.tokens) > n:
+                _mark_new(state, pos, n)
+        if ok:
+            if state.pos >= end:
+                break
+            continue
+        if append is not None:
+            append(state.src[state.pos])
+        else:  # pragma: no cover - markdown-it-py 3
+            state.pending += state.src[state.pos]
+        state.pos += 1
+    if state.pending:
+        state.pushPending()
+
+
+#: Words one of which the destination must hold for markdown-it's ``validateLink`` to
+#: refuse it, before or after ``normalizeLink`` (its bad schemes ``vbscript:``,
+#: ``javascript:``, ``file:``, ``data:``).
+_UNSAFE_HINT = re.compile("script|data|file", re.IGNORECASE)
+
+
+def _tracking_normalize_link(url: str) -> str:
+    """``normalizeLink`` for the tracking parser: ``url`` as it is, unless it holds
+    one of validateLink's bad scheme names (then markdown-it's own normalisation).
+
+    The tracking parser's tokens are read for their spans, not their ``href``, and
+    ``validateLink(normalizeLink(url))`` (which decides whether a link parses) is
+    True for such a ``url`` either way: normalisation (mdurl parse, format,
+    percent-encoding with upper-case hex, punycode of http/https/mailto host names)
+    adds no letter that could spell ``script``, ``data`` or ``file``. It was a
+    quarter of the tracked inline parse (23,481 calls, mdurl and punycode, on
+    digitalgov).
+    """
+    if _UNSAFE_HINT.search(url):
+        return _normalize_link(url)
+    return url
 
 
 _TRACKING_MD: MarkdownIt | None = None
 
 
 def tracking_parser() -> MarkdownIt:
-    """A shallow copy of :func:`markdown_parser` whose inline rules record spans."""
+    """A shallow copy of :func:`markdown_parser` whose inline tokenizer records spans
+    (the same rules; :func:`_tracking_tokenize`)."""
     global _TRACKING_MD
     if _TRACKING_MD is None:
         base = markdown_parser()
         md = copy.copy(base)
         inline = copy.copy(base.inline)
-        ruler: Ruler[Any] = Ruler()
-        for rule in base.inline.ruler.__rules__:
-            # ``text`` only appends pending text (TrackingState records where it
-            # starts) and pushes no token: wrapping it, the most called rule, is waste
-            fn = rule.fn if rule.name == "text" else _track(rule.fn)
-            ruler.push(rule.name, fn, {"alt": list(rule.alt)})
-            if not rule.enabled:
-                ruler.disable(rule.name)
-        inline.ruler = ruler
+        inline.ruler = copy.deepcopy(base.inline.ruler)  # not shared with the base parser
+        # an instance attribute: a link rule's nested ``state.md.inline.tokenize`` is it too
+        inline.tokenize = types.MethodType(_tracking_tokenize, inline)  # type: ignore[method-assign]
         md.inline = inline
+        md.normalizeLink = _tracking_normalize_link  # type: ignore[method-assign]
         _TRACKING_MD = md
     return _TRACKING_MD
 
@@ -196,8 +360,9 @@ def parse_inline(src: str, env: dict[str, Any]) -> tuple[list[Token], StateInlin
     Returns:
         ``(children, probe)``: the inline tokens, each that starts at a known place
         with ``meta[SPAN] = (start, end)`` (offsets into ``src``; adjacent text tokens
-        are not merged), and a fresh ``StateInline`` over ``src`` for re-reading labels
-        with ``parseLinkLabel``.
+        are not merged; link ``href``/image ``src`` attributes are as written, not
+        normalised: see :func:`_tracking_normalize_link`), and a fresh
+        ``StateInline`` over ``src`` for re-reading labels with ``parseLinkLabel``.
     """
     md = tracking_parser()
     tokens: list[Token] = []

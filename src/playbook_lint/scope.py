@@ -326,5 +326,21 @@ def _inline_region(chars: list[str], start: int, end: int) -> None:
         for a, b in spans:
             blank(chars, start + a, start + b)
         s = "".join(chars[start:end])
-    for m in _TEXT_NOISE.finditer(s):
-        blank(chars, start + m.start(), start + m.end())
+    if _may_hold_noise(s):
+        for m in _TEXT_NOISE.finditer(s):
+            blank(chars, start + m.start(), start + m.end())
+
+
+#: What every match of ``_TEXT_NOISE`` contains: a character reference ``&``; a bare
+#: URL's scheme (``http``, ``ftp:``, ``mailto:``, ``file:``) or ``www.``; an e-mail
+#: address's ``@``; an emphasis delimiter ``*``, ``~`` or ``_`` (the patterns are
+#: case-sensitive).
+_NOISE_CHARS = frozenset("&@*~_")
+_NOISE_WORDS = ("http", "www.", "ftp:", "mailto:", "file:")
+
+
+def _may_hold_noise(s: str) -> bool:
+    """False when ``_TEXT_NOISE`` cannot match ``s`` (it has none of the characters or
+    words every match contains): most paragraphs, whose scan by the combined pattern
+    (tried at every position) is the costliest part of :func:`_inline_region`."""
+    return not _NOISE_CHARS.isdisjoint(s) or any(w in s for w in _NOISE_WORDS)

@@ -36,7 +36,7 @@ from markdown_it.helpers import parseLinkDestination, parseLinkLabel
 from markdown_it.token import Token
 
 from playbook_lint.links.htmltags import HtmlTag, parse_html_tags
-from playbook_lint.links.offsets import OffsetMapper, inline_blocks
+from playbook_lint.links.offsets import OffsetMapper, inline_mappers
 from playbook_lint.links.slugs import Slugger
 from playbook_lint.mdparser import SPAN, linkify_pretest, parse_inline, tracking_parser
 
@@ -206,9 +206,17 @@ def _reference_label(
     return src[label_start:label_end], label_start, label_end
 
 
+#: ``token.meta`` key of an inline token's raw HTML: ``[(start, html), ...]`` (offsets
+#: into its content), left by :func:`extract_links` for :func:`extract_anchors`.
+_HTML_SPANS = "pl_html"
+
+
 def _inline_links(
-    doc: Document, tok: Token, to_src: OffsetMapper, env: dict[str, Any]
+    doc: Document, tok: Token, to_src: OffsetMapper, env: dict[str, Any],
+    keep_html: bool = False,
 ) -> list[Link]:
+    """The links of inline token ``tok``; with ``keep_html``, its raw HTML is left in
+    ``tok.meta[_HTML_SPANS]`` when it was tokenised (always when it holds a ``<``)."""
     src = tok.content
     md = tracking_parser()
     # core linkify only looks at blocks that pass linkify-it's pretest
@@ -220,6 +228,10 @@ def _inline_links(
         # reference one (no definitions): nothing here can be a link
         return []
     children, probe = parse_inline(src, env)
+    if keep_html:
+        tok.meta[_HTML_SPANS] = [
+            (span[0], child.content) for child in children
+            if child.type == "html_inline" and (span := child.meta.get(SPAN)) is not None]
     out: list[Link] = []
     prev_type = ""
     text_run: list[Token] = []
@@ -472,10 +484,10 @@ def extract_links(doc: Document) -> list[Link]:
     tokens = doc.tokens
     env: dict[str, Any] = getattr(doc, "env", None) or {}
     out: list[Link] = []
-    blocks = dict((id(t), m) for t, m in inline_blocks(doc))
+    blocks = inline_mappers(doc)
     for tok in tokens:
         if tok.type == "inline" and id(tok) in blocks:
-            out.extend(_inline_links(doc, tok, blocks[id(tok)], env))
+            out.extend(_inline_links(doc, tok, blocks[id(tok)], env, keep_html=True))
         elif tok.type == "html_block":
             tags, mapper = _html_block_tags(doc, tok)
             out.extend(_html_links(tags, mapper))
@@ -506,7 +518,7 @@ def extract_block_links(
     """
     env: dict[str, Any] = getattr(doc, "env", None) or {}
     out: list[Link] = []
-    blocks = dict((id(t), m) for t, m in inline_blocks(doc))
+    blocks = inline_mappers(doc)
     for tok in doc.tokens:
         if tok.type == "inline" and id(tok) in blocks and wanted(tok.content):
             masked = copy.copy(tok)
@@ -537,7 +549,7 @@ def extract_anchors(doc: Document) -> list[Anchor]:
     tokens = doc.tokens
     out: list[Anchor] = []
     slugger = Slugger()
-    blocks = dict((id(t), m) for t, m in inline_blocks(doc))
+    blocks = inline_mappers(doc)
     for idx, tok in enumerate(tokens):
         if tok.type == "heading_open" and idx + 1 < len(tokens):
             inline = tokens[idx + 1]
@@ -561,15 +573,18 @@ def extract_anchors(doc: Document) -> list[Anchor]:
             idm = _ATTR_ID.search(ial.group(1)) if ial else None
             if ial and idm:  # kramdown block attribute list on its own line: {: #id}
                 out.append(Anchor(idm.group(1), mapper(ial.start(1) + idm.start(1)), "attr-list"))
-            # html_inline ids need spans: reparse only when the content has a tag
+            # html_inline ids need spans: those extract_links left, else a reparse
+            # (only when the content has a tag)
             if "<" in tok.content and ("id" in tok.content or "name" in tok.content):
-                children, _ = parse_inline(tok.content, getattr(doc, "env", {}) or {})
-                for child in children:
-                    span = child.meta.get(SPAN)
-                    if child.type == "html_inline" and span is not None:
-                        s = span[0]
-                        out.extend(_html_anchors(parse_html_tags(child.content),
-                                                 lambda q, s=s, mp=mapper: mp(s + q)))
+                html = tok.meta.get(_HTML_SPANS)
+                if html is None:
+                    children, _ = parse_inline(tok.content, getattr(doc, "env", {}) or {})
+                    html = [(span[0], child.content) for child in children
+                            if child.type == "html_inline"
+                            and (span := child.meta.get(SPAN)) is not None]
+                for s, content in html:
+                    out.extend(_html_anchors(parse_html_tags(content),
+                                             lambda q, s=s, mp=mapper: mp(s + q)))
         elif tok.type == "html_block":
             tags, mapper = _html_block_tags(doc, tok)
             out.extend(_html_anchors(tags, mapper))

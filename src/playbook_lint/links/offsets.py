@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from playbook_lint.document import Document
 
-__all__ = ["OffsetMapper", "inline_blocks"]
+__all__ = ["OffsetMapper", "inline_blocks", "inline_mappers"]
 
 
 class OffsetMapper:
@@ -34,13 +34,23 @@ class OffsetMapper:
         self, doc: Document, content: str, first_line: int, mode: str,
         cursors: dict[int, int] | None = None,
     ) -> None:
-        src = doc.markdown_source
-        starts = doc.line_starts
+        # the source and its line starts, not the Document (no reference cycle)
+        self._args: tuple[str, list[int], str, int, str] | None = (
+            doc.markdown_source, doc.line_starts, content, first_line, mode)
         self.cstarts: list[int] = []
         self.offsets: list[int] = []
         #: per content line, a full offset map when the source differs from the
         #: content character by character (table cells with escaped pipes ``\|``)
         self.charmaps: list[list[int] | None] = []
+        if cursors is not None:
+            # table cells are found left to right on their line: in order, now
+            self._build(cursors)
+        # other blocks are located when first asked (most blocks hold no link)
+
+    def _build(self, cursors: dict[int, int] | None = None) -> None:
+        assert self._args is not None
+        src, starts, content, first_line, mode = self._args
+        self._args = None
         pos = 0
         for i, cline in enumerate(content.split("\n")):
             self.cstarts.append(pos)
@@ -108,6 +118,8 @@ class OffsetMapper:
         return max(0, len(sline) - len(cline))
 
     def __call__(self, q: int) -> int:
+        if self._args is not None:
+            self._build()
         i = max(bisect.bisect_right(self.cstarts, q) - 1, 0)
         charmap = self.charmaps[i]
         if charmap is not None:
@@ -115,11 +127,33 @@ class OffsetMapper:
         return self.offsets[i] + q - self.cstarts[i]
 
 
+#: ``doc.__dict__`` key of the memo of :func:`inline_blocks` and :func:`inline_mappers`.
+_MEMO = "_pl_inline_blocks"
+
+
 def inline_blocks(doc: Document) -> list[tuple[Token, OffsetMapper]]:
     """Each inline token of ``doc`` (that has a ``map``) with the mapper from its
     content to ``doc.text`` offsets: table cells and ATX headings are found on their
-    line (``"find"``), other blocks end their lines (``"suffix"``)."""
+    line (``"find"``), other blocks end their lines (``"suffix"``).
+
+    Computed once per ``doc.tokens`` (links, anchors and the reference and template
+    rules all ask for it) and kept on ``doc``; the list is shared, not to be changed.
+    """
+    return _memo(doc)[0]
+
+
+def inline_mappers(doc: Document) -> dict[int, OffsetMapper]:
+    """:func:`inline_blocks` as a dict: ``id(token)`` -> its mapper (shared, not to be
+    changed)."""
+    return _memo(doc)[1]
+
+
+def _memo(doc: Document) -> tuple[list[tuple[Token, OffsetMapper]], dict[int, OffsetMapper]]:
     tokens = doc.tokens
+    cache = getattr(doc, "__dict__", None)
+    memo = cache.get(_MEMO) if cache is not None else None
+    if memo is not None and memo[0] is tokens:
+        return memo[1], memo[2]
     out: list[tuple[Token, OffsetMapper]] = []
     cursors: dict[int, int] = {}
     for idx, tok in enumerate(tokens):
@@ -133,4 +167,7 @@ def inline_blocks(doc: Document) -> list[tuple[Token, OffsetMapper]]:
         else:
             mapper = OffsetMapper(doc, tok.content, tok.map[0], "suffix")
         out.append((tok, mapper))
-    return out
+    by_id = {id(t): m for t, m in out}
+    if cache is not None:
+        cache[_MEMO] = (tokens, out, by_id)
+    return out, by_id

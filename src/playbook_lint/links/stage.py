@@ -14,12 +14,13 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from playbook_lint.document import Document
 from playbook_lint.errors import ConfigError
-from playbook_lint.links.fmlinks import front_matter_links
 from playbook_lint.links.normalize import host_of, is_http_url
+
+if TYPE_CHECKING:  # imported where pages are parsed: a warm run takes their URLs cached
+    from playbook_lint.document import Document
 
 ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -35,6 +36,9 @@ def collect_urls(
     lint pass reports them). ``on_document(path, doc)`` is called with each parsed
     Document (the pipeline keeps them for the lint pass: one parse per page).
     """
+    from playbook_lint.document import Document
+    from playbook_lint.links.fmlinks import front_matter_links
+
     seen: dict[str, None] = {}
     total = 0
     for path in files:
