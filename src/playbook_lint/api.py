@@ -587,6 +587,16 @@ def lint(state: _Run) -> None:
 
         linted = SimpleNamespace(findings=[], files=0, errors=[], notes=[], deps={})
     state.parsed = None  # what was kept is used up
+    _take_linted(state, linted, cached, cache, keys)
+    if state.options.shard is not None and state.result.link_results:
+        state.result.findings = sorted(state.result.findings + _foreign_link_findings(state))
+
+
+def _take_linted(state: _Run, linted: Any, cached: Mapping[Path, list[Finding]],
+                 cache: Any, keys: Any) -> None:
+    """Put the lint pass's ``linted`` (a ``LintResult``-shaped object) and the result
+    cache's ``cached`` findings (path -> findings) into ``state.result``, sorted, and
+    store the new results in ``cache`` (None: no result cache) under ``keys``."""
     findings = list(linted.findings)
     for hit in cached.values():
         findings.extend(hit)
@@ -596,8 +606,6 @@ def lint(state: _Run) -> None:
     state.result.notes = linted.notes
     if cache is not None:
         _store_results(state, cache, keys, linted)
-    if state.options.shard is not None and state.result.link_results:
-        state.result.findings = sorted(state.result.findings + _foreign_link_findings(state))
 
 
 def _pages(cached: Mapping[Path, list[Finding]]) -> int:
@@ -685,15 +693,7 @@ def _lint_beside_links(state: _Run) -> None:
     for rel in shown:
         if rel in first.deps or rel in second.deps:
             linted.deps[rel] = [*first.deps.get(rel, []), *second.deps.get(rel, [])]
-    findings = list(linted.findings)
-    for hit in cached.values():
-        findings.extend(hit)
-    state.result.findings = sorted(findings)
-    state.result.files = linted.files + _pages(cached)
-    state.result.errors = linted.errors
-    state.result.notes = linted.notes
-    if cache is not None:
-        _store_results(state, cache, keys, linted)
+    _take_linted(state, linted, cached, cache, keys)
 
 
 #: Document attributes the link rules' pass reads again after the first pass

@@ -525,14 +525,6 @@ def _decoded(cache: _Cache, own: list[tuple[str, str, str | None, Any]]
 SCHEMA_VERSION = 1
 
 
-def _stamp(path: str) -> list[int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return [st.st_mtime_ns, st.st_size]
-
-
 def _schema_key(site: Any, files: list[str], data_files: list[str],
                 own: list[tuple[str, str, str | None, Any]]) -> str:
     """The digest an inferred schema of ``site`` is kept under: everything inference
@@ -544,7 +536,7 @@ def _schema_key(site: Any, files: list[str], data_files: list[str],
     import hashlib
 
     from playbook_lint import __version__
-    from playbook_lint.siteindex import _code_stamp
+    from playbook_lint.siteindex import _code_stamp, _stamp
 
     root: Path = site.root
     eleventy = _is_eleventy(root)
