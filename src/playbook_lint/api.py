@@ -136,7 +136,7 @@ class RunResult:
     messages: list[str] = field(default_factory=list)
     log: list[str] = field(default_factory=list)
     link_results: dict[str, Any] = field(default_factory=dict)
-    rules: dict[str, Any] = field(default_factory=dict)
+    rules: Mapping[str, Any] = field(default_factory=dict)
     root: Path = field(default_factory=Path.cwd)
     fail_on: Severity = Severity.ERROR
     changed_files: list[str] = field(default_factory=list)

@@ -691,65 +691,27 @@ class DeferredRules:
         return getattr(self.real(), name)
 
 
-class LazyRuleClasses(dict):  # type: ignore[type-arg]
+class LazyRuleClasses(Mapping[str, Any]):
     """``RunResult.rules`` (every known rule class by name) on a warm run: filled from
     the rule registry on first use (SARIF and HTML reports read rule metadata; the
-    other formats never ask, and a warm run then imports no rule module)."""
+    other formats never ask, and a warm run then imports no rule module). A read-only
+    mapping: ``Mapping`` derives ``get``, ``in``, ``items`` and equality from the
+    three methods below."""
 
     def __init__(self, load: Callable[[], Mapping[str, Any]]) -> None:
-        super().__init__()
-        self._load: Callable[[], Mapping[str, Any]] | None = load
+        self._load = load
+        self._rules: dict[str, Any] | None = None
 
-    def _fill(self) -> None:
-        if self._load is not None:
-            load, self._load = self._load, None
-            super().update(load())
+    def _filled(self) -> dict[str, Any]:
+        if self._rules is None:
+            self._rules = dict(self._load())
+        return self._rules
 
-    def __getitem__(self, key: Any) -> Any:
-        self._fill()
-        return super().__getitem__(key)
+    def __getitem__(self, key: str) -> Any:
+        return self._filled()[key]
 
-    def get(self, key: Any, default: Any = None) -> Any:
-        self._fill()
-        return super().get(key, default)
-
-    def __contains__(self, key: object) -> bool:
-        self._fill()
-        return super().__contains__(key)
-
-    def __iter__(self) -> Iterator[Any]:
-        self._fill()
-        return super().__iter__()
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._filled())
 
     def __len__(self) -> int:
-        self._fill()
-        return super().__len__()
-
-    def __bool__(self) -> bool:
-        return len(self) > 0
-
-    def __eq__(self, other: object) -> bool:
-        self._fill()
-        return super().__eq__(other)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        self._fill()
-        return super().__repr__()
-
-    def keys(self) -> Any:
-        self._fill()
-        return super().keys()
-
-    def values(self) -> Any:
-        self._fill()
-        return super().values()
-
-    def items(self) -> Any:
-        self._fill()
-        return super().items()
-
-    def copy(self) -> dict[Any, Any]:
-        self._fill()
-        return dict(super().items())
+        return len(self._filled())
