@@ -796,7 +796,9 @@ def _cached_results(state: _Run) -> tuple[Any, dict[Path, tuple[str, str, str]],
         return got[1] if got is not None else empty
 
     common = Path(os.path.commonpath([str(f.parent) for f in state.files]))
-    site = site_fingerprint(state.files, [common, *_site_roots(state, common)], front_matter)
+    walks: dict[Path, Any] = {}  # the site model's walk of each root: one walk per run
+    roots = _site_roots(state, common, walks)
+    site = site_fingerprint(state.files, [common, *roots], front_matter, walks.get)
     facts = _facts(state)
     read_files = [SimpleNamespace(path=p) for p in [*facts["packs"], *facts["inputs"]]]
     context = context_key(config_path=state.config.path, packs=read_files,
@@ -819,9 +821,12 @@ def _cached_results(state: _Run) -> tuple[Any, dict[Path, tuple[str, str, str]],
     return cache, keys, cached
 
 
-def _site_roots(state: _Run, common: Path) -> set[Path]:
+def _site_roots(state: _Run, common: Path, walks: dict[Path, Any] | None = None
+                ) -> set[Path]:
     """The site roots the linted files can belong to (a one-file run's site can be
     the whole repository above it): the result cache's fingerprint covers them.
+    ``walks`` (when given) receives each root's :class:`~playbook_lint.siteindex.SiteWalk`,
+    the one the site model and front matter inference use.
 
     A file's site root is the nearest folder above it with a site marker, else its
     linted folder (:func:`playbook_lint.site.site_for`). A marker between a file and
@@ -849,6 +854,9 @@ def _site_roots(state: _Run, common: Path) -> set[Path]:
         root = getattr(site, "root", None)
         if root is not None:
             roots.add(Path(root))
+            walk = site.__dict__.get("walk")  # a LazySite's, without building it
+            if walks is not None and walk is not None:
+                walks.setdefault(Path(root), walk)
     return roots
 
 

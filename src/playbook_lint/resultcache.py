@@ -42,9 +42,6 @@ from playbook_lint.atomic import write_atomic
 from playbook_lint.findings import Edit, EditPosition, Finding, Fix, Severity
 
 CACHE_VERSION = 3
-#: Folders never walked for the site fingerprint.
-SKIP_DIRS = {".git", "node_modules", "_site", "site", "public", "vendor", ".venv", "venv",
-             "__pycache__", ".cache", "build", "dist"}
 #: At most this many files enter the site fingerprint walk (a huge tree is fingerprinted
 #: by its Markdown pages and config alone beyond it).
 MAX_WALK = 200_000
@@ -188,11 +185,29 @@ def _front_matter_digest(path: Path) -> bytes:
 
 
 def site_fingerprint(pages: Sequence[Path], trees: Iterable[Path],
-                     front_matter: Callable[[Path], bytes] | None = None) -> str:
+                     front_matter: Callable[[Path], bytes] | None = None,
+                     walks: Callable[[Path], Any] | None = None) -> str:
     """SHA-256 over every page's path and front matter, and every other file's path,
-    size and mtime under ``trees`` (skipping :data:`SKIP_DIRS` and hidden folders).
-    ``front_matter(page)`` gives the SHA-1 of a page's front matter block (default:
-    read from the file's first 64 KiB)."""
+    size and mtime under ``trees``, walked as the site model walks them
+    (:class:`playbook_lint.siteindex.SiteWalk`: skipping its ``SKIP_WALK`` folders,
+    hidden folders but ``.github``, and ``public/``/``resources/`` at a tree's top).
+
+    Args:
+        pages: the linted files (absolute); each enters by its path and front matter,
+            not its stamp (a body edit leaves the fingerprint as it was).
+        trees: folders to walk (absolute); one inside another is walked once.
+        front_matter: ``front_matter(page)`` gives the SHA-1 of a page's front matter
+            block (default: read from the file's first 64 KiB).
+        walks: ``walks(tree)`` gives the run's ``SiteWalk`` of ``tree`` (the site
+            model's, so the tree is listed and each file stat-ed once per run), or
+            None for a walk of its own.
+
+    Returns:
+        the hex digest. At most :data:`MAX_WALK` files are stat-ed: beyond them a
+        huge tree is fingerprinted by the files before.
+    """
+    from playbook_lint.siteindex import SiteWalk
+
     h = hashlib.sha256()
     page_set = set()
     digest_of = front_matter or _front_matter_digest
@@ -203,21 +218,17 @@ def site_fingerprint(pages: Sequence[Path], trees: Iterable[Path],
     tops = sorted(set(trees))
     tops = [t for t in tops if not any(o != t and o in t.parents for o in tops)]  # no nesting
     for tree in tops:
-        for folder, dirs, files in os.walk(tree):
-            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-            for name in sorted(files):
-                path = os.path.join(folder, name)
-                if path in page_set:
-                    continue
-                walked += 1
-                if walked > MAX_WALK:
-                    return h.hexdigest()
-                try:
-                    st = os.stat(path)
-                    stamp = f"{st.st_size},{st.st_mtime_ns}"
-                except OSError:
-                    stamp = "-"
-                h.update(os.fsencode(path) + b"\0" + stamp.encode() + b"\n")
+        walk = (walks(tree) if walks is not None else None) or SiteWalk(tree)
+        files = sorted(path for folder, names in walk.listing()
+                       for path in [os.path.join(folder, n) for n in names]
+                       if path not in page_set)
+        for path in files:
+            walked += 1
+            if walked > MAX_WALK:
+                return h.hexdigest()
+            stamp = walk.stamp(path)
+            h.update(os.fsencode(path) + b"\0" +
+                     (b"-" if stamp is None else b"%d,%d" % (stamp[1], stamp[0])) + b"\n")
     return h.hexdigest()
 
 
