@@ -1,6 +1,6 @@
 """Allow ``python -m playbook_lint``."""
 
-from playbook_lint.cli import main
+from playbook_lint.cli import console_main
 
 if __name__ == "__main__":
-    main()
+    console_main()

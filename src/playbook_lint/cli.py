@@ -403,3 +403,46 @@ def main(argv: Sequence[str] | None = None) -> None:
         SUBCOMMANDS[args[0]].main(args[1:], prog_name=f"playbook-lint {args[0]}")
     else:
         lint.main(args, prog_name="playbook-lint")
+
+
+def console_main() -> None:
+    """The console script and ``python -m playbook_lint``: :func:`main`, then the
+    process ends without tearing the interpreter down (:func:`leave`)."""
+    try:
+        main()
+    except SystemExit as exc:
+        leave(exc.code)
+    leave(0)
+
+
+def leave(code: str | int | None) -> NoReturn:
+    """End the process with exit status ``code`` (as :class:`SystemExit` takes it:
+    None is 0, an int is itself, anything else is printed to standard error and is 1)
+    without freeing every object first: after a one-file run over a 4,000-page site's
+    index the interpreter's teardown was 0.1 s of 0.7 s. mypy leaves the same way
+    (``mypy.util.hard_exit``). The atexit handlers run and standard output and error
+    are flushed first; while another thread runs, or when a flush fails (a closed
+    pipe), the usual :func:`sys.exit` is taken instead, so nothing is lost."""
+    import atexit
+    import threading
+
+    if threading.active_count() > 1:
+        sys.exit(code)
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:
+        sys.stderr.write(f"{code}\n")
+        status = 1
+    run_exitfuncs = getattr(atexit, "_run_exitfuncs", None)
+    if run_exitfuncs is None:
+        sys.exit(status)
+    try:
+        run_exitfuncs()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except (OSError, ValueError):
+        sys.exit(status)
+    os._exit(status)
