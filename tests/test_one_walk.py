@@ -1,10 +1,13 @@
 """One walk of a site tree per run: the result cache's site fingerprint takes the
-site model's walk and stamps instead of listing and stat-ing the tree again."""
+site model's walk and stamps instead of listing and stat-ing the tree again; and the
+walk's listing kept between runs, each folder listed again only when it changed."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import time
 from datetime import date
 from pathlib import Path
 
@@ -73,14 +76,132 @@ def test_a_one_file_run_lists_its_site_root_once(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     _tree(tmp_path)
     (tmp_path / ".git").mkdir()  # the site root: the repository
-    walked: list[str] = []
-    real = os.walk
+    listed: list[str] = []
+    real = os.scandir
 
-    def spy(top, *args, **kwargs):
-        walked.append(str(top))
-        return real(top, *args, **kwargs)
+    def spy(path):
+        listed.append(str(path))
+        return real(path)
 
-    monkeypatch.setattr(os, "walk", spy)
+    monkeypatch.setattr(os, "scandir", spy)
     result = run([tmp_path / "index.md"], RunOptions(offline=True, today=date(2026, 12, 1)))
     assert result.exit_code == 0
-    assert walked.count(str(tmp_path)) == 1
+    assert listed.count(str(tmp_path)) == 1
+    assert listed.count(str(tmp_path / "sub")) == 1
+
+
+def _folders(root: Path, n: int = 120) -> None:
+    """``n`` folders of one page each below ``root``, all last modified a day ago."""
+    for k in range(n):
+        (root / "content" / f"s{k:03d}").mkdir(parents=True)
+        (root / "content" / f"s{k:03d}" / "p.md").write_text("# P\n", encoding="utf-8")
+    day_ago = time.time() - 86400
+    for folder, _dirs, _names in os.walk(root):
+        os.utime(folder, (day_ago, day_ago))
+
+
+def _old_listing(root: Path) -> list[tuple[str, list[str]]]:
+    out = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in {"node_modules", ".git"}
+                   and not (d.startswith(".") and d != ".github")
+                   and not (folder == str(root) and d in {"public", "resources"})]
+        out.append((folder, names))
+    return out
+
+
+@pytest.fixture()
+def scans(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The folders listed with os.scandir, in order."""
+    seen: list[str] = []
+    real = os.scandir
+
+    def spy(path):
+        seen.append(str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", spy)
+    return seen
+
+
+def test_a_kept_listing_answers_for_unchanged_folders(tmp_path: Path, scans: list[str]) -> None:
+    root = tmp_path / "site"
+    root.mkdir()
+    _tree(root)
+    _folders(root)
+    want = _old_listing(root)
+    scans.clear()
+    assert SiteWalk(root).listing() == want
+    assert len(scans) == len(want) == 125
+    scans.clear()
+    assert SiteWalk(root).listing() == want
+    assert scans == []  # every folder's stat was as recorded: none listed again
+
+
+def test_a_changed_folder_is_listed_again(tmp_path: Path, scans: list[str]) -> None:
+    root = tmp_path / "site"
+    root.mkdir()
+    _folders(root)
+    SiteWalk(root).listing()
+    (root / "content" / "s007" / "new.md").write_text("# New\n", encoding="utf-8")
+    shutil.rmtree(root / "content" / "s008")
+    scans.clear()
+    listing = SiteWalk(root).listing()
+    # the two folders whose entries changed, nothing else
+    assert sorted(scans) == [str(root / "content"), str(root / "content" / "s007")]
+    assert listing == _old_listing(root)
+    assert sorted(dict(listing)[str(root / "content" / "s007")]) == ["new.md", "p.md"]
+    assert str(root / "content" / "s008") not in dict(listing)
+
+
+def test_a_folder_modified_just_before_its_listing_is_listed_again(
+        tmp_path: Path, scans: list[str]) -> None:
+    root = tmp_path / "site"
+    root.mkdir()
+    _folders(root)
+    os.utime(root / "content" / "s003")  # modified now: its listing is racy
+    SiteWalk(root).listing()
+    scans.clear()
+    SiteWalk(root).listing()
+    assert scans == [str(root / "content" / "s003")]
+
+
+def test_a_folder_holding_a_symbolic_link_is_listed_every_run(
+        tmp_path: Path, scans: list[str]) -> None:
+    root = tmp_path / "site"
+    root.mkdir()
+    _folders(root)
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    (root / "content" / "s005" / "linked").symlink_to(target)
+    day_ago = time.time() - 86400
+    os.utime(root / "content" / "s005", (day_ago, day_ago))
+    first = SiteWalk(root).listing()
+    assert (str(root / "content" / "s005"), ["p.md"]) in first  # a folder link: not walked
+    target.rmdir()  # the link now points at nothing: an entry that is no folder
+    scans.clear()
+    second = SiteWalk(root).listing()
+    assert scans == [str(root / "content" / "s005")]
+    assert second == _old_listing(root)
+    assert sorted(dict(second)[str(root / "content" / "s005")]) == ["linked", "p.md"]
+
+
+def test_small_trees_and_no_cache_keep_no_listing(tmp_path: Path, scans: list[str]) -> None:
+    from playbook_lint.siteindex import _KeptListing, site_caches
+
+    root = tmp_path / "site"
+    root.mkdir()
+    _tree(root)
+    SiteWalk(root).listing()
+    assert not _KeptListing(root).file.exists()  # 7 folders
+    _folders(root)
+    with site_caches(False):
+        SiteWalk(root).listing()
+    assert not _KeptListing(root).file.exists()
+    SiteWalk(root).listing()
+    assert _KeptListing(root).file.exists()
+    scans.clear()
+    with site_caches(False):
+        listing = SiteWalk(root).listing()
+    assert len(scans) == 125  # every folder listed
+    assert listing == _old_listing(root)

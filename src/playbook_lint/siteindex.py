@@ -85,10 +85,14 @@ SKIP_AT_ROOT = frozenset({"public", "resources"})
 
 
 class SiteWalk:
-    """One walk of a site root, shared by the readers of one run (the site model and
-    front matter inference each walked and stat-ed every file: 0.08 s CPU of a
-    one-file run on a 4,000-page site). A new run (a new
-    :class:`~playbook_lint.site.LazySite`) walks again.
+    """One walk of a site root, shared by the readers of one run (the site model,
+    front matter inference and the result cache's site fingerprint each walked and
+    stat-ed every file). A new run (a new :class:`~playbook_lint.site.LazySite`)
+    walks again.
+
+    The listing of a tree of :data:`KEEP_LISTING_FROM` folders or more is kept
+    between runs (see :class:`_KeptListing`): a folder whose stat is unchanged is
+    not listed again.
 
     Args:
         root: the site root (absolute).
@@ -100,18 +104,16 @@ class SiteWalk:
         self._stamps: dict[str, list[int] | None] = {}
 
     def listing(self) -> list[tuple[str, list[str]]]:
-        """``(folder, file names)`` of every folder walked (see :data:`SKIP_WALK`),
-        in ``os.walk`` order, folders as absolute path strings."""
+        """``(folder, file names)`` of every folder walked, as ``os.walk(root)`` yields
+        them (top down, symbolic links to folders not followed, folders that cannot
+        be listed left out) without the folders of :data:`SKIP_WALK`, hidden folders
+        but ``.github``, and ``public``/``resources`` at the root; folders as
+        absolute path strings, "file names" every entry that is not a folder."""
         if self._listing is None:
-            out: list[tuple[str, list[str]]] = []
-            top = str(self.root)
-            for folder, dirs, names in os.walk(self.root):
-                at_root = folder == top
-                dirs[:] = [d for d in dirs if d not in SKIP_WALK
-                           and not (d.startswith(".") and d != ".github")
-                           and not (at_root and d in SKIP_AT_ROOT)]
-                out.append((folder, names))
-            self._listing = out
+            kept = _KeptListing(self.root) if cache_enabled() else None
+            self._listing = _walk_tree(str(self.root), kept)
+            if kept is not None:
+                kept.save(len(self._listing))
         return self._listing
 
     def stamp(self, path: str) -> list[int] | None:
@@ -123,6 +125,123 @@ class SiteWalk:
         except KeyError:
             stamp = self._stamps[path] = _stamp(path)
             return stamp
+
+
+#: Trees with at least this many folders keep their listing between runs.
+KEEP_LISTING_FROM = 100
+#: A folder modified less than this long before it was listed is listed again next
+#: run: a file system with coarse timestamps (FAT: 2 s) could give an entry added
+#: just after the listing the folder's old modification time (git's "racy" entries).
+RACY_NS = 2_000_000_000
+_LISTING_VERSION = 1
+
+
+class _KeptListing:
+    """The listing of each folder of a tree from an earlier run, in
+    ``<user cache>/playbook-lint/sites/<hash of the root>.walk.json``, used for a
+    folder whose modification time, change time and inode are those recorded (an
+    entry added, removed or renamed changes the folder's modification time). A
+    folder holding a symbolic link is always listed again (its target can turn from
+    folder to file without touching the folder). A missing, corrupt or other-version
+    file is an empty listing; one that cannot be written is skipped."""
+
+    def __init__(self, root: Path) -> None:
+        import platformdirs
+
+        digest = hashlib.sha256(os.fsencode(str(root))).hexdigest()[:16]
+        self.file = Path(platformdirs.user_cache_path("playbook-lint", appauthor=False)) \
+            / "sites" / f"{digest}.walk.json"
+        self.root = str(root)
+        self.old: dict[str, list[Any]] = {}
+        self.new: dict[str, list[Any]] = {}
+        try:
+            data = json.loads(self.file.read_text("utf-8"))
+            if isinstance(data, dict) and data.get("version") == _LISTING_VERSION and \
+                    data.get("root") == self.root and isinstance(data.get("folders"), dict):
+                self.old = data["folders"]
+        except (OSError, ValueError):
+            self.old = {}
+
+    def get(self, folder: str, st: os.stat_result) -> tuple[list[str], list[str]] | None:
+        """``(folders to walk into, file names)`` of ``folder`` as kept, when its
+        stat ``st`` is the one recorded and the record is not racy; else None."""
+        rec = self.old.get(folder)
+        if not (isinstance(rec, list) and len(rec) == 6):
+            return None
+        mtime, ctime, ino, listed_at, dirs, names = rec
+        if (mtime, ctime, ino) != (st.st_mtime_ns, st.st_ctime_ns, st.st_ino) or \
+                not isinstance(listed_at, int) or listed_at - mtime < RACY_NS or \
+                not isinstance(dirs, list) or not isinstance(names, list):
+            return None
+        self.new[folder] = rec
+        return dirs, names
+
+    def put(self, folder: str, st: os.stat_result, listed_at: int, dirs: list[str],
+            names: list[str]) -> None:
+        """Record ``folder``'s listing, made at ``listed_at`` (ns since the epoch,
+        taken after ``st`` and before listing)."""
+        self.new[folder] = [st.st_mtime_ns, st.st_ctime_ns, st.st_ino, listed_at, dirs, names]
+
+    def save(self, folders: int) -> None:
+        """Write the listing when it changed and the tree has
+        :data:`KEEP_LISTING_FROM` folders or more (``folders``: how many were walked)."""
+        if folders < KEEP_LISTING_FROM or self.new == self.old:
+            return
+        from playbook_lint.atomic import save_cache_json
+
+        save_cache_json(self.file, {"version": _LISTING_VERSION, "root": self.root,
+                                    "folders": self.new})
+
+
+def _walk_tree(top: str, kept: _KeptListing | None) -> list[tuple[str, list[str]]]:
+    """The listing :meth:`SiteWalk.listing` describes, from ``kept`` for each folder
+    it answers for, else from :func:`os.scandir` (as :func:`os.walk` lists: an
+    entry is a folder when ``is_dir()`` says so, a folder whose listing fails is
+    left out with everything below it)."""
+    import time
+
+    out: list[tuple[str, list[str]]] = []
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            st = os.stat(folder)
+        except OSError:
+            continue
+        got = kept.get(folder, st) if kept is not None else None
+        if got is None:
+            listed_at = time.time_ns()
+            dirs: list[str] = []
+            names: list[str] = []
+            linked = False
+            try:
+                with os.scandir(folder) as it:
+                    for entry in it:
+                        try:
+                            is_dir = entry.is_dir()
+                        except OSError:
+                            is_dir = False
+                        link = entry.is_symlink()
+                        linked = linked or link
+                        if not is_dir:
+                            names.append(entry.name)
+                        elif not link and _walked_into(entry.name, folder == top):
+                            dirs.append(entry.name)
+            except OSError:
+                continue
+            if kept is not None and not linked:
+                kept.put(folder, st, listed_at, dirs, names)
+        else:
+            dirs, names = got
+        out.append((folder, names))
+        stack.extend(os.path.join(folder, d) for d in reversed(dirs))
+    return out
+
+
+def _walked_into(name: str, at_root: bool) -> bool:
+    """Whether the walk enters the folder ``name`` (see :meth:`SiteWalk.listing`)."""
+    return name not in SKIP_WALK and not (name.startswith(".") and name != ".github") \
+        and not (at_root and name in SKIP_AT_ROOT)
 
 
 def _stamp(path: str) -> list[int] | None:
