@@ -92,14 +92,17 @@ def test_a_corrupt_file_or_entry_is_compiled_as_usual(parses: list[str]) -> None
     assert parses == ["a+b"]
     regexcache._uninstall()
     re.purge()
-    # code the matching engine refuses, and a record of the wrong shape
-    file.write_text(json.dumps({"version": 1, "patterns": {
-        "0:a+b": [32, [999999, 1, 2], 1, {}, [None]], "0:c+d": ["x"]}}), encoding="utf-8")
+    # code the matching engine refuses ([0, 2**31 - 1]), a record of the wrong shape,
+    # code that is not base64
+    file.write_text(json.dumps({"version": 2, "patterns": {
+        "0:a+b": [32, "AAAAAP///38=", 1, {}, [None]], "0:c+d": ["x"],
+        "0:e+f": [0, "%%", 1, {}, [None]]}}), encoding="utf-8")
     parses.clear()
     assert regexcache.install()
     assert re.compile("a+b").fullmatch("aab") is not None
     assert re.compile("c+d").fullmatch("ccd") is not None
-    assert parses == ["a+b", "c+d"]
+    assert re.compile("e+f").fullmatch("eef") is not None
+    assert parses == ["a+b", "c+d", "e+f"]
 
 
 def test_the_file_is_written_only_for_enough_new_patterns(parses: list[str]) -> None:
