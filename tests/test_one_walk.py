@@ -205,3 +205,17 @@ def test_small_trees_and_no_cache_keep_no_listing(tmp_path: Path, scans: list[st
         listing = SiteWalk(root).listing()
     assert len(scans) == 125  # every folder listed
     assert listing == _old_listing(root)
+
+
+def test_inference_lists_pages_in_path_order(tmp_path: Path) -> None:
+    from playbook_lint.fmsite import _walk
+
+    names = ["a-c.md", "a/b.md", "a.md", "a0/x.md", "Z.md", "a/b/c.md", "a b.md", "a/-.md"]
+    for rel in names:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("# P\n", encoding="utf-8")
+    pages, _data = _walk(tmp_path)
+    # as Path objects sort: part by part ("a/..." before "a b.md" and "a-c.md")
+    assert pages == [str(p) for p in sorted(tmp_path / n for n in names)]
+    assert [p[len(str(tmp_path)) + 1:] for p in pages] == [
+        "Z.md", "a/-.md", "a/b/c.md", "a/b.md", "a b.md", "a-c.md", "a.md", "a0/x.md"]

@@ -217,8 +217,10 @@ def _walk(root: Path, walk: Any = None) -> tuple[list[str], list[str]]:
                 out.append(os.path.join(folder, n))
             elif n in data_names:
                 data_files.append(os.path.join(folder, n))
-    # sorted as paths sort (part by part), without making 4,000 Path objects to compare
-    out.sort(key=lambda p: p.split(os.sep))
+    # sorted as paths sort (part by part), without making 4,000 Path objects to compare:
+    # with the separator made NUL, which sorts below every character a name can hold,
+    # comparing the strings compares the parts (a list per path was 12 ms on 4,061)
+    out.sort(key=lambda p: p.replace(os.sep, "\0"))
     return out, sorted(data_files)
 
 
