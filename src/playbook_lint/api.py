@@ -489,10 +489,6 @@ def check_links(state: _Run) -> None:
     start = time.monotonic()
     if opts.shard is None:
         urls, n_links = _collect_urls(state, state.files)
-        background = _start_beside(state, urls, econf)
-        if background is not None:  # the lint stage takes the results when it needs them
-            state.pending = (background, n_links, start)
-            return
     else:  # this shard checks its hosts' URLs, linked from any shard's pages
         from playbook_lint.links.normalize import host_of
 
@@ -500,8 +496,23 @@ def check_links(state: _Run) -> None:
         urls, _ = collect_urls(state.all_files, state.parsed.keep)  # no result cache
         urls = [u for u in urls if in_shard(host_of(u), *opts.shard)]
         n_links = len(urls)
-    report = run_engine(urls, econf, progress=opts.progress)
+    report = _cache_first(urls, econf)
+    if report is None:
+        background = _start_beside(state, urls, econf) if opts.shard is None else None
+        if background is not None:  # the lint stage takes the results when it needs them
+            state.pending = (background, n_links, start)
+            return
+        report = run_engine(urls, econf, progress=opts.progress)
     _take_link_report(state, report, n_links, time.monotonic() - start)
+
+
+def _cache_first(urls: list[str], econf: Any) -> Any:
+    """The link check's report from the link cache alone, or None when a URL needs the
+    engine (:func:`playbook_lint.links.cachefirst.cached_run`): a warm run imports
+    neither the engine nor httpx/asyncio."""
+    from playbook_lint.links.cachefirst import cached_run
+
+    return cached_run(urls, econf)
 
 
 def _take_link_report(state: _Run, report: Any, n_links: int, elapsed: float) -> None:
