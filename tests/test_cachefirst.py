@@ -127,7 +127,7 @@ def test_a_corrupt_cache_is_left_to_the_engine_to_report(tmp_path: Path) -> None
     assert cached_run(["https://a.example.gov/"], cfg) is None
 
 
-MODULES = ("httpx", "asyncio", "playbook_lint.links.engine")
+MODULES = ("httpx", "asyncio", "playbook_lint.links.engine", "jsonschema")
 SHOW = ("import atexit, sys\n"
         "atexit.register(lambda: print('MODULES', sorted(m for m in {mods!r} "
         "if m in sys.modules), file=sys.stderr))\n"
@@ -155,7 +155,7 @@ def test_a_warm_run_imports_no_engine_and_reports_the_cold_findings(
     args = ("--allow-private", "--format", "json", "--quiet", ".")
     cold = _cli(tmp_path, *args)
     assert cold.returncode == 1, cold.stderr
-    assert "MODULES ['asyncio', 'httpx', 'playbook_lint.links.engine']" \
+    assert "MODULES ['asyncio', 'httpx', 'jsonschema', 'playbook_lint.links.engine']" \
         in cold.stderr
     requests = server.count()
     warm = _cli(tmp_path, *args)
