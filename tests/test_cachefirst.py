@@ -17,11 +17,14 @@ from pathlib import Path
 
 import pytest
 from http_server import LoopbackServer, status_route
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from playbook_lint.links.cache import LinkCache
-from playbook_lint.links.cachefirst import cached_run
+from playbook_lint.links.cachefirst import cached_run, is_normalized
 from playbook_lint.links.engine import check_urls_sync
 from playbook_lint.links.engineconfig import EngineConfig
+from playbook_lint.links.normalize import normalize_url
 from playbook_lint.links.result import LinkResult
 
 PAGE = b'<html><body><h2 id="usage">Usage</h2></body></html>'
@@ -171,3 +174,37 @@ def test_a_warm_run_imports_no_engine_and_reports_the_cold_findings(
     again = _cli(tmp_path, "--no-cache", *args)
     assert server.count() > requests and "'playbook_lint.links.engine'" in again.stderr
     assert (again.returncode, again.stdout) == (cold.returncode, cold.stdout)
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://www.example.gov/a/b?x=1&y=2", True),
+    ("http://127.0.0.1:8080/x", True),
+    ("https://example.gov/", True),
+    ("https://example.gov", False),  # normalize_url adds the "/"
+    ("https://Example.gov/", False),
+    ("HTTPS://example.gov/", False),
+    ("http://example.gov:80/", False),
+    ("https://example.gov:443/", False),
+    ("http://example.gov:443/", True),
+    ("https://example.gov/#top", False),
+    ("https://example.gov/a?", False),  # normalize_url drops an empty query
+    ("https://user@example.gov/", False),
+    ("https://example.gov/a b", False),
+    ("https://example.gov/caf\u00e9", False),
+])
+def test_is_normalized_examples(url: str, expected: bool) -> None:
+    assert is_normalized(url) is expected
+    if expected:
+        assert normalize_url(url) == url
+
+
+ALPHABET = "abcHTTPS:/?#@.-_%~[]\\ \t0123456789\u00e9\x00\x7f"
+
+
+@given(st.text(alphabet=ALPHABET, max_size=30), st.sampled_from(
+    ["http://", "https://", "HTTP://", "http:/", ""]))
+@settings(max_examples=2000, deadline=None)
+def test_is_normalized_only_says_so_of_its_own_normal_form(tail: str, head: str) -> None:
+    url = head + tail
+    if is_normalized(url):
+        assert normalize_url(url) == url
