@@ -143,6 +143,9 @@ class RunResult:
     fixes_applied: int = 0
     diff: str = ""
     baseline_written: int | None = None
+    #: content fingerprints of findings made while linting or kept by the result
+    #: cache, by ``(path, line, rule, message)``: SARIF need not read their lines
+    fingerprints: dict[tuple[str, int, str, str], str] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -596,7 +599,8 @@ def lint(state: _Run) -> None:
     else:  # every page from the result cache: the rules need not even be built
         from types import SimpleNamespace
 
-        linted = SimpleNamespace(findings=[], files=0, errors=[], notes=[], deps={})
+        linted = SimpleNamespace(findings=[], files=0, errors=[], notes=[], deps={},
+                                 fingerprints={})
     state.parsed = None  # what was kept is used up
     _take_linted(state, linted, cached, cache, keys)
     if state.options.shard is not None and state.result.link_results:
@@ -617,6 +621,9 @@ def _take_linted(state: _Run, linted: Any, cached: Mapping[Path, list[Finding]],
     state.result.notes = linted.notes
     if cache is not None:
         _store_results(state, cache, keys, linted)
+        known = state.result.fingerprints = dict(cache.fingerprints)
+        for rel, fps in linted.fingerprints.items():
+            known.update({(rel, *k): fp for k, fp in fps.items()})
 
 
 def _pages(cached: Mapping[Path, list[Finding]]) -> int:
@@ -704,6 +711,8 @@ def _lint_beside_links(state: _Run) -> None:
     for rel in shown:
         if rel in first.deps or rel in second.deps:
             linted.deps[rel] = [*first.deps.get(rel, []), *second.deps.get(rel, [])]
+            linted.fingerprints[rel] = {**first.fingerprints.get(rel, {}),
+                                        **second.fingerprints.get(rel, {})}
     _take_linted(state, linted, cached, cache, keys)
 
 
@@ -874,7 +883,8 @@ def _store_results(state: _Run, cache: Any, keys: Mapping[Path, tuple[str, str, 
         if rel in failed:
             continue
         if rel in linted.deps:
-            cache.put(rel, key, linted.deps[rel], by_path.get(rel, []), digest)
+            cache.put(rel, key, linted.deps[rel], by_path.get(rel, []), digest,
+                      fingerprints=linted.fingerprints.get(rel))
         elif (cache.entries.get(rel) or {}).get("key") != key:  # linted: not a page
             cache.put(rel, key, [], [], digest, page=False)
     cache.save()
@@ -1147,6 +1157,6 @@ def render(result: RunResult, fmt: str = "text", *, color: bool = False) -> str:
     summary = Summary(files=result.files, version=__version__,
                       messages=list(result.messages),
                       rules=result.rules, root=result.root, link_results=result.link_results,
-                      color=color)
+                      color=color, fingerprints=result.fingerprints)
     return get_reporter(fmt)(result.findings, summary)
 
