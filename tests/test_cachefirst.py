@@ -208,3 +208,13 @@ def test_is_normalized_only_says_so_of_its_own_normal_form(tail: str, head: str)
     url = head + tail
     if is_normalized(url):
         assert normalize_url(url) == url
+
+
+def test_a_cache_read_already_is_used_as_it_is(tmp_path: Path) -> None:
+    cfg = _config(tmp_path)
+    cache = LinkCache(tmp_path / "other.json", fingerprint=cfg.fingerprint())
+    cache.put(LinkResult("https://a.example.gov/", "ok", 200, "HTTP 200 OK",
+                         "https://a.example.gov/", checked_at=time.time()))
+    got = cached_run(["https://a.example.gov/"], cfg, cache=cache)
+    assert got is not None and got.stats.cache_hits == 1
+    assert cached_run(["https://a.example.gov/"], cfg) is None  # links.json: empty

@@ -98,6 +98,7 @@ def _load(config: Any) -> LinkCache | None:
 def cached_run(
     urls: Iterable[str], config: Any,
     on_result: Callable[[LinkResult, int, int], None] | None = None,
+    cache: LinkCache | None = None,
 ) -> EngineRun | None:
     """The engine's report on ``urls`` when no URL needs a request, else None.
 
@@ -106,6 +107,8 @@ def cached_run(
             :func:`~playbook_lint.links.engine.check_urls`).
         config: an :class:`~playbook_lint.links.engineconfig.EngineConfig`.
         on_result: called as ``on_result(result, done, total)`` for each URL (progress).
+        cache: the run's link cache already read (under ``config``'s path, max ages
+            and fingerprint), or None to read it here when a URL needs it.
 
     Returns:
         An :class:`~playbook_lint.links.result.EngineRun` equal to what
@@ -127,8 +130,7 @@ def cached_run(
         written_of.setdefault(key, written)
     stats = EngineStats(urls=len(wanted))
     results: dict[str, LinkResult] = {}
-    cache: LinkCache | None = None
-    loaded = False
+    loaded = cache is not None or not config.use_cache
     for key, want_body in wanted.items():
         written = written_of[key]
         # pre_skip's cheap half; its host check only for a URL the cache does not
@@ -137,7 +139,7 @@ def cached_run(
         result = _skipped(config, written, key)
         if result is None:
             if not loaded:
-                cache, loaded = (_load(config) if config.use_cache else None), True
+                cache, loaded = _load(config), True
             result = cache.get(key) if cache is not None else None
             if result is None:
                 result = pre_skip(config, written, key, time.time())
