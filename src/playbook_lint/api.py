@@ -145,7 +145,7 @@ class RunResult:
     baseline_written: int | None = None
     #: content fingerprints of findings made while linting or kept by the result
     #: cache, by ``(path, line, rule, message)``: SARIF need not read their lines
-    fingerprints: dict[tuple[str, int, str, str], str] = field(default_factory=dict)
+    fingerprints: Mapping[tuple[str, int, str, str], str] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -621,9 +621,7 @@ def _take_linted(state: _Run, linted: Any, cached: Mapping[Path, list[Finding]],
     state.result.notes = linted.notes
     if cache is not None:
         _store_results(state, cache, keys, linted)
-        known = state.result.fingerprints = dict(cache.fingerprints)
-        for rel, fps in linted.fingerprints.items():
-            known.update({(rel, *k): fp for k, fp in fps.items()})
+        state.result.fingerprints = cache.known_fingerprints(linted.fingerprints)
 
 
 def _pages(cached: Mapping[Path, list[Finding]]) -> int:

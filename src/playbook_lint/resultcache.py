@@ -485,6 +485,39 @@ def finding_from_row(path: str, row: Sequence[Any]) -> Finding:
                    end_line, end_column, suggestion, made, data)
 
 
+class KnownFingerprints(Mapping[tuple[str, int, str, str], str]):
+    """Content fingerprints by ``(path, line, rule, message)``, gathered on first use
+    (see :meth:`ResultCache.known_fingerprints`)."""
+
+    def __init__(self, served: Sequence[tuple[str, list[Finding], list[Any]]],
+                 fresh: Mapping[str, Mapping[tuple[int, str, str], str]]) -> None:
+        self._served = served
+        self._fresh = fresh
+        self._table: dict[tuple[str, int, str, str], str] | None = None
+
+    def _known(self) -> dict[tuple[str, int, str, str], str]:
+        if self._table is None:
+            table: dict[tuple[str, int, str, str], str] = {}
+            for path, found, rows in self._served:
+                for f, row in zip(found, rows, strict=True):
+                    if len(row) == 12 and type(row[11]) is str:
+                        table[(path, f.line, f.rule, f.message)] = row[11]
+            for path, fps in self._fresh.items():
+                for (line, rule, message), fp in fps.items():
+                    table[(path, line, rule, message)] = fp
+            self._table = table
+        return self._table
+
+    def __getitem__(self, key: tuple[str, int, str, str]) -> str:
+        return self._known()[key]
+
+    def __iter__(self) -> Iterator[tuple[str, int, str, str]]:
+        return iter(self._known())
+
+    def __len__(self) -> int:
+        return len(self._known())
+
+
 class ResultCache:
     """The cache file of one run root: ``{"version", "code", "entries": {path: entry}}``,
     an entry ``{"key", "digest", "deps", "rows", "urls"}`` (``digest``: SHA-256 of the
@@ -531,9 +564,9 @@ class ResultCache:
         self._deps: dict[tuple[str, str], Any] = {}
         #: URL lists collected this run: display path -> (digest, [urls, count])
         self._urls: dict[str, tuple[str, list[Any]]] = {}
-        #: content fingerprints of the findings :meth:`get` served, by
-        #: ``(path, line, rule, message)`` (for SARIF: see ``baseline.finding_keys``)
-        self.fingerprints: dict[tuple[str, int, str, str], str] = {}
+        #: what :meth:`get` served: (path, findings, their rows), for
+        #: :meth:`known_fingerprints`
+        self._served: list[tuple[str, list[Finding], list[Any]]] = []
         if code is not None:
             self.set_code(code)
 
@@ -630,11 +663,18 @@ class ResultCache:
             found = [finding_from_row(path, row) for row in rows]
         except (KeyError, TypeError, ValueError):
             return None
-        known = self.fingerprints
-        for f, row in zip(found, rows, strict=True):
-            if len(row) == 12 and type(row[11]) is str:
-                known[(path, f.line, f.rule, f.message)] = row[11]
+        if rows:
+            self._served.append((path, found, rows))
         return found
+
+    def known_fingerprints(
+            self, fresh: Mapping[str, Mapping[tuple[int, str, str], str]] | None = None,
+    ) -> KnownFingerprints:
+        """The content fingerprints of the findings :meth:`get` served (kept in their
+        rows) and of ``fresh`` ones (``LintResult.fingerprints``: display path ->
+        ``(line, rule, message)`` -> fingerprint), by ``(path, line, rule, message)``;
+        gathered only when a report asks (SARIF), not on every run."""
+        return KnownFingerprints(self._served, fresh or {})
 
     def put(self, path: str, key: str, deps: list[Dep], findings: Sequence[Finding],
             digest: str | None = None, *, page: bool = True,
