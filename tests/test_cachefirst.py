@@ -203,7 +203,7 @@ ALPHABET = "abcHTTPS:/?#@.-_%~[]\\ \t0123456789\u00e9\x00\x7f"
 
 @given(st.text(alphabet=ALPHABET, max_size=30), st.sampled_from(
     ["http://", "https://", "HTTP://", "http:/", ""]))
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 def test_is_normalized_only_says_so_of_its_own_normal_form(tail: str, head: str) -> None:
     url = head + tail
     if is_normalized(url):
@@ -218,3 +218,20 @@ def test_a_cache_read_already_is_used_as_it_is(tmp_path: Path) -> None:
     got = cached_run(["https://a.example.gov/"], cfg, cache=cache)
     assert got is not None and got.stats.cache_hits == 1
     assert cached_run(["https://a.example.gov/"], cfg) is None  # links.json: empty
+
+
+_PRINTABLE = "".join(chr(c) for c in range(0x20, 0x7F)) + "\u00e9\t"
+
+
+@given(st.sampled_from(["http", "https", "HTTP", "Https"]),
+       st.text(alphabet="abcXYZ019.-_@:[]", min_size=0, max_size=12),
+       st.one_of(st.none(), st.sampled_from(["80", "443", "8080", "080", "0", "65536", ""])),
+       st.text(alphabet=_PRINTABLE, max_size=20),
+       st.one_of(st.none(), st.text(alphabet=_PRINTABLE, max_size=8)))
+@settings(max_examples=1000, deadline=None)
+def test_is_normalized_on_urls_near_their_normal_form(
+        scheme: str, host: str, port: str | None, path: str, query: str | None) -> None:
+    url = f"{scheme}://{host}{'' if port is None else ':' + port}/{path}" + (
+        "" if query is None else "?" + query)
+    if is_normalized(url):
+        assert normalize_url(url) == url
