@@ -488,8 +488,9 @@ def check_links(state: _Run) -> None:
     }, state.config.base)
     start = time.monotonic()
     if opts.shard is None:
-        urls, n_links = _collect_urls(state, state.files)
-        background = _start_beside(state, urls, econf)
+        feed = _beside_feed(state, econf)
+        urls, n_links = _collect_urls(state, state.files, feed)
+        background = _start_beside(state, urls, feed)
         if background is not None:  # the lint stage takes the results when it needs them
             state.pending = (background, n_links, start)
             return
@@ -519,27 +520,32 @@ def _take_link_report(state: _Run, report: Any, n_links: int, elapsed: float) ->
     state.say(summary_line(report, n_links, elapsed), "summary")
 
 
-def _start_beside(state: _Run, urls: list[str], econf: Any) -> Any:
-    """Start the link check in its own process beside the lint pass
-    (:mod:`playbook_lint.links.background`), or return None to check here first: with
-    ``jobs=1``, without ``fork``, or when fewer than ``MIN_URLS`` URLs need the network
-    (the link cache answers the rest, and the result cache then serves unchanged
-    pages, which it can only do once the link results are known)."""
+def _beside_feed(state: _Run, econf: Any) -> Any:
+    """A :class:`~playbook_lint.links.background.BesideFeed`: the link check starts in
+    its own process beside the lint pass as soon as ``MIN_URLS`` of the pages' URLs
+    need the network (the link cache answers the others), while the later pages are
+    still parsed; None (check here, first) with ``jobs=1`` or without ``fork``."""
     import multiprocessing
 
     from playbook_lint.links import background
 
-    if state.options.jobs == 1 or "fork" not in multiprocessing.get_all_start_methods() \
-            or len(urls) < background.MIN_URLS:
+    if state.options.jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
         return None
     cache = None
     if econf.use_cache:
         from playbook_lint.links.cache import default_cache_path
 
         cache = _loaded_link_cache(econf.cache_path or default_cache_path(), econf)
-    if background.network_urls(urls, econf, cache) < background.MIN_URLS:
-        return None
-    return background.BackgroundCheck.start(urls, econf, progress=state.options.progress)
+    return background.BesideFeed(econf, cache, progress=state.options.progress)
+
+
+def _start_beside(state: _Run, urls: list[str], feed: Any) -> Any:
+    """The link check running beside the lint pass (started by ``feed`` from
+    :func:`_beside_feed` while the pages were read, or now), or None to check here
+    first: with ``jobs=1``, without ``fork``, or when fewer than ``MIN_URLS`` URLs
+    need the network (the result cache then serves unchanged pages, which it can only
+    do once the link results are known)."""
+    return None if feed is None else feed.finish(urls)
 
 
 def _parsed_pages(state: _Run) -> Any:
@@ -744,11 +750,13 @@ def _facts(state: _Run) -> dict[str, Any]:
     return state.rule_facts
 
 
-def _collect_urls(state: _Run, files: Sequence[Path]) -> tuple[list[str], int]:
+def _collect_urls(state: _Run, files: Sequence[Path],
+                  feed: Any = None) -> tuple[list[str], int]:
     """:func:`playbook_lint.links.stage.collect_urls` with the result cache: an
     unchanged page's URLs come from its cache entry, and only the other pages are
     parsed; the pages parsed are kept for the lint stage (``state.parsed``, made
-    when a page is parsed: a warm run needs none)."""
+    when a page is parsed: a warm run needs none). Each page's URLs go to ``feed``
+    (a ``BesideFeed``, or None) as they are known."""
     from playbook_lint.links.stage import collect_urls
 
     def keep(path: Path, doc: Any) -> None:
@@ -756,9 +764,10 @@ def _collect_urls(state: _Run, files: Sequence[Path]) -> tuple[list[str], int]:
             state.parsed = _parsed_pages(state)
         state.parsed.keep(path, doc)
 
+    on_urls = None if feed is None else feed.add
     cache = _result_cache(state)
     if cache is None:
-        return collect_urls(files, keep)
+        return collect_urls(files, keep, on_urls)
     seen: dict[str, None] = {}
     total = 0
     for path in files:
@@ -773,6 +782,8 @@ def _collect_urls(state: _Run, files: Sequence[Path]) -> tuple[list[str], int]:
         total += count
         for url in urls:
             seen.setdefault(url, None)
+        if on_urls is not None and urls:
+            on_urls(urls)
     return list(seen), total
 
 

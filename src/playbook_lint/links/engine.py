@@ -42,7 +42,7 @@ import random
 import socket
 import ssl
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -67,6 +67,7 @@ __all__ = [
     "EngineRun",
     "EngineStats",
     "LinkResult",
+    "check_url_stream",
     "check_urls",
     "check_urls_sync",
     "parse_retry_after",
@@ -663,17 +664,24 @@ class _Engine:
         return None
 
     async def run(self, urls: Iterable[str]) -> EngineRun:
+        async def one_batch() -> AsyncIterator[list[str]]:
+            yield list(urls)
+
+        return await self.run_stream(one_batch())
+
+    async def run_stream(self, batches: AsyncIterable[list[str]]) -> EngineRun:
+        """Check the URLs of ``batches`` (lists of written URLs, in first-seen order),
+        each new normalised URL started as soon as its batch arrives; the report once
+        the last batch is in and every check is done. With ``check_fragments`` every
+        batch is read first (a URL's later spelling with a ``#fragment`` changes how it
+        is checked). The report is the one :meth:`run` gives for the batches joined."""
         started = time.monotonic()
         cfg = self.config
         report = EngineRun(stats=self.stats)
+        self.tasks = []
+        self.client = None  # made for the first URL that needs the network
         wanted: dict[str, bool] = {}  # normalised -> read body for fragments
         written_of: dict[str, str] = {}
-        for written in urls:
-            key = normalize_url(written)
-            _, frag = split_fragment(written)
-            wanted[key] = wanted.get(key, False) or (cfg.check_fragments and bool(frag))
-            written_of.setdefault(key, written)
-        self.stats.urls = len(wanted)
         cache: LinkCache | None = None
         if cfg.use_cache:
             cache = LinkCache(
@@ -685,7 +693,12 @@ class _Engine:
             report.warnings.extend(cache.load())
         todo: list[str] = []
         done = 0
-        total = len(wanted)
+        total = 0
+        not_checked: list[str] = []
+        out_of_time_reason = (
+            f"not checked: the link check's time limit (--max-time "
+            f"{fmt_seconds(cfg.max_time or 0)}) ran out before this link was checked"
+        )
 
         def finish(result: LinkResult) -> None:
             nonlocal done
@@ -693,20 +706,6 @@ class _Engine:
             done += 1
             if self.on_result is not None:
                 self.on_result(result, done, total)
-
-        for key, want_body in wanted.items():
-            skipped = self._pre_skip(written_of[key], key)
-            if skipped is not None:
-                finish(skipped)
-                continue
-            cached = cache.get(key) if cache is not None else None
-            if cached is not None and not (
-                want_body and cached.status == "ok" and cached.fragments is None
-            ):
-                self.stats.cache_hits += 1
-                finish(cached)
-                continue
-            todo.append(key)
 
         async def one(key: str) -> None:
             try:
@@ -728,18 +727,54 @@ class _Engine:
                                     checked_at=time.time())
             finish(result)
 
-        not_checked: list[str] = []
-        out_of_time_reason = (
-            f"not checked: the link check's time limit (--max-time "
-            f"{fmt_seconds(cfg.max_time or 0)}) ran out before this link was checked"
-        )
-        if todo:
-            self.client = self._make_client(verify=True)
-            try:
-                self.tasks = [asyncio.create_task(one(key)) for key in todo]
+        def admit(keys: list[str]) -> None:
+            nonlocal total
+            total += len(keys)
+            self.stats.urls = total
+            for key in keys:
+                skipped = self._pre_skip(written_of[key], key)
+                if skipped is not None:
+                    finish(skipped)
+                    continue
+                cached = cache.get(key) if cache is not None else None
+                if cached is not None and not (
+                    wanted[key] and cached.status == "ok" and cached.fragments is None
+                ):
+                    self.stats.cache_hits += 1
+                    finish(cached)
+                    continue
+                todo.append(key)
+                if self.offline:  # the network went away: the rest is not attempted
+                    self.kinds[key] = "offline"
+                    finish(LinkResult(key, "unverified", reason="not attempted",
+                                      checked_at=time.time()))
+                    continue
+                if self.client is None:
+                    self.client = self._make_client(verify=True)
+                self.tasks.append(asyncio.create_task(one(key)))
+
+        held: list[str] = []  # with check_fragments: admitted once every batch is in
+        try:
+            async for batch in batches:
+                new: list[str] = []
+                for written in batch:
+                    key = normalize_url(written)
+                    _, frag = split_fragment(written)
+                    if key not in wanted:
+                        new.append(key)
+                        wanted[key] = False
+                        written_of[key] = written
+                    wanted[key] = wanted[key] or (cfg.check_fragments and bool(frag))
+                if cfg.check_fragments:
+                    held.extend(new)
+                else:
+                    admit(new)
+            admit(held)
+            if self.tasks:
                 left = None if cfg.max_time is None else cfg.max_time - (
                     time.monotonic() - started)
-                _done, pending = await asyncio.wait(self.tasks, timeout=left)
+                _done, pending = await asyncio.wait(
+                    self.tasks, timeout=None if left is None else max(left, 0.0))
                 if pending:
                     self.out_of_time = True
                     for task in pending:
@@ -748,10 +783,15 @@ class _Engine:
                 for task in self.tasks:
                     if task.done() and not task.cancelled() and task.exception() is not None:
                         raise task.exception()  # type: ignore[misc]
-            finally:
+        finally:
+            if self.tasks and any(not t.done() for t in self.tasks):  # the stream failed
+                for task in self.tasks:
+                    task.cancel()
+                await asyncio.wait(self.tasks)
+            if self.client is not None:
                 await self.client.aclose()
-                if self.insecure is not None:
-                    await self.insecure.aclose()
+            if self.insecure is not None:
+                await self.insecure.aclose()
         checked = [key for key in todo if report.results[key].status != "skipped"]
         offline = self._network_down(checked)
         if offline:
@@ -829,6 +869,26 @@ async def check_urls(
         transport=transport, resolver=resolver, sleep=sleep, clock=clock, on_result=on_result,
     )
     return await engine.run(urls)
+
+
+async def check_url_stream(
+    batches: AsyncIterable[list[str]],
+    config: EngineConfig | None = None,
+    **kwargs: Any,
+) -> EngineRun:
+    """:func:`check_urls` for URLs that arrive in batches (e.g. page by page while the
+    pages are still being read): each new URL is started as soon as its batch is in,
+    and the report is the one :func:`check_urls` gives for the batches joined in order.
+
+    Args:
+        batches: lists of URLs as written; the run ends after the last one.
+        config, kwargs: as for :func:`check_urls`; ``on_result``'s ``total`` grows as
+            batches arrive.
+    """
+    engine = _Engine(config or EngineConfig(), transport=kwargs.get("transport"),
+                     resolver=kwargs.get("resolver"), sleep=kwargs.get("sleep"),
+                     clock=kwargs.get("clock"), on_result=kwargs.get("on_result"))
+    return await engine.run_stream(batches)
 
 
 def check_urls_sync(
