@@ -395,46 +395,50 @@ class _Engine:
             # one deadline for the whole request: httpx's read timeout restarts with
             # every byte, so a server dripping a byte a second would never time out
             deadline = asyncio.get_running_loop().time() + self.config.timeout
+            response: httpx.Response | None = None
+            # one timer for the request and its body (each asyncio.timeout costs a
+            # timer and two reschedules): which phase it stopped tells what timed out
             try:
-                parsed = self._parsed.get(url)
-                if parsed is None:  # httpx's parse is ~1/3 of building a request
-                    parsed = self._parsed[url] = httpx.URL(url)
-                request = httpx.Request(method, parsed, headers=headers,
-                                        extensions={"timeout": self._timeout})
-                if self.cookies.jar:
-                    self.cookies.set_cookie_header(request)
                 async with asyncio.timeout_at(deadline):
-                    response = await client.handle_async_request(request)
+                    try:
+                        parsed = self._parsed.get(url)
+                        if parsed is None:  # httpx's parse is ~1/3 of building a request
+                            parsed = self._parsed[url] = httpx.URL(url)
+                        request = httpx.Request(method, parsed, headers=headers,
+                                                extensions={"timeout": self._timeout})
+                        if self.cookies.jar:
+                            self.cookies.set_cookie_header(request)
+                        response = await client.handle_async_request(request)
+                    except TimeoutError:
+                        raise
+                    except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
+                        kind, text = _error_kind(exc)
+                        return Attempt(error=kind, error_text=text)
+                    response.request = request
+                    wanted = _headers_of(response)
+                    if "set-cookie" in wanted:
+                        self.cookies.extract_cookies(response)
+                    attempt = Attempt(
+                        status=response.status_code,
+                        location=wanted.get("location"),
+                        retry_after=wanted.get("retry-after"),
+                        challenge="cf-mitigated" in wanted,
+                    )
+                    if method == "GET" and not 300 <= response.status_code < 400:
+                        await self._read_body(response, attempt, want_body)
+                    else:
+                        await self._drain(response)
             except TimeoutError:
-                return Attempt(error="timeout", error_text="timed out")
-            except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
-                kind, text = _error_kind(exc)
-                return Attempt(error=kind, error_text=text)
-            try:
-                response.request = request
-                wanted = _headers_of(response)
-                if "set-cookie" in wanted:
-                    self.cookies.extract_cookies(response)
-                attempt = Attempt(
-                    status=response.status_code,
-                    location=wanted.get("location"),
-                    retry_after=wanted.get("retry-after"),
-                    challenge="cf-mitigated" in wanted,
-                )
-                try:
-                    async with asyncio.timeout_at(deadline):
-                        if method == "GET" and not 300 <= response.status_code < 400:
-                            await self._read_body(response, attempt, want_body)
-                        else:
-                            await self._drain(response)
-                except TimeoutError:
-                    attempt.fragments = None
-                    if want_body:  # the status stands; the page's ids are unknown
-                        attempt.body_note = (
-                            f"the body was not read within {fmt_seconds(self.config.timeout)}")
+                if response is None:
+                    return Attempt(error="timeout", error_text="timed out")
+                attempt.fragments = None
+                if want_body:  # the status stands; the page's ids are unknown
+                    attempt.body_note = (
+                        f"the body was not read within {fmt_seconds(self.config.timeout)}")
             finally:
-                self.stats.bytes_read += response.num_bytes_downloaded
-                await response.aclose()
+                if response is not None:
+                    self.stats.bytes_read += response.num_bytes_downloaded
+                    await response.aclose()
             return attempt
 
     @staticmethod
@@ -754,6 +758,7 @@ class _Engine:
                 self.tasks.append(asyncio.create_task(one(key)))
 
         held: list[str] = []  # with check_fragments: admitted once every batch is in
+        settled = False  # every task done
         try:
             async for batch in batches:
                 new: list[str] = []
@@ -780,11 +785,12 @@ class _Engine:
                     for task in pending:
                         task.cancel()
                     await asyncio.wait(pending)
-                for task in self.tasks:
-                    if task.done() and not task.cancelled() and task.exception() is not None:
-                        raise task.exception()  # type: ignore[misc]
+            settled = True
+            for task in self.tasks:
+                if task.done() and not task.cancelled() and task.exception() is not None:
+                    raise task.exception()  # type: ignore[misc]
         finally:
-            if self.tasks and any(not t.done() for t in self.tasks):  # the stream failed
+            if not settled and self.tasks:  # the stream failed: stop what it started
                 for task in self.tasks:
                     task.cancel()
                 await asyncio.wait(self.tasks)
