@@ -84,6 +84,8 @@ THROTTLE_WINDOW_FACTOR = 2.0
 PROBE_BODY_BYTES = 64 * 1024
 #: HEAD answers that make the engine try GET (servers often mishandle HEAD).
 HEAD_FALLBACK = frozenset({400, 403, 404, 405, 501})
+#: The body of every request the engine sends (HEAD and GET have none).
+_NO_BODY = httpx.ByteStream(b"")
 _ACCEPT_HEADER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 _REDIRECTS = frozenset({300, 301, 302, 303, 307, 308})
 _NOT_FOUND_ERRNOS = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
@@ -317,6 +319,7 @@ class _Engine:
         self._timeout = {"connect": None, "read": None, "write": None, "pool": None}
         self._host_headers: dict[str, httpx.Headers] = {}
         self._parsed: dict[str, httpx.URL] = {}  # URL -> httpx's parse (HEAD, GET, hops)
+        self._request_headers: dict[str, httpx.Headers] = {}  # URL -> its request's
         self.random = random.Random()
         self._host_names: dict[str, str] = {}
 
@@ -404,7 +407,13 @@ class _Engine:
                         parsed = self._parsed.get(url)
                         if parsed is None:  # httpx's parse is ~1/3 of building a request
                             parsed = self._parsed[url] = httpx.URL(url)
-                        request = httpx.Request(method, parsed, headers=headers,
+                        full = self._request_headers.get(url)
+                        if full is None:  # with Host first, as httpx's request adds it
+                            full = self._request_headers[url] = httpx.Headers(
+                                [(b"Host", parsed.netloc), *headers.raw])
+                        # no body: httpx's request would encode an empty one and add
+                        # Host each time; the same request, made once per URL
+                        request = httpx.Request(method, parsed, headers=full, stream=_NO_BODY,
                                                 extensions={"timeout": self._timeout})
                         if self.cookies.jar:
                             self.cookies.set_cookie_header(request)
@@ -445,6 +454,8 @@ class _Engine:
     async def _drain(response: httpx.Response) -> None:
         """Read a HEAD answer's end or a redirect's (small) body so that the connection
         goes back to the pool; closing a response before its end closes the connection."""
+        if getattr(response.stream, "at_end", False):  # an answer to HEAD, read already
+            return
         try:
             async for _chunk in response.aiter_raw():
                 if response.num_bytes_downloaded >= PROBE_BODY_BYTES:

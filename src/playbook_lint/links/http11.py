@@ -105,7 +105,14 @@ class H11Connection:
         except BaseException:
             await self.aclose()
             raise
-        return (event.status_code, event.headers.raw_items(), _Body(self, read_timeout),
+        body = _Body(self, read_timeout)
+        if method in ("HEAD", b"HEAD"):
+            # an answer to HEAD has no body (RFC 9110 section 9.3.2): h11 gives its end
+            # at once, without reading; taken now, the body needs no reading at all
+            end = self._h11.next_event()
+            assert isinstance(end, h11.EndOfMessage), end
+            body.at_end = True
+        return (event.status_code, event.headers.raw_items(), body,
                 {"http_version": b"HTTP/" + event.http_version, "reason_phrase": event.reason})
 
     async def _connect(self, extensions: Mapping[str, Any],
@@ -202,8 +209,13 @@ class _Body:
         self._connection = connection
         self._timeout = timeout
         self._closed = False
+        #: True when the body's end has been read already (an answer to HEAD): there
+        #: is nothing to iterate, closing makes the connection idle
+        self.at_end = False
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
+        if self.at_end:
+            return
         try:
             while True:
                 event = await self._connection._next_event(self._timeout)

@@ -468,6 +468,11 @@ class _Released(httpx.AsyncByteStream):
         self._inner = inner
         self._release = release
 
+    @property
+    def at_end(self) -> bool:
+        """True when the body has been read to its end already (nothing to iterate)."""
+        return bool(getattr(self._inner, "at_end", False))
+
     async def __aiter__(self) -> Any:
         with map_httpcore_exceptions():
             async for part in self._inner:
