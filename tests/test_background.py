@@ -256,3 +256,23 @@ def test_the_streamed_check_with_a_progress_bar(server: LoopbackServer,
     assert [r.status for r in report.results.values()] == ["ok", "broken", "ok"]
     out = capsys.readouterr()
     assert "Checking links" in out.err and out.out == ""  # stdout may hold the report
+
+
+def test_a_run_that_fails_while_reading_pages_stops_the_child(
+        site: Path, started: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    from playbook_lint.links import stage
+
+    monkeypatch.setattr(background, "MIN_URLS", 1)
+    real = stage.collect_urls
+
+    def fail_after_first(files: Any, on_document: Any = None, on_urls: Any = None) -> Any:
+        files = list(files)
+        real(files[:1], on_document, on_urls)  # the first page starts the child
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(stage, "collect_urls", fail_after_first)
+    with pytest.raises(KeyboardInterrupt):
+        _run(no_cache=True)
+    assert len(started) == 1 and started[0].outcome == "cancelled"
+    with pytest.raises(ChildProcessError):
+        os.waitpid(started[0].pid, os.WNOHANG)  # reaped: no child left behind

@@ -489,7 +489,12 @@ def check_links(state: _Run) -> None:
     start = time.monotonic()
     if opts.shard is None:
         feed = _beside_feed(state, econf)
-        urls, n_links = _collect_urls(state, state.files, feed)
+        try:
+            urls, n_links = _collect_urls(state, state.files, feed)
+        except BaseException:
+            if feed is not None:  # a child started on the first pages must not outlive us
+                feed.cancel()
+            raise
         background = _start_beside(state, urls, feed)
         if background is not None:  # the lint stage takes the results when it needs them
             state.pending = (background, n_links, start)

@@ -102,6 +102,11 @@ class BesideFeed:
         else:
             self._check.feed(list(self._seen))
 
+    def cancel(self) -> None:
+        """Stop the check if one was started (reading the pages failed)."""
+        if self._check is not None:
+            self._check.cancel()
+
     def finish(self, urls: list[str]) -> BackgroundCheck | None:
         """After the last page: ``urls`` is every URL of the run (first-seen order, as
         fed); the running check with its feed closed, or None to check here."""
