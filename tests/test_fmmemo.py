@@ -95,7 +95,8 @@ def test_document_and_site_share_one_parse(tmp_path: Path, monkeypatch: pytest.M
     assert _read_page(page) == (True, {"title": "Hello", "tags": ["a"]}, False)
     assert _read_front_matter(page) == {"title": "Hello", "tags": ["a"]}
     doc = Document.from_path(page)
-    assert doc.front_matter is not None and doc.front_matter.data == {"title": "Hello", "tags": ["a"]}
+    assert doc.front_matter is not None
+    assert doc.front_matter.data == {"title": "Hello", "tags": ["a"]}
     assert doc.front_matter.key_offsets == {"title": 4, "tags": 17}
     assert len(calls) == 1
 
