@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from playbook_lint.findings import Edit, Fix, RawFinding, Severity
 from playbook_lint.rule import Context, Rule, RuleConfig
-from playbook_lint.vale.blocks import cached_blocks
+from playbook_lint.vale.blocks import prose_blocks
 from playbook_lint.vale.config import (
     ValeConfig,
     ValeConfigError,
@@ -112,7 +112,7 @@ def _page_names(doc: Document) -> frozenset[str]:
     cache = doc.__dict__.get("_vale_names")
     if cache is None:
         found: set[str] = set()
-        for blk in cached_blocks(doc).blocks:
+        for blk in prose_blocks(doc):
             if blk.kind in ("sentence", "list", "cell", "blockquote"):
                 found.update(m.group().rstrip(".") for m in _CAPITAL_WORD.finditer(blk.text))
         cache = doc.__dict__["_vale_names"] = frozenset(found)
@@ -127,7 +127,7 @@ def _page_lower_words(doc: Document) -> frozenset[str]:
     cache = doc.__dict__.get("_vale_lower")
     if cache is None:
         found: set[str] = set()
-        for blk in cached_blocks(doc).blocks:
+        for blk in prose_blocks(doc):
             if blk.kind in ("sentence", "list", "cell", "blockquote"):
                 found.update(_LOWER_WORD.findall(blk.text))
         cache = doc.__dict__["_vale_lower"] = frozenset(found)
