@@ -15,6 +15,7 @@ CASES = [
     "ip 10.0.0.1 here", "localhost:8080", "LOCALHOST", "x_http://y", "(ftp://z)",
     "mailto:x", "httpſ://long-s.example", "e.g. this", "1.5 million", "and/or",
     "Note: nothing", "\u212aelvin.com", "<http://a.b>", "｜http://fullwidth-bar",
+    "no dot at localhoſt", "LocalHost with no dot", "no dot, no colon", "a // b", "x:y",
 ]
 
 

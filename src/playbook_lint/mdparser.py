@@ -194,11 +194,24 @@ def linkify_pretest(text: str) -> bool:
             # the schemas of schema_test's second group, as a plain alternation
             names = sorted((k for k in linkify._compiled if k), key=len, reverse=True)
             schema = re.compile("|".join(re.escape(k) for k in names), re.IGNORECASE)
+            # every schema holds ":" or is "//": text with neither holds no schema
+            marks = {":" if ":" in k else k for k in names}
+            if not marks <= {":", "//"}:
+                marks = {""}
+            # host_fuzzy_test is "localhost|www\.|\.\d{1,3}\.|(?:\.(?:TLDS)(?:...))":
+            # all but its first branch hold a ".", so text without one needs "localhost"
+            host = linkify.re["host_fuzzy_test"]
+            no_dot = re.compile("localhost", re.IGNORECASE) if \
+                host.startswith("localhost|www\\.|\\.\\d{1,3}\\.|(?:\\.(?:") and \
+                host.endswith("|>|$))") and host.count("localhost") == 1 else host_test
 
             def pretest(text: str) -> bool:
-                return ("@" in text or host_test.search(text) is not None
-                        or (schema.search(text) is not None
-                            and schema_test.search(text) is not None))
+                if "@" in text:
+                    return True
+                if (host_test if "." in text else no_dot).search(text) is not None:
+                    return True
+                return any(m in text for m in marks) and schema.search(text) is not None \
+                    and schema_test.search(text) is not None
 
             _PRETEST = pretest
     return _PRETEST(text)
