@@ -135,9 +135,11 @@ def prose_text(doc: Document) -> str:
     if body >= n:
         return "".join(chars)
 
-    # 1. Template tags first: Liquid/Hugo/ERB run before Markdown does.
-    for pattern in (_TEMPLATE_BLOCKS, _TEMPLATE, _KRAMDOWN_IAL):
-        _blank_matches(chars, pattern, body, n)
+    # 1. Template tags first: Liquid/Hugo/ERB run before Markdown does (every match
+    #    of the three patterns holds a "{" or a "<%").
+    if "{" in text or "<%" in text:
+        for pattern in (_TEMPLATE_BLOCKS, _TEMPLATE, _KRAMDOWN_IAL):
+            _blank_matches(chars, pattern, body, n)
 
     starts = doc.line_starts
 
@@ -209,8 +211,12 @@ def _strip_markers(
 
 def _html_region(chars: list[str], start: int, end: int) -> None:
     """Blank tags, comments, raw elements, entities and URLs of an HTML block."""
-    for pattern in (_RAW_ELEMENT, _HTML_TAG, _ENTITY, _BARE_URL):
-        _blank_matches(chars, pattern, start, end)
+    seg = "".join(chars[start:end])  # blanking leaves a subset of these characters
+    has_tag = "<" in seg
+    for pattern, may in ((_RAW_ELEMENT, has_tag), (_HTML_TAG, has_tag), (_ENTITY, "&" in seg),
+                         (_BARE_URL, "@" in seg or any(w in seg for w in _NOISE_WORDS))):
+        if may:  # (every match of the pattern holds that character or word)
+            _blank_matches(chars, pattern, start, end)
 
 
 def _match_destination(s: str, i: int) -> int:
