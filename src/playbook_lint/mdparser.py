@@ -160,9 +160,39 @@ def parse_blocks(src: str, env: dict[str, Any]) -> list[Token]:
             rule(state)  # normalize
     tokens: list[Token] = []
     if state.src:
+        md = _block_parser(state.src)
         block = _LineMarkers(state.src, md, env, tokens)
         md.block.tokenize(block, block.line, block.lineMax)
     return tokens
+
+
+#: Block rules with what each of their matches holds: when ``src`` holds none of it,
+#: the rule fails on every line (as a block start and as a paragraph terminator), so
+#: the parser without it makes the same tokens and tries fewer rules per line.
+#: (table: its header row has a "|"; fence: a run of 3 backticks or tildes;
+#: reference: "]:" right after the label.)
+_BLOCK_NEEDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("table", ("|",)), ("fence", ("```", "~~~")), ("blockquote", (">",)),
+    ("html_block", ("<",)), ("heading", ("#",)), ("reference", ("]:",)),
+)
+_BLOCK_VARIANTS: dict[tuple[str, ...], MarkdownIt] = {}
+
+
+def _block_parser(src: str) -> MarkdownIt:
+    """:func:`markdown_parser`, or a copy of it whose block ruler leaves out the rules
+    that cannot match in ``src`` (see ``_BLOCK_NEEDS``); copies are kept per set."""
+    md = markdown_parser()
+    off = tuple(name for name, needs in _BLOCK_NEEDS if not any(n in src for n in needs))
+    if not off:
+        return md
+    variant = _BLOCK_VARIANTS.get(off)
+    if variant is None:
+        variant = copy.copy(md)
+        variant.block = copy.copy(md.block)
+        variant.block.ruler = copy.deepcopy(md.block.ruler)
+        variant.block.ruler.disable(list(off))
+        _BLOCK_VARIANTS[off] = variant
+    return variant
 
 
 _PRETEST: Callable[[str], bool] | None = None
