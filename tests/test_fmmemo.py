@@ -107,3 +107,39 @@ def test_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     for i in range(4):
         fmmemo.front_matter(f"---\nn: {i}\n---\n")
     assert len(fmmemo._MEMO) == 1
+
+
+def test_front_matter_keeps_its_node_for_the_front_matter_links(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    from playbook_lint.links import fmlinks
+
+    if not getattr(yaml, "__with_libyaml__", False):
+        pytest.skip("the node is kept for libyaml parses only")
+    fmmemo.clear()
+    text = "---\ntitle: A\nparent: /apps/\nlinks:\n  - https://x.example/a\n---\nbody\n"
+    doc = Document.from_bytes(Path("p.md"), text.encode())
+    assert doc.front_matter is not None and doc.front_matter.node is not None
+
+    def no_compose(*a: object, **k: object) -> None:
+        raise AssertionError("composed again")
+
+    monkeypatch.setattr(fmlinks.yaml, "compose", no_compose)
+    assert [(fl.url, fl.start, fl.key) for fl in fmlinks.front_matter_links(doc)] == [
+        ("/apps/", text.index("/apps/"), "parent"),
+        ("https://x.example/a", text.index("https://"), "links[0]")]
+    assert text.index("/apps/") == 21
+
+
+def test_a_merge_key_keeps_no_node_and_links_are_read_as_written() -> None:
+    from playbook_lint.links import fmlinks
+
+    fmmemo.clear()
+    text = "---\nbase: &b\n  home: /a/\nnav:\n  <<: *b\n  next: /b/\n---\n"
+    doc = Document.from_bytes(Path("p.md"), text.encode())
+    fm = doc.front_matter
+    assert fm is not None and fm.node is None and fm.data is not None
+    assert fm.data["nav"] == {"home": "/a/", "next": "/b/"}
+    assert [(fl.url, fl.key) for fl in fmlinks.front_matter_links(doc)] == [
+        ("/a/", "base.home"), ("/a/", "nav.<<.home"), ("/b/", "nav.next")]
