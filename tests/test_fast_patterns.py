@@ -76,3 +76,36 @@ def test_noise_pattern_keeps_only_the_alternatives_the_text_can_hold(
              "*": scope._STARS, "~~": scope._TILDES, "_": scope._UNDERSCORES}
     assert pattern.pattern == "|".join(f"(?:{names[p]})" for p in parts)
     assert spans(pattern, text) == spans(scope._TEXT_NOISE, text) != []
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(list("ab._ \n\t1é-")), max_size=14).map("".join))
+def test_last_word_of_a_sentence_as_the_plain_search(text: str) -> None:
+    from playbook_lint.vale.blocks import _LAST_WORD
+
+    plain = re.search(r"([\w.]+)$", text)
+    fast = _LAST_WORD.search(text)
+    assert (plain and plain.group(1)) == (fast and fast.group(1))
+
+
+def test_sentences_split_as_before() -> None:
+    from playbook_lint.vale.blocks import sentences
+
+    text = "See Dr. Who, e.g. here. Then go!  \"Quoted.\" next word. End"
+    assert [text[a:b] for a, b in sentences(text)] == [
+        "See Dr. Who, e.g. here.", "Then go!", "\"Quoted.\" next word.", "End"]
+
+
+def test_a_blanked_url_is_skipped_as_one_run() -> None:
+    from playbook_lint.document import Document
+    from playbook_lint.vale.blocks import _markup_run_end, document_blocks
+
+    text = "Read [the guide](https://example.gov/a/long/path) `x` now.\n"
+    doc = Document.from_bytes(__import__("pathlib").Path("p.md"), text.encode())
+    prose = doc.prose
+    url = text.index("https")
+    assert _markup_run_end(text, prose, url, len(text)) == text.index(" `")  # past ")"
+    assert _markup_run_end(text, prose, text.index("`"), len(text)) == text.index("`")
+    para = [b for b in document_blocks(doc).blocks if b.kind == "paragraph"][0]
+    assert para.text == "Read the guide * now."
+    assert [text[o] for o in para.offs] == list("Read the guide x now.")

@@ -69,6 +69,11 @@ _ABBREV = frozenset(
     "mr mrs ms dr prof sr jr st vs etc e.g i.e cf al inc ltd co corp no fig approx dept "
     "est jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k a.m p.m".split())
 _SENT_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)")
+_NOT_SPACE = re.compile(r"\S")
+#: ``([\w.]+)$`` as re.search finds it (the run of word characters and dots that ends
+#: the text or its last line), tried only where such a run starts: the plain pattern
+#: runs over the rest of each word from every position inside it.
+_LAST_WORD = re.compile(r"(?<![\w.])([\w.]+)(?=\n?\Z)")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -84,10 +89,12 @@ def sentences(text: str) -> list[tuple[int, int]]:
     n = len(text)
     for m in _SENT_END.finditer(text):
         end = m.end()
-        rest = text[end:].lstrip()
+        # text[end:].lstrip()[:1], without copying the rest of the text each time
+        nxt = _NOT_SPACE.search(text, end)
+        rest = text[nxt.start()] if nxt is not None else ""
         if rest and (rest[0].islower() or rest[0] in ",;:"):
             continue
-        word = re.search(r"([\w.]+)$", text[start:m.start()])
+        word = _LAST_WORD.search(text[start:m.start()])
         if word is not None and m.group().startswith(".") and rest:
             w = word.group(1).lower().rstrip(".")
             if w in _ABBREV or (len(w) == 1 and w.isalpha()):
@@ -175,7 +182,7 @@ def _extract(text: str, prose: str, start: int, end: int,
                     line_start = False
                     i = close + run
                     continue
-            i += 1
+            i = _markup_run_end(text, prose, i + 1, end)
             continue
         if line_start and c in " \t":
             i += 1
@@ -262,7 +269,7 @@ def _extract_text(text: str, prose: str, start: int, end: int,
                     line_start = False
                     i = close + run
                     continue
-            i += 1
+            i = _markup_run_end(text, prose, i + 1, end)
             continue
         if line_start and c in " \t":
             i += 1
@@ -293,6 +300,23 @@ def _extract_text(text: str, prose: str, start: int, end: int,
     while chars and chars[-1] in " \t\n":
         chars.pop()
     return "".join(chars)
+
+
+_PROSE_CHAR = re.compile(r"[^ ]")
+_MARKUP_STOP = re.compile(r"[ `<]")
+
+
+def _markup_run_end(text: str, prose: str, i: int, end: int) -> int:
+    """Where the run of markup characters at ``i`` ends (``i`` itself when ``text[i]``
+    is no such character): characters that ``prose`` blanked (a space there, none in
+    ``text``) other than a backtick or ``<``, which :func:`_extract` skips one by one
+    (a blanked URL, say), whether dropped or not. Newlines are never blanked."""
+    if i >= end or prose[i] != " " or text[i] in " `<":
+        return i
+    k = _PROSE_CHAR.search(prose, i, end)
+    k_end = end if k is None else k.start()
+    m = _MARKUP_STOP.search(text, i, k_end)
+    return k_end if m is None else m.start()
 
 
 _LINKISH = re.compile(r"(!?)\[")
