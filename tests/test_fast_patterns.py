@@ -109,3 +109,25 @@ def test_a_blanked_url_is_skipped_as_one_run() -> None:
     para = [b for b in document_blocks(doc).blocks if b.kind == "paragraph"][0]
     assert para.text == "Read the guide * now."
     assert [text[o] for o in para.offs] == list("Read the guide x now.")
+
+
+def test_link_hygiene_remembers_hosts_no_rule_can_report() -> None:
+    from playbook_lint.checks.link_hygiene import LinkHygiene, _Page
+    from playbook_lint.packs import builtin_pack_paths, load_packs
+    from playbook_lint.rule import RuleConfig
+
+    paths = [p for p in builtin_pack_paths() if p.name.startswith(("link-hosts", "link-short"))]
+    schemas = {"link-hygiene": LinkHygiene.pack_entry_schema or {}}
+    packs = [p for p in load_packs(paths, schemas) if p.rule == "link-hygiene"]
+    rule = LinkHygiene(RuleConfig(packs=tuple(packs)))
+    assert rule._plain("www.gsa.gov") is True
+    assert rule._plain("localhost") is False  # a host rule: depends on the page
+    assert rule._plain("app.staging.agency.gov") is False  # a label rule
+    assert rule._plain("127.0.0.1") is False  # an IP address: checked each time
+    assert rule._plain_hosts == {"www.gsa.gov": True, "localhost": False,
+                                 "app.staging.agency.gov": False, "127.0.0.1": False}
+    rule._page = _Page(frozenset(), False)
+    assert rule._unpublished("WWW.GSA.GOV") is None
+    assert rule._unpublished("app.staging.agency.gov") is not None
+    rule._page = _Page(frozenset(), True)  # a technical page: localhost is on purpose
+    assert rule._unpublished("localhost") is None
