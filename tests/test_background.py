@@ -145,17 +145,21 @@ def test_few_urls_are_checked_first_in_this_process(site: Path, started: list[An
 
 
 def test_the_result_cache_serves_unchanged_pages_beside_the_check(
-        site: Path, started: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(background, "MIN_URLS", 0)  # beside even with every URL cached
+        site: Path, started: list[Any], monkeypatch: pytest.MonkeyPatch,
+        server: LoopbackServer) -> None:
+    monkeypatch.setattr(background, "MIN_URLS", 0)  # beside with one URL not cached
     cold = _run()
+    new_link = f"[new]({server.url('/new/1')})"  # not in the link cache: checked
     (site / "page-1.md").write_text(
-        (site / "page-1.md").read_text(encoding="utf-8") + "\nThis page was utilised.\n",
-        encoding="utf-8")
+        (site / "page-1.md").read_text(encoding="utf-8") + f"\nThis page was utilised: "
+        f"{new_link}.\n", encoding="utf-8")
     warm = _run()
     assert [s.outcome for s in started] == ["ok", "ok"]
     fresh = _run(no_cache=True, jobs=1)
     assert _shape(warm) == _shape(fresh)
-    assert len(_shape(warm)) == len(_shape(cold)) + 1  # the new jargon on page-1
+    new = [f[3] for f in _shape(warm) if f[:2] == ("page-1.md", 12)]
+    assert new == ["jargon", "broken-link", "link-hygiene"]
+    assert len(_shape(warm)) == len(_shape(cold)) + len(new)
     assert warm.files == fresh.files == PAGES
 
 

@@ -143,6 +143,9 @@ class RunResult:
     fixes_applied: int = 0
     diff: str = ""
     baseline_written: int | None = None
+    #: content fingerprints of findings made while linting or kept by the result
+    #: cache, by ``(path, line, rule, message)``: SARIF need not read their lines
+    fingerprints: Mapping[tuple[str, int, str, str], str] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -489,10 +492,6 @@ def check_links(state: _Run) -> None:
     start = time.monotonic()
     if opts.shard is None:
         urls, n_links = _collect_urls(state, state.files)
-        background = _start_beside(state, urls, econf)
-        if background is not None:  # the lint stage takes the results when it needs them
-            state.pending = (background, n_links, start)
-            return
     else:  # this shard checks its hosts' URLs, linked from any shard's pages
         from playbook_lint.links.normalize import host_of
 
@@ -500,8 +499,23 @@ def check_links(state: _Run) -> None:
         urls, _ = collect_urls(state.all_files, state.parsed.keep)  # no result cache
         urls = [u for u in urls if in_shard(host_of(u), *opts.shard)]
         n_links = len(urls)
-    report = run_engine(urls, econf, progress=opts.progress)
+    report = _cache_first(urls, econf)
+    if report is None:
+        background = _start_beside(state, urls, econf) if opts.shard is None else None
+        if background is not None:  # the lint stage takes the results when it needs them
+            state.pending = (background, n_links, start)
+            return
+        report = run_engine(urls, econf, progress=opts.progress)
     _take_link_report(state, report, n_links, time.monotonic() - start)
+
+
+def _cache_first(urls: list[str], econf: Any) -> Any:
+    """The link check's report from the link cache alone, or None when a URL needs the
+    engine (:func:`playbook_lint.links.cachefirst.cached_run`): a warm run imports
+    neither the engine nor httpx/asyncio."""
+    from playbook_lint.links.cachefirst import cached_run
+
+    return cached_run(urls, econf)
 
 
 def _take_link_report(state: _Run, report: Any, n_links: int, elapsed: float) -> None:
@@ -585,7 +599,8 @@ def lint(state: _Run) -> None:
     else:  # every page from the result cache: the rules need not even be built
         from types import SimpleNamespace
 
-        linted = SimpleNamespace(findings=[], files=0, errors=[], notes=[], deps={})
+        linted = SimpleNamespace(findings=[], files=0, errors=[], notes=[], deps={},
+                                 fingerprints={})
     state.parsed = None  # what was kept is used up
     _take_linted(state, linted, cached, cache, keys)
     if state.options.shard is not None and state.result.link_results:
@@ -606,6 +621,7 @@ def _take_linted(state: _Run, linted: Any, cached: Mapping[Path, list[Finding]],
     state.result.notes = linted.notes
     if cache is not None:
         _store_results(state, cache, keys, linted)
+        state.result.fingerprints = cache.known_fingerprints(linted.fingerprints)
 
 
 def _pages(cached: Mapping[Path, list[Finding]]) -> int:
@@ -693,6 +709,8 @@ def _lint_beside_links(state: _Run) -> None:
     for rel in shown:
         if rel in first.deps or rel in second.deps:
             linted.deps[rel] = [*first.deps.get(rel, []), *second.deps.get(rel, [])]
+            linted.fingerprints[rel] = {**first.fingerprints.get(rel, {}),
+                                        **second.fingerprints.get(rel, {})}
     _take_linted(state, linted, cached, cache, keys)
 
 
@@ -863,7 +881,8 @@ def _store_results(state: _Run, cache: Any, keys: Mapping[Path, tuple[str, str, 
         if rel in failed:
             continue
         if rel in linted.deps:
-            cache.put(rel, key, linted.deps[rel], by_path.get(rel, []), digest)
+            cache.put(rel, key, linted.deps[rel], by_path.get(rel, []), digest,
+                      fingerprints=linted.fingerprints.get(rel))
         elif (cache.entries.get(rel) or {}).get("key") != key:  # linted: not a page
             cache.put(rel, key, [], [], digest, page=False)
     cache.save()
@@ -1136,6 +1155,6 @@ def render(result: RunResult, fmt: str = "text", *, color: bool = False) -> str:
     summary = Summary(files=result.files, version=__version__,
                       messages=list(result.messages),
                       rules=result.rules, root=result.root, link_results=result.link_results,
-                      color=color)
+                      color=color, fingerprints=result.fingerprints)
     return get_reporter(fmt)(result.findings, summary)
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from playbook_lint.atomic import write_atomic
@@ -100,16 +100,24 @@ def fingerprint(rule: str, line_text: str, message: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def finding_keys(findings: Iterable[Finding], source: SourceLines) -> list[tuple[Key, int]]:
+def finding_keys(findings: Iterable[Finding], source: SourceLines,
+                 known: Mapping[tuple[str, int, str, str], str] | None = None,
+                 ) -> list[tuple[Key, int]]:
     """Return ``((path, rule, fingerprint), occurrence)`` for each finding, in order.
 
     ``occurrence`` counts from 1 among earlier findings with the same key, so two
-    identical findings on two identical lines get occurrences 1 and 2.
+    identical findings on two identical lines get occurrences 1 and 2. ``known``
+    gives fingerprints already made, by ``(path, line, rule, message)`` (the result
+    cache keeps them with each page's findings): those findings' lines are not read.
     """
     seen: Counter[Key] = Counter()
     out: list[tuple[Key, int]] = []
+    known = known or {}
     for f in findings:
-        key = (f.path, f.rule, fingerprint(f.rule, source.line(f.path, f.line), f.message))
+        fp = known.get((f.path, f.line, f.rule, f.message))
+        if fp is None:
+            fp = fingerprint(f.rule, source.line(f.path, f.line), f.message)
+        key = (f.path, f.rule, fp)
         seen[key] += 1
         out.append((key, seen[key]))
     return out

@@ -231,9 +231,7 @@ def from_table(table: Mapping[str, Any], path: Path) -> Config:
     Raises:
         ConfigError: naming ``path`` and the key at fault.
     """
-    import difflib
-
-    import jsonschema
+    from playbook_lint.configcheck import schema_problems
 
     if path.name != "pyproject.toml" and isinstance(table.get("tool"), Mapping) and \
             "playbook-lint" in table["tool"]:
@@ -242,22 +240,7 @@ def from_table(table: Mapping[str, Any], path: Path) -> Config:
             f"{path.name} the settings stand at the top level: remove the "
             "[tool.playbook-lint] header (and write [site], [links], [rules.NAME] for "
             "its sub-tables)")
-    validator = jsonschema.Draft202012Validator(
-        SCHEMA, format_checker=jsonschema.FormatChecker(["regex"])
-    )
-    errors = sorted(validator.iter_errors(dict(table)), key=lambda e: list(map(str, e.path)))
-    problems: list[str] = []
-    for err in errors:  # every problem in one run, not one per run
-        where = [str(p) for p in err.absolute_path]
-        if err.validator == "additionalProperties":
-            known = sorted(err.schema.get("properties", {}))
-            for extra in sorted(set(err.instance) - set(known)):
-                close = difflib.get_close_matches(extra, known, n=1, cutoff=0.6)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                problems.append(f"{path}: {_prefix(path)}{'.'.join([*where, extra])}: "
-                                f"unknown key{hint}")
-        else:
-            problems.append(f"{path}: {_prefix(path)}{'.'.join(where)}: {err.message}")
+    problems = schema_problems(table, path, SCHEMA, _prefix(path))  # a pass is remembered
     if problems:
         raise ConfigError("\n".join(problems))
     base = path.parent

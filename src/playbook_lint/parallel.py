@@ -98,6 +98,7 @@ def lint_parallel(
                 merged.errors.extend(part.errors)
                 merged.notes.extend(part.notes)
                 merged.deps.update(part.deps)
+                merged.fingerprints.update(part.fingerprints)
     finally:
         _STATE.clear()
     merged.findings.sort()

@@ -421,11 +421,12 @@ _SEVERITIES = {int(s): s for s in Severity}
 NOT_A_PAGE: list[Finding] = []
 
 
-def finding_row(f: Finding) -> list[Any]:
+def finding_row(f: Finding, fingerprint: str | None = None) -> list[Any]:
     """``f`` as a JSON row (its path is the entry's): ``[line, column, rule, code,
     severity, message, end_line, end_column, suggestion, fix, data]``, ``fix`` as
     ``[title, safe, [[start, end, replacement, position], ...]]``, ``position`` as
-    ``[line, column, end_line, end_column, newline]`` or None."""
+    ``[line, column, end_line, end_column, newline]`` or None; then its content
+    ``fingerprint`` (:func:`playbook_lint.baseline.fingerprint`) when known."""
     fix = None
     if f.fix is not None:
         fix = [f.fix.title, f.fix.safe, [
@@ -433,8 +434,32 @@ def finding_row(f: Finding) -> list[Any]:
                 e.position.line, e.position.column, e.position.end_line,
                 e.position.end_column, e.position.newline]]
             for e in f.fix.edits]]
-    return [f.line, f.column, f.rule, f.code, int(f.severity), f.message, f.end_line,
-            f.end_column, f.suggestion, fix, f.data]
+    row = [f.line, f.column, f.rule, f.code, int(f.severity), f.message, f.end_line,
+           f.end_column, f.suggestion, fix, f.data]
+    if fingerprint is not None:
+        row.append(fingerprint)
+    return row
+
+
+def line_fingerprints(doc: Any, findings: Iterable[Finding]) -> dict[tuple[int, str, str], str]:
+    """The content fingerprint (:func:`playbook_lint.baseline.fingerprint`) of each of
+    ``findings`` on ``doc`` (a Document), by ``(line, rule, message)``: made from the
+    page's text in memory while it is linted, the same line SARIF would read from
+    the file (its decoded text split at newlines; "" beyond the last line), so a
+    report of cached findings need not read the file."""
+    from playbook_lint.baseline import fingerprint
+
+    out: dict[tuple[int, str, str], str] = {}
+    shown = doc.display_path
+    count = len(doc.line_starts)
+    for f in findings:
+        if f.path != shown:
+            continue
+        key = (f.line, f.rule, f.message)
+        if key not in out:
+            text = doc.line_text(f.line) if 1 <= f.line <= count else ""
+            out[key] = fingerprint(f.rule, text, f.message)
+    return out
 
 
 def _edit(start: int, end: int, text: str, pos: Sequence[Any] | None) -> Edit:
@@ -448,7 +473,7 @@ def finding_from_row(path: str, row: Sequence[Any]) -> Finding:
         KeyError, TypeError, ValueError: ``row`` is not one.
     """
     line, column, rule, code, severity, message, end_line, end_column, suggestion, fix, \
-        data = row
+        data = row[:11] if len(row) == 12 else row
     if type(line) is not int or type(column) is not int or type(rule) is not str or \
             type(message) is not str or type(data) is not dict:
         raise ValueError("not a finding row")
@@ -458,6 +483,39 @@ def finding_from_row(path: str, row: Sequence[Any]) -> Finding:
         made = Fix(title, tuple([_edit(*e) for e in edits]), safe)
     return Finding(path, line, column, rule, code, _SEVERITIES[severity], message,
                    end_line, end_column, suggestion, made, data)
+
+
+class KnownFingerprints(Mapping[tuple[str, int, str, str], str]):
+    """Content fingerprints by ``(path, line, rule, message)``, gathered on first use
+    (see :meth:`ResultCache.known_fingerprints`)."""
+
+    def __init__(self, served: Sequence[tuple[str, list[Finding], list[Any]]],
+                 fresh: Mapping[str, Mapping[tuple[int, str, str], str]]) -> None:
+        self._served = served
+        self._fresh = fresh
+        self._table: dict[tuple[str, int, str, str], str] | None = None
+
+    def _known(self) -> dict[tuple[str, int, str, str], str]:
+        if self._table is None:
+            table: dict[tuple[str, int, str, str], str] = {}
+            for path, found, rows in self._served:
+                for f, row in zip(found, rows, strict=True):
+                    if len(row) == 12 and type(row[11]) is str:
+                        table[(path, f.line, f.rule, f.message)] = row[11]
+            for path, fps in self._fresh.items():
+                for (line, rule, message), fp in fps.items():
+                    table[(path, line, rule, message)] = fp
+            self._table = table
+        return self._table
+
+    def __getitem__(self, key: tuple[str, int, str, str]) -> str:
+        return self._known()[key]
+
+    def __iter__(self) -> Iterator[tuple[str, int, str, str]]:
+        return iter(self._known())
+
+    def __len__(self) -> int:
+        return len(self._known())
 
 
 class ResultCache:
@@ -506,6 +564,9 @@ class ResultCache:
         self._deps: dict[tuple[str, str], Any] = {}
         #: URL lists collected this run: display path -> (digest, [urls, count])
         self._urls: dict[str, tuple[str, list[Any]]] = {}
+        #: what :meth:`get` served: (path, findings, their rows), for
+        #: :meth:`known_fingerprints`
+        self._served: list[tuple[str, list[Finding], list[Any]]] = []
         if code is not None:
             self.set_code(code)
 
@@ -598,19 +659,36 @@ class ResultCache:
         try:
             if not all(self._holds(d, link_results) for d in entry.get("deps", [])):
                 return None
-            return [finding_from_row(path, row) for row in entry.get("rows", [])]
+            rows = entry.get("rows", [])
+            found = [finding_from_row(path, row) for row in rows]
         except (KeyError, TypeError, ValueError):
             return None
+        if rows:
+            self._served.append((path, found, rows))
+        return found
+
+    def known_fingerprints(
+            self, fresh: Mapping[str, Mapping[tuple[int, str, str], str]] | None = None,
+    ) -> KnownFingerprints:
+        """The content fingerprints of the findings :meth:`get` served (kept in their
+        rows) and of ``fresh`` ones (``LintResult.fingerprints``: display path ->
+        ``(line, rule, message)`` -> fingerprint), by ``(path, line, rule, message)``;
+        gathered only when a report asks (SARIF), not on every run."""
+        return KnownFingerprints(self._served, fresh or {})
 
     def put(self, path: str, key: str, deps: list[Dep], findings: Sequence[Finding],
-            digest: str | None = None, *, page: bool = True) -> None:
+            digest: str | None = None, *, page: bool = True,
+            fingerprints: Mapping[tuple[int, str, str], str] | None = None) -> None:
         """Remember ``path``'s findings under ``key`` with its dependencies; ``digest``
         (its bytes' SHA-256) keeps the page's URL list with them. ``page=False``: the
         site model said the file is not a page (a README, a partial), so it was not
         linted: :meth:`get` answers :data:`NOT_A_PAGE` while the key holds (the key
-        covers the file's bytes and the site fingerprint)."""
-        entry: dict[str, Any] = {"key": key, "digest": digest, "deps": deps,
-                                 "rows": [finding_row(f) for f in findings]}
+        covers the file's bytes and the site fingerprint). ``fingerprints``: of the
+        findings, by ``(line, rule, message)`` (:func:`line_fingerprints`), kept in
+        their rows."""
+        fps = fingerprints or {}
+        entry: dict[str, Any] = {"key": key, "digest": digest, "deps": deps, "rows": [
+            finding_row(f, fps.get((f.line, f.rule, f.message))) for f in findings]}
         if not page:
             entry["page"] = False
         urls = self._urls.get(path)

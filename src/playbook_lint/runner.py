@@ -233,6 +233,9 @@ class LintResult:
     #: per linted page (display path): what its rules asked the workspace, when the
     #: workspace records it (see :mod:`playbook_lint.resultcache`)
     deps: dict[str, list[Any]] = field(default_factory=dict)
+    #: per linted page, with ``deps``: its findings' content fingerprints by ``(line,
+    #: rule, message)`` (``resultcache.line_fingerprints``), kept with them in the cache
+    fingerprints: dict[str, dict[tuple[int, str, str], str]] = field(default_factory=dict)
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -332,6 +335,8 @@ def lint_files(
     if parsed is not None:
         ws.parsed = parsed
     take = getattr(ws, "take", None)  # a recording workspace (the result cache's)
+    if take is not None:
+        from playbook_lint.resultcache import line_fingerprints
     results: Any = link_results or {}
     if take is not None:
         results = getattr(ws, "links")(results)  # noqa: B009 - a recording workspace's
@@ -368,6 +373,7 @@ def lint_files(
             parsed.linted(doc)
         if take is not None:
             result.deps[doc.display_path] = take()
+            result.fingerprints[doc.display_path] = line_fingerprints(doc, found)
         if "anchors" in doc.__dict__:  # parsed anyway: later pages linking here reuse it
             ws.remember(doc)
         result.findings.extend(found)

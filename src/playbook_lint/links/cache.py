@@ -65,19 +65,37 @@ def _from_json(url: str, data: Mapping[str, Any]) -> LinkResult:
     status = data["status"]
     if status not in LINK_STATUSES:
         raise ValueError(f"unknown link status {status!r}")
-    return LinkResult(
-        url=url,
-        status=status,
-        http_status=None if data.get("http_status") is None else int(data["http_status"]),
-        reason=str(data.get("reason", "")),
-        final_url=None if data.get("final_url") is None else str(data["final_url"]),
-        redirects=tuple((int(s), str(loc)) for s, loc in data.get("redirects", [])),
-        permanent_redirect=bool(data.get("permanent_redirect", False)),
-        https_upgrade=bool(data.get("https_upgrade", False)),
-        fragments=None if frags is None else frozenset(str(f) for f in frags),
-        checked_at=float(data["checked_at"]),
-        from_cache=True,
-    )
+    code = data.get("http_status")
+    final = data.get("final_url")
+    values = {
+        "url": url,
+        "status": status,
+        "http_status": None if code is None else int(code),
+        "reason": str(data.get("reason", "")),
+        "final_url": None if final is None else str(final),
+        "redirects": tuple((int(s), str(loc)) for s, loc in data.get("redirects", [])),
+        "permanent_redirect": bool(data.get("permanent_redirect", False)),
+        "https_upgrade": bool(data.get("https_upgrade", False)),
+        "fragments": None if frags is None else frozenset(str(f) for f in frags),
+        "checked_at": float(data["checked_at"]),
+        "from_cache": True,
+    }
+    if not _PLAIN_FIELDS:
+        return LinkResult(**values)
+    # every field set as the frozen dataclass's __init__ would, without its eleven
+    # object.__setattr__ calls (half the cost of a warm run's 2,000 lookups)
+    result = object.__new__(LinkResult)
+    result.__dict__.update(values)
+    return result
+
+
+#: True while LinkResult keeps its fields in its __dict__ under these names (no
+#: slots, no __post_init__), so :func:`_from_json` may fill it directly.
+_PLAIN_FIELDS = (
+    [f.name for f in fields(LinkResult)] == [
+        "url", "status", "http_status", "reason", "final_url", "redirects",
+        "permanent_redirect", "https_upgrade", "fragments", "checked_at", "from_cache"]
+    and "__slots__" not in vars(LinkResult) and not hasattr(LinkResult, "__post_init__"))
 
 
 class LinkCache:

@@ -25,6 +25,9 @@ class Summary:
         link_results: the link engine's results by normalised URL (empty offline).
         color: use ANSI colours (text format only; the CLI decides from ``--color``,
             ``NO_COLOR`` and whether the output is a terminal).
+        fingerprints: content fingerprints already made (see
+            :func:`playbook_lint.baseline.finding_keys`'s ``known``), so SARIF need not
+            read those findings' lines.
     """
 
     files: int = 0
@@ -34,6 +37,7 @@ class Summary:
     root: Path = field(default_factory=Path.cwd)
     link_results: Mapping[str, Any] = field(default_factory=dict)
     color: bool = False
+    fingerprints: Mapping[tuple[str, int, str, str], str] = field(default_factory=dict)
 
 
 def count_line(findings: Sequence[Finding], files: int) -> str:

@@ -140,7 +140,8 @@ def to_sarif(findings: Sequence[Finding], summary: Summary) -> dict[str, Any]:
         summary: run facts; ``summary.rules`` maps rule names to rule classes (for
             code, summary, docstring, default severity, fixable), ``summary.root``
             is the folder paths are relative to (files are read from it for
-            fingerprints; unreadable files just get none). Fixes are placed by their
+            fingerprints not in ``summary.fingerprints``; unreadable files just get
+            none). Fixes are placed by their
             edits' positions, which the runner set.
 
     Never raises for unreadable files or rules missing from ``summary.rules``.
@@ -148,7 +149,7 @@ def to_sarif(findings: Sequence[Finding], summary: Summary) -> dict[str, Any]:
     used = sorted({f.rule for f in findings})
     index = {name: i for i, name in enumerate(used)}
     descriptors = [_rule_descriptor(name, summary.rules.get(name)) for name in used]
-    keys = finding_keys(findings, SourceLines(summary.root))
+    keys = finding_keys(findings, SourceLines(summary.root), summary.fingerprints)
     results = []
     for f, ((_, _, fp), occurrence) in zip(findings, keys, strict=True):
         result: dict[str, Any] = {
