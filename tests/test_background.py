@@ -59,14 +59,14 @@ def site(tmp_path: Path, server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
 def started(monkeypatch: pytest.MonkeyPatch) -> list[background.BackgroundCheck | None]:
     """Every BackgroundCheck the runs start (None: could not fork)."""
     seen: list[background.BackgroundCheck | None] = []
-    real = background.BackgroundCheck.start
+    real = background.BackgroundCheck.start_stream
 
     def start(*args: Any, **kwargs: Any) -> background.BackgroundCheck | None:
         check = real(*args, **kwargs)
         seen.append(check)
         return check
 
-    monkeypatch.setattr(background.BackgroundCheck, "start", start)
+    monkeypatch.setattr(background.BackgroundCheck, "start_stream", start)
     return seen
 
 
@@ -176,3 +176,107 @@ def test_network_urls_counts_what_the_cache_does_not_answer(tmp_path: Path,
     cache = LinkCache(tmp_path / "c.json", fingerprint=cfg.fingerprint())
     cache.load()
     assert background.network_urls(urls, cfg, cache) == 0
+
+
+def _stream(batches: list[list[str]]) -> Any:
+    async def gen() -> Any:
+        for batch in batches:
+            yield batch
+    return gen()
+
+
+@pytest.mark.parametrize("fragments", [False, True])
+def test_a_stream_of_batches_gives_the_report_of_the_joined_list(
+        server: LoopbackServer, fragments: bool) -> None:
+    import asyncio
+
+    from playbook_lint.links.engine import check_url_stream, check_urls_sync
+
+    cfg = EngineConfig(allow_private=True, use_cache=False, retries=0,
+                       check_fragments=fragments)
+    pages = [[server.url("/ok/0"), server.url("/gone/0")],
+             [server.url("/ok/0#part"), server.url("/moved/1"), "mailto:a@example.org"],
+             [], [server.url("/gone/0"), server.url("/also/2")]]
+    seen: list[tuple[int, int]] = []
+    streamed = asyncio.run(check_url_stream(
+        _stream(pages), cfg, on_result=lambda r, done, total: seen.append((done, total))))
+    joined = check_urls_sync([u for page in pages for u in page], cfg)
+    assert list(streamed.results) == list(joined.results) == [
+        server.url("/ok/0"), server.url("/gone/0"), server.url("/moved/1"),
+        "mailto:a@example.org", server.url("/also/2")]
+    assert [(r.status, r.final_url, r.fragments) for r in streamed.results.values()] == [
+        (r.status, r.final_url, r.fragments) for r in joined.results.values()]
+    assert streamed.stats.urls == joined.stats.urls == 5
+    assert streamed.stats.requests == joined.stats.requests
+    assert seen[-1] == (5, 5) and len(seen) == 5
+
+
+def test_the_feed_starts_the_check_before_the_last_page(
+        server: LoopbackServer, monkeypatch: pytest.MonkeyPatch, started: list[Any]) -> None:
+    """Two URLs needing the network start the child; it asks the first page's URLs
+    while the feed is still open, and the report covers every page's URLs in order."""
+    import time
+
+    monkeypatch.setattr(background, "MIN_URLS", 2)
+    cfg = EngineConfig(allow_private=True, use_cache=False, retries=0)
+    feed = background.BesideFeed(cfg, None, progress=False)
+    feed.add([server.url("/ok/0")])
+    assert started == []  # one URL: not worth a process yet
+    feed.add([server.url("/gone/0"), server.url("/ok/0")])
+    assert len(started) == 1 and started[0] is not None
+    for _ in range(200):  # up to 10 s for the child to ask, with the feed still open
+        if server.count("HEAD", "/gone/0") == 1:
+            break
+        time.sleep(0.05)
+    assert server.count("HEAD", "/gone/0") == 1
+    feed.add([server.url("/moved/1")])
+    urls = [server.url("/ok/0"), server.url("/gone/0"), server.url("/moved/1")]
+    check = feed.finish(urls)
+    assert check is started[0]
+    report = check.wait()
+    assert check.outcome == "ok"
+    assert list(report.results) == urls
+    assert [r.status for r in report.results.values()] == ["ok", "broken", "ok"]
+    assert server.count("HEAD", "/ok/0") == 1
+
+
+def test_the_feed_leaves_few_network_urls_to_this_process(
+        server: LoopbackServer, tmp_path: Path, started: list[Any]) -> None:
+    """Fewer than MIN_URLS URLs needing the network: no child, the check runs here."""
+    cfg = EngineConfig(allow_private=True, cache_path=tmp_path / "c.json", retries=0)
+    feed = background.BesideFeed(cfg, None, progress=False)
+    feed.add([server.url(f"/x/{i}") for i in range(background.MIN_URLS - 1)])
+    assert feed.finish([server.url(f"/x/{i}") for i in range(background.MIN_URLS - 1)]) is None
+    assert started == []
+
+
+def test_the_streamed_check_with_a_progress_bar(server: LoopbackServer,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    from playbook_lint.links.stage import run_engine_stream
+
+    cfg = EngineConfig(allow_private=True, use_cache=False, retries=0)
+    pages = [[server.url("/ok/0")], [server.url("/gone/0"), server.url("/ok/1")]]
+    report = run_engine_stream(lambda: _stream(pages), cfg, progress=True)
+    assert [r.status for r in report.results.values()] == ["ok", "broken", "ok"]
+    out = capsys.readouterr()
+    assert "Checking links" in out.err and out.out == ""  # stdout may hold the report
+
+
+def test_a_run_that_fails_while_reading_pages_stops_the_child(
+        site: Path, started: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    from playbook_lint.links import stage
+
+    monkeypatch.setattr(background, "MIN_URLS", 1)
+    real = stage.collect_urls
+
+    def fail_after_first(files: Any, on_document: Any = None, on_urls: Any = None) -> Any:
+        files = list(files)
+        real(files[:1], on_document, on_urls)  # the first page starts the child
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(stage, "collect_urls", fail_after_first)
+    with pytest.raises(KeyboardInterrupt):
+        _run(no_cache=True)
+    assert len(started) == 1 and started[0].outcome == "cancelled"
+    with pytest.raises(ChildProcessError):
+        os.waitpid(started[0].pid, os.WNOHANG)  # reaped: no child left behind

@@ -481,3 +481,52 @@ def test_a_header_value_with_a_line_break_is_never_sent(server: LoopbackServer) 
     )] * 2
     assert server.count() == 0
     assert http11._CHECKED_HEADERS == {}
+
+
+def test_the_request_head_on_the_wire() -> None:
+    """The engine builds its requests itself (Host first, no body, one per URL): the
+    bytes a server reads are httpx's usual request, header for header."""
+    import socket
+    import threading
+
+    from playbook_lint.links.engine import EngineConfig as Config
+    from playbook_lint.links.engine import check_urls_sync as check
+
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    srv.settimeout(10)
+    port = srv.getsockname()[1]
+    heads: list[bytes] = []
+
+    def serve() -> None:
+        conn, _ = srv.accept()
+        with conn, conn.makefile("rb") as f:
+            for _ in range(3):
+                head = b""
+                while (line := f.readline()) not in (b"", b"\r\n"):
+                    head += line
+                if not head:
+                    return
+                heads.append(head)
+                status = b"404 Not Found" if b" /gone " in head else b"200 OK"
+                body = b"" if head.startswith(b"HEAD") else b"ok"
+                conn.sendall(b"HTTP/1.1 " + status + b"\r\nContent-Length: 2\r\n\r\n" + body
+                             if status == b"200 OK" else
+                             b"HTTP/1.1 " + status + b"\r\nContent-Length: 0\r\n\r\n")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        report = check([f"http://127.0.0.1:{port}/ok", f"http://127.0.0.1:{port}/gone"],
+                       Config(allow_private=True, use_cache=False, concurrency=1, per_host=1,
+                              retries=0, timeout=5))
+    finally:
+        thread.join(10)
+        srv.close()
+    rest = (f"Host: 127.0.0.1:{port}\r\nUser-Agent: {Config().user_agent}\r\n"
+            "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\n"
+            "Accept-Encoding: gzip, deflate\r\n").encode()
+    assert heads == [b"HEAD /ok HTTP/1.1\r\n" + rest, b"HEAD /gone HTTP/1.1\r\n" + rest,
+                     b"GET /gone HTTP/1.1\r\n" + rest]
+    assert [r.status for r in report.results.values()] == ["ok", "broken"]

@@ -490,18 +490,35 @@ def check_links(state: _Run) -> None:
         "use_cache": False if opts.no_cache else None,
     }, state.config.base)
     start = time.monotonic()
-    if opts.shard is None:
-        urls, n_links = _collect_urls(state, state.files)
-    else:  # this shard checks its hosts' URLs, linked from any shard's pages
+    if opts.shard is not None:  # this shard checks its hosts' URLs, from any shard's pages
         from playbook_lint.links.normalize import host_of
 
         state.parsed = _parsed_pages(state)
         urls, _ = collect_urls(state.all_files, state.parsed.keep)  # no result cache
         urls = [u for u in urls if in_shard(host_of(u), *opts.shard)]
-        n_links = len(urls)
-    report = _cache_first(urls, econf)
+        report = _cache_first(urls, econf)
+        if report is None:
+            report = run_engine(urls, econf, progress=opts.progress)
+        _take_link_report(state, report, len(urls), time.monotonic() - start)
+        return
+    feeds: list[Any] = []  # the BesideFeed, made when the first page is parsed
+
+    def make_feed() -> Any:
+        if not feeds:
+            feeds.append(_beside_feed(state, econf))
+        return feeds[0]
+
+    try:
+        urls, n_links = _collect_urls(state, state.files, make_feed)
+    except BaseException:
+        if feeds and feeds[0] is not None:  # a child started on the first pages
+            feeds[0].cancel()  # must not outlive us
+        raise
+    report = None
+    if not (feeds and feeds[0] is not None and feeds[0].started):  # every URL cached?
+        report = _cache_first(urls, econf, feeds[0].cache if feeds and feeds[0] else None)
     if report is None:
-        background = _start_beside(state, urls, econf) if opts.shard is None else None
+        background = _start_beside(state, urls, make_feed())
         if background is not None:  # the lint stage takes the results when it needs them
             state.pending = (background, n_links, start)
             return
@@ -509,13 +526,14 @@ def check_links(state: _Run) -> None:
     _take_link_report(state, report, n_links, time.monotonic() - start)
 
 
-def _cache_first(urls: list[str], econf: Any) -> Any:
+def _cache_first(urls: list[str], econf: Any, cache: Any = None) -> Any:
     """The link check's report from the link cache alone, or None when a URL needs the
-    engine (:func:`playbook_lint.links.cachefirst.cached_run`): a warm run imports
-    neither the engine nor httpx/asyncio."""
+    engine (:func:`playbook_lint.links.cachefirst.cached_run`; ``cache``: the link
+    cache already read, or None to read it there): a warm run imports neither the
+    engine nor httpx/asyncio."""
     from playbook_lint.links.cachefirst import cached_run
 
-    return cached_run(urls, econf)
+    return cached_run(urls, econf, cache=cache)
 
 
 def _take_link_report(state: _Run, report: Any, n_links: int, elapsed: float) -> None:
@@ -533,27 +551,32 @@ def _take_link_report(state: _Run, report: Any, n_links: int, elapsed: float) ->
     state.say(summary_line(report, n_links, elapsed), "summary")
 
 
-def _start_beside(state: _Run, urls: list[str], econf: Any) -> Any:
-    """Start the link check in its own process beside the lint pass
-    (:mod:`playbook_lint.links.background`), or return None to check here first: with
-    ``jobs=1``, without ``fork``, or when fewer than ``MIN_URLS`` URLs need the network
-    (the link cache answers the rest, and the result cache then serves unchanged
-    pages, which it can only do once the link results are known)."""
+def _beside_feed(state: _Run, econf: Any) -> Any:
+    """A :class:`~playbook_lint.links.background.BesideFeed`: the link check starts in
+    its own process beside the lint pass as soon as ``MIN_URLS`` of the pages' URLs
+    need the network (the link cache answers the others), while the later pages are
+    still parsed; None (check here, first) with ``jobs=1`` or without ``fork``."""
     import multiprocessing
 
     from playbook_lint.links import background
 
-    if state.options.jobs == 1 or "fork" not in multiprocessing.get_all_start_methods() \
-            or len(urls) < background.MIN_URLS:
+    if state.options.jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
         return None
     cache = None
     if econf.use_cache:
         from playbook_lint.links.cache import default_cache_path
 
         cache = _loaded_link_cache(econf.cache_path or default_cache_path(), econf)
-    if background.network_urls(urls, econf, cache) < background.MIN_URLS:
-        return None
-    return background.BackgroundCheck.start(urls, econf, progress=state.options.progress)
+    return background.BesideFeed(econf, cache, progress=state.options.progress)
+
+
+def _start_beside(state: _Run, urls: list[str], feed: Any) -> Any:
+    """The link check running beside the lint pass (started by ``feed`` from
+    :func:`_beside_feed` while the pages were read, or now), or None to check here
+    first: with ``jobs=1``, without ``fork``, or when fewer than ``MIN_URLS`` URLs
+    need the network (the result cache then serves unchanged pages, which it can only
+    do once the link results are known)."""
+    return None if feed is None else feed.finish(urls)
 
 
 def _parsed_pages(state: _Run) -> Any:
@@ -762,11 +785,15 @@ def _facts(state: _Run) -> dict[str, Any]:
     return state.rule_facts
 
 
-def _collect_urls(state: _Run, files: Sequence[Path]) -> tuple[list[str], int]:
+def _collect_urls(state: _Run, files: Sequence[Path],
+                  make_feed: Callable[[], Any] | None = None) -> tuple[list[str], int]:
     """:func:`playbook_lint.links.stage.collect_urls` with the result cache: an
     unchanged page's URLs come from its cache entry, and only the other pages are
     parsed; the pages parsed are kept for the lint stage (``state.parsed``, made
-    when a page is parsed: a warm run needs none)."""
+    when a page is parsed: a warm run needs none). Each page's URLs go to the feed
+    ``make_feed()`` returns (a ``BesideFeed``, or None) as they are known, once one
+    page must be parsed: pages served by the result cache gain nothing from the
+    streamed start, and a warm run so imports no ``multiprocessing``."""
     from playbook_lint.links.stage import collect_urls
 
     def keep(path: Path, doc: Any) -> None:
@@ -776,7 +803,9 @@ def _collect_urls(state: _Run, files: Sequence[Path]) -> tuple[list[str], int]:
 
     cache = _result_cache(state)
     if cache is None:
-        return collect_urls(files, keep)
+        fed = None if make_feed is None else make_feed()
+        return collect_urls(files, keep, None if fed is None else fed.add)
+    feed: Any = None  # made at the first page the result cache cannot answer
     seen: dict[str, None] = {}
     total = 0
     for path in files:
@@ -784,6 +813,10 @@ def _collect_urls(state: _Run, files: Sequence[Path]) -> tuple[list[str], int]:
         rel = cache.rel(path)
         stored = cache.urls(rel, got[0]) if got is not None else None
         if stored is None:
+            if feed is None and make_feed is not None:
+                feed = make_feed()
+                if feed is not None and seen:
+                    feed.add(list(seen))  # the cached pages' URLs before this one
             stored = list(collect_urls([path], keep))
             if got is not None:
                 cache.keep_urls(rel, got[0], *stored)
@@ -791,6 +824,8 @@ def _collect_urls(state: _Run, files: Sequence[Path]) -> tuple[list[str], int]:
         total += count
         for url in urls:
             seen.setdefault(url, None)
+        if feed is not None and urls:
+            feed.add(urls)
     return list(seen), total
 
 

@@ -23,10 +23,10 @@ import os
 import pickle
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-__all__ = ["MIN_URLS", "BackgroundCheck", "network_urls"]
+__all__ = ["MIN_URLS", "BackgroundCheck", "BesideFeed", "network_urls"]
 
 #: Fewest URLs that must go to the network (not answered by the link cache) before
 #: the engine gets its own process: below it the fork and the second pass over the
@@ -50,25 +50,143 @@ def network_urls(urls: Sequence[str], config: Any, cache: Any) -> int:
     return len(seen)
 
 
-def _child_report(urls: list[str], config: Any, progress: bool) -> bytes:
-    """In the child: run the engine and pickle its ``EngineRun``."""
-    from playbook_lint.links.stage import run_engine
+class BesideFeed:
+    """The URLs of the pages as they are read, and the check beside the lint pass
+    started on them as soon as it is worth it.
 
-    return pickle.dumps(run_engine(urls, config, progress=progress),
+    :meth:`add` takes each page's URLs; once ``MIN_URLS`` unique URLs need the network
+    (as :func:`network_urls` counts them: not excluded, not answered by ``cache``) the
+    child is forked and given every URL so far, then each new one as it comes, so the
+    requests start while the later pages are parsed. :meth:`finish` returns the
+    check (started then if it was not yet and the URLs warrant it), or None: the
+    same decision :func:`network_urls` makes over the whole list.
+
+    Args:
+        config: the ``EngineConfig``.
+        cache: the loaded :class:`~playbook_lint.links.cache.LinkCache`, or None.
+        progress: the child shows the progress bar.
+    """
+
+    def __init__(self, config: Any, cache: Any, *, progress: bool) -> None:
+        self._config = config
+        self._cache = cache
+        self._progress = progress
+        self._seen: dict[str, None] = {}  # spellings, first-seen order
+        self._keys: set[str] = set()  # normalised URLs that need the network
+        self._check: BackgroundCheck | None = None
+        self._cannot = False  # the fork failed: check in this process
+
+    @property
+    def started(self) -> bool:
+        """True once the child check was forked (some URL needs the network)."""
+        return self._check is not None
+
+    @property
+    def cache(self) -> Any:
+        """The loaded link cache the feed was given (or None)."""
+        return self._cache
+
+    def add(self, urls: Sequence[str]) -> None:
+        """Take one page's external URLs as written (repeats are ignored)."""
+        from playbook_lint.links.normalize import normalize_url
+
+        new = [url for url in dict.fromkeys(urls) if url not in self._seen]
+        if not new:
+            return
+        for url in new:
+            self._seen[url] = None
+            key = normalize_url(url)
+            if key in self._keys or self._config.excluded_by(url) is not None:
+                continue
+            if self._cache is None or self._cache.get(key) is None:
+                self._keys.add(key)
+        if self._check is not None:
+            self._check.feed(new)
+        elif not self._cannot and len(self._keys) >= MIN_URLS:
+            self._start()
+
+    def _start(self) -> None:
+        self._check = BackgroundCheck.start_stream(self._config, progress=self._progress)
+        if self._check is None:
+            self._cannot = True
+        else:
+            self._check.feed(list(self._seen))
+
+    def cancel(self) -> None:
+        """Stop the check if one was started (reading the pages failed)."""
+        if self._check is not None:
+            self._check.cancel()
+
+    def finish(self, urls: list[str]) -> BackgroundCheck | None:
+        """After the last page: ``urls`` is every URL of the run (first-seen order, as
+        fed); the running check with its feed closed, or None to check here."""
+        missing = [url for url in urls if url not in self._seen]
+        if missing:  # not fed page by page (e.g. every page from the result cache)
+            self.add(missing)
+        if self._check is None and not self._cannot and len(self._keys) >= MIN_URLS:
+            self._start()
+        if self._check is not None:
+            self._check.close_feed()
+        return self._check
+
+
+def _child_report(url_fd: int, config: Any, progress: bool) -> bytes:
+    """In the child: check the URL batches read from ``url_fd`` (one JSON list a line,
+    until the parent closes it) as they arrive, and pickle the ``EngineRun``."""
+    from playbook_lint.links.stage import run_engine_stream
+
+    return pickle.dumps(run_engine_stream(lambda: _batches(url_fd), config, progress=progress),
                         protocol=pickle.HIGHEST_PROTOCOL)
+
+
+async def _batches(fd: int) -> AsyncIterator[list[str]]:
+    """The URL batches the parent writes to the pipe ``fd``, read in the event loop."""
+    import asyncio
+    import json
+
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=1 << 26)
+    transport, _ = await loop.connect_read_pipe(
+        lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(fd, "rb", buffering=0))
+    try:
+        while True:
+            line = await reader.readline()
+            if not line:
+                return
+            batch = json.loads(line)
+            if not isinstance(batch, list):
+                raise ValueError("not a batch of URLs")
+            yield batch
+    finally:
+        transport.close()
+
+
+def _grow_pipe(fd: int) -> None:
+    """Ask for a 1 MiB pipe buffer (Linux; the default 64 KiB holds about 1,400 URLs),
+    so that the parent seldom waits for the child to read; ignored where refused."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except (ImportError, OSError):
+        pass
 
 
 class BackgroundCheck:
     """A link check running in a forked child process.
 
-    Use :meth:`start`, then :meth:`wait` for the :class:`~playbook_lint.links.result.EngineRun`
-    (or :meth:`cancel` when the run fails before it needs the results).
+    Use :meth:`start` (every URL known), or :meth:`start_stream`, then :meth:`feed`
+    with batches of URLs as they are found and :meth:`close_feed` after the last;
+    then :meth:`wait` for the :class:`~playbook_lint.links.result.EngineRun` (or
+    :meth:`cancel` when the run fails before it needs the results).
     """
 
-    def __init__(self, pid: int, fd: int, urls: list[str], config: Any, progress: bool) -> None:
+    def __init__(self, pid: int, fd: int, feed_fd: int | None, config: Any,
+                 progress: bool) -> None:
         self.pid = pid
         self._fd = fd
-        self._urls = urls
+        self._feed_fd = feed_fd
+        self._urls: list[str] = []
         self._config = config
         self._progress = progress
         #: how the child ended: "ok", or why its results were not used (for tests)
@@ -78,11 +196,23 @@ class BackgroundCheck:
     def start(cls, urls: list[str], config: Any, *, progress: bool) -> BackgroundCheck | None:
         """Fork a child that checks ``urls`` with ``config`` (an ``EngineConfig``) and
         writes its ``EngineRun`` back; None when this platform cannot fork."""
+        check = cls.start_stream(config, progress=progress)
+        if check is not None:
+            check.feed(urls)
+            check.close_feed()
+        return check
+
+    @classmethod
+    def start_stream(cls, config: Any, *, progress: bool) -> BackgroundCheck | None:
+        """Fork a child that checks the URLs :meth:`feed` gives it, each as soon as it
+        arrives, until :meth:`close_feed`; None when this platform cannot fork."""
         if not hasattr(os, "fork"):
             return None
         sys.stdout.flush()
         sys.stderr.flush()
         read_fd, write_fd = os.pipe()
+        url_read, url_write = os.pipe()
+        _grow_pipe(url_write)
         # the child's garbage collector must not walk (and so copy, page by page) the
         # parent's objects: frozen, they are out of its reach in both processes
         gc.freeze()
@@ -90,8 +220,8 @@ class BackgroundCheck:
             pid = os.fork()
         except OSError:
             gc.unfreeze()
-            os.close(read_fd)
-            os.close(write_fd)
+            for fd in (read_fd, write_fd, url_read, url_write):
+                os.close(fd)
             return None
         if pid != 0:
             gc.unfreeze()
@@ -99,8 +229,9 @@ class BackgroundCheck:
             code = 1
             try:
                 os.close(read_fd)
+                os.close(url_write)
                 signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it quietly
-                data = _child_report(urls, config, progress)
+                data = _child_report(url_read, config, progress)
                 view = memoryview(data)
                 while view:
                     view = view[os.write(write_fd, view):]
@@ -113,7 +244,32 @@ class BackgroundCheck:
                 finally:
                     os._exit(code)  # no atexit handlers, no flush of the parent's buffers
         os.close(write_fd)
-        return cls(pid, read_fd, urls, config, progress)
+        os.close(url_read)
+        return cls(pid, read_fd, url_write, config, progress)
+
+    def feed(self, urls: list[str]) -> None:
+        """Give the child more URLs (as written) to check. A child that stopped reading
+        is noticed by :meth:`wait`, which then checks every fed URL here."""
+        self._urls.extend(urls)
+        if self._feed_fd is None or not urls:
+            return
+        import json
+
+        view = memoryview((json.dumps(urls) + "\n").encode("utf-8"))
+        try:
+            while view:
+                view = view[os.write(self._feed_fd, view):]
+        except OSError:  # the child is gone: wait() runs the check here
+            self.close_feed()
+
+    def close_feed(self) -> None:
+        """No more URLs: the child finishes what it has and writes its report."""
+        fd, self._feed_fd = self._feed_fd, None
+        if fd is not None:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
     def _read(self) -> bytes:
         chunks = []
@@ -126,8 +282,10 @@ class BackgroundCheck:
         return b"".join(chunks)
 
     def wait(self) -> Any:
-        """The child's ``EngineRun``. When the child failed (exit status not 0, or a
-        report that does not unpickle), the engine is run here instead."""
+        """The child's ``EngineRun`` for every URL fed (the feed is closed first). When
+        the child failed (exit status not 0, or a report that does not unpickle), the
+        engine is run here instead."""
+        self.close_feed()
         data = b""
         try:
             data = self._read()
@@ -151,6 +309,7 @@ class BackgroundCheck:
         if self.outcome != "running":
             return
         self.outcome = "cancelled"
+        self.close_feed()
         try:
             os.kill(self.pid, signal.SIGTERM)
         except OSError:

@@ -42,7 +42,7 @@ import random
 import socket
 import ssl
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -50,6 +50,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from playbook_lint.links.cache import LinkCache, default_cache_path
+from playbook_lint.links.cachefirst import pre_skip
 from playbook_lint.links.classify import Attempt, Outcome, classify, fmt_seconds, reason_phrase
 from playbook_lint.links.engineconfig import DEFAULT_USER_AGENT, EngineConfig
 from playbook_lint.links.netguard import (
@@ -67,6 +68,7 @@ __all__ = [
     "EngineRun",
     "EngineStats",
     "LinkResult",
+    "check_url_stream",
     "check_urls",
     "check_urls_sync",
     "parse_retry_after",
@@ -83,6 +85,8 @@ THROTTLE_WINDOW_FACTOR = 2.0
 PROBE_BODY_BYTES = 64 * 1024
 #: HEAD answers that make the engine try GET (servers often mishandle HEAD).
 HEAD_FALLBACK = frozenset({400, 403, 404, 405, 501})
+#: The body of every request the engine sends (HEAD and GET have none).
+_NO_BODY = httpx.ByteStream(b"")
 _ACCEPT_HEADER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 _REDIRECTS = frozenset({300, 301, 302, 303, 307, 308})
 _NOT_FOUND_ERRNOS = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
@@ -316,6 +320,7 @@ class _Engine:
         self._timeout = {"connect": None, "read": None, "write": None, "pool": None}
         self._host_headers: dict[str, httpx.Headers] = {}
         self._parsed: dict[str, httpx.URL] = {}  # URL -> httpx's parse (HEAD, GET, hops)
+        self._request_headers: dict[str, httpx.Headers] = {}  # URL -> its request's
         self.random = random.Random()
         self._host_names: dict[str, str] = {}
 
@@ -394,52 +399,64 @@ class _Engine:
             # one deadline for the whole request: httpx's read timeout restarts with
             # every byte, so a server dripping a byte a second would never time out
             deadline = asyncio.get_running_loop().time() + self.config.timeout
+            response: httpx.Response | None = None
+            # one timer for the request and its body (each asyncio.timeout costs a
+            # timer and two reschedules): which phase it stopped tells what timed out
             try:
-                parsed = self._parsed.get(url)
-                if parsed is None:  # httpx's parse is ~1/3 of building a request
-                    parsed = self._parsed[url] = httpx.URL(url)
-                request = httpx.Request(method, parsed, headers=headers,
-                                        extensions={"timeout": self._timeout})
-                if self.cookies.jar:
-                    self.cookies.set_cookie_header(request)
                 async with asyncio.timeout_at(deadline):
-                    response = await client.handle_async_request(request)
+                    try:
+                        parsed = self._parsed.get(url)
+                        if parsed is None:  # httpx's parse is ~1/3 of building a request
+                            parsed = self._parsed[url] = httpx.URL(url)
+                        full = self._request_headers.get(url)
+                        if full is None:  # with Host first, as httpx's request adds it
+                            full = self._request_headers[url] = httpx.Headers(
+                                [(b"Host", parsed.netloc), *headers.raw])
+                        # no body: httpx's request would encode an empty one and add
+                        # Host each time; the same request, made once per URL
+                        request = httpx.Request(method, parsed, headers=full, stream=_NO_BODY,
+                                                extensions={"timeout": self._timeout})
+                        if self.cookies.jar:
+                            self.cookies.set_cookie_header(request)
+                        response = await client.handle_async_request(request)
+                    except TimeoutError:
+                        raise
+                    except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
+                        kind, text = _error_kind(exc)
+                        return Attempt(error=kind, error_text=text)
+                    response.request = request
+                    wanted = _headers_of(response)
+                    if "set-cookie" in wanted:
+                        self.cookies.extract_cookies(response)
+                    attempt = Attempt(
+                        status=response.status_code,
+                        location=wanted.get("location"),
+                        retry_after=wanted.get("retry-after"),
+                        challenge="cf-mitigated" in wanted,
+                    )
+                    if method == "GET" and not 300 <= response.status_code < 400:
+                        await self._read_body(response, attempt, want_body)
+                    else:
+                        await self._drain(response)
             except TimeoutError:
-                return Attempt(error="timeout", error_text="timed out")
-            except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
-                kind, text = _error_kind(exc)
-                return Attempt(error=kind, error_text=text)
-            try:
-                response.request = request
-                wanted = _headers_of(response)
-                if "set-cookie" in wanted:
-                    self.cookies.extract_cookies(response)
-                attempt = Attempt(
-                    status=response.status_code,
-                    location=wanted.get("location"),
-                    retry_after=wanted.get("retry-after"),
-                    challenge="cf-mitigated" in wanted,
-                )
-                try:
-                    async with asyncio.timeout_at(deadline):
-                        if method == "GET" and not 300 <= response.status_code < 400:
-                            await self._read_body(response, attempt, want_body)
-                        else:
-                            await self._drain(response)
-                except TimeoutError:
-                    attempt.fragments = None
-                    if want_body:  # the status stands; the page's ids are unknown
-                        attempt.body_note = (
-                            f"the body was not read within {fmt_seconds(self.config.timeout)}")
+                if response is None:
+                    return Attempt(error="timeout", error_text="timed out")
+                attempt.fragments = None
+                if want_body:  # the status stands; the page's ids are unknown
+                    attempt.body_note = (
+                        f"the body was not read within {fmt_seconds(self.config.timeout)}")
             finally:
-                self.stats.bytes_read += response.num_bytes_downloaded
-                await response.aclose()
+                if response is not None:
+                    self.stats.bytes_read += response.num_bytes_downloaded
+                    await response.aclose()
             return attempt
 
     @staticmethod
     async def _drain(response: httpx.Response) -> None:
         """Read a HEAD answer's end or a redirect's (small) body so that the connection
         goes back to the pool; closing a response before its end closes the connection."""
+        if getattr(response.stream, "at_end", False):  # an answer to HEAD, read already
+            return
         try:
             async for _chunk in response.aiter_raw():
                 if response.num_bytes_downloaded >= PROBE_BODY_BYTES:
@@ -645,35 +662,28 @@ class _Engine:
 
     # -- the run -----------------------------------------------------------------
     def _pre_skip(self, written: str, url: str) -> LinkResult | None:
-        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-        now = time.time()
-        if scheme in ("mailto", "tel"):
-            return LinkResult(url, "skipped", reason=f"{scheme}: link (not checked)",
-                              checked_at=now)
-        pattern = self.config.excluded_by(written) or self.config.excluded_by(url)
-        if pattern is not None:
-            return LinkResult(url, "skipped", reason=f"excluded by pattern {pattern!r}",
-                              checked_at=now)
-        if scheme not in ("http", "https"):
-            return LinkResult(url, "skipped", reason="not an http(s) URL (not checked)",
-                              checked_at=now)
-        if not self._host_name(url):
-            return LinkResult(url, "broken", reason="invalid URL (no host name)",
-                              checked_at=now)
-        return None
+        # one rule for the engine and the cache-first lookup (links/cachefirst.py)
+        return pre_skip(self.config, written, url, time.time())
 
     async def run(self, urls: Iterable[str]) -> EngineRun:
+        async def one_batch() -> AsyncIterator[list[str]]:
+            yield list(urls)
+
+        return await self.run_stream(one_batch())
+
+    async def run_stream(self, batches: AsyncIterable[list[str]]) -> EngineRun:
+        """Check the URLs of ``batches`` (lists of written URLs, in first-seen order),
+        each new normalised URL started as soon as its batch arrives; the report once
+        the last batch is in and every check is done. With ``check_fragments`` every
+        batch is read first (a URL's later spelling with a ``#fragment`` changes how it
+        is checked). The report is the one :meth:`run` gives for the batches joined."""
         started = time.monotonic()
         cfg = self.config
         report = EngineRun(stats=self.stats)
+        self.tasks = []
+        self.client = None  # made for the first URL that needs the network
         wanted: dict[str, bool] = {}  # normalised -> read body for fragments
         written_of: dict[str, str] = {}
-        for written in urls:
-            key = normalize_url(written)
-            _, frag = split_fragment(written)
-            wanted[key] = wanted.get(key, False) or (cfg.check_fragments and bool(frag))
-            written_of.setdefault(key, written)
-        self.stats.urls = len(wanted)
         cache: LinkCache | None = None
         if cfg.use_cache:
             cache = LinkCache(
@@ -685,7 +695,12 @@ class _Engine:
             report.warnings.extend(cache.load())
         todo: list[str] = []
         done = 0
-        total = len(wanted)
+        total = 0
+        not_checked: list[str] = []
+        out_of_time_reason = (
+            f"not checked: the link check's time limit (--max-time "
+            f"{fmt_seconds(cfg.max_time or 0)}) ran out before this link was checked"
+        )
 
         def finish(result: LinkResult) -> None:
             nonlocal done
@@ -693,20 +708,6 @@ class _Engine:
             done += 1
             if self.on_result is not None:
                 self.on_result(result, done, total)
-
-        for key, want_body in wanted.items():
-            skipped = self._pre_skip(written_of[key], key)
-            if skipped is not None:
-                finish(skipped)
-                continue
-            cached = cache.get(key) if cache is not None else None
-            if cached is not None and not (
-                want_body and cached.status == "ok" and cached.fragments is None
-            ):
-                self.stats.cache_hits += 1
-                finish(cached)
-                continue
-            todo.append(key)
 
         async def one(key: str) -> None:
             try:
@@ -728,30 +729,73 @@ class _Engine:
                                     checked_at=time.time())
             finish(result)
 
-        not_checked: list[str] = []
-        out_of_time_reason = (
-            f"not checked: the link check's time limit (--max-time "
-            f"{fmt_seconds(cfg.max_time or 0)}) ran out before this link was checked"
-        )
-        if todo:
-            self.client = self._make_client(verify=True)
-            try:
-                self.tasks = [asyncio.create_task(one(key)) for key in todo]
+        def admit(keys: list[str]) -> None:
+            nonlocal total
+            total += len(keys)
+            self.stats.urls = total
+            for key in keys:
+                skipped = self._pre_skip(written_of[key], key)
+                if skipped is not None:
+                    finish(skipped)
+                    continue
+                cached = cache.get(key) if cache is not None else None
+                if cached is not None and not (
+                    wanted[key] and cached.status == "ok" and cached.fragments is None
+                ):
+                    self.stats.cache_hits += 1
+                    finish(cached)
+                    continue
+                todo.append(key)
+                if self.offline:  # the network went away: the rest is not attempted
+                    self.kinds[key] = "offline"
+                    finish(LinkResult(key, "unverified", reason="not attempted",
+                                      checked_at=time.time()))
+                    continue
+                if self.client is None:
+                    self.client = self._make_client(verify=True)
+                self.tasks.append(asyncio.create_task(one(key)))
+
+        held: list[str] = []  # with check_fragments: admitted once every batch is in
+        settled = False  # every task done
+        try:
+            async for batch in batches:
+                new: list[str] = []
+                for written in batch:
+                    key = normalize_url(written)
+                    _, frag = split_fragment(written)
+                    if key not in wanted:
+                        new.append(key)
+                        wanted[key] = False
+                        written_of[key] = written
+                    wanted[key] = wanted[key] or (cfg.check_fragments and bool(frag))
+                if cfg.check_fragments:
+                    held.extend(new)
+                else:
+                    admit(new)
+            admit(held)
+            if self.tasks:
                 left = None if cfg.max_time is None else cfg.max_time - (
                     time.monotonic() - started)
-                _done, pending = await asyncio.wait(self.tasks, timeout=left)
+                _done, pending = await asyncio.wait(
+                    self.tasks, timeout=None if left is None else max(left, 0.0))
                 if pending:
                     self.out_of_time = True
                     for task in pending:
                         task.cancel()
                     await asyncio.wait(pending)
+            settled = True
+            for task in self.tasks:
+                if task.done() and not task.cancelled() and task.exception() is not None:
+                    raise task.exception()  # type: ignore[misc]
+        finally:
+            if not settled and self.tasks:  # the stream failed: stop what it started
                 for task in self.tasks:
-                    if task.done() and not task.cancelled() and task.exception() is not None:
-                        raise task.exception()  # type: ignore[misc]
-            finally:
+                    task.cancel()
+                await asyncio.wait(self.tasks)
+            if self.client is not None:
                 await self.client.aclose()
-                if self.insecure is not None:
-                    await self.insecure.aclose()
+            if self.insecure is not None:
+                await self.insecure.aclose()
         checked = [key for key in todo if report.results[key].status != "skipped"]
         offline = self._network_down(checked)
         if offline:
@@ -829,6 +873,26 @@ async def check_urls(
         transport=transport, resolver=resolver, sleep=sleep, clock=clock, on_result=on_result,
     )
     return await engine.run(urls)
+
+
+async def check_url_stream(
+    batches: AsyncIterable[list[str]],
+    config: EngineConfig | None = None,
+    **kwargs: Any,
+) -> EngineRun:
+    """:func:`check_urls` for URLs that arrive in batches (e.g. page by page while the
+    pages are still being read): each new URL is started as soon as its batch is in,
+    and the report is the one :func:`check_urls` gives for the batches joined in order.
+
+    Args:
+        batches: lists of URLs as written; the run ends after the last one.
+        config, kwargs: as for :func:`check_urls`; ``on_result``'s ``total`` grows as
+            batches arrive.
+    """
+    engine = _Engine(config or EngineConfig(), transport=kwargs.get("transport"),
+                     resolver=kwargs.get("resolver"), sleep=kwargs.get("sleep"),
+                     clock=kwargs.get("clock"), on_result=kwargs.get("on_result"))
+    return await engine.run_stream(batches)
 
 
 def check_urls_sync(

@@ -454,25 +454,34 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
 
 
 try:  # httpx's own glue between httpcore and httpx (stable since 0.23, not public)
-    from httpx._transports.default import AsyncResponseStream, map_httpcore_exceptions
+    from httpx._transports.default import map_httpcore_exceptions
 except ImportError:  # pragma: no cover - a future httpx: fall back to its transport
-    AsyncResponseStream = map_httpcore_exceptions = None  # type: ignore[assignment,misc]
+    map_httpcore_exceptions = None  # type: ignore[assignment]
 
 
 class _Released(httpx.AsyncByteStream):
-    """A response stream that hands its connection back to the pool when closed."""
+    """An httpcore response stream as httpx's (its errors mapped to httpx's, as httpx's
+    ``AsyncResponseStream`` does, without that extra generator a response) that hands
+    its connection back to the pool when closed."""
 
-    def __init__(self, inner: httpx.AsyncByteStream, release: Callable[[], None]) -> None:
+    def __init__(self, inner: Any, release: Callable[[], None]) -> None:
         self._inner = inner
         self._release = release
 
+    @property
+    def at_end(self) -> bool:
+        """True when the body has been read to its end already (nothing to iterate)."""
+        return bool(getattr(self._inner, "at_end", False))
+
     async def __aiter__(self) -> Any:
-        async for part in self._inner:
-            yield part
+        with map_httpcore_exceptions():
+            async for part in self._inner:
+                yield part
 
     async def aclose(self) -> None:
         try:
-            await self._inner.aclose()
+            if hasattr(self._inner, "aclose"):
+                await self._inner.aclose()
         finally:
             self._release()
 
@@ -527,14 +536,25 @@ class _OriginPool(httpx.AsyncBaseTransport):
                     keepalive_expiry=self._expiry, http1=True, http2=False,
                     network_backend=self._backend)
             self._all.add(conn)
-        req = httpcore.Request(
-            method=request.method,
-            url=httpcore.URL(scheme=url.raw_scheme, host=url.raw_host, port=url.port,
-                             target=url.raw_path),
-            headers=request.headers.raw, content=request.stream, extensions=request.extensions)
+        status: int
+        headers: Any
+        body: Any
+        extensions: Any
         try:
             with map_httpcore_exceptions():
-                resp = await conn.handle_async_request(req)
+                if isinstance(conn, H11Connection):  # no httpcore models in between
+                    status, headers, body, extensions = await conn.exchange(
+                        request.method, url.raw_path, request.headers.raw, request.stream,
+                        request.extensions)
+                else:
+                    resp = await conn.handle_async_request(httpcore.Request(
+                        method=request.method,
+                        url=httpcore.URL(scheme=url.raw_scheme, host=url.raw_host,
+                                         port=url.port, target=url.raw_path),
+                        headers=request.headers.raw, content=request.stream,
+                        extensions=request.extensions))
+                    status, headers, body, extensions = (
+                        resp.status, resp.headers, resp.stream, resp.extensions)
         except BaseException:
             self._all.discard(conn)
             await conn.aclose()
@@ -546,11 +566,8 @@ class _OriginPool(httpx.AsyncBaseTransport):
             else:  # closed, or given up before its end: httpcore has closed it
                 self._all.discard(conn)
 
-        return httpx.Response(
-            status_code=resp.status, headers=resp.headers,
-            stream=_Released(AsyncResponseStream(resp.stream),  # type: ignore[arg-type]
-                             release),
-            extensions=resp.extensions)
+        return httpx.Response(status_code=status, headers=headers,
+                              stream=_Released(body, release), extensions=extensions)
 
     async def aclose(self) -> None:
         conns, self._all, self._idle = list(self._all), set(), []

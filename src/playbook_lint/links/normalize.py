@@ -76,14 +76,18 @@ def split_fragment(url: str) -> tuple[str, str | None]:
     return base, (frag if sep else None)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_http_url(url: str) -> bool:
-    """True if ``url`` is an absolute ``http://`` or ``https://`` URL with a host."""
+    """True if ``url`` is an absolute ``http://`` or ``https://`` URL with a host
+    (answers remembered: the link stage and two rules ask it of every link)."""
     parts = _split(url)
     return parts is not None and parts.scheme.lower() in _DEFAULT_PORTS and bool(parts.hostname)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def host_of(url: str) -> str:
-    """Return the lower-case host name of ``url`` (no port, no IPv6 brackets), or ``""``."""
+    """Return the lower-case host name of ``url`` (no port, no IPv6 brackets), or ``""``
+    (answers remembered)."""
     parts = _split(url)
     if parts is None:
         return ""

@@ -8,11 +8,13 @@ rules know nothing of HTTP. This module is the one place they meet.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import AsyncIterable, Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +29,7 @@ ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 def collect_urls(
     files: Iterable[Path], on_document: Callable[[Path, Document], None] | None = None,
+    on_urls: Callable[[list[str]], None] | None = None,
 ) -> tuple[list[str], int]:
     """Read ``files`` and return ``(external URLs in first-seen order, total link count)``.
 
@@ -34,7 +37,9 @@ def collect_urls(
     ``#fragment``: the engine checks each normalised URL once, but needs to know
     which fragments were asked for). Unreadable files are passed over here (the
     lint pass reports them). ``on_document(path, doc)`` is called with each parsed
-    Document (the pipeline keeps them for the lint pass: one parse per page).
+    Document (the pipeline keeps them for the lint pass: one parse per page);
+    ``on_urls(urls)`` with each page's external URLs as written, after the page (the
+    link check may start on them while the next pages are read).
     """
     from playbook_lint.document import Document
     from playbook_lint.links.fmlinks import front_matter_links
@@ -48,12 +53,13 @@ def collect_urls(
             continue
         if on_document is not None:
             on_document(path, doc)
-        for url in [link.url for link in doc.links] + [
-            fm.url for fm in front_matter_links(doc)
-        ]:
-            if is_http_url(url):
-                total += 1
-                seen.setdefault(url, None)
+        page = [url for url in [link.url for link in doc.links] + [
+            fm.url for fm in front_matter_links(doc)] if is_http_url(url)]
+        total += len(page)
+        for url in page:
+            seen.setdefault(url, None)
+        if on_urls is not None and page:
+            on_urls(page)
     return list(seen), total
 
 
@@ -112,18 +118,42 @@ def run_engine(urls: list[str], config: Any, *, progress: bool) -> Any:
 
     if not progress or not urls:
         return check_urls_sync(urls, config)
+    with _progress_bar(len(urls)) as on_result:
+        return check_urls_sync(urls, config, on_result=on_result)
+
+
+def run_engine_stream(
+    batches: Callable[[], AsyncIterable[list[str]]], config: Any, *, progress: bool,
+) -> Any:
+    """:func:`run_engine` for URLs that arrive in batches: ``batches()`` (called inside
+    the engine's event loop) yields lists of URLs as written
+    (:func:`playbook_lint.links.engine.check_url_stream`); the bar's length grows with
+    them. Returns the engine's ``EngineRun``."""
+    import asyncio
+
+    from playbook_lint.links.engine import check_url_stream
+
+    if not progress:
+        return asyncio.run(check_url_stream(batches(), config))
+    with _progress_bar(0) as on_result:
+        return asyncio.run(check_url_stream(batches(), config, on_result=on_result))
+
+
+@contextlib.contextmanager
+def _progress_bar(length: int) -> Iterator[Callable[..., None]]:
+    """A click progress bar on stderr, and the engine's ``on_result`` that moves it."""
     import click
 
-    with click.progressbar(length=len(urls), label="Checking links", file=None,
+    with click.progressbar(length=length, label="Checking links", file=sys.stderr,
                            show_pos=True, item_show_func=lambda s: s) as bar:
         done_before = [0]
 
         def on_result(result: Any, done: int, total: int) -> None:
+            bar.length = max(bar.length or 0, total)
             bar.update(done - done_before[0], current_item=host_of(result.url))
             done_before[0] = done
 
-        cb: Callable[..., None] = on_result
-        return check_urls_sync(urls, config, on_result=cb)
+        yield on_result
 
 
 def summary_line(report: Any, links: int, elapsed: float) -> str:
