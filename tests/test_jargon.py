@@ -642,3 +642,29 @@ def test_a_lazy_pattern_compiles_on_first_use_and_reports_errors_then() -> None:
         lazy.search("a")
     ok = compile_pack_regex(r"\bkey\b", stdre.IGNORECASE, where="x.yml", lazy=True)
     assert ok.search("The KEY here").group() == "KEY" and ok.groups == 0
+
+
+# -- the lower-cased scan (same matches as the case-insensitive pattern) ----------
+@pytest.mark.parametrize("text", [
+    "We UTILIZE it. Utilize it, utilize it.\n",  # ASCII prose: the lower-cased scan
+    "“We Utilize it” — and utilize it.\n",  # uncased curly quotes and dashes: the same
+    "Élan: we Utilize it, UTILIZE it.\n",  # a cased letter outside ASCII: the case-insensitive scan
+])
+def test_lower_cased_scan_finds_what_the_pattern_finds(text: str) -> None:
+    rule = Jargon(RuleConfig(packs=tuple(PACKS)))
+    doc = Document.from_bytes(Path("p.md"), text.encode())
+    assert rule._pattern is not None
+    want = [m.span() for m in rule._pattern.finditer(doc.prose)]
+    assert list(rule._matches(doc.prose)) == want and len(want) >= 2
+    lowered = text.isascii() or all(c.isascii() or c.lower() == c == c.upper() for c in text)
+    assert (rule._lower_pattern is not None) == lowered
+
+
+def test_a_term_with_a_cased_letter_outside_ascii_keeps_the_case_insensitive_scan(
+        tmp_path: Path) -> None:
+    pack = load_pack(write_pack(tmp_path, "  - terms: [naïve plan]\n    strength: strong\n"
+                                          "    inflect: none\n"), SCHEMAS)
+    rule = Jargon(RuleConfig(packs=(pack,)))
+    assert rule._lower_ok is False
+    findings = check(Jargon, "A NAÏVE PLAN and a naïve plan.\n", packs=[pack])
+    assert [(f.line, f.column) for f in findings] == [(1, 3), (1, 20)]

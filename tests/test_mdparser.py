@@ -15,6 +15,7 @@ CASES = [
     "ip 10.0.0.1 here", "localhost:8080", "LOCALHOST", "x_http://y", "(ftp://z)",
     "mailto:x", "httpſ://long-s.example", "e.g. this", "1.5 million", "and/or",
     "Note: nothing", "\u212aelvin.com", "<http://a.b>", "｜http://fullwidth-bar",
+    "no dot at localhoſt", "LocalHost with no dot", "no dot, no colon", "a // b", "x:y",
 ]
 
 
@@ -157,3 +158,40 @@ def test_linkify_answers_as_an_unpatched_linkify_it(text: str) -> None:
     ours, theirs = linkify.match(text), plain.match(text)
     assert [(m.index, m.last_index, m.url) for m in ours or []] == \
         [(m.index, m.last_index, m.url) for m in theirs or []]
+
+
+BLOCK_CASES = [
+    "plain paragraph\nover two lines\n\n- a list\n- of two\n",
+    "# Heading\n\n> quote\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+    "```py\ncode\n```\n\n<div>\nhtml\n</div>\n\n[ref]: https://x.example\n",
+    "text\n~~~\nfenced\n~~~\nand a setext\n===\n",
+    "no table | here but a pipe\n\n***\n",
+]
+
+
+@pytest.mark.parametrize("src", BLOCK_CASES)
+def test_block_parse_without_impossible_rules_makes_the_same_tokens(src: str) -> None:
+    from playbook_lint import mdparser
+
+    def dump(tokens: list) -> list:
+        return [(t.type, t.tag, t.map, t.content, t.markup, t.info, t.level, t.hidden)
+                for t in tokens]
+
+    env: dict = {}
+    got = dump(mdparser.parse_blocks(src, env))
+    full_env: dict = {}
+    want = dump(markdown_parser().parse(src, full_env))
+    assert got == want
+    assert env == full_env
+
+
+def test_block_parser_leaves_out_the_rules_a_source_cannot_match() -> None:
+    from playbook_lint.mdparser import _block_parser
+
+    md = _block_parser("plain text, no markers\n")
+    assert md is not markdown_parser()
+    names = [r.__name__ for r in md.block.ruler.getRules("")]
+    assert names == ["code", "hr", "list_block", "lheading", "paragraph"]
+    assert _block_parser("# h\n> q\n| a |\n```\n<b>\n[a]: b\n") is markdown_parser()
+    full = [r.__name__ for r in markdown_parser().block.ruler.getRules("")]
+    assert "table" in full and "heading" in full  # the shared parser is untouched

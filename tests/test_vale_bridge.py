@@ -284,3 +284,28 @@ def test_result_cache_keys_on_vale_styles(project: Path, monkeypatch, capsys) ->
     (project / "styles" / "Demo" / "Avoid.yml").write_text(
         "extends: existence\nmessage: x\ntokens: [nothing]\n", encoding="utf-8")
     assert _json(run(args, capsys)[1]) == []  # not the cached finding
+
+
+def test_texts_only_blocks_have_the_full_blocks_texts() -> None:
+    from playbook_lint.document import Document
+    from playbook_lint.vale.blocks import document_blocks, prose_blocks
+
+    text = ("---\ntitle: T\n---\n# A Heading With [a link](https://x.example)\n\n"
+            "Some `code` and **Strong Words** here. Next Sentence (see it.) Then more.\n\n"
+            "- a list item with ![an image](i.png) and [Link Text][ref]\n\n"
+            "> a quote\n\n| Head | Cell |\n|---|---|\n| `x` | y \\| z |\n\n"
+            "<div>html <b>block</b> text. Another One.</div>\n\n[ref]: https://y.example\n")
+    doc = Document.from_bytes(Path("p.md"), text.encode())
+    full = document_blocks(doc)
+    texts = document_blocks(doc, texts_only=True)
+    want = [(b.kind, b.scope, b.text) for b in full.blocks
+            if b.kind not in ("link", "alt", "strong", "code")]
+    assert [(b.kind, b.scope, b.text) for b in texts.blocks] == want
+    assert all(b.offs == [] for b in texts.blocks) and texts.summary is None
+    assert [t for k, _, t in want if k in ("sentence", "list", "cell", "blockquote")] == [
+        "Some **** and Strong Words here.", "Next Sentence (see it.)", "Then more.",
+        "a list item with  and Link Text", "a quote", "Head", "Cell", "*", "y | z",
+        "html block  text.", "Another One."]
+    assert prose_blocks(doc) is prose_blocks(doc)  # kept on the document
+    doc.__dict__["_vale_blocks"] = full
+    assert prose_blocks(doc) is full.blocks  # the full blocks when built

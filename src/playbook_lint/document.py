@@ -18,7 +18,8 @@ from pathlib import Path
 
 from markdown_it.token import Token
 
-from playbook_lint.frontmatter import FrontMatter, parse_front_matter
+from playbook_lint import fmmemo
+from playbook_lint.frontmatter import FrontMatter
 from playbook_lint.links.extract import Anchor, Link, extract_anchors, extract_links
 from playbook_lint.mdparser import markdown_parser, parse_blocks
 from playbook_lint.scope import prose_text
@@ -204,8 +205,9 @@ class Document:
     # -- structure -------------------------------------------------------------
     @cached_property
     def front_matter(self) -> FrontMatter | None:
-        """The front matter block at the very start of the file, or None."""
-        return parse_front_matter(self.text)
+        """The front matter block at the very start of the file, or None (parsed once
+        per run for every reader: :mod:`playbook_lint.fmmemo`; do not modify it)."""
+        return fmmemo.front_matter(self.text)
 
     @cached_property
     def body_start(self) -> int:

@@ -49,7 +49,6 @@ MARKDOWN_PAGE_SUFFIXES = (".md", ".markdown", ".mdx", ".md.erb")
 #: group folder is the first folder below them.
 SOURCE_DIRS = ("content", "source", "src", "docs")
 _MAX_BYTES = 20 * 1024 * 1024
-_FM = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _CACHE: dict[tuple, InferredSchema] = {}
 
 
@@ -75,6 +74,7 @@ def group_folder(rel: str) -> str | None:
 def _read_front_matter(path: Path) -> Mapping[str, Any] | None:
     """The page's front matter mapping, or None (no block, unreadable, not a mapping)."""
     from playbook_lint.document import decode
+    from playbook_lint.fmmemo import front_matter_values
     from playbook_lint.frontmatter import parse_front_matter
 
     try:
@@ -87,15 +87,9 @@ def _read_front_matter(path: Path) -> Mapping[str, Any] | None:
     if not raw.lstrip(b"\xef\xbb\xbf").startswith((b"---", b"+++")):
         return None
     text = decode(raw).text
-    loader = getattr(yaml, "CSafeLoader", None)
-    m = _FM.match(text)
-    if loader is not None and m is not None:
-        try:
-            data = yaml.load(m.group(1) or "", Loader=loader)  # noqa: S506 - a safe loader
-        except (yaml.YAMLError, RecursionError, ValueError, TypeError):
-            data = None
-        else:
-            return data if isinstance(data, dict) else ({} if data is None else None)
+    quick = front_matter_values(text)  # the run's one parse of it (fmmemo)
+    if quick is not None:
+        return quick[0]
     try:
         fm = parse_front_matter(text)
     except RecursionError:

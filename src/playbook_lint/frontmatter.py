@@ -93,6 +93,11 @@ class FrontMatter:
         keys: every top-level key occurrence in order as ``(key, offset)``, repeats
             included (so the last occurrence, the one whose value is in ``data``,
             can be found). Keys that are not strings are given as ``str(key)``.
+        node: the composed YAML root node (``yaml.nodes.Node``, marks relative to
+            ``content_start``) when libyaml parsed the block and it has no merge keys
+            (construction then leaves the node as composed), else None: for readers
+            of where values are written (:mod:`playbook_lint.links.fmlinks`), so they
+            need not compose the block again. Read-only; not compared.
     """
 
     kind: str
@@ -104,6 +109,7 @@ class FrontMatter:
     errors: list[FrontMatterError] = field(default_factory=list)
     key_offsets: dict[str, int] = field(default_factory=dict)
     keys: list[tuple[str, int]] = field(default_factory=list)
+    node: Any = field(default=None, compare=False, repr=False)
 
     def last_key_offset(self, key: str) -> int | None:
         """Return the offset of the last occurrence of top-level ``key`` (the one whose
@@ -466,6 +472,9 @@ def _load_yaml(raw: str, fm: FrontMatter, loc: _Locator, loader_cls: type) -> No
         fm.data = {}
     elif isinstance(data, dict):
         fm.data = data
+        if loader_cls is getattr(yaml, "CSafeLoader", None) and "<<" not in raw and \
+                "merge" not in raw:  # (a merge key is flattened into the node)
+            fm.node = node
     else:
         fm.errors.append(FrontMatterError(
             loc.offset(node.start_mark.line, node.start_mark.column),

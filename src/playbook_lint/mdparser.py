@@ -160,9 +160,39 @@ def parse_blocks(src: str, env: dict[str, Any]) -> list[Token]:
             rule(state)  # normalize
     tokens: list[Token] = []
     if state.src:
+        md = _block_parser(state.src)
         block = _LineMarkers(state.src, md, env, tokens)
         md.block.tokenize(block, block.line, block.lineMax)
     return tokens
+
+
+#: Block rules with what each of their matches holds: when ``src`` holds none of it,
+#: the rule fails on every line (as a block start and as a paragraph terminator), so
+#: the parser without it makes the same tokens and tries fewer rules per line.
+#: (table: its header row has a "|"; fence: a run of 3 backticks or tildes;
+#: reference: "]:" right after the label.)
+_BLOCK_NEEDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("table", ("|",)), ("fence", ("```", "~~~")), ("blockquote", (">",)),
+    ("html_block", ("<",)), ("heading", ("#",)), ("reference", ("]:",)),
+)
+_BLOCK_VARIANTS: dict[tuple[str, ...], MarkdownIt] = {}
+
+
+def _block_parser(src: str) -> MarkdownIt:
+    """:func:`markdown_parser`, or a copy of it whose block ruler leaves out the rules
+    that cannot match in ``src`` (see ``_BLOCK_NEEDS``); copies are kept per set."""
+    md = markdown_parser()
+    off = tuple(name for name, needs in _BLOCK_NEEDS if not any(n in src for n in needs))
+    if not off:
+        return md
+    variant = _BLOCK_VARIANTS.get(off)
+    if variant is None:
+        variant = copy.copy(md)
+        variant.block = copy.copy(md.block)
+        variant.block.ruler = copy.deepcopy(md.block.ruler)
+        variant.block.ruler.disable(list(off))
+        _BLOCK_VARIANTS[off] = variant
+    return variant
 
 
 _PRETEST: Callable[[str], bool] | None = None
@@ -194,11 +224,24 @@ def linkify_pretest(text: str) -> bool:
             # the schemas of schema_test's second group, as a plain alternation
             names = sorted((k for k in linkify._compiled if k), key=len, reverse=True)
             schema = re.compile("|".join(re.escape(k) for k in names), re.IGNORECASE)
+            # every schema holds ":" or is "//": text with neither holds no schema
+            marks = {":" if ":" in k else k for k in names}
+            if not marks <= {":", "//"}:
+                marks = {""}
+            # host_fuzzy_test is "localhost|www\.|\.\d{1,3}\.|(?:\.(?:TLDS)(?:...))":
+            # all but its first branch hold a ".", so text without one needs "localhost"
+            host = linkify.re["host_fuzzy_test"]
+            no_dot = re.compile("localhost", re.IGNORECASE) if \
+                host.startswith("localhost|www\\.|\\.\\d{1,3}\\.|(?:\\.(?:") and \
+                host.endswith("|>|$))") and host.count("localhost") == 1 else host_test
 
             def pretest(text: str) -> bool:
-                return ("@" in text or host_test.search(text) is not None
-                        or (schema.search(text) is not None
-                            and schema_test.search(text) is not None))
+                if "@" in text:
+                    return True
+                if (host_test if "." in text else no_dot).search(text) is not None:
+                    return True
+                return any(m in text for m in marks) and schema.search(text) is not None \
+                    and schema_test.search(text) is not None
 
             _PRETEST = pretest
     return _PRETEST(text)

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -64,10 +65,10 @@ _RAW_ELEMENT = re.compile(
 )
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # Bare URLs, www. hosts and e-mail addresses (what linkify would turn into links).
-_BARE_URL = re.compile(
-    r"(?<![\w@/.-])(?:(?:https?|ftp|mailto|file):(?://)?|www\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}*_~]"
-    r"|(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
-)
+_URL_PART = r"(?<![\w@/.-])(?:(?:https?|ftp|mailto|file):(?://)?|www\.)[^\s<>\"'`]*" \
+    r"[^\s<>\"'`.,;:!?)\]}*_~]"
+_EMAIL_PART = r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+_BARE_URL = re.compile(_URL_PART + "|" + _EMAIL_PART)
 # Template languages, applied to the whole body before Markdown is considered.
 _TEMPLATE_BLOCKS = re.compile(
     r"\{%-?\s*(highlight|comment)\b.*?\{%-?\s*end\1\s*-?%\}"
@@ -79,7 +80,8 @@ _TEMPLATE_BLOCKS = re.compile(
 _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|<%.*?%>", re.DOTALL)
 _KRAMDOWN_IAL = re.compile(r"\{:[^}\n]*\}")
 # Emphasis and strikethrough delimiters (an underscore inside a word is text).
-_EMPHASIS = re.compile(r"\*+|~~+|(?<![^\W_])_+|_+(?![^\W_])")
+_STARS, _TILDES, _UNDERSCORES = r"\*+", r"~~+", r"(?<![^\W_])_+|_+(?![^\W_])"
+_EMPHASIS = re.compile("|".join((_STARS, _TILDES, _UNDERSCORES)))
 # Character references, bare URLs and emphasis delimiters in one pass.
 _TEXT_NOISE = re.compile("|".join(f"(?:{p.pattern})" for p in (_ENTITY, _BARE_URL, _EMPHASIS)))
 _INLINE_SPECIAL = re.compile(r"[\\`<\]]")
@@ -133,9 +135,11 @@ def prose_text(doc: Document) -> str:
     if body >= n:
         return "".join(chars)
 
-    # 1. Template tags first: Liquid/Hugo/ERB run before Markdown does.
-    for pattern in (_TEMPLATE_BLOCKS, _TEMPLATE, _KRAMDOWN_IAL):
-        _blank_matches(chars, pattern, body, n)
+    # 1. Template tags first: Liquid/Hugo/ERB run before Markdown does (every match
+    #    of the three patterns holds a "{" or a "<%").
+    if "{" in text or "<%" in text:
+        for pattern in (_TEMPLATE_BLOCKS, _TEMPLATE, _KRAMDOWN_IAL):
+            _blank_matches(chars, pattern, body, n)
 
     starts = doc.line_starts
 
@@ -207,8 +211,12 @@ def _strip_markers(
 
 def _html_region(chars: list[str], start: int, end: int) -> None:
     """Blank tags, comments, raw elements, entities and URLs of an HTML block."""
-    for pattern in (_RAW_ELEMENT, _HTML_TAG, _ENTITY, _BARE_URL):
-        _blank_matches(chars, pattern, start, end)
+    seg = "".join(chars[start:end])  # blanking leaves a subset of these characters
+    has_tag = "<" in seg
+    for pattern, may in ((_RAW_ELEMENT, has_tag), (_HTML_TAG, has_tag), (_ENTITY, "&" in seg),
+                         (_BARE_URL, "@" in seg or any(w in seg for w in _NOISE_WORDS))):
+        if may:  # (every match of the pattern holds that character or word)
+            _blank_matches(chars, pattern, start, end)
 
 
 def _match_destination(s: str, i: int) -> int:
@@ -326,8 +334,9 @@ def _inline_region(chars: list[str], start: int, end: int) -> None:
         for a, b in spans:
             blank(chars, start + a, start + b)
         s = "".join(chars[start:end])
-    if _may_hold_noise(s):
-        for m in _TEXT_NOISE.finditer(s):
+    noise = _noise_pattern(s)
+    if noise is not None:
+        for m in noise.finditer(s):
             blank(chars, start + m.start(), start + m.end())
 
 
@@ -344,3 +353,34 @@ def _may_hold_noise(s: str) -> bool:
     words every match contains): most paragraphs, whose scan by the combined pattern
     (tried at every position) is the costliest part of :func:`_inline_region`."""
     return not _NOISE_CHARS.isdisjoint(s) or any(w in s for w in _NOISE_WORDS)
+
+
+#: ``_TEXT_NOISE``'s alternatives in its order, each with a test of ``s`` that is
+#: False when the alternative cannot match anywhere in ``s`` (what every match holds).
+_NOISE_PARTS: tuple[tuple[str, Callable[[str], bool]], ...] = (
+    (_ENTITY.pattern, lambda s: "&" in s),
+    (_URL_PART, lambda s: any(w in s for w in _NOISE_WORDS)),
+    (_EMAIL_PART, lambda s: "@" in s),
+    (_STARS, lambda s: "*" in s),
+    (_TILDES, lambda s: "~~" in s),
+    (_UNDERSCORES, lambda s: "_" in s),
+)
+_NOISE_VARIANTS: dict[tuple[bool, ...], re.Pattern[str] | None] = {}
+
+
+def _noise_pattern(s: str) -> re.Pattern[str] | None:
+    """``_TEXT_NOISE`` without the alternatives that cannot match in ``s`` (the same
+    matches: an alternative that fails at every position never wins one), or None
+    when none can. Each alternative costs a try at every position of ``s``, and most
+    paragraphs hold the characters of one or two of them at most."""
+    if not _may_hold_noise(s):
+        return None
+    key = tuple(test(s) for _, test in _NOISE_PARTS)
+    try:
+        return _NOISE_VARIANTS[key]
+    except KeyError:
+        pass
+    alts = [f"(?:{p})" for (p, _), on in zip(_NOISE_PARTS, key, strict=True) if on]
+    pattern = re.compile("|".join(alts)) if alts else None
+    _NOISE_VARIANTS[key] = pattern
+    return pattern

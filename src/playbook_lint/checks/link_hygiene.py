@@ -54,7 +54,9 @@ _PLACEHOLDER_SECRET = re.compile(
 )
 #: Markdown link syntax markdown-it did not turn into a link (``[a](file:///x)``,
 #: ``[a](https://x.gov/a b)``, unbalanced brackets): the reader sees the raw text.
-_UNPARSED = re.compile(r"(?<![\\\]])\[([^\[\]\n]{0,300})\]\(([^()\n]{0,500}(?:\([^()\n]{0,500}\)"
+#: (the "[" comes before the lookbehind, which then reads the character before it, so
+#: that the regex engine can skip to each "[" instead of trying every position)
+_UNPARSED = re.compile(r"\[(?<![\\\]]\[)([^\[\]\n]{0,300})\]\(([^()\n]{0,500}(?:\([^()\n]{0,500}\)"
                        r"[^()\n]{0,500})*)(\)|$)", re.MULTILINE)
 #: Second-level labels under which a country code's registrable names sit (gov.uk).
 _SLD = frozenset({"co", "gov", "ac", "org", "com", "net", "nhs", "police", "mod", "ltd",
@@ -395,6 +397,7 @@ class LinkHygiene(Rule):
         self.host_rules, self.shorteners = _host_rules(tuple(self.config.packs), opts)
         self.private_addresses = bool(opts.get("private-addresses", True))
         self.same_url = bool(opts.get("same-url", True))
+        self._plain_hosts: dict[str, bool] = {}  # see _plain
 
     def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         """Yield the reports described in the class docstring, in source order.
@@ -595,8 +598,32 @@ class LinkHygiene(Rule):
             yield RawFinding(w.start, w.end, "URL contains login details (a user name); "
                          "remove them", fix=fix, data={"credentials": "user"})
 
+    def _plain(self, host: str) -> bool:
+        """True when :meth:`_unpublished` answers None for ``host`` (lower case) on
+        every page: an allowed host, or one that is no IP address (when those are
+        checked) and matches no host or label rule. Remembered per host (most links
+        of a site go to a few hosts)."""
+        memo = self._plain_hosts
+        hit = memo.get(host)
+        if hit is None:
+            if any(r.kind == "allow" and _host_matches(r.value, host) for r in self.host_rules):
+                hit = True
+            elif self.private_addresses and ip_literal(host.strip("[]")) is not None:
+                hit = False
+            else:
+                labels = _subdomain_labels(host)
+                hit = not any((r.kind == "host" and _host_matches(r.value, host))
+                              or (r.kind == "label" and r.value in labels)
+                              for r in self.host_rules)
+            if len(memo) >= 10_000:
+                memo.clear()
+            memo[host] = hit
+        return hit
+
     def _unpublished(self, host: str) -> str | None:
         host = host.lower()
+        if self._plain(host):
+            return None
         page = getattr(self, "_page", None) or _Page(frozenset(), False)
         for rule in self.host_rules:
             if rule.kind == "allow" and _host_matches(rule.value, host):

@@ -76,10 +76,12 @@ def _find(doc: Document) -> list[FrontMatterLink]:
     if "/" not in raw:
         return []
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        node = yaml.compose(raw, Loader=loader)  # noqa: S506 - a safe loader
-    except (yaml.YAMLError, ValueError, RecursionError):
-        return []
+    node = fm.node  # the front matter parse's own (libyaml, as here), when it kept it
+    if node is None:
+        try:
+            node = yaml.compose(raw, Loader=loader)  # noqa: S506 - a safe loader
+        except (yaml.YAMLError, ValueError, RecursionError):
+            return []
     out: list[FrontMatterLink] = []
     _walk(node, "", doc, fm.content_start, out)
     out.sort(key=lambda link: link.start)

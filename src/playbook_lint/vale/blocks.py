@@ -69,6 +69,11 @@ _ABBREV = frozenset(
     "mr mrs ms dr prof sr jr st vs etc e.g i.e cf al inc ltd co corp no fig approx dept "
     "est jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k a.m p.m".split())
 _SENT_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)")
+_NOT_SPACE = re.compile(r"\S")
+#: ``([\w.]+)$`` as re.search finds it (the run of word characters and dots that ends
+#: the text or its last line), tried only where such a run starts: the plain pattern
+#: runs over the rest of each word from every position inside it.
+_LAST_WORD = re.compile(r"(?<![\w.])([\w.]+)(?=\n?\Z)")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -84,10 +89,12 @@ def sentences(text: str) -> list[tuple[int, int]]:
     n = len(text)
     for m in _SENT_END.finditer(text):
         end = m.end()
-        rest = text[end:].lstrip()
+        # text[end:].lstrip()[:1], without copying the rest of the text each time
+        nxt = _NOT_SPACE.search(text, end)
+        rest = text[nxt.start()] if nxt is not None else ""
         if rest and (rest[0].islower() or rest[0] in ",;:"):
             continue
-        word = re.search(r"([\w.]+)$", text[start:m.start()])
+        word = _LAST_WORD.search(text[start:m.start()])
         if word is not None and m.group().startswith(".") and rest:
             w = word.group(1).lower().rstrip(".")
             if w in _ABBREV or (len(w) == 1 and w.isalpha()):
@@ -111,13 +118,17 @@ _ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
 def _extract(text: str, prose: str, start: int, end: int,
-             drop: set[int] | None = None, tag_space: bool = False) -> tuple[str, list[int]]:
+             drop: set[int] | None = None, tag_space: bool = False,
+             offsets: bool = True) -> tuple[str, list[int]]:
     """Text of ``text[start:end]`` without markup, and each character's offset.
 
     Markup is what ``prose`` blanked; code spans become asterisks; white space at the
     start and end of each line is dropped; backslash escapes read as the character;
     with ``tag_space`` an HTML tag reads as one space (``<td>a</td><td>b</td>``).
+    Without ``offsets`` the offset list is left empty (the text is the same).
     """
+    if not offsets:
+        return _extract_text(text, prose, start, end, drop, tag_space), []
     chars: list[str] = []
     offs: list[int] = []
     i = start
@@ -171,7 +182,7 @@ def _extract(text: str, prose: str, start: int, end: int,
                     line_start = False
                     i = close + run
                     continue
-            i += 1
+            i = _markup_run_end(text, prose, i + 1, end)
             continue
         if line_start and c in " \t":
             i += 1
@@ -206,12 +217,116 @@ def _extract(text: str, prose: str, start: int, end: int,
     return "".join(chars), offs
 
 
+def _extract_text(text: str, prose: str, start: int, end: int,
+                  drop: set[int] | None, tag_space: bool) -> str:
+    """:func:`_extract`'s text alone (the same steps, no offset list): for blocks read
+    for their words only (:func:`prose_blocks`)."""
+    chars: list[str] = []
+    i = start
+    line_start = True
+    drops = sorted(k for k in drop if start <= k < end) if drop else []
+    while i < end:
+        c = text[i]
+        if c == "\n":
+            while chars and chars[-1] in " \t":
+                chars.pop()
+            if chars and chars[-1] != "\n":
+                chars.append("\n")
+            line_start = True
+            i += 1
+            continue
+        if drop is not None and i in drop:
+            i += 1
+            continue
+        p = prose[i]
+        if p != c:  # markup (blanked)
+            if tag_space and c == "<" and chars and chars[-1] not in " \n":
+                chars.append(" ")
+            if c == "`":
+                j = i
+                while j < end and text[j] == "`":
+                    j += 1
+                run = j - i
+                k = j
+                close = -1
+                while k < end:
+                    if text[k] == "`":
+                        m = k
+                        while m < end and text[m] == "`":
+                            m += 1
+                        if m - k == run:
+                            close = k
+                            break
+                        k = m
+                        continue
+                    if prose[k] == text[k] and text[k] not in " \n":
+                        break
+                    k += 1
+                if close != -1:
+                    for q in range(j, close):
+                        if text[q] != "\n":
+                            chars.append("*")
+                    line_start = False
+                    i = close + run
+                    continue
+            i = _markup_run_end(text, prose, i + 1, end)
+            continue
+        if line_start and c in " \t":
+            i += 1
+            continue
+        if c == "\\" and i + 1 < end and text[i + 1] in _ESCAPABLE:
+            i += 1
+            continue
+        line_start = False
+        # a run of plain prose characters is taken at once: it ends at the line's end,
+        # a backslash, a dropped offset, or a blanked (markup) character, which is
+        # where ``prose`` has a space and ``text`` does not
+        j = text.find("\n", i + 1, end)
+        j = end if j == -1 else j
+        k = text.find("\\", i + 1, j)
+        if k != -1:
+            j = k
+        if drops:
+            at = bisect.bisect_right(drops, i)
+            if at < len(drops) and drops[at] < j:
+                j = drops[at]
+        k = prose.find(" ", i + 1, j)
+        while k != -1 and text[k] == " ":
+            k = prose.find(" ", k + 1, j)
+        if k != -1:
+            j = k
+        chars.extend(text[i:j])
+        i = j
+    while chars and chars[-1] in " \t\n":
+        chars.pop()
+    return "".join(chars)
+
+
+_PROSE_CHAR = re.compile(r"[^ ]")
+_MARKUP_STOP = re.compile(r"[ `<]")
+
+
+def _markup_run_end(text: str, prose: str, i: int, end: int) -> int:
+    """Where the run of markup characters at ``i`` ends (``i`` itself when ``text[i]``
+    is no such character): characters that ``prose`` blanked (a space there, none in
+    ``text``) other than a backtick or ``<``, which :func:`_extract` skips one by one
+    (a blanked URL, say), whether dropped or not. Newlines are never blanked."""
+    if i >= end or prose[i] != " " or text[i] in " `<":
+        return i
+    k = _PROSE_CHAR.search(prose, i, end)
+    k_end = end if k is None else k.start()
+    m = _MARKUP_STOP.search(text, i, k_end)
+    return k_end if m is None else m.start()
+
+
 _LINKISH = re.compile(r"(!?)\[")
 
 
-def _inline_parts(text: str, prose: str, start: int, end: int
+def _inline_parts(text: str, prose: str, start: int, end: int, spans_too: bool = True
                   ) -> tuple[set[int], list[tuple[str, int, int]]]:
     """Find link and image brackets in ``text[start:end]``.
+
+    Without ``spans_too`` only the ``drop`` set is computed (``spans`` is empty).
 
     Returns:
         ``(drop, spans)``: offsets to leave out of the block text (brackets, whole
@@ -260,6 +375,8 @@ def _inline_parts(text: str, prose: str, start: int, end: int
             drop.add(open_at)
             drop.add(close)
         i = close + 1
+    if not spans_too:
+        return drop, []
     for sm in re.finditer(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", text[start:end], re.DOTALL):
         spans.append(("strong", start + sm.start(2), start + sm.end(2)))
     spans.extend(("code", a, b) for a, b in _code_spans(text, prose, start, end))
@@ -303,7 +420,7 @@ _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 
 
 def document_blocks(doc: Document, ext: str = ".md", *,
-                    headings_only: bool = False) -> DocumentBlocks:
+                    headings_only: bool = False, texts_only: bool = False) -> DocumentBlocks:
     """Build every scoped block of ``doc`` (see the module docstring).
 
     Args:
@@ -313,6 +430,9 @@ def document_blocks(doc: Document, ext: str = ".md", *,
             headings), with no ``summary`` or ``raw`` block and only the heading
             metrics: what rules scoped to headings alone need (most pages' other
             blocks cost far more to build than their headings).
+        texts_only: the same blocks with empty offset lists, without the inline blocks
+            (links, alt text, strong, code) and with no ``summary`` or ``raw`` block:
+            for readers of the blocks' words alone (:func:`prose_blocks`).
 
     Returns:
         a :class:`DocumentBlocks`.
@@ -329,7 +449,9 @@ def document_blocks(doc: Document, ext: str = ".md", *,
         metrics[key] = metrics.get(key, 0) + 1
 
     def emit_inline(s: int, e: int, para_end: int) -> tuple[set[int], list[Block]]:
-        drop, spans = _inline_parts(text, prose, s, e)
+        drop, spans = _inline_parts(text, prose, s, e, spans_too=not texts_only)
+        if texts_only:
+            return drop, []
         extra: list[Block] = []
         for kind, a, b in spans:
             if kind == "code":
@@ -353,7 +475,7 @@ def document_blocks(doc: Document, ext: str = ".md", *,
             if tag:
                 history.append(tag)
             if ttype == "table_open" and tok.map is not None:
-                _table(doc, tok, out, prose)
+                _table(doc, tok, out, prose, offsets=not texts_only)
             continue
         if ttype.endswith("_close") and ttype not in ("paragraph_close", "heading_close"):
             history = []
@@ -367,7 +489,8 @@ def document_blocks(doc: Document, ext: str = ".md", *,
             history = []
             if tok.map is not None:
                 s, e = _line_span(doc, tok.map[0], tok.map[1])
-                body, offs = _extract(text, prose, s, e, tag_space=True)
+                body, offs = _extract(text, prose, s, e, tag_space=True,
+                                      offsets=not texts_only)
                 if body.strip():
                     out.blocks.append(Block(body, offs, f"paragraph{ext}", e, "paragraph"))
                     for a, b in sentences(body):
@@ -385,7 +508,7 @@ def document_blocks(doc: Document, ext: str = ".md", *,
             continue
         s, e = _line_span(doc, tok.map[0], tok.map[1])
         drop, extra = emit_inline(s, e, e)
-        body, offs = _extract(text, prose, s, e, drop)
+        body, offs = _extract(text, prose, s, e, drop, offsets=not texts_only)
         out.blocks.extend(extra)
         if ttype == "heading_open":
             level = tok.tag  # "h1".."h6"
@@ -411,7 +534,7 @@ def document_blocks(doc: Document, ext: str = ".md", *,
                 out.blocks.append(Block(body[a:b], offs[a:b], f"sentence{ext}", e, "sentence"))
             out.blocks.append(Block(body, offs, f"text{ext}", e, "paragraph"))
         summary_parts.append((body, offs))
-    if headings_only:
+    if headings_only or texts_only:
         return out
     # summary: the prose joined by blank lines; raw: the whole file
     s_text: list[str] = []
@@ -443,7 +566,21 @@ def cached_blocks(doc: Document, *, headings_only: bool = False) -> DocumentBloc
     return hit
 
 
-def _table(doc: Document, tok: object, out: DocumentBlocks, prose: str) -> None:
+def prose_blocks(doc: Document) -> list[Block]:
+    """The blocks of ``doc`` for reading their words: :func:`cached_blocks`' blocks
+    when they were built, else :func:`document_blocks` with ``texts_only`` (the same
+    texts and kinds, no offsets, no inline blocks), computed once per document."""
+    hit = doc.__dict__.get("_vale_blocks")
+    if hit is not None:
+        return hit.blocks
+    texts = doc.__dict__.get("_vale_text_blocks")
+    if texts is None:
+        texts = doc.__dict__["_vale_text_blocks"] = document_blocks(doc, texts_only=True).blocks
+    return texts
+
+
+def _table(doc: Document, tok: object, out: DocumentBlocks, prose: str,
+           offsets: bool = True) -> None:
     """Add a block per table cell (header row: ``text.table.header``)."""
     text = doc.text
     first, last = tok.map  # type: ignore[attr-defined]
@@ -460,7 +597,7 @@ def _table(doc: Document, tok: object, out: DocumentBlocks, prose: str) -> None:
         bounds = [s, *cuts, s + len(line)]
         for a, b in zip(bounds, bounds[1:], strict=False):
             a2 = a + 1 if text[a:a + 1] == "|" else a
-            body, offs = _extract(text, prose, a2, b)
+            body, offs = _extract(text, prose, a2, b, offsets=offsets)
             if body.strip():
                 out.blocks.append(Block(body, offs, scope, e, "cell"))
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from playbook_lint.findings import Edit, Fix, RawFinding, Severity
 from playbook_lint.rule import Context, Rule, RuleConfig
-from playbook_lint.vale.blocks import cached_blocks
+from playbook_lint.vale.blocks import prose_blocks
 from playbook_lint.vale.config import (
     ValeConfig,
     ValeConfigError,
@@ -103,7 +103,9 @@ def _report(v: ValeFinding, *, rule: str | None, check: str, with_level: bool) -
                   rule=rule)
 
 
-_CAPITAL_WORD = re.compile(r"(?<=[\w,;)] )[A-Z][\w'’.-]*[a-z][\w'’-]*")
+# (the capital comes before the lookbehind, which reads the two characters before it:
+# the regex engine then skips to each capital instead of trying every position)
+_CAPITAL_WORD = re.compile(r"[A-Z](?<=[\w,;)] [A-Z])[\w'’.-]*[a-z][\w'’-]*")
 
 
 def _page_names(doc: Document) -> frozenset[str]:
@@ -112,14 +114,14 @@ def _page_names(doc: Document) -> frozenset[str]:
     cache = doc.__dict__.get("_vale_names")
     if cache is None:
         found: set[str] = set()
-        for blk in cached_blocks(doc).blocks:
+        for blk in prose_blocks(doc):
             if blk.kind in ("sentence", "list", "cell", "blockquote"):
                 found.update(m.group().rstrip(".") for m in _CAPITAL_WORD.finditer(blk.text))
         cache = doc.__dict__["_vale_names"] = frozenset(found)
     return cache
 
 
-_LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]*\b")
+_LOWER_WORD = re.compile(r"[a-z](?<!\w[a-z])[a-z'’-]*\b")  # r"\b[a-z][a-z'’-]*\b", sped up
 
 
 def _page_lower_words(doc: Document) -> frozenset[str]:
@@ -127,7 +129,7 @@ def _page_lower_words(doc: Document) -> frozenset[str]:
     cache = doc.__dict__.get("_vale_lower")
     if cache is None:
         found: set[str] = set()
-        for blk in cached_blocks(doc).blocks:
+        for blk in prose_blocks(doc):
             if blk.kind in ("sentence", "list", "cell", "blockquote"):
                 found.update(_LOWER_WORD.findall(blk.text))
         cache = doc.__dict__["_vale_lower"] = frozenset(found)
