@@ -207,10 +207,6 @@ def lint(
         else:
             _say(message)
 
-    if _CONSOLE[0] and not no_cache:
-        from playbook_lint import regexcache
-
-        regexcache.install()  # the command's compiled patterns, kept between runs
     options = RunOptions(
         config_path=config_path, select=select, ignore=ignore, offline=offline,
         site_root=site_root, today=today, timeout=timeout, max_time=max_time,
@@ -409,15 +405,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         lint.main(args, prog_name="playbook-lint")
 
 
-#: True in the console script: the lint command then keeps its compiled regular
-#: expressions between runs (:mod:`playbook_lint.regexcache`; not ``--no-cache``)
-_CONSOLE = [False]
-
-
 def console_main() -> None:
     """The console script and ``python -m playbook_lint``: :func:`main`, then the
     process ends without tearing the interpreter down (:func:`leave`)."""
-    _CONSOLE[0] = True
     try:
         main()
     except SystemExit as exc:
