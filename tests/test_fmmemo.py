@@ -143,3 +143,19 @@ def test_a_merge_key_keeps_no_node_and_links_are_read_as_written() -> None:
     assert fm.data["nav"] == {"home": "/a/", "next": "/b/"}
     assert [(fl.url, fl.key) for fl in fmlinks.front_matter_links(doc)] == [
         ("/a/", "base.home"), ("/a/", "nav.<<.home"), ("/b/", "nav.next")]
+
+
+def test_a_site_read_drops_the_node_and_the_links_compose_it_again() -> None:
+    """The site model reads every page before the pool forks: the memo then keeps
+    no YAML node (memory), and the page's front matter links are the same."""
+    from playbook_lint.links import fmlinks
+
+    fmmemo.clear()
+    text = "---\ntitle: A\nparent: /apps/\nlinks:\n  - https://x.example/a\n---\nbody\n"
+    values = fmmemo.front_matter_values(text)
+    assert values == ({"title": "A", "parent": "/apps/",
+                       "links": ["https://x.example/a"]}, text.index("body"))
+    doc = Document.from_bytes(Path("p.md"), text.encode())
+    assert doc.front_matter is not None and doc.front_matter.node is None
+    assert [(fl.url, fl.start, fl.key) for fl in fmlinks.front_matter_links(doc)] == [
+        ("/apps/", 21, "parent"), ("https://x.example/a", 39, "links[0]")]
