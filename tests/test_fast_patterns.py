@@ -131,3 +131,26 @@ def test_link_hygiene_remembers_hosts_no_rule_can_report() -> None:
     assert rule._unpublished("app.staging.agency.gov") is not None
     rule._page = _Page(frozenset(), True)  # a technical page: localhost is on purpose
     assert rule._unpublished("localhost") is None
+
+
+def test_one_scanner_gives_the_same_text_with_and_without_offsets() -> None:
+    from playbook_lint.document import Document
+    from playbook_lint.vale.blocks import _extract
+
+    text = ("A `code` span,  <b>bold</b>\\* and\n   [a link](https://x.gov/p) end.  \n"
+            "<td>a</td><td>b</td>\n")
+    doc = Document.from_bytes(__import__("pathlib").Path("p.md"), text.encode())
+    prose = doc.prose
+    body, offs = _extract(text, prose, 0, len(text))
+    assert body == "A **** span,  bold and\n[a link] end.\nab"
+    assert "".join(text[o] for o in offs) == "A code span,  bold and\n[a link] end.\nab"
+    assert _extract(text, prose, 0, len(text), offsets=False) == (body, [])
+    spaced, offs = _extract(text, prose, 0, len(text), tag_space=True)
+    assert spaced == "A **** span,  bold  and\n[a link] end.\na b"
+    assert "".join(text[o] for o in offs) == "A code span,  bold< and\n[a link] end.\na<b"
+    assert _extract(text, prose, 0, len(text), tag_space=True, offsets=False) == (spaced, [])
+    dropped = {text.index("span"), text.index("end")}
+    body, offs = _extract(text, prose, 0, len(text), dropped)
+    assert body == "A **** pan,  bold and\n[a link] nd.\nab"
+    assert offs[:8] == [0, 1, 3, 4, 5, 6, 8, 10]
+    assert _extract(text, prose, 0, len(text), dropped, offsets=False) == (body, [])

@@ -125,12 +125,13 @@ def _extract(text: str, prose: str, start: int, end: int,
     Markup is what ``prose`` blanked; code spans become asterisks; white space at the
     start and end of each line is dropped; backslash escapes read as the character;
     with ``tag_space`` an HTML tag reads as one space (``<td>a</td><td>b</td>``).
-    Without ``offsets`` the offset list is left empty (the text is the same).
+    Without ``offsets`` the offset list is left empty (the text is the same, and no
+    offset is computed: blocks read for their words only, :func:`prose_blocks`).
     """
-    if not offsets:
-        return _extract_text(text, prose, start, end, drop, tag_space), []
     chars: list[str] = []
-    offs: list[int] = []
+    # one scanner for both: ``offs`` is None when the offsets are not wanted, and
+    # every step that adds or drops a character does the same to ``offs`` if any
+    offs: list[int] | None = [] if offsets else None
     i = start
     line_start = True
     drops = sorted(k for k in drop if start <= k < end) if drop else []
@@ -139,10 +140,12 @@ def _extract(text: str, prose: str, start: int, end: int,
         if c == "\n":
             while chars and chars[-1] in " \t":
                 chars.pop()
-                offs.pop()
+                if offs is not None:
+                    offs.pop()
             if chars and chars[-1] != "\n":
                 chars.append("\n")
-                offs.append(i)
+                if offs is not None:
+                    offs.append(i)
             line_start = True
             i += 1
             continue
@@ -153,7 +156,8 @@ def _extract(text: str, prose: str, start: int, end: int,
         if p != c:  # markup (blanked)
             if tag_space and c == "<" and chars and chars[-1] not in " \n":
                 chars.append(" ")
-                offs.append(i)
+                if offs is not None:
+                    offs.append(i)
             if c == "`":
                 j = i
                 while j < end and text[j] == "`":
@@ -178,7 +182,8 @@ def _extract(text: str, prose: str, start: int, end: int,
                     for q in range(j, close):
                         if text[q] != "\n":
                             chars.append("*")
-                            offs.append(q)
+                            if offs is not None:
+                                offs.append(q)
                     line_start = False
                     i = close + run
                     continue
@@ -209,97 +214,14 @@ def _extract(text: str, prose: str, start: int, end: int,
         if k != -1:
             j = k
         chars.extend(text[i:j])
-        offs.extend(range(i, j))
+        if offs is not None:
+            offs.extend(range(i, j))
         i = j
     while chars and chars[-1] in " \t\n":
         chars.pop()
-        offs.pop()
-    return "".join(chars), offs
-
-
-def _extract_text(text: str, prose: str, start: int, end: int,
-                  drop: set[int] | None, tag_space: bool) -> str:
-    """:func:`_extract`'s text alone (the same steps, no offset list): for blocks read
-    for their words only (:func:`prose_blocks`)."""
-    chars: list[str] = []
-    i = start
-    line_start = True
-    drops = sorted(k for k in drop if start <= k < end) if drop else []
-    while i < end:
-        c = text[i]
-        if c == "\n":
-            while chars and chars[-1] in " \t":
-                chars.pop()
-            if chars and chars[-1] != "\n":
-                chars.append("\n")
-            line_start = True
-            i += 1
-            continue
-        if drop is not None and i in drop:
-            i += 1
-            continue
-        p = prose[i]
-        if p != c:  # markup (blanked)
-            if tag_space and c == "<" and chars and chars[-1] not in " \n":
-                chars.append(" ")
-            if c == "`":
-                j = i
-                while j < end and text[j] == "`":
-                    j += 1
-                run = j - i
-                k = j
-                close = -1
-                while k < end:
-                    if text[k] == "`":
-                        m = k
-                        while m < end and text[m] == "`":
-                            m += 1
-                        if m - k == run:
-                            close = k
-                            break
-                        k = m
-                        continue
-                    if prose[k] == text[k] and text[k] not in " \n":
-                        break
-                    k += 1
-                if close != -1:
-                    for q in range(j, close):
-                        if text[q] != "\n":
-                            chars.append("*")
-                    line_start = False
-                    i = close + run
-                    continue
-            i = _markup_run_end(text, prose, i + 1, end)
-            continue
-        if line_start and c in " \t":
-            i += 1
-            continue
-        if c == "\\" and i + 1 < end and text[i + 1] in _ESCAPABLE:
-            i += 1
-            continue
-        line_start = False
-        # a run of plain prose characters is taken at once: it ends at the line's end,
-        # a backslash, a dropped offset, or a blanked (markup) character, which is
-        # where ``prose`` has a space and ``text`` does not
-        j = text.find("\n", i + 1, end)
-        j = end if j == -1 else j
-        k = text.find("\\", i + 1, j)
-        if k != -1:
-            j = k
-        if drops:
-            at = bisect.bisect_right(drops, i)
-            if at < len(drops) and drops[at] < j:
-                j = drops[at]
-        k = prose.find(" ", i + 1, j)
-        while k != -1 and text[k] == " ":
-            k = prose.find(" ", k + 1, j)
-        if k != -1:
-            j = k
-        chars.extend(text[i:j])
-        i = j
-    while chars and chars[-1] in " \t\n":
-        chars.pop()
-    return "".join(chars)
+        if offs is not None:
+            offs.pop()
+    return "".join(chars), offs if offs is not None else []
 
 
 _PROSE_CHAR = re.compile(r"[^ ]")
