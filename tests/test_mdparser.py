@@ -195,3 +195,25 @@ def test_block_parser_leaves_out_the_rules_a_source_cannot_match() -> None:
     assert _block_parser("# h\n> q\n| a |\n```\n<b>\n[a]: b\n") is markdown_parser()
     full = [r.__name__ for r in markdown_parser().block.ruler.getRules("")]
     assert "table" in full and "heading" in full  # the shared parser is untouched
+
+
+def test_the_link_extractor_reuses_the_link_rules_destinations() -> None:
+    from markdown_it.helpers import parseLinkDestination
+
+    from playbook_lint.mdparser import link_destination
+
+    src = "[a](/x.md y) and [b](<c d>) ![i](e\\)f) [n ![m](g)](h)"
+    parse_inline(src, {})
+    for dest, bound, want in (("/x.md", len(src), "/x.md"), ("<c d>", len(src), "c d"),
+                              ("e\\)f", len(src), "e)f"), ("g)", src.index("](h)"), "g")):
+        pos = src.index(dest)
+        got = link_destination(src, pos, bound)
+        fresh = parseLinkDestination(src, pos, bound)
+        assert (got.ok, got.pos, got.str) == (fresh.ok, fresh.pos, fresh.str)
+        assert got.str == want
+    kept = link_destination(src, 4, len(src))
+    assert kept is link_destination(src, 4, src.index(" y)"))  # the rule's own result
+    shorter = link_destination(src, 4, 6)  # ends past the bound: read again
+    assert (shorter.ok, shorter.pos, shorter.str) == (True, 6, "/x")
+    other = "".join(list(src))  # an equal string, not the one tokenised
+    assert link_destination(other, 4, len(src)) is not kept

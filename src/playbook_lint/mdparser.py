@@ -24,6 +24,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLink as _normalize_link
+from markdown_it.helpers import parseLinkDestination, parseLinkLabel, parseLinkTitle
 from markdown_it.parser_inline import ParserInline
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
@@ -32,7 +33,7 @@ from markdown_it.rules_inline.state_inline import StateInline
 from markdown_it.token import Token
 
 __all__ = ["markdown_parser", "block_core_rules", "parse_blocks", "tracking_parser",
-           "parse_inline", "SPAN", "TrackingState", "linkify_pretest"]
+           "parse_inline", "SPAN", "TrackingState", "linkify_pretest", "link_destination"]
 
 _MD: MarkdownIt | None = None
 _BLOCK_RULES: list | None = None
@@ -373,6 +374,48 @@ def _tracking_normalize_link(url: str) -> str:
     return url
 
 
+#: The link and image rules' ``parseLinkDestination`` results in the inline content
+#: tokenised last: ``{pos: (result, maximum)}`` for the content ``_DEST_SRC[0]``.
+_DEST_SEEN: dict[int, tuple[Any, int]] = {}
+_DEST_SRC: list[str | None] = [None]
+
+
+def _recording_destination(string: str, pos: int, maximum: int) -> Any:
+    """``parseLinkDestination`` for the tracking parser's link and image rules,
+    keeping each result for :func:`link_destination`."""
+    res = parseLinkDestination(string, pos, maximum)
+    if _DEST_SRC[0] is not string:
+        _DEST_SEEN.clear()
+        _DEST_SRC[0] = string
+    _DEST_SEEN[pos] = (res, maximum)
+    return res
+
+
+def link_destination(src: str, pos: int, maximum: int) -> Any:
+    """``parseLinkDestination(src, pos, maximum)``, taken from what the link or image
+    rule found at ``pos`` when :func:`parse_inline` last tokenised ``src`` (the same
+    string object), else computed.
+
+    The rule read with a bound ``m`` of its own (the content's end, or an enclosing
+    link label's). A result it found ``ok`` that ends at or before ``maximum``, with
+    ``m >= maximum``, is the one a read bounded by ``maximum`` finds: the read
+    looks at no character at or past where it ends but the one that stops a bare
+    destination there, and a backslash escapes the next character the same way in
+    both (``pos + 1 < bound`` holds for every backslash before the end). Other
+    results (failed, or longer than ``maximum``) are read again.
+
+    Returns:
+        markdown-it's ``_Result`` (``ok``, ``pos``, ``str``); never mutate it.
+    """
+    if _DEST_SRC[0] is src:
+        seen = _DEST_SEEN.get(pos)
+        if seen is not None:
+            res, bound = seen
+            if res.ok and res.pos <= maximum <= bound:
+                return res
+    return parseLinkDestination(src, pos, maximum)
+
+
 _TRACKING_MD: MarkdownIt | None = None
 
 
@@ -389,6 +432,10 @@ def tracking_parser() -> MarkdownIt:
         inline.tokenize = types.MethodType(_tracking_tokenize, inline)  # type: ignore[method-assign]
         md.inline = inline
         md.normalizeLink = _tracking_normalize_link  # type: ignore[method-assign]
+        # the rules' destinations are kept for the link extractor (link_destination)
+        md.helpers = types.SimpleNamespace(  # type: ignore[assignment]
+            parseLinkLabel=parseLinkLabel, parseLinkTitle=parseLinkTitle,
+            parseLinkDestination=_recording_destination)
         _TRACKING_MD = md
     return _TRACKING_MD
 

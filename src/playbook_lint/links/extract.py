@@ -38,7 +38,13 @@ from markdown_it.token import Token
 from playbook_lint.links.htmltags import HtmlTag, parse_html_tags
 from playbook_lint.links.offsets import OffsetMapper, inline_mappers
 from playbook_lint.links.slugs import Slugger
-from playbook_lint.mdparser import SPAN, linkify_pretest, parse_inline, tracking_parser
+from playbook_lint.mdparser import (
+    SPAN,
+    link_destination,
+    linkify_pretest,
+    parse_inline,
+    tracking_parser,
+)
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -188,7 +194,7 @@ def _destination(src: str, label_end: int, node_end: int) -> tuple[str, int, int
         pos += 1
     if pos >= node_end or src[pos] == ")":
         return "", pos, pos
-    res = parseLinkDestination(src, pos, node_end)
+    res = link_destination(src, pos, node_end)  # the link rule's own read, if it made one
     if not res.ok:
         return "", pos, pos
     if src[pos] == "<":
