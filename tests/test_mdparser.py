@@ -217,3 +217,42 @@ def test_the_link_extractor_reuses_the_link_rules_destinations() -> None:
     assert (shorter.ok, shorter.pos, shorter.str) == (True, 6, "/x")
     other = "".join(list(src))  # an equal string, not the one tokenised
     assert link_destination(other, 4, len(src)) is not kept
+
+
+def test_only_the_rules_a_character_can_start_are_tried() -> None:
+    from playbook_lint.mdparser import _rules_by_char, tracking_parser
+
+    rules, table = _rules_by_char(tracking_parser().inline)
+    assert table is not None
+    names = {ch: [r.__module__.rsplit(".", 1)[-1] for r in got] for ch, got in table.items()}
+    assert names["<"] == ["autolink", "html_inline"]
+    assert names["*"] == names["_"] == ["emphasis"]
+    assert names["~"] == ["strikethrough"]
+    assert (names["["], names["!"], names["&"], names[":"]) == (
+        ["link"], ["image"], ["entity"], ["linkify"])
+    assert names["\n"] == ["newline"] and names["\\"] == ["escape"]
+    assert names["`"] == ["backticks"]
+    assert names["-"] == names["#"] == names["]"] == names["@"] == []
+    assert "a" not in table and rules[0].__name__ == "text"  # text alone
+
+
+@pytest.mark.parametrize("src", [
+    "a *b* _c_ ~~d~~ `e` \\* &amp; &#x41; <i>f</i> <http://g.h> [i](j) ![k](l) [m][]",
+    "x: http://y.org/a-b#c @d $e %f +g =h >i ^j {k} ~l~ --- [n [o](p)](q) ![r ![s](t)](u)",
+    "end with a backslash\\", "[unclosed ![image *and* `code` <b", "line\nbreak  \nhard",
+    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[deep]]]]]]]]]]]]]]]]]]]]]]]]]]]]]](x)",
+])
+def test_tracked_tokens_with_the_rule_table_are_markdown_its_own(src: str) -> None:
+    md = markdown_parser()
+    env: dict = {"references": {"M": {"href": "/m", "title": ""}}}
+    expected: list = []
+    md.inline.parse(src, md, env, expected)
+    children, _ = parse_inline(src, env)
+    merged: list[tuple[str, str, int]] = []
+    for t in children:
+        if t.type == "text" and merged and merged[-1][0] == "text":
+            merged[-1] = ("text", merged[-1][1] + t.content, 0)
+        elif t.type != "text" or t.content:
+            merged.append((t.type, t.content, t.nesting))
+    assert merged == [(t.type, t.content, t.nesting) for t in expected
+                      if t.type != "text" or t.content]

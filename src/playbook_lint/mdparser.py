@@ -313,15 +313,65 @@ def _mark_new(state: StateInline, start: int, n: int) -> None:
         new[0].meta[SPAN] = (start, state.pos)
 
 
+def _rule_table(inline: ParserInline, rules: list[Any]) -> dict[str, tuple[Any, ...]] | None:
+    """For each character, the inline rules (in order) that can succeed at it, when
+    every rule of ``rules`` is one of markdown-it-py's own with a known first test.
+
+    Each of those rules returns False, changing nothing, unless the character at
+    ``state.pos`` is its own: ``text`` unless it is a terminator (its
+    ``terminator_re``, one character class), ``linkify`` ``:``, ``newline``
+    ``\\n``, ``escape`` a backslash, ``backticks`` a backtick, ``strikethrough``
+    ``~``, ``emphasis`` ``*`` or ``_``, ``link`` ``[``, ``image`` ``!``,
+    ``autolink`` and ``html_inline`` ``<``, ``entity`` ``&`` (markdown-it-py 4.x,
+    ``rules_inline``). A terminator maps to the rules it can start (maybe none); any
+    other character to ``text`` alone. None (try every rule, as markdown-it does)
+    when a rule is not one of these, ``text`` is not first, or the terminators are
+    not the default set (markdown-it-py 3 has no ``terminator_re``).
+    """
+    try:
+        from markdown_it import rules_inline as ri
+        from markdown_it.parser_inline import _DEFAULT_TERMINATORS, _default_terminator_re
+    except ImportError:  # pragma: no cover - markdown-it-py 3
+        return None
+    firsts: dict[Any, str] = {
+        ri.linkify: ":", ri.newline: "\n", ri.escape: "\\", ri.backtick: "`",
+        ri.strikethrough.tokenize: "~", ri.emphasis.tokenize: "*_", ri.link: "[",
+        ri.image: "!", ri.autolink: "<", ri.html_inline: "<", ri.entity: "&",
+    }
+    terminator_re = getattr(inline, "terminator_re", None)
+    if not rules or rules[0] is not ri.text or getattr(inline, "_extra_terminator_chars", None) \
+            or terminator_re is None or terminator_re.pattern != _default_terminator_re().pattern \
+            or any(rule not in firsts for rule in rules[1:]):
+        return None
+    table: dict[str, tuple[Any, ...]] = {}
+    for ch in _DEFAULT_TERMINATORS:
+        table[ch] = tuple(rule for rule in rules[1:] if ch in firsts[rule])
+    return table
+
+
+def _rules_by_char(inline: ParserInline) -> tuple[list[Any], dict[str, tuple[Any, ...]] | None]:
+    """``inline``'s rules and their :func:`_rule_table`, kept while the rule list is
+    the same object (a ruler change makes a new one)."""
+    rules = inline.ruler.getRules("")
+    kept = inline.__dict__.get("_pl_rule_table")
+    if kept is None or kept[0] is not rules:
+        kept = inline.__dict__["_pl_rule_table"] = (rules, _rule_table(inline, rules))
+    return kept
+
+
 def _tracking_tokenize(self: ParserInline, state: StateInline) -> None:
     """``ParserInline.tokenize`` (markdown-it-py 3.0 and 4.x, the same loop) that marks
     the tokens each successful rule pushes with their span (:func:`_mark_new`).
 
     Marking here, once per rule that succeeded, instead of wrapping every rule
     (which is called at each position until one succeeds), keeps the tokens and
-    spans the same for about a tenth of the calls.
+    spans the same for about a tenth of the calls. At each position only the rules
+    that can succeed at its character are tried (:func:`_rule_table`): the others
+    would return False and change nothing.
     """
-    rules = self.ruler.getRules("")
+    rules, table = _rules_by_char(self)
+    text_only = tuple(rules[:1])
+    src = state.src
     end = state.posMax
     max_nesting = state.md.options["maxNesting"]
     append = getattr(state, "append_pending", None)
@@ -330,7 +380,7 @@ def _tracking_tokenize(self: ParserInline, state: StateInline) -> None:
         ok = False
         if state.level < max_nesting:
             n = len(state.tokens)
-            for rule in rules:
+            for rule in (rules if table is None else table.get(src[pos], text_only)):
                 ok = rule(state, False)
                 if ok:
                     if state.pos <= pos:
@@ -343,12 +393,43 @@ def _tracking_tokenize(self: ParserInline, state: StateInline) -> None:
                 break
             continue
         if append is not None:
-            append(state.src[state.pos])
+            append(src[state.pos])
         else:  # pragma: no cover - markdown-it-py 3
-            state.pending += state.src[state.pos]
+            state.pending += src[state.pos]
         state.pos += 1
     if state.pending:
         state.pushPending()
+
+
+def _tracking_skip_token(self: ParserInline, state: StateInline) -> None:
+    """``ParserInline.skipToken`` of markdown-it-py 4.x (used by ``parseLinkLabel``)
+    trying only the rules that can succeed at the character (:func:`_rule_table`);
+    installed only where that table exists."""
+    rules, table = _rules_by_char(self)
+    assert table is not None
+    ok = False
+    pos = state.pos
+    max_nesting = state.md.options["maxNesting"]
+    cache = state.cache
+    if pos in cache:
+        state.pos = cache[pos]
+        return
+    if state.level < max_nesting:
+        for rule in table.get(state.src[pos], rules[:1]):
+            # raised and lowered around each rule to bound recursion, as markdown-it does
+            state.level += 1
+            ok = rule(state, True)
+            state.level -= 1
+            if ok:
+                if state.pos <= pos:
+                    raise RuntimeError("inline rule didn't increment state.pos")
+                break
+    else:
+        # too much nesting: skip to the end of the paragraph, as markdown-it does
+        state.pos = state.posMax
+    if not ok:
+        state.pos += 1
+    cache[pos] = state.pos
 
 
 #: Words one of which the destination must hold for markdown-it's ``validateLink`` to
@@ -430,6 +511,9 @@ def tracking_parser() -> MarkdownIt:
         inline.ruler = copy.deepcopy(base.inline.ruler)  # not shared with the base parser
         # an instance attribute: a link rule's nested ``state.md.inline.tokenize`` is it too
         inline.tokenize = types.MethodType(_tracking_tokenize, inline)  # type: ignore[method-assign]
+        if _rules_by_char(inline)[1] is not None:  # markdown-it-py 4.x's own skipToken loop
+            inline.skipToken = types.MethodType(  # type: ignore[method-assign]
+                _tracking_skip_token, inline)
         md.inline = inline
         md.normalizeLink = _tracking_normalize_link  # type: ignore[method-assign]
         # the rules' destinations are kept for the link extractor (link_destination)
