@@ -286,26 +286,38 @@ def test_result_cache_keys_on_vale_styles(project: Path, monkeypatch, capsys) ->
     assert _json(run(args, capsys)[1]) == []  # not the cached finding
 
 
-def test_texts_only_blocks_have_the_full_blocks_texts() -> None:
+def test_words_only_blocks_read_as_the_full_blocks() -> None:
     from playbook_lint.document import Document
     from playbook_lint.vale.blocks import document_blocks, prose_blocks
+    from playbook_lint.vale.bridge import _page_lower_words, _page_names
 
     text = ("---\ntitle: T\n---\n# A Heading With [a link](https://x.example)\n\n"
-            "Some `code` and **Strong Words** here. Next Sentence (see it.) Then more.\n\n"
+            "Some `code` and **Strong Words** here. Next Sentence (see it.) Then more.\n"
+            "Words (like this) Matter here.\n\n"
             "- a list item with ![an image](i.png) and [Link Text][ref]\n\n"
             "> a quote\n\n| Head | Cell |\n|---|---|\n| `x` | y \\| z |\n\n"
             "<div>html <b>block</b> text. Another One.</div>\n\n[ref]: https://y.example\n")
     doc = Document.from_bytes(Path("p.md"), text.encode())
     full = document_blocks(doc)
-    texts = document_blocks(doc, texts_only=True)
-    want = [(b.kind, b.scope, b.text) for b in full.blocks
-            if b.kind not in ("link", "alt", "strong", "code")]
-    assert [(b.kind, b.scope, b.text) for b in texts.blocks] == want
-    assert all(b.offs == [] for b in texts.blocks) and texts.summary is None
-    assert [t for k, _, t in want if k in ("sentence", "list", "cell", "blockquote")] == [
-        "Some **** and Strong Words here.", "Next Sentence (see it.)", "Then more.",
-        "a list item with  and Link Text", "a quote", "Head", "Cell", "*", "y | z",
-        "html block  text.", "Another One."]
+    words = document_blocks(doc, words_only=True)
+    assert [(b.kind, b.scope, b.text) for b in words.blocks] == [
+        ("sentences", "sentences.md", "Some **** and Strong Words here. Next Sentence (see it.)"
+         " Then more.\nWords (like this) Matter here."),
+        ("list", "text.list.md", "a list item with  and Link Text"),
+        ("blockquote", "text.blockquote.md", "a quote"),
+        ("cell", "text.table.header.md", "Head"), ("cell", "text.table.header.md", "Cell"),
+        ("cell", "text.table.cell.md", "*"), ("cell", "text.table.cell.md", "y | z"),
+        ("sentences", "sentences.md", "html block  text. Another One.")]
+    assert all(b.offs == [] for b in words.blocks) and words.summary is None
+    assert [b.text for b in full.blocks if b.kind == "sentence"] == [
+        "Some **** and Strong Words here.", "Next Sentence (see it.)",
+        "Then more.", "Words (like this) Matter here.", "html block  text.", "Another One."]
     assert prose_blocks(doc) is prose_blocks(doc)  # kept on the document
-    doc.__dict__["_vale_blocks"] = full
-    assert prose_blocks(doc) is full.blocks  # the full blocks when built
+    names, lower = _page_names(doc), _page_lower_words(doc)
+    # "Then" starts a sentence after "it.)"; "Matter" follows "this)" mid-sentence
+    assert names == {"Strong", "Words", "Sentence", "Matter", "Link", "Text", "One"}
+    assert "then" not in lower and {"more", "like", "this", "here", "quote", "y", "z"} <= lower
+    doc2 = Document.from_bytes(Path("p.md"), text.encode())
+    doc2.__dict__["_vale_blocks"] = full
+    assert prose_blocks(doc2) is full.blocks  # the full blocks when built
+    assert (_page_names(doc2), _page_lower_words(doc2)) == (names, lower)

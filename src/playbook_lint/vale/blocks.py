@@ -342,7 +342,7 @@ _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 
 
 def document_blocks(doc: Document, ext: str = ".md", *,
-                    headings_only: bool = False, texts_only: bool = False) -> DocumentBlocks:
+                    headings_only: bool = False, words_only: bool = False) -> DocumentBlocks:
     """Build every scoped block of ``doc`` (see the module docstring).
 
     Args:
@@ -352,9 +352,12 @@ def document_blocks(doc: Document, ext: str = ".md", *,
             headings), with no ``summary`` or ``raw`` block and only the heading
             metrics: what rules scoped to headings alone need (most pages' other
             blocks cost far more to build than their headings).
-        texts_only: the same blocks with empty offset lists, without the inline blocks
-            (links, alt text, strong, code) and with no ``summary`` or ``raw`` block:
-            for readers of the blocks' words alone (:func:`prose_blocks`).
+        words_only: for readers of the words of the page's prose outside headings
+            (:func:`prose_blocks`): with empty offset lists, the ``list``,
+            ``blockquote`` and ``cell`` blocks as built, and one block of kind
+            ``sentences`` for each paragraph or HTML block, its text not split into
+            sentences (its ``sentence`` blocks are the :func:`sentences` of it); no
+            heading, ``paragraph``, ``text``, inline, ``summary`` or ``raw`` block.
 
     Returns:
         a :class:`DocumentBlocks`.
@@ -371,8 +374,8 @@ def document_blocks(doc: Document, ext: str = ".md", *,
         metrics[key] = metrics.get(key, 0) + 1
 
     def emit_inline(s: int, e: int, para_end: int) -> tuple[set[int], list[Block]]:
-        drop, spans = _inline_parts(text, prose, s, e, spans_too=not texts_only)
-        if texts_only:
+        drop, spans = _inline_parts(text, prose, s, e, spans_too=not words_only)
+        if words_only:
             return drop, []
         extra: list[Block] = []
         for kind, a, b in spans:
@@ -397,7 +400,7 @@ def document_blocks(doc: Document, ext: str = ".md", *,
             if tag:
                 history.append(tag)
             if ttype == "table_open" and tok.map is not None:
-                _table(doc, tok, out, prose, offsets=not texts_only)
+                _table(doc, tok, out, prose, offsets=not words_only)
             continue
         if ttype.endswith("_close") and ttype not in ("paragraph_close", "heading_close"):
             history = []
@@ -412,8 +415,10 @@ def document_blocks(doc: Document, ext: str = ".md", *,
             if tok.map is not None:
                 s, e = _line_span(doc, tok.map[0], tok.map[1])
                 body, offs = _extract(text, prose, s, e, tag_space=True,
-                                      offsets=not texts_only)
-                if body.strip():
+                                      offsets=not words_only)
+                if body.strip() and words_only:
+                    out.blocks.append(Block(body, offs, f"sentences{ext}", e, "sentences"))
+                elif body.strip():
                     out.blocks.append(Block(body, offs, f"paragraph{ext}", e, "paragraph"))
                     for a, b in sentences(body):
                         out.blocks.append(Block(body[a:b], offs[a:b], f"sentence{ext}", e,
@@ -428,9 +433,12 @@ def document_blocks(doc: Document, ext: str = ".md", *,
             continue
         if any(t == "table" for t in history):
             continue
+        if words_only and ttype == "heading_open":
+            history = []  # (a heading's words are not read)
+            continue
         s, e = _line_span(doc, tok.map[0], tok.map[1])
         drop, extra = emit_inline(s, e, e)
-        body, offs = _extract(text, prose, s, e, drop, offsets=not texts_only)
+        body, offs = _extract(text, prose, s, e, drop, offsets=not words_only)
         out.blocks.extend(extra)
         if ttype == "heading_open":
             level = tok.tag  # "h1".."h6"
@@ -450,13 +458,15 @@ def document_blocks(doc: Document, ext: str = ".md", *,
         elif first == "blockquote":
             bump("blockquote")
             out.blocks.append(Block(body, offs, f"text.blockquote{ext}", e, "blockquote"))
+        elif words_only:
+            out.blocks.append(Block(body, offs, f"sentences{ext}", e, "sentences"))
         else:
             out.blocks.append(Block(body, offs, f"paragraph{ext}", e, "paragraph"))
             for a, b in sentences(body):
                 out.blocks.append(Block(body[a:b], offs[a:b], f"sentence{ext}", e, "sentence"))
             out.blocks.append(Block(body, offs, f"text{ext}", e, "paragraph"))
         summary_parts.append((body, offs))
-    if headings_only or texts_only:
+    if headings_only or words_only:
         return out
     # summary: the prose joined by blank lines; raw: the whole file
     s_text: list[str] = []
@@ -489,16 +499,19 @@ def cached_blocks(doc: Document, *, headings_only: bool = False) -> DocumentBloc
 
 
 def prose_blocks(doc: Document) -> list[Block]:
-    """The blocks of ``doc`` for reading their words: :func:`cached_blocks`' blocks
-    when they were built, else :func:`document_blocks` with ``texts_only`` (the same
-    texts and kinds, no offsets, no inline blocks), computed once per document."""
+    """The blocks of ``doc`` whose words are the page's prose outside headings:
+    :func:`cached_blocks`' blocks when they were built, else :func:`document_blocks`
+    with ``words_only`` (computed once per document). Readers take the ``sentence``,
+    ``list``, ``cell`` and ``blockquote`` blocks' texts, and the text of each
+    ``sentences`` block (words-only) as its :func:`sentences` (a reader whose
+    matches hold no white space and never start a sentence can read it whole)."""
     hit = doc.__dict__.get("_vale_blocks")
     if hit is not None:
         return hit.blocks
-    texts = doc.__dict__.get("_vale_text_blocks")
-    if texts is None:
-        texts = doc.__dict__["_vale_text_blocks"] = document_blocks(doc, texts_only=True).blocks
-    return texts
+    words = doc.__dict__.get("_vale_word_blocks")
+    if words is None:
+        words = doc.__dict__["_vale_word_blocks"] = document_blocks(doc, words_only=True).blocks
+    return words
 
 
 def _table(doc: Document, tok: object, out: DocumentBlocks, prose: str,

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from playbook_lint.findings import Edit, Fix, RawFinding, Severity
 from playbook_lint.rule import Context, Rule, RuleConfig
-from playbook_lint.vale.blocks import prose_blocks
+from playbook_lint.vale.blocks import prose_blocks, sentences
 from playbook_lint.vale.config import (
     ValeConfig,
     ValeConfigError,
@@ -117,20 +117,44 @@ def _page_names(doc: Document) -> frozenset[str]:
         for blk in prose_blocks(doc):
             if blk.kind in ("sentence", "list", "cell", "blockquote"):
                 found.update(m.group().rstrip(".") for m in _CAPITAL_WORD.finditer(blk.text))
+            elif blk.kind == "sentences":
+                found.update(_sentence_names(blk.text))
         cache = doc.__dict__["_vale_names"] = frozenset(found)
     return cache
+
+
+def _sentence_names(text: str) -> Iterator[str]:
+    """``_CAPITAL_WORD``'s matches in each of the :func:`sentences` of ``text``,
+    found in ``text`` whole: a match holds no white space, and sentences are parted
+    by white space, so each match of the whole text lies in one sentence and is
+    that sentence's own, unless it starts the sentence (its lookbehind reads the two
+    characters before it, which a sentence of its own does not have). A sentence
+    ends in ``.!?…`` and closing quotes or brackets, of which only ``)`` can be the
+    lookbehind's ``[\\w,;)]``: the sentences are split only to judge such a match."""
+    starts: set[int] | None = None
+    for m in _CAPITAL_WORD.finditer(text):
+        p = m.start()
+        if text[p - 2] == ")":  # (p >= 2: the lookbehind reads two characters)
+            if starts is None:
+                starts = {a for a, _ in sentences(text)}
+            if p in starts:
+                continue
+        yield m.group().rstrip(".")
 
 
 _LOWER_WORD = re.compile(r"[a-z](?<!\w[a-z])[a-z'’-]*\b")  # r"\b[a-z][a-z'’-]*\b", sped up
 
 
 def _page_lower_words(doc: Document) -> frozenset[str]:
-    """The lower-case words of the page's prose (not its headings)."""
+    """The lower-case words of the page's prose (not its headings). A ``sentences``
+    block is read whole: a match holds no white space and reads none around it but
+    the character before its first letter and the one after its last, which are
+    white space (or none) at a sentence's edge either way."""
     cache = doc.__dict__.get("_vale_lower")
     if cache is None:
         found: set[str] = set()
         for blk in prose_blocks(doc):
-            if blk.kind in ("sentence", "list", "cell", "blockquote"):
+            if blk.kind in ("sentence", "list", "cell", "blockquote", "sentences"):
                 found.update(_LOWER_WORD.findall(blk.text))
         cache = doc.__dict__["_vale_lower"] = frozenset(found)
     return cache
