@@ -387,3 +387,24 @@ def test_inline_html_anchors_are_the_same_whether_links_were_read_first(links_fi
     anchors = [(a.id, a.kind, doc.position(a.offset)) for a in doc.anchors]
     assert anchors == [("t", "heading", (1, 3)), ("one", "html-id", (3, 15)),
                        ("two", "html-name", (5, 12))]
+
+
+def test_block_links_without_bare_urls_are_the_same_other_links() -> None:
+    from playbook_lint.links.extract import extract_block_links
+    from playbook_lint.links.templates import mask_templates
+
+    text = ('Read [a]({{< ref "x.md" >}}) at https://b.example/c or '
+            '<a href="{{ site.baseurl }}/y">y</a>.\n\nNo template: https://d.example\n')
+    doc = Document.from_bytes(Path("p.md"), text.encode())
+
+    def links(bare: bool) -> list[tuple[str, str, int, int]]:
+        found = extract_block_links(doc, lambda c: mask_templates(c)[0],
+                                    lambda c: "{{" in c, bare=bare)
+        return [(lk.kind, text[lk.start:lk.end], lk.start, lk.end) for lk in found]
+
+    a, y = text.index('{{<'), text.index('{{ site')
+    assert links(True) == [
+        ("inline", '{{< ref "x.md" >}}', a, a + 18),
+        ("bare", "https://b.example/c", text.index("https://b"), text.index(" or")),
+        ("html-a", "{{ site.baseurl }}/y", y, y + 20)]
+    assert links(False) == [links(True)[0], links(True)[2]]

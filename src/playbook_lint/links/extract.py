@@ -219,14 +219,16 @@ _HTML_SPANS = "pl_html"
 
 def _inline_links(
     doc: Document, tok: Token, to_src: OffsetMapper, env: dict[str, Any],
-    keep_html: bool = False,
+    keep_html: bool = False, bare: bool = True,
 ) -> list[Link]:
     """The links of inline token ``tok``; with ``keep_html``, its raw HTML is left in
-    ``tok.meta[_HTML_SPANS]`` when it was tokenised (always when it holds a ``<``)."""
+    ``tok.meta[_HTML_SPANS]`` when it was tokenised (always when it holds a ``<``).
+    Without ``bare``, the bare URLs (core linkify's, kind ``bare``) are not looked for:
+    the other links are the same (linkify reads the text tokens the parse left)."""
     src = tok.content
     md = tracking_parser()
     # core linkify only looks at blocks that pass linkify-it's pretest
-    pretest = bool(md.linkify is not None and md.options.get("linkify")
+    pretest = bool(bare and md.linkify is not None and md.options.get("linkify")
                    and linkify_pretest(src))
     if not pretest and "<" not in src and ("[" not in src or (
             "](" not in src and not env.get("references"))):
@@ -274,7 +276,9 @@ def _inline_links(
                     url = "mailto:" + written
                 out.append(Link(url, "autolink", to_src(s + 1), to_src(e - 1),
                                 to_src(s), to_src(e), text=written))
-            elif child.markup == "linkify":
+            elif child.markup == "linkify":  # (markdown-it-py 4's inline linkify rule)
+                if not bare:
+                    continue
                 m = _SCHEME_TAIL.search(src[max(0, s - 64):s])
                 start = s - (len(m.group(1)) if m else 0)
                 out.append(Link(src[start:e], "bare", to_src(start), to_src(e),
@@ -512,6 +516,7 @@ def extract_links(doc: Document) -> list[Link]:
 
 def extract_block_links(
     doc: Document, mask: Callable[[str], str], wanted: Callable[[str], bool],
+    *, bare: bool = True,
 ) -> list[Link]:
     """Return the links of the blocks of ``doc`` whose content passes ``wanted``,
     read after ``mask`` rewrote that content (the template pre-pass masks template
@@ -520,7 +525,8 @@ def extract_block_links(
     ``mask`` must keep the length of the text, so offsets stay the source's. Only
     inline blocks (paragraphs, headings, table cells) and HTML blocks are read; a
     reference definition whose destination is masked is not (it was no definition
-    before masking). Links are in source order.
+    before masking). Links are in source order. Without ``bare``, no ``bare`` link
+    (a linkified URL) is looked for: the other links are the same.
     """
     env: dict[str, Any] = getattr(doc, "env", None) or {}
     out: list[Link] = []
@@ -529,7 +535,7 @@ def extract_block_links(
         if tok.type == "inline" and id(tok) in blocks and wanted(tok.content):
             masked = copy.copy(tok)
             masked.content = mask(tok.content)
-            out.extend(_inline_links(doc, masked, blocks[id(tok)], env))
+            out.extend(_inline_links(doc, masked, blocks[id(tok)], env, bare=bare))
         elif tok.type == "html_block" and wanted(tok.content):
             content = tok.content[:-1] if tok.content.endswith("\n") else tok.content
             mapper = OffsetMapper(doc, content, tok.map[0] if tok.map else 0, "suffix")

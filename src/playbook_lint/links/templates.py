@@ -112,9 +112,9 @@ def template_links(doc: Document) -> list[TemplateLink]:
     else:  # re-read only the blocks that hold a template in a destination
         from playbook_lint.links.extract import extract_block_links
 
-        links = extract_block_links(
+        links = extract_block_links(  # (bare URLs are not FOLLOWED_KINDS)
             doc, lambda content: mask_templates(content)[0],
-            lambda content: _IN_DESTINATION.search(content) is not None)
+            lambda content: _IN_DESTINATION.search(content) is not None, bare=False)
     out: list[TemplateLink] = []
     starts = [s for s, _ in spans]
     import bisect
