@@ -154,3 +154,13 @@ def test_one_scanner_gives_the_same_text_with_and_without_offsets() -> None:
     assert body == "A **** pan,  bold and\n[a link] nd.\nab"
     assert offs[:8] == [0, 1, 3, 4, 5, 6, 8, 10]
     assert _extract(text, prose, 0, len(text), dropped, offsets=False) == (body, [])
+
+
+def test_blanking_as_strings_keeps_newlines_and_length() -> None:
+    assert scope._spaces("a\nbc") == " \n  " and scope._spaces("abc") == "   "
+    text = "x {{ a\nb }} y {% c %} z"
+    want = "x " + " " * 4 + "\n" + " " * 4 + " y " + " " * 7 + " z"
+    assert scope._blank_pattern(text, scope._TEMPLATE) == want
+    assert scope._blanked("abcdef", [(1, 2), (2, 2), (3, 5)]) == "a c  f"
+    same = "no match here"
+    assert scope._blank_pattern(same, scope._TEMPLATE) is same  # unchanged: not copied

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -109,10 +109,36 @@ def blank(chars: list[str], start: int, end: int) -> None:
         chars[start:end] = [" "] * (end - start)
 
 
-def _blank_matches(chars: list[str], pattern: re.Pattern[str], start: int, end: int) -> None:
-    text = "".join(chars[start:end])
-    for m in pattern.finditer(text):
-        blank(chars, start + m.start(), start + m.end())
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def _spaces(part: str) -> str:
+    """``part`` with every character but a newline replaced by a space (what
+    :func:`blank` writes)."""
+    return _NOT_NEWLINE.sub(" ", part) if "\n" in part else " " * len(part)
+
+
+def _blanked(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` with each of ``spans`` (sorted, disjoint ``(start, end)`` offsets)
+    blanked as :func:`blank` blanks it; ``text`` itself when no span is blanked."""
+    parts: list[str] = []
+    pos = 0
+    for a, b in spans:
+        if a >= b:
+            continue
+        parts.append(text[pos:a])
+        parts.append(_spaces(text[a:b]))
+        pos = b
+    if not parts:
+        return text
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _blank_pattern(text: str, pattern: re.Pattern[str]) -> str:
+    """``text`` with every match of ``pattern`` blanked (matches found in ``text`` as it
+    was, as blanking them one by one in a list of its characters would)."""
+    return _blanked(text, (m.span() for m in pattern.finditer(text)))
 
 
 def prose_text(doc: Document) -> str:
@@ -128,18 +154,19 @@ def prose_text(doc: Document) -> str:
         malformed Markdown or HTML: unmatched constructs are left as prose.
     """
     text = doc.text
-    chars = list(text)
     body = doc.body_start
-    blank(chars, 0, body)
     n = len(text)
     if body >= n:
-        return "".join(chars)
+        return _spaces(text)
 
     # 1. Template tags first: Liquid/Hugo/ERB run before Markdown does (every match
-    #    of the three patterns holds a "{" or a "<%").
+    #    of the three patterns holds a "{" or a "<%"). Blanked as strings, each
+    #    pattern over what the one before left.
+    seg = text[body:]
     if "{" in text or "<%" in text:
         for pattern in (_TEMPLATE_BLOCKS, _TEMPLATE, _KRAMDOWN_IAL):
-            _blank_matches(chars, pattern, body, n)
+            seg = _blank_pattern(seg, pattern)
+    chars = list(_spaces(text[:body]) + seg)
 
     starts = doc.line_starts
 
@@ -213,10 +240,13 @@ def _html_region(chars: list[str], start: int, end: int) -> None:
     """Blank tags, comments, raw elements, entities and URLs of an HTML block."""
     seg = "".join(chars[start:end])  # blanking leaves a subset of these characters
     has_tag = "<" in seg
+    was = seg
     for pattern, may in ((_RAW_ELEMENT, has_tag), (_HTML_TAG, has_tag), (_ENTITY, "&" in seg),
                          (_BARE_URL, "@" in seg or any(w in seg for w in _NOISE_WORDS))):
         if may:  # (every match of the pattern holds that character or word)
-            _blank_matches(chars, pattern, start, end)
+            seg = _blank_pattern(seg, pattern)
+    if seg is not was:
+        chars[start:end] = seg
 
 
 def _match_destination(s: str, i: int) -> int:
@@ -330,14 +360,14 @@ def _inline_region(chars: list[str], start: int, end: int) -> None:
                     i = k + 1
                     continue
         i += 1
+    was = s
     if spans:
-        for a, b in spans:
-            blank(chars, start + a, start + b)
-        s = "".join(chars[start:end])
+        s = _blanked(s, spans)
     noise = _noise_pattern(s)
     if noise is not None:
-        for m in noise.finditer(s):
-            blank(chars, start + m.start(), start + m.end())
+        s = _blank_pattern(s, noise)
+    if s is not was:
+        chars[start:end] = s
 
 
 #: What every match of ``_TEXT_NOISE`` contains: a character reference ``&``; a bare
