@@ -164,3 +164,21 @@ def test_blanking_as_strings_keeps_newlines_and_length() -> None:
     assert scope._blanked("abcdef", [(1, 2), (2, 2), (3, 5)]) == "a c  f"
     same = "no match here"
     assert scope._blank_pattern(same, scope._TEMPLATE) is same  # unchanged: not copied
+
+
+@pytest.mark.parametrize("text", [
+    "utilise this", "Utilise", "re-utilise", "x-utilise", "_utilise", "éutilise", "u\u0301tilise",
+    "a.utilise", "’utilise", "'utilise it", "in order to go", "in\norder to", "in  order",
+    "utilise-d", "utilises", "facilitate.", "1utilise", "leverage's", "(leverage)",
+])
+def test_jargon_terms_pattern_with_the_first_character_first(text: str) -> None:
+    from playbook_lint.checks import prose
+
+    keys = sorted(["utilise", "utilises", "in order to", "facilitate", "leverage", "lever"])
+    plain = re.compile(prose._LEFT + "(?:" + prose._trie_pattern(keys) + ")" + prose._RIGHT,
+                       re.IGNORECASE)
+    body = prose._trie_pattern(keys, left=prose._LEFT_AFTER_FIRST)
+    assert body.startswith("(?:f" + prose._LEFT_AFTER_FIRST)
+    fast = re.compile(body + prose._RIGHT, re.IGNORECASE)
+    for s in (text, "x " + text, text + " y"):
+        assert [m.span() for m in fast.finditer(s)] == [m.span() for m in plain.finditer(s)]
