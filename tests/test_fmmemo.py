@@ -159,3 +159,39 @@ def test_a_site_read_drops_the_node_and_the_links_compose_it_again() -> None:
     assert doc.front_matter is not None and doc.front_matter.node is None
     assert [(fl.url, fl.start, fl.key) for fl in fmlinks.front_matter_links(doc)] == [
         ("/apps/", 21, "parent"), ("https://x.example/a", 39, "links[0]")]
+
+
+def test_front_matter_without_a_link_is_not_composed_again(monkeypatch) -> None:
+    import yaml
+
+    from playbook_lint.links import fmlinks
+
+    assert fmlinks._may_hold_link({"a": ["x", {"b": " /y/ "}]}) is True
+    assert fmlinks._may_hold_link({"date": "2020/01/02", "n": 3, "t": ("a", "b")}) is False
+    loop: list = []
+    loop.append(loop)  # an alias can make the data recursive
+    assert fmlinks._may_hold_link({"k": loop}) is False
+    composed: list[str] = []
+    real = yaml.compose
+
+    def counting(raw, Loader):  # noqa: N803 - yaml's own keyword
+        composed.append(raw)
+        return real(raw, Loader=Loader)
+
+    monkeypatch.setattr(yaml, "compose", counting)
+    page = "---\ntitle: a/b\ndate: 2020/01/02\n---\nx\n"
+    fmmemo.front_matter_values(page)  # the site model's read keeps no YAML node
+    plain = Document.from_bytes(Path("a.md"), page.encode())
+    assert plain.front_matter is not None and plain.front_matter.node is None
+    assert fmlinks.front_matter_links(plain) == [] and composed == []
+    linked = "---\ntitle: a/b\nparent: /apps/\n---\nx\n"
+    fmmemo.front_matter_values(linked)
+    found = fmlinks.front_matter_links(Document.from_bytes(Path("c.md"), linked.encode()))
+    at = linked.index("/apps/")
+    assert [(f.url, f.key, f.start) for f in found] == [("/apps/", "parent", at)]
+    assert composed == [linked[4:linked.index("---", 4)]]
+    # a merge key can hide a link the data no longer holds: composed, and found
+    text = "---\n<<: &b {parent: /x/}\nparent: y\n---\nx\n"
+    merged = Document.from_bytes(Path("b.md"), text.encode())
+    found = fmlinks.front_matter_links(merged)
+    assert [(f.url, f.key, f.start) for f in found] == [("/x/", "<<.parent", text.index("/x/"))]

@@ -73,7 +73,7 @@ def _find(doc: Document) -> list[FrontMatterLink]:
     if fm is None or fm.kind != "yaml" or fm.data is None:
         return []
     raw = doc.text[fm.content_start:fm.content_end]
-    if "/" not in raw:
+    if "/" not in raw or ("<<" not in raw and not _may_hold_link(fm.data)):
         return []
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     node = fm.node  # the front matter parse's own (libyaml, as here), when it kept it
@@ -86,6 +86,33 @@ def _find(doc: Document) -> list[FrontMatterLink]:
     _walk(node, "", doc, fm.content_start, out)
     out.sort(key=lambda link: link.start)
     return out
+
+
+def _may_hold_link(data: Any) -> bool:
+    """True if a string anywhere in the front matter's ``data`` (a value, an item, a
+    key: more than :func:`_walk` reads) is a site path or URL once stripped. Every
+    link :func:`_walk` finds is a ``str`` scalar node, whose value the parse put in
+    ``data`` as it is, unless a merge key (``<<``) hid it behind an explicit key
+    (the caller composes then): when this is False there is no link, and the YAML
+    need not be composed again (half of digitalgov's pages with a "/" in it)."""
+    stack = [data]
+    seen: set[int] = set()
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            value = item.strip()
+            if _SITE_PATH.match(value) or _HTTP.match(value):
+                return True
+        elif isinstance(item, (dict, list, tuple, set, frozenset)):
+            if id(item) in seen:  # (an alias may make the data recursive)
+                continue
+            seen.add(id(item))
+            if isinstance(item, dict):
+                stack.extend(item.keys())
+                stack.extend(item.values())
+            else:
+                stack.extend(item)
+    return False
 
 
 def _walk(node: Any, key: str, doc: Document, base: int, out: list[FrontMatterLink]) -> None:
