@@ -408,3 +408,29 @@ def test_block_links_without_bare_urls_are_the_same_other_links() -> None:
         ("bare", "https://b.example/c", text.index("https://b"), text.index(" or")),
         ("html-a", "{{ site.baseurl }}/y", y, y + 20)]
     assert links(False) == [links(True)[0], links(True)[2]]
+
+
+def test_a_block_whose_lt_signs_open_no_tag_is_not_parsed(monkeypatch) -> None:
+    from playbook_lint.links import extract
+
+    parsed: list[str] = []
+    real = extract.parse_inline
+
+    def counting(src, env):
+        parsed.append(src)
+        return real(src, env)
+
+    monkeypatch.setattr(extract, "parse_inline", counting)
+    text = ('{{< note >}} a < b {{< /note >}}\n\nSee <b id="x">this</b>.\n\n'
+            "Mail <me@x.example> or 1 <2 or <https://y.example>.\n")
+    doc = Document.from_bytes(Path("p.md"), text.encode())
+    links = extract.extract_links(doc)
+    assert [(lk.kind, lk.url) for lk in links] == [
+        ("autolink", "mailto:me@x.example"), ("autolink", "https://y.example")]
+    assert parsed == ['See <b id="x">this</b>.',
+                      "Mail <me@x.example> or 1 <2 or <https://y.example>."]
+    assert [(a.id, a.kind) for a in extract.extract_anchors(doc)] == [("x", "html-id")]
+    assert len(parsed) == 2  # the anchors read the spans the link pass left
+    assert extract._may_open_tag("{{< x >}} 1 <2") is False
+    assert extract._may_open_tag("<me@x.example>") is True
+    assert [extract._may_open_tag(f"<{c}") for c in "a/!?Z"] == [True] * 5

@@ -217,6 +217,17 @@ def _reference_label(
 _HTML_SPANS = "pl_html"
 
 
+_TAG_START = re.compile(r"<[A-Za-z/!?]")
+
+
+def _may_open_tag(src: str) -> bool:
+    """False when no ``<`` of ``src`` can start raw HTML or an autolink: markdown-it's
+    ``html_inline`` needs an ASCII letter, ``/``, ``!`` or ``?`` after it, an URL
+    autolink a scheme (an ASCII letter first), an e-mail autolink an ``@`` (digital.gov's
+    Hugo shortcodes ``{{< x >}}`` hold a ``<`` and nothing else that parses)."""
+    return "@" in src or _TAG_START.search(src) is not None
+
+
 def _inline_links(
     doc: Document, tok: Token, to_src: OffsetMapper, env: dict[str, Any],
     keep_html: bool = False, bare: bool = True,
@@ -230,10 +241,12 @@ def _inline_links(
     # core linkify only looks at blocks that pass linkify-it's pretest
     pretest = bool(bare and md.linkify is not None and md.options.get("linkify")
                    and linkify_pretest(src))
-    if not pretest and "<" not in src and ("[" not in src or (
+    if not pretest and ("<" not in src or not _may_open_tag(src)) and ("[" not in src or (
             "](" not in src and not env.get("references"))):
         # no bare URL, autolink or HTML, and no inline link or image (``](``) nor a
         # reference one (no definitions): nothing here can be a link
+        if keep_html:
+            tok.meta[_HTML_SPANS] = []  # (no raw HTML either)
         return []
     children, probe = parse_inline(src, env)
     if keep_html:
