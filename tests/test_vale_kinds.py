@@ -316,3 +316,31 @@ def test_heading_scoped_rules_build_only_heading_blocks() -> None:
     # the full build, once made, serves heading-only readers too
     doc2 = Document(Path("page.md"), text)
     assert cached_blocks(doc2) is cached_blocks(doc2, headings_only=True)
+
+
+def test_sentence_case_runs_no_exception_pattern_for_a_lower_case_word() -> None:
+    from playbook_lint.vale.kinds import Capitalization
+
+    rule = Capitalization({"extends": "capitalization", "message": "'%s'", "path": "S.C",
+                           "match": "$sentence", "indicators": [":"],
+                           "exceptions": ["Monday", "ok"]}, [])
+    assert rule.except_re is not None
+    tried: list[str] = []
+    real = rule.except_re
+
+    class Counting:
+        pattern = real.pattern
+
+        def finditer(self, w: str):  # noqa: ANN202
+            tried.append(w)
+            return real.finditer(w)
+
+        def __getattr__(self, name: str):  # noqa: ANN204
+            return getattr(real, name)
+
+    rule.except_re = Counting()  # type: ignore[assignment]
+    assert [rule.check(h) for h in ("Meet on Monday", "Plan ok and go", "Meet On Friday",
+                                    "Step 2: Do it", "an API")] == [
+        True, True, False, True, False]
+    assert "on" not in tried and "ok" not in tried and "and" not in tried
+    assert "Monday" in tried and "On" in tried
