@@ -190,3 +190,49 @@ def test_lost_front_matter_texts_are_read_from_the_pages(site: Path, capsys,
     assert _compare(capsys) == [OWNER]  # the kept schema, the page read afresh
     _guide(site, 1, owner=False)  # inferred again: every text read from its page
     assert _compare(capsys) == []
+
+
+@pytest.fixture()
+def walked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """One item per run that read every page file's entry ("all") to key the schema;
+    a run that took the kept schema from the walk's listing and the stamps alone adds
+    none."""
+    calls: list[str] = []
+    real = fmsite._own_pages
+
+    def spy(site, cache, files):  # type: ignore[no-untyped-def]
+        calls.append("all" if cache is not None else "no cache")
+        return real(site, cache, files)
+
+    monkeypatch.setattr(fmsite, "_own_pages", spy)
+    return calls
+
+
+def test_a_kept_schema_is_taken_from_the_stamps_alone(site: Path, capsys, inferred: list[int],
+                                                      walked: list[str]) -> None:
+    assert _compare(capsys) == [OWNER]
+    assert walked == ["all", "no cache"]
+    walked.clear()
+    assert _compare(capsys) == [OWNER]
+    assert walked == ["no cache"]  # unchanged: listing and stamps as kept
+    # another page's body edited: read again, its front matter is the same: still kept
+    page = site / "guides/g3.md"
+    page.write_text(page.read_text("utf-8") + "\nMore text.\n", encoding="utf-8")
+    walked.clear()
+    assert _compare(capsys) == [OWNER]
+    assert walked == ["no cache"]
+    walked.clear()
+    assert _compare(capsys) == [OWNER]  # the new stamp was kept
+    assert walked == ["no cache"]
+    # its front matter edited: every entry read, the schema inferred again
+    _guide(site, 3, extra="status: live\n")
+    walked.clear()
+    inferred.clear()
+    assert _compare(capsys) == [OWNER]
+    assert (walked, len(inferred)) == (["all", "no cache"], 2)
+    # a file added (not a page, the listing changes): every entry read, schema kept
+    _write(site, "guides/notes.txt", "notes\n")
+    walked.clear()
+    inferred.clear()
+    assert _compare(capsys) == [OWNER]
+    assert (walked, len(inferred)) == (["all", "no cache"], 1)
