@@ -355,3 +355,19 @@ def test_an_index_that_cannot_be_written_is_skipped(jekyll: Path, reads: list[st
     reads.clear()
     build_site(jekyll)
     assert reads == []
+
+
+def test_a_lazy_site_detects_its_generator_once(jekyll: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[Path] = []
+    real = site_module.detect
+
+    def spy(root: Path):  # type: ignore[no-untyped-def]
+        calls.append(root)
+        return real(root)
+
+    monkeypatch.setattr(site_module, "detect", spy)
+    lazy = site_module.LazySite(jekyll, base_url=None, include=(), exclude=())
+    assert lazy.page_for_url("/first/") == jekyll / "a.md"
+    assert calls == [jekyll]  # the adapter (its config read once) serves the build too
+    assert lazy.ensure_built().generator is lazy.generator

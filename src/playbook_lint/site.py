@@ -950,6 +950,7 @@ def build_site(
     exclude: Sequence[str] = (),
     extra: Iterable[Path] = (),
     walk: Any = None,
+    generator: Generator | None = None,
 ) -> Site:
     """Walk ``root`` once and build its :class:`Site` (reads each page's front matter).
 
@@ -961,6 +962,8 @@ def build_site(
         extra: more page files (e.g. linted files outside the root); ignored if outside.
         walk: the run's :class:`~playbook_lint.siteindex.SiteWalk` of ``root`` (shared
             with front matter inference), or None to walk here.
+        generator: the site's generator adapter when the caller has it (a
+            :class:`LazySite`'s: its config is read once per run), else detected here.
 
     Never raises on unreadable files (they are left out).
     """
@@ -975,8 +978,10 @@ def build_site(
         scan = _scan(walk)
     found, configs, other_files = scan
     walked = set(found)
-    names_found = [*found, *(str(p) for p in extra if str(p) not in walked)]
-    generator = detect(root)
+    extra = [p for p in extra if str(p) not in walked]
+    names_found = [*found, *(str(p) for p in extra)]
+    if generator is None:
+        generator = detect(root)
     permalinks = generator.permalinks()
     if len(names_found) < siteindex.PERSIST_FROM:
         cache = None
@@ -1023,7 +1028,7 @@ def build_site(
         else:
             cache.keep_stamps(names_found, stamps, listing, scan)
             answers = _IndexAnswers(cache, lambda: _fresh_site(
-                root, walk, base_url, include, exclude, extra))
+                root, walk, base_url, include, exclude, extra, generator))
             site = make(_DbPages(answers))
             site._adopt_index(answers)
             return site
@@ -1079,13 +1084,13 @@ def _scan(walk: Any) -> tuple[list[str], list[str], int]:
 
 
 def _fresh_site(root: Path, walk: Any, base_url: str | None, include: Sequence[str],
-                exclude: Sequence[str], extra: Iterable[Path]) -> Site:
+                exclude: Sequence[str], extra: Iterable[Path], generator: Generator) -> Site:
     """The site built without the persisted index (when it fails mid-run)."""
     from playbook_lint.siteindex import site_caches
 
     with site_caches(False):
         return build_site(root, base_url=base_url, include=include, exclude=exclude,
-                          extra=extra, walk=walk)
+                          extra=extra, walk=walk, generator=generator)
 
 
 class _Kept:
@@ -1475,7 +1480,8 @@ class LazySite:
     def ensure_built(self) -> Site:
         """Build (once) and return the full :class:`Site`."""
         if self._site is None:
-            self._site = build_site(self.root, walk=self.walk, **self._args)
+            self._site = build_site(self.root, walk=self.walk, generator=self.generator,
+                                    **self._args)
         return self._site
 
     def own_path(self, url: str) -> str | None:
