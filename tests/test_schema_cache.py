@@ -236,3 +236,27 @@ def test_a_kept_schema_is_taken_from_the_stamps_alone(site: Path, capsys, inferr
     inferred.clear()
     assert _compare(capsys) == [OWNER]
     assert (walked, len(inferred)) == (["all", "no cache"], 1)
+
+
+@pytest.mark.parametrize("damage", ["half", "fast-wrong-type", "entries-wrong-shape"])
+def test_a_damaged_front_matter_cache_gives_the_same_findings(
+        site: Path, capsys, inferred: list[int], walked: list[str], damage: str) -> None:
+    assert _compare(capsys) == [OWNER]
+    (index,) = [f for f in (Path(os.environ["XDG_CACHE_HOME"]) / "playbook-lint").glob(
+        "front-matter-*.json") if not f.name.endswith(".data.json")]
+    text = index.read_text("utf-8")
+    data = json.loads(text)
+    if damage == "half":
+        index.write_text(text[:len(text) // 2], encoding="utf-8")
+    elif damage == "fast-wrong-type":
+        data["fast"]["data_files"] = "guides"
+        index.write_text(json.dumps(data), encoding="utf-8")
+    else:
+        data["files"]["guides/g3.md"] = [1, 2]
+        index.write_text(json.dumps(data), encoding="utf-8")
+    walked.clear()
+    assert _compare(capsys) == [OWNER]
+    assert walked == ["all", "no cache"]  # not taken from the damaged state
+    walked.clear()
+    assert _compare(capsys) == [OWNER]
+    assert walked == ["no cache"]  # written whole again

@@ -300,10 +300,10 @@ class _Cache:
         self.schema: dict[str, Any] | None = None
         self._old_schema: dict[str, Any] | None = None
         self._texts: dict[str, Any] | None = None
-        #: what lets a run take the kept schema without reading every file's entry
-        #: (see :func:`_kept_schema`): the walk's listing digest, the page files and
-        #: data files walked, the page files' stamps in the same order, the schema
-        #: context (:func:`_schema_context`)
+        #: what lets a run take the kept schema without working out its key file by
+        #: file (see :func:`_kept_schema`): the walk's listing digest, the data files
+        #: walked, the schema context (:func:`_schema_context`) and key, kept when the
+        #: files' entries are every page file of the walk, in walk order
         self.fast: dict[str, Any] | None = None
         self._old_fast: dict[str, Any] | None = None
         try:
@@ -700,10 +700,13 @@ def _infer(site: Any) -> InferredSchema:
         facts = _facts(root, _decoded(cache, own))
         schema = infer_schema(root, facts)
         cache.schema = _keep(facts, own, schema, key, cache)
-    if walk is not None:
-        cache.fast = {"listing": walk.listing_digest(), "files": files,
-                      "data_files": data_files, "stamps": walk.stamps(files),
-                      "context": context, "key": key}
+    prefix = str(root).rstrip("/") + "/"
+    # the files' entries, in walk order, are then every page file's stamp: kept with
+    # the walk's listing digest, they let the next run take the schema from the stamps
+    cache.fast = {"listing": walk.listing_digest(), "data_files": data_files,
+                  "context": context, "key": key} if walk is not None and \
+        len(cache.new) == len(files) and all(p.startswith(prefix) for p in files) and \
+        list(cache.new) == [p[len(prefix):] for p in files] else None
     cache.save()
     return schema
 
@@ -725,22 +728,23 @@ def _kept_schema(site: Any, walk: Any) -> InferredSchema | None:
     if fast is None or stored is None or fast.get("key") != stored.get("key") or \
             fast.get("listing") != walk.listing_digest():
         return None
-    files, data_files, stamps = fast.get("files"), fast.get("data_files"), fast.get("stamps")
-    if not (isinstance(files, list) and isinstance(data_files, list) and
-            isinstance(stamps, list) and len(stamps) == len(files) >= CACHE_FROM) or \
+    data_files, entries = fast.get("data_files"), cache.old
+    if not (isinstance(data_files, list) and len(entries) >= CACHE_FROM and
+            all(isinstance(e, list) and len(e) == 4 for e in entries.values())) or \
             fast.get("context") != _schema_context(site, data_files):
         return None
-    now = walk.stamps(files)
     prefix = str(root).rstrip("/") + "/"
+    files = [prefix + rel for rel in entries]  # every page file, in walk order
+    stamps = [e[:2] for e in entries.values()]
+    now = walk.stamps(files)
     changed = now != stamps
     if changed:
         for path, stamp, was in zip(files, now, stamps, strict=True):
             if stamp == was:
                 continue
-            rel = path[len(prefix):] if path.startswith(prefix) else \
-                Path(path).relative_to(root).as_posix()
-            hit = cache.old.get(rel)
-            if stamp is None or not (isinstance(hit, list) and len(hit) == 4):
+            rel = path[len(prefix):]
+            hit = entries[rel]
+            if stamp is None:
                 return None
             page, digest, _data = cache.read(path, rel, site.is_page, stamp)
             if page != bool(hit[2]) or digest != hit[3]:
@@ -748,7 +752,6 @@ def _kept_schema(site: Any, walk: Any) -> InferredSchema | None:
     schema = _stored_schema(root, stored, cache, None, prefix)
     if schema is not None and changed:
         cache.new = {**cache.old, **cache.new}  # the unchanged files' entries as they were
-        cache.fast = {**fast, "stamps": now}
         cache.save()
     return schema
 
