@@ -72,18 +72,10 @@ def test_the_fingerprint_takes_the_runs_walk_and_its_stamps(tmp_path: Path) -> N
     assert site_fingerprint([page], [tmp_path]) != before
 
 
-def test_a_one_file_run_lists_its_site_root_once(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_one_file_run_lists_its_site_root_once(tmp_path: Path, scans: list[str]) -> None:
     _tree(tmp_path)
     (tmp_path / ".git").mkdir()  # the site root: the repository
-    listed: list[str] = []
-    real = os.scandir
-
-    def spy(path):
-        listed.append(str(path))
-        return real(path)
-
-    monkeypatch.setattr(os, "scandir", spy)
+    listed = scans
     result = run([tmp_path / "index.md"], RunOptions(offline=True, today=date(2026, 12, 1)))
     assert result.exit_code == 0
     assert listed.count(str(tmp_path)) == 1
