@@ -200,3 +200,29 @@ def test_http_origins_never_negotiate(monkeypatch: pytest.MonkeyPatch) -> None:
         report = check_urls_sync([srv.url(f"/ok?{i}") for i in range(4)], config(per_host=2))
         assert [r.status for r in report.results.values()] == ["ok"] * 4
         assert (srv.connections, len(made)) == (2, 2)
+
+
+def test_an_untrusted_certificate_is_retried_without_verification_over_http2(
+        server_tls: ssl.SSLContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The verifying context trusts nothing here: the handshake fails (no connection
+    speaks HTTP), the retry without verification gets HTTP/2 and the real status."""
+    def trusting_nothing(verify: bool) -> ssl.SSLContext:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        if not verify:
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+        return ctx
+
+    monkeypatch.setattr(netguard, "_ssl_context", trusting_nothing)
+    with TLSServer(server_tls, alpn=["h2", "http/1.1"], routes=ROUTES) as srv:
+        report = check_urls_sync([srv.url("/ok"), srv.url("/gone")], config(per_host=1))
+    tls = ("TLS certificate verification failed (unable to get local issuer "
+           "certificate)")
+    assert statuses(report) == {
+        srv.url("/ok"): ("unverified", 200,
+                         f"{tls}; without verification the server answered HTTP 200 OK"),
+        srv.url("/gone"): ("broken", 404, "HTTP 404 Not Found (answered without "
+                                          f"certificate verification; {tls})"),
+    }
+    assert {proto for proto, *_ in srv.requests} == {"h2"}
+    assert srv.protocols == ["h2"]  # the failed handshakes never reached HTTP
