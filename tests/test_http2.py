@@ -18,7 +18,7 @@ import pytest
 pytest.importorskip("h2", reason="HTTP/2 needs the http2 extra (h2)")
 trustme = pytest.importorskip("trustme")
 
-from tls_server import TLSServer  # noqa: E402
+from tls_server import ENDLESS, TLSServer  # noqa: E402
 
 from playbook_lint.links import engine, netguard  # noqa: E402
 from playbook_lint.links.engine import EngineConfig, check_urls_sync  # noqa: E402
@@ -28,6 +28,7 @@ ROUTES = {
     "/ok": (200, {"content-type": "text/plain"}, b"fine"),
     "/moved": (301, {"location": "/ok"}, b""),
     "/head-405": (405, {}, b""),
+    "/endless": (200, {}, ENDLESS),
 }
 
 
@@ -100,6 +101,47 @@ def test_a_connection_the_server_ends_is_replaced(server_tls: ssl.SSLContext) ->
         ("ok", "HTTP 200 OK")] * 5
     assert [p for _proto, _m, p, _a in srv.requests] == [f"/ok?{i}" for i in range(5)]
     assert srv.protocols == ["h2", "h2", "h2"]
+
+
+def test_a_body_given_up_before_its_end_retires_the_connection(
+        server_tls: ssl.SSLContext) -> None:
+    """A GET that stops reading an endless page: its stream is not reset, so that
+    connection takes no more requests (the next one opens another)."""
+    async def loopback(host: str) -> list[str]:
+        return ["127.0.0.1"]
+
+    async def go(srv: TLSServer) -> list[int]:
+        transport = guarded_transport(HostResolver(loopback, allow_private=True),
+                                      http2=True, per_origin=True)
+        statuses = []
+        try:
+            response = await transport.handle_async_request(
+                httpx.Request("GET", srv.url("/endless")))
+            got = 0
+            async for chunk in response.stream:
+                got += len(chunk)
+                if got >= 64 * 1024:
+                    break
+            await response.aclose()
+            statuses.append(response.status_code)
+            for i in range(2):
+                response = await transport.handle_async_request(
+                    httpx.Request("HEAD", srv.url(f"/ok?{i}")))
+                await response.aclose()
+                statuses.append(response.status_code)
+        finally:
+            await transport.aclose()
+        return statuses
+
+    with TLSServer(server_tls, alpn=["h2"], routes=ROUTES) as srv:
+        assert asyncio.run(go(srv)) == [200, 200, 200]
+    assert srv.protocols == ["h2", "h2"]
+    with TLSServer(server_tls, alpn=["h2"], routes=ROUTES) as srv:  # through the engine
+        report = check_urls_sync([srv.url("/endless"), srv.url("/ok")], config(per_host=1))
+    assert [(r.status, r.http_status, r.reason) for r in report.results.values()] == [
+        ("ok", 200, "HTTP 200 OK"), ("ok", 200, "HTTP 200 OK")]
+    assert sorted((m, p) for _proto, m, p, _a in srv.requests) == [
+        ("GET", "/endless"), ("HEAD", "/endless"), ("HEAD", "/ok")]
 
 
 def test_a_server_that_answers_alpn_with_http11_gets_http11(

@@ -31,9 +31,13 @@ from typing import Any
 import h2.config
 import h2.connection
 import h2.events
+import h2.exceptions
 import h11
 
 Answer = tuple[int, Mapping[str, str], bytes]
+#: A route body that never ends: HEAD is answered 405, a GET over HTTP/2 gets a 200
+#: and data until the stream's flow-control window is used up, and no end.
+ENDLESS = b"\0endless"
 
 
 class TLSServer:
@@ -170,6 +174,11 @@ class TLSServer:
         writer.write(conn.data_to_send())
         tasks: set[asyncio.Task[None]] = set()
         answered = 0
+        endless: set[int] = set()  # streams of ENDLESS bodies, sent as windows allow
+
+        def fill(stream_id: int) -> None:
+            while (window := conn.local_flow_control_window(stream_id)) > 0:
+                conn.send_data(stream_id, b"x" * min(window, 16384))
 
         async def respond(stream_id: int, method: str, path: str) -> None:
             nonlocal answered
@@ -177,7 +186,15 @@ class TLSServer:
             status, headers, body = self._answer(path)
             head = [(":status", str(status)), ("content-length", str(len(body))),
                     *((k.lower(), v) for k, v in headers.items())]
-            if method == "HEAD" or not body:
+            if body is ENDLESS:
+                if method == "HEAD":
+                    conn.send_headers(stream_id, [(":status", "405")], end_stream=True)
+                else:
+                    conn.send_headers(stream_id, [(":status", "200"),
+                                                  ("content-type", "text/html")])
+                    endless.add(stream_id)
+                    fill(stream_id)
+            elif method == "HEAD" or not body:
                 conn.send_headers(stream_id, head, end_stream=True)
             else:
                 conn.send_headers(stream_id, head)
@@ -203,6 +220,14 @@ class TLSServer:
                     task = asyncio.ensure_future(respond(event.stream_id, method, path))
                     tasks.add(task)
                     task.add_done_callback(tasks.discard)
+                elif isinstance(event, h2.events.WindowUpdated):
+                    for stream_id in list(endless):
+                        try:
+                            fill(stream_id)
+                        except h2.exceptions.StreamClosedError:
+                            endless.discard(stream_id)
+                elif isinstance(event, h2.events.StreamReset):
+                    endless.discard(event.stream_id)
                 elif isinstance(event, h2.events.ConnectionTerminated):
                     return
             writer.write(conn.data_to_send())

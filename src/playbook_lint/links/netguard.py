@@ -462,11 +462,14 @@ except ImportError:  # pragma: no cover - a future httpx: fall back to its trans
 class _Released(httpx.AsyncByteStream):
     """An httpcore response stream as httpx's (its errors mapped to httpx's, as httpx's
     ``AsyncResponseStream`` does, without that extra generator a response) that hands
-    its connection back to the pool when closed."""
+    its connection back to the pool when closed. ``release`` is called once, on close,
+    and may return an awaitable (awaited then)."""
 
-    def __init__(self, inner: Any, release: Callable[[], None]) -> None:
+    def __init__(self, inner: Any, release: Callable[[], Awaitable[None] | None]) -> None:
         self._inner = inner
         self._release = release
+        #: True once iterating the body reached its end
+        self.ended = False
 
     @property
     def at_end(self) -> bool:
@@ -477,13 +480,16 @@ class _Released(httpx.AsyncByteStream):
         with map_httpcore_exceptions():
             async for part in self._inner:
                 yield part
+        self.ended = True
 
     async def aclose(self) -> None:
         try:
             if hasattr(self._inner, "aclose"):
                 await self._inner.aclose()
         finally:
-            self._release()
+            pending = self._release()
+            if pending is not None:
+                await pending
 
 
 #: httpcore's own send method, to tell when a mock library has replaced it.
@@ -536,6 +542,8 @@ class _OriginPool(httpx.AsyncBaseTransport):
         self._alpn: str | None = None
         #: set while the first connection is being opened and its ALPN answer is unknown
         self._negotiating: asyncio.Future[None] | None = None
+        #: HTTP/2 connections that take no new requests and close once idle
+        self._retired: set[httpcore.AsyncHTTP2Connection] = set()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
@@ -647,13 +655,26 @@ class _OriginPool(httpx.AsyncBaseTransport):
                 raise httpcore.RemoteProtocolError(
                     "the server's HTTP/2 connection took no more requests") from None
 
-        def release(conn: httpcore.AsyncHTTP2Connection = conn) -> None:
+        # an answer to HEAD, a 204 or a 304 has no body (RFC 9110 sections 6.4.1, 9.3.2)
+        bodiless = request.method == "HEAD" or resp.status in (204, 304)
+
+        async def release() -> None:
             if conn.is_closed():
                 self._forget_h2(conn)
+            elif not (bodiless or body.ended) and conn is self._h2:
+                # a body given up before its end: its stream is not reset (httpcore
+                # has no call for that), so the server may still send up to a stream
+                # window of it, unacknowledged, into the shared connection window;
+                # new requests get a new connection, this one ends with its streams
+                self._forget_h2(conn)
+                self._retired.add(conn)
+            for old in [c for c in self._retired if c.is_idle() or c.is_closed()]:
+                self._retired.discard(old)
+                await old.aclose()
 
+        body = _Released(resp.stream, release)
         return httpx.Response(status_code=resp.status, headers=resp.headers,
-                              stream=_Released(resp.stream, release),
-                              extensions=resp.extensions)
+                              stream=body, extensions=resp.extensions)
 
     async def _h11_request(self, request: httpx.Request, origin: httpcore.Origin,
                            ssl_context: ssl.SSLContext | None,
@@ -707,6 +728,8 @@ class _OriginPool(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         conns, self._all, self._idle, self._h2 = list(self._all), set(), [], None
+        conns += [c for c in self._retired if c not in conns]
+        self._retired = set()
         for conn in conns:
             await conn.aclose()
 
