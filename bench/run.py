@@ -582,16 +582,21 @@ def python_env(cache_home: Path | None = None) -> dict[str, str]:
 
 
 def precommit_tools(pl_cmd: list[str], page: Path, work: Path,
-                    extra: Sequence[str] = ()) -> list[Tool]:
+                    extra: Sequence[str] = (), compare: list[str] | None = None) -> list[Tool]:
     """The pre-commit line-up for one page: playbook-lint as pre-commit runs it on a
     changed page (the result cache is emptied before each run; the site index and
     front matter caches of earlier runs stay, as in a real repository), playbook-lint
     on an unchanged page (result cache hit), markdownlint-cli2 and the parse floor.
-    ``extra`` are more playbook-lint options (``--site-root``)."""
+    ``extra`` are more playbook-lint options (``--site-root``); ``compare`` another
+    playbook-lint command run the same way (a changed page, its own caches)."""
     changed, unchanged = work / "cache-changed", work / "cache-unchanged"
+    other = work / "cache-compare"
 
     def drop_results() -> None:
         shutil.rmtree(changed / "playbook-lint" / "results", ignore_errors=True)
+
+    def drop_compare_results() -> None:
+        shutil.rmtree(other / "playbook-lint" / "results", ignore_errors=True)
 
     tools = lint_tools(pl_cmd, [page], with_prose=False)
     pl = tools[0]
@@ -604,7 +609,11 @@ def precommit_tools(pl_cmd: list[str], page: Path, work: Path,
                env=python_env(unchanged), note="result cache hit after the first run")
     for t in tools[2:]:
         t.env = python_env()
-    return [pl, hit, *tools[1:]]
+    more = [] if compare is None else [
+        Tool("playbook-lint (compare)", [*compare, *pl.cmd[len(pl_cmd):]], parse_playbook(),
+             env=python_env(other), before=drop_compare_results,
+             note=f"--compare: {' '.join(compare)}, a changed page")]
+    return [pl, *more, hit, *tools[1:]]
 
 
 def make_growth_site(dest: Path, copies: int, source: Path = DIGITALGOV,
@@ -972,8 +981,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="link and offline scenarios: run only tools whose name starts "
                     "with NAME (repeatable; e.g. --tools playbook-lint --tools lychee)")
     ap.add_argument("--compare", metavar="CMD",
-                    help="link scenarios: also run this playbook-lint command, interleaved "
-                    "(e.g. an older version's venv), as 'playbook-lint (compare)'")
+                    help="link and pre-commit scenarios: also run this playbook-lint "
+                    "command, interleaved (e.g. an older version's venv), as "
+                    "'playbook-lint (compare)'")
     ap.add_argument("--skip-install", action="store_true",
                     help="do not install anchors (use what bench/.cache holds)")
     a = ap.parse_args(argv)
@@ -1057,8 +1067,10 @@ def main(argv: list[str] | None = None) -> int:
         for key, page, extra, why in cases:
             log(f"{key}: {page}")
             with tempfile.TemporaryDirectory(prefix="pl-bench-precommit-") as tmp:
-                results = run_interleaved(precommit_tools(pl_cmd, page, Path(tmp), extra),
-                                          plan.precommit_repeats, plan.budget, 60.0)
+                compare = a.compare.split() if a.compare else None
+                results = run_interleaved(
+                    precommit_tools(pl_cmd, page, Path(tmp), extra, compare),
+                    plan.precommit_repeats, plan.budget, 60.0)
             record(key, f"{key}: one page with site links ({page.stat().st_size} bytes, "
                    f"{os.path.relpath(page, CORPUS)}), whole process", results,
                    f"site: {why}", file=str(page), options=list(extra))

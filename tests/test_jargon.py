@@ -668,3 +668,16 @@ def test_a_term_with_a_cased_letter_outside_ascii_keeps_the_case_insensitive_sca
     assert rule._lower_ok is False
     findings = check(Jargon, "A NAÏVE PLAN and a naïve plan.\n", packs=[pack])
     assert [(f.line, f.column) for f in findings] == [(1, 3), (1, 20)]
+
+
+def test_the_case_insensitive_pattern_is_compiled_only_when_prose_needs_it() -> None:
+    """Making the rule compiles no pattern; ASCII prose runs the case-sensitive twin
+    over lower-cased text and never compiles the case-insensitive pattern."""
+    rule = Jargon(RuleConfig(packs=tuple(PACKS)))
+    assert (rule._ignorecase, rule._lower_pattern) == (None, None)
+    ascii_doc = Document.from_bytes(Path("p.md"), b"We UTILIZE it.\n")
+    assert list(rule._matches(ascii_doc.prose)) == [(3, 10)]
+    assert rule._ignorecase is None and rule._lower_pattern is not None
+    cased = Document.from_bytes(Path("p.md"), "Élan: we Utilize it.\n".encode())
+    assert list(rule._matches(cased.prose)) == [(9, 16)]
+    assert rule._ignorecase is not None

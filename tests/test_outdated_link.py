@@ -309,3 +309,31 @@ def test_corpus_delivering_digital_services_dated_links(corpus: Path) -> None:
     findings = check(OutdatedLink, doc_text, path="index.md")
     dated = sorted({f.line for f in findings if f.data.get("outdated") == "dated"})
     assert dated == [36, 53, 57, 70, 74, 93, 101, 104, 108, 109, 110, 112]
+
+
+def test_every_builtin_pattern_compiles_and_compiles_on_first_use(tmp_path: Path) -> None:
+    """The built-in packs' patterns are compiled on first use (a one-file run whose
+    URLs the joined prefilter rejects compiles none), so the tests compile each one;
+    a user pack's patterns compile when the rule is made."""
+    import re as stdre
+
+    from playbook_lint.packregex import compile_pack_regex
+    from playbook_lint.rule import RuleConfig
+
+    builtin = load_pack(PACK, SCHEMAS)
+    for i, entry in enumerate(builtin.entries):
+        compile_pack_regex(entry["pattern"], stdre.IGNORECASE, where=f"entries[{i}]")
+    assert len(builtin.entries) > 20
+    rule = OutdatedLink(RuleConfig(packs=(builtin,)))
+    assert [s.pattern._compiled for s in rule.sites] == [None] * len(builtin.entries)
+    user = tmp_path / "ours.yml"
+    user.write_text(PACK.read_text("utf-8"), encoding="utf-8")
+    ours = OutdatedLink(RuleConfig(packs=(load_pack(user, SCHEMAS),)))
+    assert all(s.pattern._compiled is not None for s in ours.sites)
+    # lazily compiled or not, the same findings, exactly
+    text = "See [the old site](http://www.digitalgov.gov/x/).\n"
+    got = [(f.line, f.column, f.rule, f.message) for f in run(text, packs=(builtin,))]
+    assert got == [(f.line, f.column, f.rule, f.message)
+                   for f in run(text, packs=(load_pack(user, SCHEMAS),))]
+    assert got == [(1, 20, "outdated-link", "outdated site: DigitalGov moved from "
+                    "digitalgov.gov to digital.gov; use https://digital.gov/x/")]

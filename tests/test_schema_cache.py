@@ -190,3 +190,73 @@ def test_lost_front_matter_texts_are_read_from_the_pages(site: Path, capsys,
     assert _compare(capsys) == [OWNER]  # the kept schema, the page read afresh
     _guide(site, 1, owner=False)  # inferred again: every text read from its page
     assert _compare(capsys) == []
+
+
+@pytest.fixture()
+def walked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """One item per run that read every page file's entry ("all") to key the schema;
+    a run that took the kept schema from the walk's listing and the stamps alone adds
+    none."""
+    calls: list[str] = []
+    real = fmsite._own_pages
+
+    def spy(site, cache, files):  # type: ignore[no-untyped-def]
+        calls.append("all" if cache is not None else "no cache")
+        return real(site, cache, files)
+
+    monkeypatch.setattr(fmsite, "_own_pages", spy)
+    return calls
+
+
+def test_a_kept_schema_is_taken_from_the_stamps_alone(site: Path, capsys, inferred: list[int],
+                                                      walked: list[str]) -> None:
+    assert _compare(capsys) == [OWNER]
+    assert walked == ["all", "no cache"]
+    walked.clear()
+    assert _compare(capsys) == [OWNER]
+    assert walked == ["no cache"]  # unchanged: listing and stamps as kept
+    # another page's body edited: read again, its front matter is the same: still kept
+    page = site / "guides/g3.md"
+    page.write_text(page.read_text("utf-8") + "\nMore text.\n", encoding="utf-8")
+    walked.clear()
+    assert _compare(capsys) == [OWNER]
+    assert walked == ["no cache"]
+    walked.clear()
+    assert _compare(capsys) == [OWNER]  # the new stamp was kept
+    assert walked == ["no cache"]
+    # its front matter edited: every entry read, the schema inferred again
+    _guide(site, 3, extra="status: live\n")
+    walked.clear()
+    inferred.clear()
+    assert _compare(capsys) == [OWNER]
+    assert (walked, len(inferred)) == (["all", "no cache"], 2)
+    # a file added (not a page, the listing changes): every entry read, schema kept
+    _write(site, "guides/notes.txt", "notes\n")
+    walked.clear()
+    inferred.clear()
+    assert _compare(capsys) == [OWNER]
+    assert (walked, len(inferred)) == (["all", "no cache"], 1)
+
+
+@pytest.mark.parametrize("damage", ["half", "fast-wrong-type", "entries-wrong-shape"])
+def test_a_damaged_front_matter_cache_gives_the_same_findings(
+        site: Path, capsys, inferred: list[int], walked: list[str], damage: str) -> None:
+    assert _compare(capsys) == [OWNER]
+    (index,) = [f for f in (Path(os.environ["XDG_CACHE_HOME"]) / "playbook-lint").glob(
+        "front-matter-*.json") if not f.name.endswith(".data.json")]
+    text = index.read_text("utf-8")
+    data = json.loads(text)
+    if damage == "half":
+        index.write_text(text[:len(text) // 2], encoding="utf-8")
+    elif damage == "fast-wrong-type":
+        data["fast"]["data_files"] = "guides"
+        index.write_text(json.dumps(data), encoding="utf-8")
+    else:
+        data["files"]["guides/g3.md"] = [1, 2]
+        index.write_text(json.dumps(data), encoding="utf-8")
+    walked.clear()
+    assert _compare(capsys) == [OWNER]
+    assert walked == ["all", "no cache"]  # not taken from the damaged state
+    walked.clear()
+    assert _compare(capsys) == [OWNER]
+    assert walked == ["no cache"]  # written whole again

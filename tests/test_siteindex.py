@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -60,7 +61,18 @@ def test_an_unchanged_site_is_not_read_again(jekyll: Path, reads: list[str]) -> 
     assert second.pages == first.pages
     files = list((Path(os.environ["XDG_CACHE_HOME"]) / "playbook-lint" / "sites").iterdir())
     assert len(files) == 1
-    assert json.loads(files[0].read_text())["version"] == siteindex.INDEX_VERSION
+    assert files[0].suffix == ".sqlite"
+    with sqlite3.connect(files[0]) as db:
+        assert dict(db.execute("SELECT k, v FROM meta"))["version"] == \
+            str(siteindex.INDEX_VERSION)
+        meta = dict(db.execute("SELECT k, v FROM meta"))
+        # both pages, in walk order, each at its place among the pages, with its stamp
+        names = json.loads(meta["names"])
+        assert sorted(names) == [str(jekyll / "a.md"), str(jekyll / "b.md")]
+        assert json.loads(meta["stamps"]) == [
+            [os.stat(p).st_mtime_ns, os.stat(p).st_size] for p in names]
+        assert db.execute("SELECT path, place, fm FROM pages ORDER BY place").fetchall() \
+            == [(names[0], 0, 1), (names[1], 1, 1)]
 
 
 def test_a_changed_mtime_or_size_reads_that_page_again(jekyll: Path, reads: list[str]) -> None:
@@ -240,16 +252,20 @@ def test_kept_url_maps_equal_the_maps_made_afresh(name: str, reads: list[str],
 def test_a_body_edit_writes_only_the_stamps(jekyll: Path, reads: list[str]) -> None:
     build_site(jekyll)
     (index,) = (Path(os.environ["XDG_CACHE_HOME"]) / "playbook-lint" / "sites").glob(
-        "*[0-9a-f].json")
-    os.utime(index, ns=(3, 3))
+        "*.sqlite")
+    inode = index.stat().st_ino
     page = jekyll / "a.md"
     page.write_text(page.read_text("utf-8") + "\nMore.\n", encoding="utf-8")
     reads.clear()
     assert build_site(jekyll).page_for_url("/first/") == page
     assert reads == ["a.md"]
-    assert index.stat().st_mtime_ns == 3  # the index as it was, the new stamp apart
-    stamps = json.loads(index.with_suffix(".stamps.json").read_text("utf-8"))["stamps"]
-    assert list(stamps) == [str(page)]
+    # the index updated in place (not written anew): the new stamp only
+    assert index.stat().st_ino == inode
+    st = page.stat()
+    with sqlite3.connect(index) as db:
+        meta = dict(db.execute("SELECT k, v FROM meta"))
+    stamps = dict(zip(json.loads(meta["names"]), json.loads(meta["stamps"]), strict=True))
+    assert stamps[str(page)] == [st.st_mtime_ns, st.st_size]
     reads.clear()
     assert build_site(jekyll).page_for_url("/first/") == page
     assert reads == []  # the kept stamp answers: not read again
@@ -257,7 +273,101 @@ def test_a_body_edit_writes_only_the_stamps(jekyll: Path, reads: list[str]) -> N
     reads.clear()
     site = build_site(jekyll)
     assert (site.page_for_url("/moved/"), reads) == (jekyll / "b.md", ["b.md"])
-    assert index.stat().st_mtime_ns != 3  # a record changed: the index written
+    assert index.stat().st_ino != inode  # a record changed: the index written anew
     reads.clear()
     build_site(jekyll)
     assert reads == []  # a.md's stamp is in the new index
+
+
+def _index_file() -> Path:
+    (index,) = (Path(os.environ["XDG_CACHE_HOME"]) / "playbook-lint" / "sites").glob(
+        "*.sqlite")
+    return index
+
+
+@pytest.mark.parametrize("damage", ["garbage", "half", "empty"])
+def test_a_corrupt_or_half_written_index_is_rebuilt(jekyll: Path, reads: list[str],
+                                                    damage: str) -> None:
+    build_site(jekyll)
+    index = _index_file()
+    data = index.read_bytes()
+    index.write_bytes({"garbage": b"not a database" * 100, "half": data[:len(data) // 2],
+                       "empty": b""}[damage])
+    reads.clear()
+    site = build_site(jekyll)
+    assert sorted(reads) == ["a.md", "b.md"]  # read again: nothing kept was usable
+    assert (site.page_for_url("/first/"), site.page_for_url("/second/")) == \
+        (jekyll / "a.md", jekyll / "b.md")
+    reads.clear()
+    site = build_site(jekyll)  # written anew, whole: the next run reads nothing
+    assert reads == []
+    assert site.page_for_url("/second/") == jekyll / "b.md"
+    assert [p.name for p in index.parent.iterdir()] == [index.name]
+
+
+def test_an_index_failing_mid_run_answers_from_the_pages(jekyll: Path, reads: list[str]
+                                                         ) -> None:
+    build_site(jekyll)
+    reads.clear()
+    site = build_site(jekyll)  # answers from the index, key by key
+    answers = site.pages._answers
+    assert (answers.fresh, reads) == (None, [])
+
+    def fail(*_args: object) -> list[object]:
+        raise siteindex.IndexUnreadable("disk I/O error")
+
+    answers.index.query = fail
+    reads.clear()
+    assert site.page_for_url("/second/") == jekyll / "b.md"
+    assert site.claimants("/first/") == [jekyll / "a.md"]
+    assert sorted(p.name for p in site.pages) == ["a.md", "b.md"]
+    assert sorted(reads) == ["a.md", "b.md"]  # built once without the index
+    folder = Path(os.environ["XDG_CACHE_HOME"]) / "playbook-lint" / "sites"
+    assert list(folder.glob("*.sqlite")) == []  # removed: written anew next run
+
+
+def test_a_malformed_record_is_read_from_the_page(jekyll: Path, reads: list[str]) -> None:
+    build_site(jekyll)
+    with sqlite3.connect(_index_file()) as db:
+        db.execute("UPDATE pages SET rec = '[1, 2]' WHERE path = ?", (str(jekyll / "a.md"),))
+    reads.clear()
+    site = build_site(jekyll)
+    assert reads == []
+    assert site.url_of(jekyll / "a.md") == "/first/"
+    assert sorted(reads) == ["a.md", "b.md"]
+
+
+def test_an_index_that_cannot_be_written_is_skipped(jekyll: Path, reads: list[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    real = os.replace
+    monkeypatch.setattr(siteindex.os, "replace", refuse)
+    site = build_site(jekyll)
+    assert site.page_for_url("/first/") == jekyll / "a.md"
+    folder = Path(os.environ["XDG_CACHE_HOME"]) / "playbook-lint" / "sites"
+    assert list(folder.iterdir()) == []  # no index, no temporary file left
+    monkeypatch.setattr(siteindex.os, "replace", real)
+    reads.clear()
+    build_site(jekyll)
+    assert sorted(reads) == ["a.md", "b.md"]  # nothing was kept
+    reads.clear()
+    build_site(jekyll)
+    assert reads == []
+
+
+def test_a_lazy_site_detects_its_generator_once(jekyll: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[Path] = []
+    real = site_module.detect
+
+    def spy(root: Path):  # type: ignore[no-untyped-def]
+        calls.append(root)
+        return real(root)
+
+    monkeypatch.setattr(site_module, "detect", spy)
+    lazy = site_module.LazySite(jekyll, base_url=None, include=(), exclude=())
+    assert lazy.page_for_url("/first/") == jekyll / "a.md"
+    assert calls == [jekyll]  # the adapter (its config read once) serves the build too
+    assert lazy.ensure_built().generator is lazy.generator

@@ -24,7 +24,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -282,7 +282,7 @@ class _Cache:
     unreadable or corrupt file is ignored (a text is used only when its digest
     matches); a cache that cannot be written is skipped."""
 
-    VERSION = 4
+    VERSION = 5
 
     def __init__(self, root: Path, options: str) -> None:
         import hashlib
@@ -300,12 +300,21 @@ class _Cache:
         self.schema: dict[str, Any] | None = None
         self._old_schema: dict[str, Any] | None = None
         self._texts: dict[str, Any] | None = None
+        #: what lets a run take the kept schema without working out its key file by
+        #: file (see :func:`_kept_schema`): the walk's listing digest, the data files
+        #: walked, the schema context (:func:`_schema_context`) and key, kept when the
+        #: files' entries are every page file of the walk, in walk order
+        self.fast: dict[str, Any] | None = None
+        self._old_fast: dict[str, Any] | None = None
         try:
             data = json.loads(self.file.read_text("utf-8"))
             if isinstance(data, dict) and data.get("version") == self.VERSION:
-                self.old = data.get("files") or {}
+                old = data.get("files")
+                self.old = old if isinstance(old, dict) else {}
                 schema = data.get("schema")
                 self.schema = self._old_schema = schema if isinstance(schema, dict) else None
+                fast = data.get("fast")
+                self.fast = self._old_fast = fast if isinstance(fast, dict) else None
         except (OSError, ValueError):
             self.old = {}
 
@@ -375,10 +384,11 @@ class _Cache:
             texts = {rel: self.fresh.get(rel, kept.get(rel)) for rel, rec in self.new.items()
                      if rec[2]}
             save_cache_json(self.data_file, {"version": self.VERSION, "texts": texts})
-        if self.new == self.old and self.schema is self._old_schema:
+        if self.new == self.old and self.schema is self._old_schema and \
+                self.fast == self._old_fast:
             return
         save_cache_json(self.file, {"version": self.VERSION, "files": self.new,
-                                    "schema": self.schema})
+                                    "schema": self.schema, "fast": self.fast})
 
 
 def _site_options(site: Any) -> str:
@@ -522,13 +532,29 @@ SCHEMA_VERSION = 1
 
 
 def _schema_key(site: Any, files: list[str], data_files: list[str],
-                own: list[tuple[str, str, str | None, Any]]) -> str:
+                own: list[tuple[str, str, str | None, Any]], context: str | None = None) -> str:
     """The digest an inferred schema of ``site`` is kept under: everything inference
     reads. The tool version and its modules' stamps, the root, the site options and
     generator, Jekyll's ``_config.yml``, the Eleventy markers and directory data files
     (by stamp), and every page file: its path, whether it is a page, and its front
     matter (the values, not the file's stamp: editing a page's body leaves the
     schema as it was)."""
+    import hashlib
+
+    h = hashlib.sha256((context or _schema_context(site, data_files)).encode())
+    pages = {p: digest for p, _rel, digest, _d in own}
+    for path in files:
+        if path in pages:
+            h.update(f"{path}\0p\0{pages[path]}\n".encode("utf-8", "surrogateescape"))
+        else:
+            h.update(f"{path}\0-\n".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def _schema_context(site: Any, data_files: list[str]) -> str:
+    """The part of :func:`_schema_key` that is not the pages: the tool version and its
+    modules' stamps, the root, the site options and generator, Jekyll's
+    ``_config.yml`` and the Eleventy markers and directory data files (by stamp)."""
     import hashlib
 
     from playbook_lint import __version__
@@ -540,14 +566,8 @@ def _schema_key(site: Any, files: list[str], data_files: list[str],
                getattr(_adapter(site), "name", None), eleventy,
                [_stamp(str(root / n)) for n in ("_config.yml", "_config.yaml")],
                [[f, _stamp(f)] for f in data_files] if eleventy else []]
-    h = hashlib.sha256(json.dumps(context, default=str).encode("utf-8", "surrogateescape"))
-    pages = {p: digest for p, _rel, digest, _d in own}
-    for path in files:
-        if path in pages:
-            h.update(f"{path}\0p\0{pages[path]}\n".encode("utf-8", "surrogateescape"))
-        else:
-            h.update(f"{path}\0-\n".encode("utf-8", "surrogateescape"))
-    return h.hexdigest()
+    return hashlib.sha256(json.dumps(context, default=str).encode(
+        "utf-8", "surrogateescape")).hexdigest()
 
 
 def _group_to_json(g: Group) -> list[Any]:
@@ -567,7 +587,7 @@ class _StoredFacts(Mapping[Path, PageFacts]):
     """The :class:`PageFacts` of a site's pages as a kept schema holds them, each
     made from its JSON text when first asked for (a one-file run asks for one)."""
 
-    def __init__(self, rows: dict[str, tuple[str, str | None, list[Any]]],
+    def __init__(self, rows: Mapping[str, tuple[str, str | None, list[Any]]],
                  cache: _Cache) -> None:
         self._rows = rows  # path -> (rel, front matter digest, stored facts)
         self._cache = cache
@@ -591,18 +611,51 @@ class _StoredFacts(Mapping[Path, PageFacts]):
         return len(self._rows)
 
 
+class _FactRows(Mapping[str, tuple[str, "str | None", list[Any]]]):
+    """``path -> (rel, front matter digest, stored facts)`` of every page of a kept
+    schema, made when asked for (a one-file run asks for one page's)."""
+
+    def __init__(self, prefix: str, facts: dict[str, list[Any]], cache: _Cache) -> None:
+        self._prefix, self._facts, self._cache = prefix, facts, cache
+
+    def __getitem__(self, path: str) -> tuple[str, str | None, list[Any]]:
+        if not path.startswith(self._prefix):
+            raise KeyError(path)
+        rel = path[len(self._prefix):]
+        rec = self._facts[rel]
+        hit = self._cache.new.get(rel) or self._cache.old.get(rel)
+        return rel, hit[3] if isinstance(hit, list) and len(hit) == 4 else None, rec
+
+    def __iter__(self) -> Iterator[str]:
+        return (self._prefix + rel for rel in self._facts)
+
+    def __len__(self) -> int:
+        return len(self._facts)
+
+
 def _stored_schema(root: Path, stored: dict[str, Any], cache: _Cache,
-                   own: list[tuple[str, str, str | None, Any]]) -> InferredSchema | None:
+                   own: list[tuple[str, str, str | None, Any]] | None,
+                   prefix: str = "") -> InferredSchema | None:
+    """The kept schema ``stored`` with the facts of the pages ``own`` (or, None, of
+    every page it was inferred from: the pages below ``prefix`` it holds facts of), or
+    None when it is malformed or lacks a page's facts."""
     facts = stored.get("facts")
     groups = stored.get("groups")
     if not isinstance(facts, dict) or not isinstance(groups, list):
         return None
-    rows: dict[str, tuple[str, str | None, list[Any]]] = {}
-    for path, rel, digest, _data in own:
-        rec = facts.get(rel)
-        if not isinstance(rec, list) or len(rec) != 5:
+    rows: Mapping[str, tuple[str, str | None, list[Any]]]
+    if own is None:
+        if not all(isinstance(rec, list) and len(rec) == 5 for rec in facts.values()):
             return None
-        rows[path] = (rel, digest, rec)
+        rows = _FactRows(prefix, facts, cache)
+    else:
+        made: dict[str, tuple[str, str | None, list[Any]]] = {}
+        for path, rel, digest, _data in own:
+            rec = facts.get(rel)
+            if not isinstance(rec, list) or len(rec) != 5:
+                return None
+            made[path] = (rel, digest, rec)
+        rows = made
     try:
         return InferredSchema(root, [_group_from_json(g) for g in groups],
                               _StoredFacts(rows, cache))
@@ -629,12 +682,17 @@ def _infer(site: Any) -> InferredSchema:
     """Infer the schema of ``site``, or take the one kept from an earlier run when
     nothing it was inferred from has changed (see :func:`_schema_key`)."""
     root: Path = site.root
-    files, data_files = _walk(root, _site_walk(site))
+    walk = _site_walk(site)
+    kept = _kept_schema(site, walk) if walk is not None else None
+    if kept is not None:
+        return kept
+    files, data_files = _walk(root, walk)
     cache = _cache_for(site, files)
     own = _own_pages(site, cache, files)
     if cache is None:
         return infer_schema(root, _facts(root, [(p, rel, d) for p, rel, _t, d in own]))
-    key = _schema_key(site, files, data_files, own)
+    context = _schema_context(site, data_files)
+    key = _schema_key(site, files, data_files, own, context)
     stored = cache.schema
     schema = _stored_schema(root, stored, cache, own) if stored is not None and \
         stored.get("key") == key else None
@@ -642,7 +700,59 @@ def _infer(site: Any) -> InferredSchema:
         facts = _facts(root, _decoded(cache, own))
         schema = infer_schema(root, facts)
         cache.schema = _keep(facts, own, schema, key, cache)
+    prefix = str(root).rstrip("/") + "/"
+    # the files' entries, in walk order, are then every page file's stamp: kept with
+    # the walk's listing digest, they let the next run take the schema from the stamps
+    cache.fast = {"listing": walk.listing_digest(), "data_files": data_files,
+                  "context": context, "key": key} if walk is not None and \
+        len(cache.new) == len(files) and all(p.startswith(prefix) for p in files) and \
+        list(cache.new) == [p[len(prefix):] for p in files] else None
     cache.save()
+    return schema
+
+
+def _kept_schema(site: Any, walk: Any) -> InferredSchema | None:
+    """The schema kept from an earlier run, when the run's walk (``walk``) lists what
+    that run's did, the schema context (:func:`_schema_context`) is the same, and
+    every page file has the stamp it had, or, read again, is still a page (or still
+    not) with the same front matter (a body edit): then every input of
+    :func:`_schema_key` is what it was, without reading every file's entry. Else None
+    (:func:`_infer` works the key out file by file)."""
+    from playbook_lint.siteindex import cache_enabled
+
+    if not cache_enabled():
+        return None
+    root: Path = site.root
+    cache = _Cache(root, f"{_site_options(site)}\0{getattr(_adapter(site), 'name', None)}")
+    fast, stored = cache.fast, cache.schema
+    if fast is None or stored is None or fast.get("key") != stored.get("key") or \
+            fast.get("listing") != walk.listing_digest():
+        return None
+    data_files, entries = fast.get("data_files"), cache.old
+    if not (isinstance(data_files, list) and len(entries) >= CACHE_FROM and
+            all(isinstance(e, list) and len(e) == 4 for e in entries.values())) or \
+            fast.get("context") != _schema_context(site, data_files):
+        return None
+    prefix = str(root).rstrip("/") + "/"
+    files = [prefix + rel for rel in entries]  # every page file, in walk order
+    stamps = [e[:2] for e in entries.values()]
+    now = walk.stamps(files)
+    changed = now != stamps
+    if changed:
+        for path, stamp, was in zip(files, now, stamps, strict=True):
+            if stamp == was:
+                continue
+            rel = path[len(prefix):]
+            hit = entries[rel]
+            if stamp is None:
+                return None
+            page, digest, _data = cache.read(path, rel, site.is_page, stamp)
+            if page != bool(hit[2]) or digest != hit[3]:
+                return None
+    schema = _stored_schema(root, stored, cache, None, prefix)
+    if schema is not None and changed:
+        cache.new = {**cache.old, **cache.new}  # the unchanged files' entries as they were
+        cache.save()
     return schema
 
 

@@ -17,10 +17,10 @@ in the top-level ``rules/`` folder, installed as package data ``playbook_lint/_r
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -350,12 +350,15 @@ class _PackMemo:
                                     "packs": self.entries})
 
 
+@functools.cache
 def builtin_pack_dir() -> Path:
     """Return the folder of built-in packs: ``playbook_lint/_rules`` in an installed
-    wheel, else the checkout's top-level ``rules/`` folder."""
-    installed = resources.files("playbook_lint") / "_rules"
+    wheel, else the checkout's top-level ``rules/`` folder (looked up once per
+    process: the package's own folder, as ``importlib.resources.files`` gives it for
+    a package on disk, without importing ``importlib.resources``)."""
+    installed = Path(__file__).parent / "_rules"
     if installed.is_dir():
-        return Path(str(installed))
+        return installed
     return Path(__file__).resolve().parents[2] / "rules"
 
 

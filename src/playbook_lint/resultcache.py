@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -214,21 +215,22 @@ def site_fingerprint(pages: Sequence[Path], trees: Iterable[Path],
     for p in sorted(pages):
         page_set.add(str(p))
         h.update(os.fsencode(str(p)) + b"\0" + digest_of(p))
-    walked = 0
+    left = MAX_WALK
     tops = sorted(set(trees))
     tops = [t for t in tops if not any(o != t and o in t.parents for o in tops)]  # no nesting
     for tree in tops:
         walk = (walks(tree) if walks is not None else None) or SiteWalk(tree)
-        files = sorted(path for folder, names in walk.listing()
-                       for path in [os.path.join(folder, n) for n in names]
-                       if path not in page_set)
-        for path in files:
-            walked += 1
-            if walked > MAX_WALK:
-                return h.hexdigest()
-            stamp = walk.stamp(path)
-            h.update(os.fsencode(path) + b"\0" +
-                     (b"-" if stamp is None else b"%d,%d" % (stamp[1], stamp[0])) + b"\n")
+        files = sorted(path for path in walk.files() if path not in page_set)
+        if len(files) > left:
+            files = files[:left]
+        left -= len(files)
+        # one text per tree, encoded once: the bytes os.fsencode gives path by path
+        h.update("".join([
+            f"{path}\0-\n" if stamp is None else f"{path}\0{stamp[1]},{stamp[0]}\n"
+            for path, stamp in zip(files, walk.stamps(files), strict=True)
+        ]).encode(sys.getfilesystemencoding(), "surrogateescape"))
+        if left <= 0:
+            break
     return h.hexdigest()
 
 

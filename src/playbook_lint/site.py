@@ -46,6 +46,7 @@ linted folder (the PATH given) itself: never the working folder (:func:`site_for
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -493,6 +494,19 @@ class Site:
         self.__dict__.update(made)
         return True
 
+    def _adopt_index(self, answers: _IndexAnswers) -> None:
+        """Answer the URL maps from the persisted site index, key by key, as they were
+        made from the same records (``answers``: the index and a build without it,
+        should it fail to answer mid-run; :attr:`pages` is a ``_DbPages`` of it)."""
+        from playbook_lint.siteindex import LIST_KINDS, MAP_KINDS
+
+        made: dict[str, Any] = {attr: _DbMap(answers, attr, kind)
+                                for attr, kind in MAP_KINDS.items()}
+        made["_keys"] = _DbKeys(answers)
+        for attr in LIST_KINDS:
+            made[attr] = answers.page_list(attr)
+        self.__dict__.update(made)
+
     def _index(self, at: int, key: str, page: Any) -> None:
         if page.pattern is not None:
             tail = _literal_tail(page.pattern)
@@ -518,7 +532,9 @@ class Site:
     def _find_partial_dirs(self) -> set[Path]:
         """Folders (below the root, not the root itself) holding Markdown partials."""
         out: set[Path] = set()
-        for _key, page in self._views():
+        views = self.pages.without_front_matter() if isinstance(self.pages, _DbPages) \
+            else self._views()
+        for _key, page in views:
             if page.has_front_matter:
                 continue
             try:
@@ -934,6 +950,7 @@ def build_site(
     exclude: Sequence[str] = (),
     extra: Iterable[Path] = (),
     walk: Any = None,
+    generator: Generator | None = None,
 ) -> Site:
     """Walk ``root`` once and build its :class:`Site` (reads each page's front matter).
 
@@ -945,34 +962,40 @@ def build_site(
         extra: more page files (e.g. linted files outside the root); ignored if outside.
         walk: the run's :class:`~playbook_lint.siteindex.SiteWalk` of ``root`` (shared
             with front matter inference), or None to walk here.
+        generator: the site's generator adapter when the caller has it (a
+            :class:`LazySite`'s: its config is read once per run), else detected here.
 
     Never raises on unreadable files (they are left out).
     """
     from playbook_lint import siteindex
 
-    names_found: list[str] = []
-    configs: list[str] = []
-    other_files = 0
     if walk is None:
         walk = siteindex.SiteWalk(root)
-    for folder, names in walk.listing():
-        for name in names:
-            if name.lower().endswith(PAGE_EXTENSIONS) and _strip_page_ext(name) is not None:
-                names_found.append(os.path.join(folder, name))
-                continue
-            if name.rsplit(".", 1)[-1].lower() in ASSET_EXTENSIONS:
-                other_files += 1
-            if siteindex.config_file(name):
-                configs.append(os.path.join(folder, name))
-    walked = set(names_found)
-    names_found.extend(str(p) for p in extra if str(p) not in walked)
-    generator = detect(root)
+    cache = siteindex.SiteIndexCache(root) if siteindex.cache_enabled() else None
+    listing = walk.listing_digest() if cache is not None else ""
+    scan = cache.scan(listing) if cache is not None else None
+    if scan is None:
+        scan = _scan(walk)
+    found, configs, other_files = scan
+    walked = set(found)
+    extra = [p for p in extra if str(p) not in walked]
+    names_found = [*found, *(str(p) for p in extra)]
+    if generator is None:
+        generator = detect(root)
     permalinks = generator.permalinks()
-    cache = None
-    if len(names_found) >= siteindex.PERSIST_FROM and siteindex.cache_enabled():
-        cache = siteindex.SiteIndexCache(root, siteindex.context_digest(
-            root, generator, permalinks, configs))
-    pages: Mapping[Path, Page]
+    if len(names_found) < siteindex.PERSIST_FROM:
+        cache = None
+    if not base_url:
+        base_url = generator.base_url()
+
+    def make(pages: Mapping[Path, Page]) -> Site:
+        return Site(
+            root=root, base_url=(base_url or "").rstrip("/") or None,
+            path_prefix=generator.path_prefix(), pages=pages, include=include,
+            exclude=exclude, image_alts=_LazyImageAlts(root), generator=generator,
+            has_assets=other_files > 0,
+        )
+
     if cache is None:
         made: dict[Path, Page] = {}
         for key in names_found:
@@ -981,42 +1004,93 @@ def build_site(
             page = _make_page(root, path, data, has_fm, templated, permalinks, generator)
             if page is not None:
                 made[path] = page
-        pages = made
-    else:
-        entries: dict[str, Any] = {}
-        for key in names_found:
-            found, rec = cache.record(key, walk.stamp(key))
-            if found:
-                if rec is not None:
-                    entries[key] = _Kept(key, rec)
-                continue
-            path = Path(key)
+        return make(made)
+    context = siteindex.context_digest(root, generator, permalinks, configs, walk.stamp)
+    changed = cache.kept(context, names_found, walk.stamp)
+    read: dict[str, Any] = {}  # pages read again below: not read twice
+    if changed is not None:
+        # the index describes these files: read again only those whose stamp changed;
+        # when each gives the record it had, the kept maps hold and only stamps change
+        stamps: dict[str, list[int]] = {}
+        for key in changed:
             stamp = walk.stamp(key)
+            path = Path(key)
             has_fm, data, templated = _read_page(path)
-            page = _make_page(root, path, data, has_fm, templated, permalinks, generator)
-            cache.put(path, page, stamp)
+            page = read[key] = _make_page(root, path, data, has_fm, templated, permalinks,
+                                          generator)
+            try:
+                same = cache.record(key) == (True, siteindex._to_record(page))
+            except siteindex.IndexUnreadable:
+                same = False
+            if not same or stamp is None:
+                break
+            stamps[key] = stamp
+        else:
+            cache.keep_stamps(names_found, stamps, listing, scan)
+            answers = _IndexAnswers(cache, lambda: _fresh_site(
+                root, walk, base_url, include, exclude, extra, generator))
+            site = make(_DbPages(answers))
+            site._adopt_index(answers)
+            return site
+    old = cache.records(context)
+    entries: dict[str, Any] = {}
+    rows: list[tuple[str, list[int] | None, Any]] = []
+    for key in names_found:
+        stamp = walk.stamp(key)
+        hit = old.get(key)
+        if stamp is not None and hit is not None and hit[0] == stamp:
+            rec = hit[1]
+            if rec is not None:
+                entries[key] = _Kept(key, rec)
+        else:
+            if key in read:
+                page = read[key]
+            else:
+                path = Path(key)
+                has_fm, data, templated = _read_page(path)
+                page = _make_page(root, path, data, has_fm, templated, permalinks, generator)
+            rec = siteindex._to_record(page)
             if page is not None:
                 entries[key] = page
-        pages = _Pages(entries)
-    if not base_url:
-        base_url = generator.base_url()
-    site = Site(
-        root=root, base_url=(base_url or "").rstrip("/") or None,
-        path_prefix=generator.path_prefix(), pages=pages, include=include, exclude=exclude,
-        image_alts=_LazyImageAlts(root), generator=generator, has_assets=other_files > 0,
-    )
-    if cache is not None:
-        # the URL maps are kept with the index: made again (now) only when a page's
-        # record changed or a page came or went
-        kept = cache.kept_maps()
-        if kept is not None and site._adopt_maps(kept, entries):
-            cache.maps = kept
-        else:
-            site._build_index()
-            site._build_names()
-            cache.maps = site._maps_to_json()
-        cache.save()
+        rows.append((key, stamp, rec))
+    cache.close()
+    site = make(_Pages(entries))
+    site._build_index()
+    site._build_names()
+    cache.write(context, listing, scan, rows, site)
     return site
+
+
+def _scan(walk: Any) -> tuple[list[str], list[str], int]:
+    """``(page files, configuring files, asset count)`` of a site walk's listing:
+    files with a page extension, files that can configure the generator (see
+    :func:`playbook_lint.siteindex.config_file`), and files of
+    :data:`ASSET_EXTENSIONS`."""
+    from playbook_lint.siteindex import config_file
+
+    names_found: list[str] = []
+    configs: list[str] = []
+    other_files = 0
+    for folder, names in walk.listing():
+        for name in names:
+            if name.lower().endswith(PAGE_EXTENSIONS) and _strip_page_ext(name) is not None:
+                names_found.append(os.path.join(folder, name))
+                continue
+            if name.rsplit(".", 1)[-1].lower() in ASSET_EXTENSIONS:
+                other_files += 1
+            if config_file(name):
+                configs.append(os.path.join(folder, name))
+    return names_found, configs, other_files
+
+
+def _fresh_site(root: Path, walk: Any, base_url: str | None, include: Sequence[str],
+                exclude: Sequence[str], extra: Iterable[Path], generator: Generator) -> Site:
+    """The site built without the persisted index (when it fails mid-run)."""
+    from playbook_lint.siteindex import site_caches
+
+    with site_caches(False):
+        return build_site(root, base_url=base_url, include=include, exclude=exclude,
+                          extra=extra, walk=walk, generator=generator)
 
 
 class _Kept:
@@ -1113,6 +1187,243 @@ class _Pages(Mapping[Path, Page]):
         return len(self._entries)
 
 
+class _IndexAnswers:
+    """What a site answering from the persisted index asks it (see
+    ``Site._adopt_index``): records, places and URL map values, key by key. When the
+    index fails to answer (a corrupt file, an error mid-run), the site is built
+    without it once (``fallback``) and everything is answered from that build, so
+    a broken cache costs time, never a wrong answer or a traceback."""
+
+    def __init__(self, index: Any, fallback: Callable[[], Site]) -> None:
+        self.index = index
+        self._fallback = fallback
+        self.fresh: Site | None = None
+        self._pages: dict[str, Any] = {}  # path -> Page or None (no page)
+
+    def broken(self) -> Site:
+        """The site built without the index (once); the index file is removed, so the
+        next run writes it anew."""
+        if self.fresh is None:
+            self.index.close()
+            try:
+                self.index.file.unlink()
+            except OSError:
+                pass
+            self.fresh = self._fallback()
+        return self.fresh
+
+    def page(self, key: str) -> Any:
+        """The :class:`Page` of the page file ``key`` (None: no page of the site)."""
+        from playbook_lint.siteindex import IndexUnreadable, page_of
+
+        if self.fresh is not None:
+            return self.fresh.pages.get(Path(key))
+        try:
+            return self._pages[key]
+        except KeyError:
+            pass
+        try:
+            _found, rec = self.index.record(key)
+            page = None if rec is None else page_of(Path(key), rec)
+        except (IndexUnreadable, TypeError, ValueError, re.error):
+            return self.broken().pages.get(Path(key))
+        self._pages[key] = page
+        return page
+
+    def rows(self, where: str = "") -> list[tuple[str, Any]]:
+        """``(path, record)`` of the pages (``where``: more SQL conditions), in walk order."""
+        from playbook_lint.siteindex import IndexUnreadable, _well_formed
+
+        if self.fresh is None:
+            try:
+                rows = self.index.query("SELECT path, rec FROM pages WHERE rec IS NOT NULL "
+                                        f"{where} ORDER BY place")
+                out = [(path, json.loads(text)) for path, text in rows]
+                if all(_well_formed(rec) for _path, rec in out):
+                    return out
+            except (IndexUnreadable, TypeError, ValueError):
+                pass
+            self.broken()
+        assert self.fresh is not None
+        return [(str(path), page) for path, page in self.fresh.pages.items()
+                if not where or not page.has_front_matter]
+
+    def count(self) -> int:
+        """How many pages the site has."""
+        from playbook_lint.siteindex import IndexUnreadable
+
+        if self.fresh is None:
+            try:
+                return int(self.index.query(
+                    "SELECT count(*) FROM pages WHERE rec IS NOT NULL")[0][0])
+            except (IndexUnreadable, TypeError, ValueError, IndexError):
+                self.broken()
+        assert self.fresh is not None
+        return len(self.fresh.pages)
+
+    def path_at(self, at: int) -> str:
+        """The source path string of the page at place ``at``."""
+        from playbook_lint.siteindex import IndexUnreadable
+
+        if self.fresh is None:
+            try:
+                rows = self.index.query("SELECT path FROM pages WHERE place = ?", (at,))
+                if rows:
+                    return str(rows[0][0])
+            except IndexUnreadable:
+                pass
+            self.broken()
+        assert self.fresh is not None
+        return str(self.fresh._keys[at])
+
+    def _view(self, at: int) -> Any:
+        """The record's view of the page at place ``at``.
+
+        Raises:
+            IndexUnreadable: no such place, or a malformed record.
+        """
+        from playbook_lint.siteindex import IndexUnreadable, _well_formed
+
+        rows = self.index.query("SELECT path, rec FROM pages WHERE place = ?", (at,))
+        rec = json.loads(rows[0][1]) if rows and rows[0][1] is not None else None
+        if rec is None or not _well_formed(rec):
+            raise IndexUnreadable(f"place {at}")
+        return _Kept(str(rows[0][0]), rec)
+
+    def map_value(self, attr: str, kind: str, key: str) -> Any:
+        """The value of URL map ``attr`` (kept as ``kind``) at ``key``.
+
+        Raises:
+            KeyError: the map has no such key.
+        """
+        from playbook_lint.siteindex import IndexUnreadable
+
+        if self.fresh is None:
+            try:
+                rows = self.index.query("SELECT v FROM maps WHERE kind = ? AND k = ?",
+                                        (kind, key))
+                if not rows:
+                    raise KeyError(key)
+                value = json.loads(rows[0][0])
+                if _places(value):
+                    return [self._view(i) for i in value] if attr == "_by_tail" else value
+            except (IndexUnreadable, TypeError, ValueError, AttributeError):
+                pass
+            self.broken()
+        assert self.fresh is not None
+        return getattr(self.fresh, attr)[key]
+
+    def map_keys(self, kind: str) -> list[str]:
+        """Every key of the URL map kept as ``kind``."""
+        from playbook_lint.siteindex import MAP_KINDS, IndexUnreadable
+
+        if self.fresh is None:
+            try:
+                return [k for (k,) in self.index.query(
+                    "SELECT k FROM maps WHERE kind = ?", (kind,))]
+            except IndexUnreadable:
+                self.broken()
+        assert self.fresh is not None
+        attr = next(a for a, k in MAP_KINDS.items() if k == kind)
+        return list(getattr(self.fresh, attr))
+
+    def page_list(self, attr: str) -> list[Any]:
+        """The page list ``attr`` (``_patterns``, ``_vague``, ``_unknown``) as views."""
+        from playbook_lint.siteindex import IndexUnreadable
+
+        if self.fresh is None:
+            try:
+                places = json.loads(self.index.meta[attr])
+                if _places(places):
+                    return [self._view(i) for i in places]
+            except (KeyError, TypeError, ValueError, IndexUnreadable):
+                pass
+            self.broken()
+        assert self.fresh is not None
+        return list(getattr(self.fresh, attr))
+
+
+def _places(value: Any) -> bool:
+    """True for a place (a non-negative int) or a list of places."""
+    if type(value) is int:
+        return value >= 0
+    return isinstance(value, list) and all(type(i) is int and i >= 0 for i in value)
+
+
+class _DbMap(Mapping[str, Any]):
+    """One of :class:`Site`'s URL maps, answered key by key from the persisted index."""
+
+    def __init__(self, answers: _IndexAnswers, attr: str, kind: str) -> None:
+        self._answers, self._attr, self._kind = answers, attr, kind
+        self._got: dict[str, Any] = {}
+        self._len: int | None = None
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return self._got[key]
+        except KeyError:
+            pass
+        value = self._got[key] = self._answers.map_value(self._attr, self._kind, key)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._answers.map_keys(self._kind))
+
+    def __len__(self) -> int:
+        if self._len is None:
+            self._len = len(self._answers.map_keys(self._kind))
+        return self._len
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+
+class _DbKeys:
+    """The source path strings of the pages by place (``Site._keys``), from the index."""
+
+    def __init__(self, answers: _IndexAnswers) -> None:
+        self._answers = answers
+
+    def __getitem__(self, at: int) -> str:
+        return self._answers.path_at(at)
+
+    def __len__(self) -> int:
+        return self._answers.count()
+
+
+class _DbPages(Mapping[Path, Page]):
+    """:attr:`Site.pages` answered from the persisted index, page by page (a one-file
+    run makes the few :class:`Page` objects its links ask about). Iterates in the
+    order of the site walk."""
+
+    def __init__(self, answers: _IndexAnswers) -> None:
+        self._answers = answers
+
+    def __getitem__(self, path: Path) -> Page:
+        page = self._answers.page(str(path)) if isinstance(path, Path) else None
+        if page is None:
+            raise KeyError(path)
+        return page  # type: ignore[no-any-return]
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, Path) and self._answers.page(str(path)) is not None
+
+    def views(self) -> Iterator[tuple[str, Any]]:
+        """``(source path string, its record's view)`` of every page, in walk order."""
+        return iter([(path, _Kept(path, rec)) for path, rec in self._answers.rows()])
+
+    def without_front_matter(self) -> Iterator[tuple[str, Any]]:
+        """As :meth:`views`, the pages without front matter only."""
+        return iter([(path, _Kept(path, rec))
+                     for path, rec in self._answers.rows("AND fm = 0")])
+
+    def __iter__(self) -> Iterator[Path]:
+        return (Path(path) for path, _rec in self._answers.rows())
+
+    def __len__(self) -> int:
+        return self._answers.count()
+
+
 class _LazyImageAlts(Mapping[str, "str | None"]):
     """:func:`_image_alts` of a root, read on first use (only Hugo image shortcodes ask,
     and a site's ``data/images/`` may hold thousands of files)."""
@@ -1169,7 +1480,8 @@ class LazySite:
     def ensure_built(self) -> Site:
         """Build (once) and return the full :class:`Site`."""
         if self._site is None:
-            self._site = build_site(self.root, walk=self.walk, **self._args)
+            self._site = build_site(self.root, walk=self.walk, generator=self.generator,
+                                    **self._args)
         return self._site
 
     def own_path(self, url: str) -> str | None:

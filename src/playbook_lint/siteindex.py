@@ -3,11 +3,14 @@
 :func:`playbook_lint.site.build_site` reads the front matter of every page of a site
 to learn where each is published. On a 4,000-page site that is a second of work that
 a pre-commit run (one changed page) would repeat every time. This module keeps each
-page's :class:`~playbook_lint.site.Page` record in
-``<user cache>/playbook-lint/sites/<hash of the root>.json`` (``platformdirs``, beside
-the result cache in ``results/``), and reuses it for a file whose **modification
-time and size** are unchanged. A changed page is read again; a new page is read; a
-deleted page is dropped (the site walk lists the files on every run).
+page's :class:`~playbook_lint.site.Page` record, with the site's URL maps, in an
+SQLite file ``<user cache>/playbook-lint/sites/<hash of the root>.sqlite``
+(``platformdirs``, beside the result cache in ``results/``; see
+:class:`SiteIndexCache`), and reuses it for a file whose **modification time and
+size** are unchanged. A changed page is read again; a new page is read; a deleted
+page is dropped (the site walk lists the files on every run). A run whose files all
+have the stamps kept (or, read again, the records kept: a body edit) answers its
+lookups from the file key by key, without loading the index.
 
 Every record is also tied to the run's *context*: the tool version, the stat (size,
 mtime) of playbook-lint's own modules (an edited checkout is not served stale
@@ -19,8 +22,9 @@ whole index is rebuilt.
 
 Sites under :data:`PERSIST_FROM` pages are not persisted (they build in a few
 milliseconds). ``--no-cache`` (:func:`site_caches`) neither reads nor writes it. A
-missing, corrupt or other-version file is an empty index; a file that cannot be
-written is skipped (a cache only saves time).
+missing, corrupt or other-version file is an empty index, and one that fails
+mid-run is answered without (the site is then built from its pages); a file that
+cannot be written is skipped (a cache only saves time).
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from typing import Any
 __all__ = ["PERSIST_FROM", "SiteIndexCache", "SiteWalk", "cache_enabled", "config_file",
            "set_enabled", "site_caches"]
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 #: Sites with at least this many page files keep their index between runs.
 PERSIST_FROM = 200
 #: Files (by extension) whose change may change where pages are published: generator
@@ -102,6 +106,8 @@ class SiteWalk:
         self.root = root
         self._listing: list[tuple[str, list[str]]] | None = None
         self._stamps: dict[str, list[int] | None] = {}
+        self._digest: str | None = None
+        self._files: list[str] | None = None
 
     def listing(self) -> list[tuple[str, list[str]]]:
         """``(folder, file names)`` of every folder walked, as ``os.walk(root)`` yields
@@ -115,6 +121,38 @@ class SiteWalk:
             if kept is not None:
                 kept.save(len(self._listing))
         return self._listing
+
+    def files(self) -> list[str]:
+        """Every file of :meth:`listing` as an absolute path string, in listing order
+        (made once per walk)."""
+        if self._files is None:
+            sep = os.sep
+            self._files = [f"{folder}{n}" if folder.endswith(sep) else f"{folder}{sep}{n}"
+                           for folder, names in self.listing() for n in names]
+        return self._files
+
+    def stamps(self, paths: Iterable[str]) -> list[list[int] | None]:
+        """:meth:`stamp` of each of ``paths``, in order."""
+        memo = self._stamps
+        out = []
+        for path in paths:
+            try:
+                out.append(memo[path])
+            except KeyError:
+                stamp = memo[path] = _stamp(path)
+                out.append(stamp)
+        return out
+
+    def listing_digest(self) -> str:
+        """A digest of :meth:`listing` (equal listings, equal digests): readers keep
+        what they took from a listing under it (the site index keeps its page files)."""
+        if self._digest is None:
+            import marshal
+
+            # marshal format 2 writes no back-references: equal lists, equal bytes (and
+            # 5x faster than a JSON text of the same listing)
+            self._digest = hashlib.sha256(marshal.dumps(self.listing(), 2)).hexdigest()
+        return self._digest
 
     def stamp(self, path: str) -> list[int] | None:
         """``[mtime_ns, size]`` of the file at ``path`` (None when it cannot be
@@ -276,14 +314,17 @@ def _take_code_stamp() -> list[Any]:
 
 
 def context_digest(root: Path, generator: Any, permalinks: Mapping[str, str],
-                   config_files: Iterable[str]) -> str:
+                   config_files: Iterable[str], stamp: Any = None) -> str:
     """The digest every record of the index for ``root`` is tied to (see the module
-    docstring). ``config_files`` are absolute paths of the root's configuring files."""
+    docstring). ``config_files`` are absolute paths of the root's configuring files;
+    ``stamp(path)`` gives a file's stamp (default: :func:`os.stat` it; the run's
+    :meth:`SiteWalk.stamp` shares the walk's)."""
     from playbook_lint import __version__
 
+    stamp = stamp or _stamp
     parts = [INDEX_VERSION, __version__, str(root), getattr(generator, "name", None),
              dict(permalinks), _code_stamp(),
-             [[f, _stamp(f)] for f in sorted(config_files)]]
+             [[f, stamp(f)] for f in sorted(config_files)]]
     return hashlib.sha256(json.dumps(parts, default=str).encode("utf-8", "surrogateescape")
                           ).hexdigest()
 
@@ -355,139 +396,273 @@ def _from_record(path: Path, rec: Any) -> Any:
                 reason, published, perm)
 
 
+#: The tables of an index file (see :class:`SiteIndexCache`).
+_TABLES = (
+    # version, context, the walk's listing digest and what was taken from it, the
+    # page files in walk order ("names") and their stamps ("stamps", in the same order)
+    "CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID",
+    # each page file's record (NULL: no page); place: its place among the pages, in
+    # walk order (the URL maps' values); fm: whether it has front matter
+    "CREATE TABLE pages (path TEXT PRIMARY KEY, place INTEGER, fm INTEGER, rec TEXT)",
+    "CREATE INDEX pages_place ON pages (place)",
+    # the site's URL maps: kind (see MAP_KINDS), key, value (JSON: a place or places)
+    "CREATE TABLE maps (kind TEXT, k TEXT, v TEXT, PRIMARY KEY (kind, k)) WITHOUT ROWID",
+)
+#: :class:`~playbook_lint.site.Site`'s URL maps kept in table ``maps``: attribute ->
+#: kind. Their values are places of pages (an int, or a list of them).
+MAP_KINDS = {"_by_key": "key", "_by_lower": "lower", "_claims": "claim", "_posts": "post",
+             "_by_name": "name", "_by_tail": "tail"}
+#: :class:`~playbook_lint.site.Site`'s page lists kept in table ``meta`` (places).
+LIST_KINDS = ("_patterns", "_vague", "_unknown")
+
+
+class IndexUnreadable(Exception):
+    """The index file failed a query after it was opened (corrupt, removed...):
+    whoever asked answers without it."""
+
+
 class SiteIndexCache:
-    """The persisted index of one site root.
+    """The persisted index of one site root: an SQLite file
+    ``<user cache>/playbook-lint/sites/<hash of the root>.sqlite`` (``sqlite3`` from
+    the standard library: one file, indexed lookups, so a one-file run reads the
+    stamps and the few records and URL keys its links ask about, not the whole index
+    of a 4,000-page site).
+
+    It holds each page file's stamp (modification time and size) and record (see
+    :func:`_to_record`), in walk order, with the site's URL maps as they were made
+    from those records (first page wins), and is tied to the run's context
+    (:func:`context_digest`). :meth:`kept` tells whether the index still describes the
+    site: the same page files in the same order, the same context; the files whose
+    stamp changed are then read again, and when each gives the record it had (a body
+    edit) only the stamps are written (:meth:`keep_stamps`). Anything else rebuilds the
+    index from the records of the unchanged files (:meth:`records`) and writes it anew
+    (:meth:`write`: a new file moved over the old one, so a reader never sees half of
+    one). A missing, corrupt or other-version file is an empty index; a file that
+    cannot be written is skipped (a cache only saves time).
 
     Args:
         root: the site root (absolute).
-        context: :func:`context_digest` of this run; records of another context are
-            not used.
-
-    :meth:`get` answers a page from the file when its stamp matches; :meth:`put`
-    records a freshly read page; :meth:`save` writes the records of this run's files
-    (so deleted files drop out).
     """
 
-    def __init__(self, root: Path, context: str) -> None:
+    def __init__(self, root: Path) -> None:
         import platformdirs
 
         digest = hashlib.sha256(os.fsencode(str(root))).hexdigest()[:16]
         self.file = Path(platformdirs.user_cache_path("playbook-lint", appauthor=False)) \
-            / "sites" / f"{digest}.json"
-        self.context = context
-        self.old: dict[str, list[Any]] = {}
-        self.new: dict[str, list[Any]] = {}
-        self.read_again = 0
-        #: the site's URL maps as the last run made them (see :meth:`kept_maps`), and
-        #: the maps to write
-        self.old_maps: dict[str, Any] | None = None
-        self.maps: dict[str, Any] | None = None
-        self._changed = False
-        #: stamps kept apart from the index (``<hash>.stamps.json``): a run whose pages
-        #: changed only in ways that leave their records alone (a body edit) writes
-        #: these few stamps, not the whole index
-        self.stamps_file = self.file.with_suffix(".stamps.json")
-        self._id = ""
-        self._main: dict[str, list[Any]] = {}
-        try:
-            data = json.loads(self.file.read_text("utf-8"))
-            if isinstance(data, dict) and data.get("version") == INDEX_VERSION and \
-                    data.get("context") == context and isinstance(data.get("pages"), dict):
-                self.old = self._main = data["pages"]
-                maps = data.get("maps")
-                self.old_maps = maps if isinstance(maps, dict) else None
-                self._id = str(data.get("id") or "")
-                self._overlay()
-        except (OSError, ValueError):
-            self.old = {}
-
-    def _overlay(self) -> None:
-        """Apply the stamps kept apart for this index (when written for it)."""
-        try:
-            data = json.loads(self.stamps_file.read_text("utf-8"))
-        except (OSError, ValueError):
+            / "sites" / f"{digest}.sqlite"
+        self.meta: dict[str, str] = {}
+        self._db: Any = None
+        self._pid = os.getpid()
+        self._kept_names: list[str] | None = None
+        if not self.file.is_file():
             return
-        if not (isinstance(data, dict) and data.get("id") == self._id and self._id
-                and isinstance(data.get("stamps"), dict)):
+        import sqlite3
+
+        try:
+            db = self._connect()
+            meta = dict(db.execute("SELECT k, v FROM meta").fetchall())
+        except (sqlite3.Error, ValueError, TypeError):
             return
-        old = dict(self._main)
-        for key, stamp in data["stamps"].items():
-            rec = old.get(key)
-            if isinstance(rec, list) and len(rec) == 2:
-                old[key] = [stamp, rec[1]]
-        self.old = old
+        if meta.get("version") == str(INDEX_VERSION):
+            self.meta, self._db = meta, db
+        else:
+            db.close()
 
-    def get(self, path: Path) -> tuple[bool, Any]:
-        """``(found, page)``: the recorded :class:`~playbook_lint.site.Page` of ``path``
-        (None: the file is no page) when its modification time and size are unchanged,
-        else ``(False, None)``."""
-        key = str(path)
-        stamp = _stamp(key)
-        hit = self.old.get(key)
-        if stamp is not None and isinstance(hit, list) and len(hit) == 2 and \
-                hit[0] == stamp:
-            try:
-                page = _from_record(path, hit[1])
-            except (TypeError, ValueError, re.error):
-                return False, None
-            self.new[key] = hit
-            return True, page
-        return False, None
+    def _connect(self) -> Any:
+        import sqlite3
 
-    def record(self, key: str, stamp: list[int] | None = None) -> tuple[bool, Any]:
-        """``(found, record)``: the kept record of the file at ``key`` (an absolute
-        path string; a record is None for a file that is no page) when its
-        modification time and size are unchanged and the record is well formed, else
-        ``(False, None)``. :func:`page_of` makes the :class:`~playbook_lint.site.Page`.
-        ``stamp``: the file's stamp when the caller has it (see :class:`SiteWalk`)."""
-        if stamp is None:
-            stamp = _stamp(key)
-        hit = self.old.get(key)
-        if stamp is not None and isinstance(hit, list) and len(hit) == 2 and \
-                hit[0] == stamp and _well_formed(hit[1]):
-            self.new[key] = hit
-            return True, hit[1]
-        return False, None
+        return sqlite3.connect(str(self.file), timeout=0.5, check_same_thread=False)
 
-    def put(self, path: Path, page: Any, stamp: list[int] | None) -> None:
-        """Record ``page`` (None: not a page) for ``path`` as read at ``stamp`` (taken
-        before reading, so an edit made meanwhile is read again next time)."""
-        self.read_again += 1
-        rec = _to_record(page)
-        before = self.old.get(str(path))
-        if not (isinstance(before, list) and len(before) == 2 and before[1] == rec):
-            self._changed = True  # a new page, or one whose record changed
-        if stamp is not None:
-            self.new[str(path)] = [stamp, rec]
+    def query(self, sql: str, args: tuple[Any, ...] = ()) -> list[Any]:
+        """The rows of one query of the open index.
 
-    def kept_maps(self) -> dict[str, Any] | None:
-        """The URL maps the last run kept (see ``Site._maps_to_json``) when they still
-        hold: every file of this run has the record it had then (a page whose body
-        changed and whose URLs did not keeps its record), in the same walk order, and
-        no file was added or removed. Else None. Call after every :meth:`record` and
-        :meth:`put` of the run."""
-        if self.old_maps is None or self._changed or list(self.new) != list(self.old):
+        Raises:
+            IndexUnreadable: no index is open, or the query failed.
+        """
+        import sqlite3
+
+        if self._db is None:
+            raise IndexUnreadable(str(self.file))
+        try:
+            if self._pid != os.getpid():  # a forked worker opens its own connection
+                self._db, self._pid = self._connect(), os.getpid()
+            return self._db.execute(sql, args).fetchall()  # type: ignore[no-any-return]
+        except sqlite3.Error as exc:
+            raise IndexUnreadable(str(exc)) from exc
+
+    def _json(self, key: str) -> Any:
+        """The meta value ``key`` decoded (None when missing or not JSON)."""
+        try:
+            return json.loads(self.meta[key])
+        except (KeyError, TypeError, ValueError):
             return None
-        return self.old_maps
+
+    def _names(self) -> list[str] | None:
+        if self._kept_names is None:
+            names = self._json("names")
+            self._kept_names = names if isinstance(names, list) else []
+        return self._kept_names
+
+    def scan(self, listing: str) -> tuple[list[str], list[str], int] | None:
+        """What the site model took from the walk when the walk's listing had the
+        digest ``listing`` (:meth:`SiteWalk.listing_digest`): ``(page files, configuring
+        files, asset count)``, or None when the index was written from another listing."""
+        if self.meta.get("listing") != listing:
+            return None
+        scan = self._json("scan")
+        names = self._names()
+        if isinstance(scan, list) and len(scan) == 3 and isinstance(scan[0], int) and \
+                isinstance(scan[1], list) and isinstance(scan[2], int) and names is not None \
+                and 0 <= scan[0] <= len(names):
+            return names[:scan[0]], scan[1], scan[2]
+        return None
+
+    def kept(self, context: str, names: list[str],
+             stamp: Any) -> list[str] | None:
+        """The page files (of ``names``, in walk order) whose stamp changed since the
+        index was written, when the index was written in ``context`` for exactly these
+        files in this order; else None. ``stamp(path)`` gives a file's
+        ``[mtime_ns, size]`` (or None)."""
+        if self._db is None or self.meta.get("context") != context or \
+                self._names() != names:
+            return None
+        stamps = self._json("stamps")
+        if not isinstance(stamps, list) or len(stamps) != len(names):
+            return None
+        now = [stamp(path) for path in names]
+        if now == stamps:
+            return []
+        return [path for path, a, b in zip(names, now, stamps, strict=True) if a != b]
+
+    def record(self, path: str) -> tuple[bool, Any]:
+        """``(found, record)``: the kept record of the page file ``path`` (None: no
+        page), ``(False, None)`` when the index holds no such file.
+
+        Raises:
+            IndexUnreadable: the index cannot be read, or the record is malformed.
+        """
+        rows = self.query("SELECT rec FROM pages WHERE path = ?", (path,))
+        if not rows:
+            return False, None
+        try:
+            rec = None if rows[0][0] is None else json.loads(rows[0][0])
+        except (ValueError, TypeError) as exc:
+            raise IndexUnreadable(path) from exc
+        if not _well_formed(rec):
+            raise IndexUnreadable(path)
+        return True, rec
+
+    def records(self, context: str) -> dict[str, tuple[list[int], Any]]:
+        """Every kept ``path -> ([mtime_ns, size], record)`` when the index was written
+        in ``context`` (for a rebuild: records of files whose stamp still holds are
+        used again); empty in another context or when unreadable."""
+        names, stamps = self._names(), self._json("stamps")
+        if self.meta.get("context") != context or not names or \
+                not isinstance(stamps, list) or len(stamps) != len(names):
+            return {}
+        try:
+            recs = dict(self.query("SELECT path, rec FROM pages"))
+        except IndexUnreadable:
+            return {}
+        out: dict[str, tuple[list[int], Any]] = {}
+        for path, stamp in zip(names, stamps, strict=True):
+            if path not in recs:
+                continue
+            try:
+                rec = None if recs[path] is None else json.loads(recs[path])
+            except (ValueError, TypeError):
+                continue
+            if _well_formed(rec):
+                out[path] = (stamp, rec)
+        return out
+
+    def keep_stamps(self, names: list[str], stamps: Mapping[str, list[int]], listing: str,
+                    scan: tuple[list[str], list[str], int]) -> None:
+        """Record new stamps of pages (of ``names``, the index's) whose records did not
+        change, and the walk's listing digest and scan (see :meth:`scan`) when they
+        changed; in one transaction (errors are ignored)."""
+        import sqlite3
+
+        rows = []
+        if self.meta.get("listing") != listing:
+            rows += [("listing", listing),
+                     ("scan", json.dumps([len(scan[0]), scan[1], scan[2]]))]
+        if stamps:
+            old = self._json("stamps")
+            if isinstance(old, list):
+                rows.append(("stamps", json.dumps(
+                    [stamps.get(p, s) for p, s in zip(names, old, strict=True)])))
+        if not rows:
+            return
+        try:
+            if self._pid != os.getpid():
+                self._db, self._pid = self._connect(), os.getpid()
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", rows)
+        except (sqlite3.Error, AttributeError, ValueError):
+            return
+
+    def write(self, context: str, listing: str, scan: tuple[list[str], list[str], int],
+              rows: list[tuple[str, list[int] | None, Any]], site: Any) -> None:
+        """Write the index anew: ``rows`` (each page file's path, stamp and record, in
+        walk order; a file without a stamp is left out, so it is read again next run)
+        and the URL maps of ``site`` (made from those records). Written to a new file
+        moved over the old one (errors are ignored, the new file removed)."""
+        import sqlite3
+
+        folder = self.file.parent
+        tmp = folder / f".{self.file.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(str(tmp))
+            try:
+                self._fill(db, context, listing, scan, rows, site)
+                db.commit()
+            finally:
+                db.close()
+            os.replace(tmp, self.file)
+            for old in (".json", ".stamps.json"):  # the index as version 2 kept it
+                self.file.with_suffix(old).unlink(missing_ok=True)
+        except (OSError, sqlite3.Error, TypeError, ValueError):
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
 
     @staticmethod
-    def stamp(path: Path) -> list[int] | None:
-        """``[mtime_ns, size]`` of ``path``, or None when it cannot be read."""
-        return _stamp(str(path))
+    def _fill(db: Any, context: str, listing: str, scan: tuple[list[str], list[str], int],
+              rows: list[tuple[str, list[int] | None, Any]], site: Any) -> None:
+        db.execute("PRAGMA journal_mode = OFF")  # a new file, moved into place when whole
+        for sql in _TABLES:
+            db.execute(sql)
+        places = {key: at for at, key in enumerate(site._keys)}
+        kept = [(path, stamp, rec) for path, stamp, rec in rows if stamp is not None]
+        db.executemany("INSERT INTO pages VALUES (?, ?, ?, ?)", [
+            (path, places.get(path), None if rec is None else int(bool(rec[2])),
+             None if rec is None else json.dumps(rec)) for path, _stamp, rec in kept])
 
-    def save(self) -> None:
-        """Write the index when it changed (atomically; errors are ignored)."""
-        if self.new == self.old and self.maps == self.old_maps:
-            return
-        from playbook_lint.atomic import save_cache_json
+        def ix(page: Any) -> int:
+            return places[getattr(page, "key", None) or str(page.source)]
 
-        main = self._main
-        if self._id and self.maps == self.old_maps and list(self.new) == list(main) and \
-                all(rec[1] == main[key][1] for key, rec in self.new.items()):
-            # only stamps changed: keep them apart, the index as it is
-            stamps = {key: rec[0] for key, rec in self.new.items() if rec[0] != main[key][0]}
-            save_cache_json(self.stamps_file, {"id": self._id, "stamps": stamps})
-            return
-        self._id = os.urandom(8).hex()
-        save_cache_json(self.file, {"version": INDEX_VERSION, "context": self.context,
-                                    "id": self._id, "pages": self.new, "maps": self.maps})
+        for attr, kind in MAP_KINDS.items():
+            value = getattr(site, attr)
+            if attr == "_by_tail":
+                value = {t: [ix(p) for p in ps] for t, ps in value.items()}
+            db.executemany("INSERT INTO maps VALUES (?, ?, ?)",
+                           [(kind, k, json.dumps(v)) for k, v in value.items()])
+        found = set(scan[0])
+        meta = {"version": str(INDEX_VERSION), "context": context, "listing": listing,
+                # the walk's page files come first in names (then other linted files)
+                "scan": json.dumps([sum(1 for p, _s, _r in kept if p in found),
+                                    scan[1], scan[2]]),
+                "names": json.dumps([path for path, _stamp, _rec in kept]),
+                "stamps": json.dumps([stamp for _path, stamp, _rec in kept])}
+        for attr in LIST_KINDS:
+            meta[attr] = json.dumps([ix(p) for p in getattr(site, attr)])
+        db.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
+
+    def close(self) -> None:
+        """Close the open index (the Site answering from it then asks no more)."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None

@@ -501,19 +501,29 @@ class Jargon(Rule):
                         self._lookup.setdefault(_norm(form), []).append((rank, entry, kind))
         for cands in self._lookup.values():
             cands.sort(key=lambda c: c[0])
-        self._pattern: re.Pattern[str] | None = None
+        # the terms' pattern, compiled on first use (see _pattern): a page whose prose
+        # is ASCII runs only its case-sensitive twin (_matches), so a one-file run
+        # compiled this 4,000-term pattern for nothing
+        self._source: str | None = None
+        self._ignorecase: re.Pattern[str] | None = None
         if self._lookup:
-            body = _trie_pattern(sorted(self._lookup))
-            self._pattern = re.compile(_LEFT + "(?:" + body + ")" + _RIGHT, re.IGNORECASE)
+            self._source = _LEFT + "(?:" + _trie_pattern(sorted(self._lookup)) + ")" + _RIGHT
         # the same pattern without IGNORECASE, for prose lower-cased first (about twice
         # as fast: see _matches); None when a term has a cased letter outside ASCII,
         # whose case-insensitive matches str.lower cannot stand for (``ı`` matches ``I``)
         self._lower_ok = all(_ascii_or_uncased(k) for k in self._lookup)
         self._lower_pattern: re.Pattern[str] | None = None  # compiled at first use
 
+    @property
+    def _pattern(self) -> re.Pattern[str] | None:
+        """The terms' pattern (IGNORECASE), compiled on first use; None without terms."""
+        if self._ignorecase is None and self._source is not None:
+            self._ignorecase = re.compile(self._source, re.IGNORECASE)
+        return self._ignorecase
+
     def check(self, doc: Document, ctx: Context) -> Iterator[RawFinding]:
         """Yield one report per jargon match in ``doc.prose`` (offsets into ``doc.text``)."""
-        if self._pattern is None:
+        if self._source is None:
             return
         prose = doc.prose
         quotes: _QuoteSpans | None = None  # built at the first match (most pages have few)
@@ -565,12 +575,15 @@ class Jargon(Rule):
         case-sensitive pattern runs over ``prose.lower()`` instead: lowering then
         changes ASCII capitals alone, which is all IGNORECASE would fold for such
         text and terms, so the matches are the same."""
-        assert self._pattern is not None
-        pattern = self._pattern
+        assert self._source is not None
         if self._lower_ok and _ascii_or_uncased(prose):
             if self._lower_pattern is None:
-                self._lower_pattern = re.compile(self._pattern.pattern)
-            pattern, prose = self._lower_pattern, prose.lower()
+                self._lower_pattern = re.compile(self._source)
+            pattern: re.Pattern[str] | None = self._lower_pattern
+            prose = prose.lower()
+        else:
+            pattern = self._pattern
+        assert pattern is not None
         for m in pattern.finditer(prose):
             yield m.start(), m.end()
 
