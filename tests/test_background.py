@@ -57,16 +57,24 @@ def site(tmp_path: Path, server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
 
 @pytest.fixture
 def started(monkeypatch: pytest.MonkeyPatch) -> list[background.BackgroundCheck | None]:
-    """Every BackgroundCheck the runs start (None: could not fork)."""
+    """Every BackgroundCheck the runs start, forked then or begun on the standby child
+    forked at the run's start (None: could not fork)."""
     seen: list[background.BackgroundCheck | None] = []
     real = background.BackgroundCheck.start_stream
+    real_begin = background.Standby.begin
 
     def start(*args: Any, **kwargs: Any) -> background.BackgroundCheck | None:
         check = real(*args, **kwargs)
         seen.append(check)
         return check
 
+    def begin(self: background.Standby, config: Any) -> background.BackgroundCheck | None:
+        check = real_begin(self, config)
+        seen.append(check)
+        return check
+
     monkeypatch.setattr(background.BackgroundCheck, "start_stream", start)
+    monkeypatch.setattr(background.Standby, "begin", begin)
     return seen
 
 
@@ -280,3 +288,117 @@ def test_a_run_that_fails_while_reading_pages_stops_the_child(
     assert len(started) == 1 and started[0].outcome == "cancelled"
     with pytest.raises(ChildProcessError):
         os.waitpid(started[0].pid, os.WNOHANG)  # reaped: no child left behind
+
+
+# -- the standby child, forked at the start of a cold online run ---------------------------
+
+@pytest.fixture
+def standbys(monkeypatch: pytest.MonkeyPatch) -> list[background.Standby | None]:
+    """Every standby child the runs fork (None: could not fork)."""
+    seen: list[background.Standby | None] = []
+    real = background.Standby.fork
+
+    def fork(**kwargs: Any) -> background.Standby | None:
+        standby = real(**kwargs)
+        seen.append(standby)
+        return standby
+
+    monkeypatch.setattr(background.Standby, "fork", fork)
+    return seen
+
+
+def _reaped(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_a_cold_online_run_checks_on_the_standby_child(
+        site: Path, server: LoopbackServer, started: list[Any], standbys: list[Any],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(background, "MIN_URLS", 1)
+    beside = _run(no_cache=True)
+    assert len(standbys) == 1 and standbys[0] is not None
+    # the check ran on it (no second fork), and it is gone
+    assert [(c.pid, c.outcome) for c in started] == [(standbys[0].pid, "ok")]
+    assert not standbys[0].waiting and _reaped(standbys[0].pid)
+    for page in range(PAGES):
+        assert server.count("HEAD", f"/gone/{page}") == 1
+    first = _run(no_cache=True, jobs=1)
+    assert len(standbys) == 1  # one job: no standby
+    assert _shape(beside) == _shape(first)
+    assert _log(beside) == _log(first)
+
+
+def test_a_standby_nothing_needs_is_dismissed(
+        site: Path, server: LoopbackServer, started: list[Any], standbys: list[Any]) -> None:
+    """12 URLs (under MIN_URLS) are checked in this process; the standby is ended."""
+    result = _run(no_cache=True)
+    assert started == []
+    assert len(standbys) == 1 and standbys[0] is not None
+    assert not standbys[0].waiting and _reaped(standbys[0].pid)
+    assert server.count("HEAD", "/gone/0") == 1
+    assert _log(result) == [
+        "links: 12 (12 unique URLs): 9 ok (3 via permanent redirect), 3 broken, "
+        "0 unverified, 0 skipped; 0 from cache"]
+
+
+def test_offline_runs_and_re_runs_fork_no_standby(
+        site: Path, server: LoopbackServer, standbys: list[Any]) -> None:
+    _run(offline=True, no_cache=True)
+    _run(jobs=1, no_cache=True)
+    assert standbys == []
+    _run()  # cold for the result cache: a standby
+    assert len(standbys) == 1
+    again = _run()  # the result cache knows this config: no standby
+    assert len(standbys) == 1
+    assert again.exit_code == 1
+
+
+def test_a_run_over_a_few_named_files_forks_no_standby(
+        site: Path, server: LoopbackServer, standbys: list[Any]) -> None:
+    from playbook_lint import api
+
+    pages = [Path(f"page-{page}.md") for page in range(PAGES)]
+    assert len(pages) < api.STANDBY_MIN_FILES
+    result = run(pages, RunOptions(today=TODAY, allow_private=True, no_cache=True))
+    assert standbys == []
+    assert result.exit_code == 1 and server.count("HEAD", "/gone/2") == 1
+
+
+def test_a_run_that_fails_before_the_link_stage_ends_its_standby(
+        site: Path, standbys: list[Any]) -> None:
+    from playbook_lint.errors import UsageError
+
+    with pytest.raises(UsageError):
+        _run(no_cache=True, select=["no-such-rule"])
+    assert len(standbys) == 1 and standbys[0] is not None
+    assert not standbys[0].waiting and _reaped(standbys[0].pid)
+
+
+def test_the_standby_child_checks_what_it_is_given(server: LoopbackServer) -> None:
+    from playbook_lint.links.engine import check_urls_sync
+
+    standby = background.Standby.fork(progress=False)
+    assert standby is not None and standby.waiting
+    cfg = EngineConfig(allow_private=True, use_cache=False, retries=0)
+    check = standby.begin(cfg)
+    assert check is not None and check.pid == standby.pid and not standby.waiting
+    urls = [server.url("/ok/0"), server.url("/gone/0"), server.url("/moved/1")]
+    check.feed(urls[:2])
+    check.feed(urls[2:])
+    report = check.wait()
+    assert check.outcome == "ok"
+    assert [(r.status, r.final_url) for r in report.results.values()] == [
+        (r.status, r.final_url) for r in check_urls_sync(urls, cfg).results.values()]
+    standby.dismiss()  # after begin: nothing to do
+    assert _reaped(check.pid)
+
+
+def test_a_config_that_does_not_pickle_dismisses_the_standby() -> None:
+    standby = background.Standby.fork(progress=False)
+    assert standby is not None
+    assert standby.begin(lambda: None) is None
+    assert not standby.waiting and _reaped(standby.pid)

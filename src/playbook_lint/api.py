@@ -188,6 +188,9 @@ class _Run:
     #: the link check running beside the lint pass: ``(BackgroundCheck, link count,
     #: start time)`` until the lint stage takes its results (see :func:`check_links`)
     pending: Any = None
+    #: the engine child forked at the start of a cold online run (a
+    #: ``background.Standby``) until the link stage uses or dismisses it
+    standby: Any = None
 
     def say(self, message: str, kind: str = "note") -> None:
         """Pass a run-level message on; ``kind`` is "warning" (reporters carry it too),
@@ -222,9 +225,12 @@ def run(paths: Sequence[Path], options: RunOptions | None = None) -> RunResult:
     from playbook_lint.siteindex import site_caches
 
     with site_caches(not state.options.no_cache):  # the site index follows --no-cache
-        load(state)
-        discover(state, paths)
-        check_links(state)
+        try:
+            load(state)
+            discover(state, paths)
+            check_links(state)
+        finally:
+            _dismiss_standby(state)
         try:
             lint(state)
         finally:
@@ -244,6 +250,8 @@ def load(state: _Run) -> None:
     start = Path(os.path.commonpath(state.trees)) if state.trees else None
     state.config = load_config(opts.config_path, cwd=start)
     deferred = _deferred_rules(state)
+    if deferred is None:  # cold: the rules take a while to build; the engine imports now
+        _fork_standby(state)
     if deferred is not None:  # a warm run: the rules are built if a page needs linting
         from playbook_lint.resultcache import LazyRuleClasses
 
@@ -567,7 +575,43 @@ def _beside_feed(state: _Run, econf: Any) -> Any:
         from playbook_lint.links.cache import default_cache_path
 
         cache = _loaded_link_cache(econf.cache_path or default_cache_path(), econf)
-    return background.BesideFeed(econf, cache, progress=state.options.progress)
+    return background.BesideFeed(econf, cache, progress=state.options.progress,
+                                 standby=state.standby)
+
+
+#: Fewest paths for which an online run forks the engine's standby child when they
+#: are all files (a folder always counts as enough).
+STANDBY_MIN_FILES = 4
+
+
+def _fork_standby(state: _Run) -> None:
+    """Fork the link engine's child now, before the rules are built, when this run
+    will most likely check links beside the lint pass: online, more than one job,
+    ``fork`` available, no shard, a folder or ``STANDBY_MIN_FILES`` files or more.
+    It imports the engine on the other core meanwhile;
+    :class:`~playbook_lint.links.background.BesideFeed` uses it instead of forking
+    once ``MIN_URLS`` URLs need the network, and :func:`_dismiss_standby` ends it when
+    nothing did. Called only when the result cache holds nothing for this config
+    (a re-run, which the link cache mostly answers, forks no standby)."""
+    opts = state.options
+    if opts.offline or opts.jobs == 1 or opts.shard is not None:
+        return
+    if len(state.paths) < STANDBY_MIN_FILES and all(p.is_file() for p in state.paths):
+        return  # a few named files (an editor, a hook) seldom hold MIN_URLS URLs
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return
+    from playbook_lint.links.background import Standby
+
+    state.standby = Standby.fork(progress=opts.progress)
+
+
+def _dismiss_standby(state: _Run) -> None:
+    """End the standby engine child if the link stage did not take it."""
+    standby, state.standby = state.standby, None
+    if standby is not None:
+        standby.dismiss()
 
 
 def _start_beside(state: _Run, urls: list[str], feed: Any) -> Any:

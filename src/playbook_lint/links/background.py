@@ -23,10 +23,10 @@ import os
 import pickle
 import signal
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
-__all__ = ["MIN_URLS", "BackgroundCheck", "BesideFeed", "network_urls"]
+__all__ = ["MIN_URLS", "BackgroundCheck", "BesideFeed", "Standby", "network_urls"]
 
 #: Fewest URLs that must go to the network (not answered by the link cache) before
 #: the engine gets its own process: below it the fork and the second pass over the
@@ -65,12 +65,17 @@ class BesideFeed:
         config: the ``EngineConfig``.
         cache: the loaded :class:`~playbook_lint.links.cache.LinkCache`, or None.
         progress: the child shows the progress bar.
+        standby: a :class:`Standby` child forked at the run's start (its imports done
+            meanwhile) to use instead of forking one; the caller dismisses it when the
+            feed did not use it.
     """
 
-    def __init__(self, config: Any, cache: Any, *, progress: bool) -> None:
+    def __init__(self, config: Any, cache: Any, *, progress: bool,
+                 standby: Standby | None = None) -> None:
         self._config = config
         self._cache = cache
         self._progress = progress
+        self._standby = standby
         self._seen: dict[str, None] = {}  # spellings, first-seen order
         self._keys: set[str] = set()  # normalised URLs that need the network
         self._check: BackgroundCheck | None = None
@@ -106,7 +111,10 @@ class BesideFeed:
             self._start()
 
     def _start(self) -> None:
-        self._check = BackgroundCheck.start_stream(self._config, progress=self._progress)
+        standby, self._standby = self._standby, None
+        self._check = standby.begin(self._config) if standby is not None else None
+        if self._check is None:
+            self._check = BackgroundCheck.start_stream(self._config, progress=self._progress)
         if self._check is None:
             self._cannot = True
         else:
@@ -172,6 +180,152 @@ def _grow_pipe(fd: int) -> None:
         pass
 
 
+def _fork_child(get_config: Callable[[int], Any],
+                progress: bool) -> tuple[int, int, int] | None:
+    """Fork the engine child: ``(pid, report read fd, URL write fd)``, or None when
+    this platform cannot fork. The child calls ``get_config(url_read_fd)`` for the
+    ``EngineConfig`` (None: leave at once, nothing checked), checks the URL batches
+    read from that fd, writes its pickled ``EngineRun`` and exits (``os._exit``)."""
+    if not hasattr(os, "fork"):
+        return None
+    sys.stdout.flush()
+    sys.stderr.flush()
+    read_fd, write_fd = os.pipe()
+    url_read, url_write = os.pipe()
+    _grow_pipe(url_write)
+    # the child's garbage collector must not walk (and so copy, page by page) the
+    # parent's objects: frozen, they are out of its reach in both processes
+    gc.freeze()
+    try:
+        pid = os.fork()
+    except OSError:
+        gc.unfreeze()
+        for fd in (read_fd, write_fd, url_read, url_write):
+            os.close(fd)
+        return None
+    if pid != 0:
+        gc.unfreeze()
+    if pid == 0:  # the child: check, write the pickled report, leave at once
+        code = 1
+        try:
+            os.close(read_fd)
+            os.close(url_write)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it quietly
+            config = get_config(url_read)
+            if config is None:  # dismissed: nothing to check
+                code = 0
+            else:
+                data = _child_report(url_read, config, progress)
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(write_fd, view):]
+                code = 0
+        except BaseException:  # noqa: BLE001 - the parent runs the check itself
+            code = 1
+        finally:
+            try:
+                sys.stderr.flush()
+            finally:
+                os._exit(code)  # no atexit handlers, no flush of the parent's buffers
+    os.close(write_fd)
+    os.close(url_read)
+    return pid, read_fd, url_write
+
+
+def _read_exactly(fd: int, size: int) -> bytes | None:
+    """``size`` bytes from ``fd`` (blocking), or None at end of file before them."""
+    chunks: list[bytes] = []
+    while size:
+        chunk = os.read(fd, size)
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def _standby_config(url_read: int) -> Any:
+    """In a standby child: import the engine while the parent builds its rules, then
+    wait for the ``EngineConfig`` (an 8-byte length, then its pickle) on ``url_read``;
+    None when the parent closes the pipe first (dismissed)."""
+    import playbook_lint.links.engine  # noqa: F401 - httpx, httpcore, h11: the point
+    import playbook_lint.links.stage  # noqa: F401
+
+    head = _read_exactly(url_read, 8)
+    if head is None:
+        return None
+    body = _read_exactly(url_read, int.from_bytes(head, "big"))
+    if body is None:
+        return None
+    return pickle.loads(body)  # noqa: S301 - our own parent's bytes
+
+
+class Standby:
+    """An engine child forked at the start of an online run, before its URLs or even
+    its settings are known: it imports the engine (httpx and the rest, 0.1-0.25 s of
+    CPU) on the other core while this process reads the config, builds the rules and
+    parses the first pages, then waits. :meth:`begin` hands it the ``EngineConfig``
+    and returns the :class:`BackgroundCheck` to feed; :meth:`dismiss` ends it unused.
+
+    Use :meth:`fork`; None when this platform cannot fork.
+    """
+
+    def __init__(self, pid: int, fd: int, feed_fd: int, progress: bool) -> None:
+        self.pid = pid
+        self._fd = fd
+        self._feed_fd: int | None = feed_fd
+        self._progress = progress
+
+    @classmethod
+    def fork(cls, *, progress: bool) -> Standby | None:
+        """Fork the standby child (``progress``: it shows the progress bar once begun)."""
+        forked = _fork_child(_standby_config, progress)
+        if forked is None:
+            return None
+        return cls(*forked, progress)
+
+    @property
+    def waiting(self) -> bool:
+        """True until :meth:`begin` or :meth:`dismiss`."""
+        return self._feed_fd is not None
+
+    def begin(self, config: Any) -> BackgroundCheck | None:
+        """Send ``config`` (an ``EngineConfig``); the check to feed, or None when the
+        child cannot take it (gone, or the config does not pickle: it is dismissed)."""
+        fd = self._feed_fd
+        if fd is None:
+            return None
+        try:
+            body = pickle.dumps(config, protocol=pickle.HIGHEST_PROTOCOL)
+            view = memoryview(len(body).to_bytes(8, "big") + body)
+            while view:
+                view = view[os.write(fd, view):]
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+            self.dismiss()
+            return None
+        self._feed_fd = None
+        return BackgroundCheck(self.pid, self._fd, fd, config, self._progress)
+
+    def dismiss(self) -> None:
+        """End the child unused and reap it (idempotent; nothing after :meth:`begin`)."""
+        fd, self._feed_fd = self._feed_fd, None
+        if fd is None:
+            return
+        for end in (fd, self._fd):
+            try:
+                os.close(end)
+            except OSError:
+                pass
+        try:  # it may be mid-import: do not wait for it to read the end of the pipe
+            os.kill(self.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        try:
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass
+
+
 class BackgroundCheck:
     """A link check running in a forked child process.
 
@@ -206,45 +360,10 @@ class BackgroundCheck:
     def start_stream(cls, config: Any, *, progress: bool) -> BackgroundCheck | None:
         """Fork a child that checks the URLs :meth:`feed` gives it, each as soon as it
         arrives, until :meth:`close_feed`; None when this platform cannot fork."""
-        if not hasattr(os, "fork"):
+        forked = _fork_child(lambda url_read: config, progress)
+        if forked is None:
             return None
-        sys.stdout.flush()
-        sys.stderr.flush()
-        read_fd, write_fd = os.pipe()
-        url_read, url_write = os.pipe()
-        _grow_pipe(url_write)
-        # the child's garbage collector must not walk (and so copy, page by page) the
-        # parent's objects: frozen, they are out of its reach in both processes
-        gc.freeze()
-        try:
-            pid = os.fork()
-        except OSError:
-            gc.unfreeze()
-            for fd in (read_fd, write_fd, url_read, url_write):
-                os.close(fd)
-            return None
-        if pid != 0:
-            gc.unfreeze()
-        if pid == 0:  # the child: check, write the pickled report, leave at once
-            code = 1
-            try:
-                os.close(read_fd)
-                os.close(url_write)
-                signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it quietly
-                data = _child_report(url_read, config, progress)
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(write_fd, view):]
-                code = 0
-            except BaseException:  # noqa: BLE001 - the parent runs the check itself
-                code = 1
-            finally:
-                try:
-                    sys.stderr.flush()
-                finally:
-                    os._exit(code)  # no atexit handlers, no flush of the parent's buffers
-        os.close(write_fd)
-        os.close(url_read)
+        pid, read_fd, url_write = forked
         return cls(pid, read_fd, url_write, config, progress)
 
     def feed(self, urls: list[str]) -> None:

@@ -9,11 +9,13 @@ How a URL is checked:
   ``mailto:``/``tel:``/other non-HTTP schemes, ``exclude`` matches and hosts that
   resolve only to loopback/private/link-local/unspecified addresses are ``skipped``.
 * Requests go through one keep-alive connection pool per origin
-  (:class:`~playbook_lint.links.netguard.PerOriginTransport`; HTTP/1.1, or HTTP/2 via
-  httpcore's pools when ``h2`` is installed), at most ``concurrency`` requests in
-  flight and at most ``per_host`` per host name, so at most ``per_host`` connections
-  per host. Each request has one total deadline (``timeout``); the run may have one
-  too (``max_time``).
+  (:class:`~playbook_lint.links.netguard.PerOriginTransport`), at most ``concurrency``
+  requests in flight and at most ``per_host`` per host name, so at most ``per_host``
+  connections per host. HTTP/1.1 keep-alive; with the ``http2`` extra (the ``h2``
+  package) an ``https`` origin whose server chooses ``h2`` by ALPN gets one HTTP/2
+  connection that carries its requests as concurrent streams (``http://`` origins and
+  servers that choose ``http/1.1`` stay on HTTP/1.1). Each request has one total
+  deadline (``timeout``); the run may have one too (``max_time``).
 * ``HEAD`` first; ``GET`` when HEAD answers 400/403/404/405/501/5xx or fails. GET is
   streamed and read to its end when that is within 64 KiB (so the connection is
   reused), else cut there (or at ``max_body_bytes`` when reading an HTML page for
@@ -106,8 +108,8 @@ HOST_TIMEOUTS_GIVE_UP = 3
 
 @functools.cache
 def _h2_installed() -> bool:
-    """True when the ``h2`` package is there (HTTP/2 through httpcore's pools); asked
-    once per process, not once per run."""
+    """True when the ``h2`` package is there (the ``http2`` extra): https origins then
+    offer HTTP/2 by ALPN. Asked once per process, not once per run."""
     return importlib.util.find_spec("h2") is not None
 
 

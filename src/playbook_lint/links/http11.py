@@ -5,7 +5,8 @@ open these instead of ``httpcore.AsyncHTTPConnection``. The wire protocol is the
 (h11, httpx's own HTTP/1.1 state machine); what is left out is what the engine does
 not need and pays for on every request: httpcore's per-request ``AsyncLock``s (anyio
 locks with cancellation shields: six acquisitions a request), ``Trace`` contexts,
-HTTP/2 negotiation and connect retries. A profile of 2,300 loopback requests had
+HTTP/2 negotiation (the pool's job: it hands over a connected stream when the server
+answered ALPN with http/1.1) and connect retries. A profile of 2,300 loopback requests had
 httpcore's connection classes at about 40 % of the engine's CPU.
 
 Interface: the subset of httpcore's connection interface the pools use
@@ -49,17 +50,21 @@ class H11Connection:
         ssl_context: used for ``https`` (its ALPN protocols are the caller's business).
         backend: opens the TCP stream (the engine's address-checking backend).
         keepalive_expiry: seconds an idle connection may be reused, or None for no limit.
+        stream: a stream connected already (TLS done), e.g. the connection whose ALPN
+            answer (``http/1.1``) the pool had to see before it chose this protocol;
+            None connects on the first request.
     """
 
     def __init__(self, origin: httpcore.Origin, ssl_context: ssl.SSLContext | None,
                  backend: httpcore.AsyncNetworkBackend,
-                 keepalive_expiry: float | None) -> None:
+                 keepalive_expiry: float | None,
+                 stream: httpcore.AsyncNetworkStream | None = None) -> None:
         self._origin = origin
         self._ssl_context = ssl_context
         self._backend = backend
         self._expiry = keepalive_expiry
         self._expire_at: float | None = None
-        self._stream: httpcore.AsyncNetworkStream | None = None
+        self._stream: httpcore.AsyncNetworkStream | None = stream
         self._h11 = h11.Connection(
             our_role=h11.CLIENT, max_incomplete_event_size=MAX_INCOMPLETE_EVENT_SIZE)
         self._state = _NEW

@@ -462,11 +462,14 @@ except ImportError:  # pragma: no cover - a future httpx: fall back to its trans
 class _Released(httpx.AsyncByteStream):
     """An httpcore response stream as httpx's (its errors mapped to httpx's, as httpx's
     ``AsyncResponseStream`` does, without that extra generator a response) that hands
-    its connection back to the pool when closed."""
+    its connection back to the pool when closed. ``release`` is called once, on close,
+    and may return an awaitable (awaited then)."""
 
-    def __init__(self, inner: Any, release: Callable[[], None]) -> None:
+    def __init__(self, inner: Any, release: Callable[[], Awaitable[None] | None]) -> None:
         self._inner = inner
         self._release = release
+        #: True once iterating the body reached its end
+        self.ended = False
 
     @property
     def at_end(self) -> bool:
@@ -477,56 +480,210 @@ class _Released(httpx.AsyncByteStream):
         with map_httpcore_exceptions():
             async for part in self._inner:
                 yield part
+        self.ended = True
 
     async def aclose(self) -> None:
         try:
             if hasattr(self._inner, "aclose"):
                 await self._inner.aclose()
         finally:
-            self._release()
+            pending = self._release()
+            if pending is not None:
+                await pending
 
 
 #: httpcore's own send method, to tell when a mock library has replaced it.
 _HTTPCORE_SEND = httpcore.AsyncHTTPConnection.handle_async_request
-_Connection = H11Connection | httpcore.AsyncHTTPConnection
+_Connection = H11Connection | httpcore.AsyncHTTPConnection | httpcore.AsyncHTTP2Connection
+#: ALPN protocol ids (https://www.iana.org/assignments/tls-extensiontype-values/,
+#: "ALPN Protocol IDs"), in the client's order of preference.
+ALPN_HTTP2 = ["h2", "http/1.1"]
+#: Times one request may find the origin's HTTP/2 connection gone (GOAWAY, closed)
+#: and open another before the error is the request's.
+_H2_ATTEMPTS = 3
 
 
 class _OriginPool(httpx.AsyncBaseTransport):
-    """Keep-alive HTTP/1.1 connections to one origin, one request on each at a time.
+    """Keep-alive connections to one origin: HTTP/1.1 one request on each at a time,
+    or one HTTP/2 connection that carries every request.
 
     A lean stand-in for ``httpcore.AsyncConnectionPool``, whose bookkeeping (locks,
     cancellation shields, a scan of every connection and queued request on each
     request's start and end) was a fifth of the engine's CPU per request. The engine
     already bounds the requests in flight per host, so this pool only has to reuse an
-    idle connection or open a new one. Connections are
+    idle connection or open a new one. HTTP/1.1 connections are
     :class:`~playbook_lint.links.http11.H11Connection` objects (h11 without httpcore's
     per-request locks and traces); while a mock library (respx) has replaced
     ``httpcore.AsyncHTTPConnection.handle_async_request``, they are httpcore's, so
     mocked tests see every request as before.
+
+    With ``http2`` (the ``h2`` package is installed) an ``https`` origin's first
+    connection offers HTTP/2 by ALPN (RFC 7301) and the requests that arrive meanwhile
+    wait for its answer: ``h2`` makes it the origin's one connection
+    (``httpcore.AsyncHTTP2Connection``, requests multiplexed as streams; how many at
+    once is the engine's per-host limit), anything else (``http/1.1``, no ALPN) makes
+    the origin an HTTP/1.1 one for the rest of the run. ``http://`` origins never
+    negotiate. Every connection, HTTP/2 too, is opened by ``backend`` (the address
+    guard).
     """
 
     def __init__(self, backend: httpcore.AsyncNetworkBackend,
                  ssl_context: Callable[[], ssl.SSLContext],
-                 keepalive_expiry: float | None) -> None:
+                 keepalive_expiry: float | None, *, http2: bool = False) -> None:
         self._backend = backend
         self._ssl_context = ssl_context  # called for https origins only
         self._expiry = keepalive_expiry
+        self._http2 = http2
         self._idle: list[_Connection] = []
         self._all: set[_Connection] = set()
+        #: the origin's HTTP/2 connection while it takes requests
+        self._h2: httpcore.AsyncHTTP2Connection | None = None
+        #: the protocol the origin's server chose by ALPN ("h2", "http/1.1"), once known
+        self._alpn: str | None = None
+        #: set while the first connection is being opened and its ALPN answer is unknown
+        self._negotiating: asyncio.Future[None] | None = None
+        #: HTTP/2 connections that take no new requests and close once idle
+        self._retired: set[httpcore.AsyncHTTP2Connection] = set()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
+        https = url.raw_scheme == b"https"
         origin = httpcore.Origin(url.raw_scheme, url.raw_host, url.port or (
-            443 if url.raw_scheme == b"https" else 80))
-        ssl_context = self._ssl_context() if url.raw_scheme == b"https" else None
-        conn = None
+            443 if https else 80))
+        ssl_context = self._ssl_context() if https else None
+        if (https and self._http2
+                and httpcore.AsyncHTTPConnection.handle_async_request is _HTTPCORE_SEND):
+            return await self._negotiated(request, origin, ssl_context)
+        return await self._h11_request(request, origin, ssl_context, None)
+
+    async def _negotiated(self, request: httpx.Request, origin: httpcore.Origin,
+                          ssl_context: ssl.SSLContext | None) -> httpx.Response:
+        """Send on the origin's HTTP/2 connection or an idle HTTP/1.1 one; a connection
+        opened here speaks what the server chose by ALPN for it. While the origin's
+        first connection waits for that answer, other requests wait for it too."""
+        attempts = 0
+        while True:
+            h2conn = self._h2
+            if h2conn is not None:
+                if h2conn.is_available() and not h2conn.has_expired():
+                    attempts += 1
+                    response = await self._h2_request(h2conn, request, origin,
+                                                      last=attempts >= _H2_ATTEMPTS)
+                    if response is not None:
+                        return response
+                self._forget_h2(h2conn)
+                await h2conn.aclose()
+                continue
+            if self._alpn == "http/1.1":
+                idle = await self._take_idle()
+                if idle is not None:
+                    return await self._h11_request(request, origin, ssl_context, idle)
+            elif self._negotiating is not None:  # another request opens the first one
+                await asyncio.shield(self._negotiating)
+                continue
+            waiters = None
+            if self._alpn is None:
+                waiters = self._negotiating = asyncio.get_running_loop().create_future()
+            try:
+                with map_httpcore_exceptions():
+                    stream = await self._open_tls(origin, ssl_context, request.extensions)
+            finally:
+                if waiters is not None:
+                    self._negotiating = None
+                    waiters.set_result(None)
+            ssl_object = stream.get_extra_info("ssl_object")
+            protocol = ssl_object.selected_alpn_protocol() if ssl_object is not None else None
+            if protocol == "h2":
+                if self._h2 is not None:  # another new connection got there first
+                    await stream.aclose()
+                    continue
+                self._alpn = "h2"
+                self._h2 = httpcore.AsyncHTTP2Connection(
+                    origin=origin, stream=stream, keepalive_expiry=self._expiry)
+                self._all.add(self._h2)
+                continue
+            # "http/1.1", or no ALPN answer: HTTP/1.1 (RFC 7301 section 3.2)
+            self._alpn = "http/1.1"
+            conn = H11Connection(origin, ssl_context, self._backend, self._expiry,
+                                 stream=stream)
+            self._all.add(conn)
+            return await self._h11_request(request, origin, ssl_context, conn)
+
+    async def _take_idle(self) -> _Connection | None:
+        """An idle HTTP/1.1 connection that may be reused (expired ones are closed)."""
         while self._idle:
             candidate = self._idle.pop()
             if candidate.is_idle() and not candidate.has_expired():
-                conn = candidate
-                break
+                return candidate
             self._all.discard(candidate)
             await candidate.aclose()
+        return None
+
+    async def _open_tls(self, origin: httpcore.Origin, ssl_context: ssl.SSLContext | None,
+                        extensions: Any) -> httpcore.AsyncNetworkStream:
+        """TCP through the guarded backend, then TLS with the SNI name (as H11Connection
+        connects); httpcore's connect and TLS errors."""
+        assert ssl_context is not None, "https needs an SSL context"
+        host = origin.host.decode("ascii")
+        stream = await self._backend.connect_tcp(host, origin.port)
+        return await stream.start_tls(
+            ssl_context, server_hostname=extensions.get("sni_hostname") or host)
+
+    def _forget_h2(self, conn: httpcore.AsyncHTTP2Connection) -> None:
+        self._all.discard(conn)
+        if self._h2 is conn:
+            self._h2 = None
+            self._alpn = None  # the next request negotiates again
+
+    async def _h2_request(self, conn: httpcore.AsyncHTTP2Connection, request: httpx.Request,
+                          origin: httpcore.Origin, *, last: bool) -> httpx.Response | None:
+        """One request on the HTTP/2 connection; None when the connection could take no
+        more streams (GOAWAY, closed meanwhile) and ``last`` is False."""
+        url = request.url
+        core = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(scheme=url.raw_scheme, host=url.raw_host, port=origin.port,
+                             target=url.raw_path),
+            headers=request.headers.raw, content=request.stream,
+            extensions=request.extensions)
+        with map_httpcore_exceptions():
+            try:
+                resp = await conn.handle_async_request(core)
+            except httpcore.ConnectionNotAvailable:
+                if not last:
+                    return None
+                raise httpcore.RemoteProtocolError(
+                    "the server's HTTP/2 connection took no more requests") from None
+
+        # an answer to HEAD, a 204 or a 304 has no body (RFC 9110 sections 6.4.1, 9.3.2)
+        bodiless = request.method == "HEAD" or resp.status in (204, 304)
+
+        async def release() -> None:
+            if conn.is_closed():
+                self._forget_h2(conn)
+            elif not (bodiless or body.ended) and conn is self._h2:
+                # a body given up before its end: its stream is not reset (httpcore
+                # has no call for that), so the server may still send up to a stream
+                # window of it, unacknowledged, into the shared connection window;
+                # new requests get a new connection, this one ends with its streams
+                self._forget_h2(conn)
+                self._retired.add(conn)
+            for old in [c for c in self._retired if c.is_idle() or c.is_closed()]:
+                self._retired.discard(old)
+                await old.aclose()
+
+        body = _Released(resp.stream, release)
+        return httpx.Response(status_code=resp.status, headers=resp.headers,
+                              stream=body, extensions=resp.extensions)
+
+    async def _h11_request(self, request: httpx.Request, origin: httpcore.Origin,
+                           ssl_context: ssl.SSLContext | None,
+                           conn: _Connection | None) -> httpx.Response:
+        """One request on an idle HTTP/1.1 connection (``conn``, or one from the idle
+        list, or a new one)."""
+        url = request.url
+        if conn is None:
+            conn = await self._take_idle()
         if conn is None:
             if httpcore.AsyncHTTPConnection.handle_async_request is _HTTPCORE_SEND:
                 conn = H11Connection(origin, ssl_context, self._backend, self._expiry)
@@ -570,7 +727,9 @@ class _OriginPool(httpx.AsyncBaseTransport):
                               stream=_Released(body, release), extensions=extensions)
 
     async def aclose(self) -> None:
-        conns, self._all, self._idle = list(self._all), set(), []
+        conns, self._all, self._idle, self._h2 = list(self._all), set(), [], None
+        conns += [c for c in self._retired if c not in conns]
+        self._retired = set()
         for conn in conns:
             await conn.aclose()
 
@@ -629,15 +788,21 @@ def guarded_transport(
     context is shared by all of them (building one loads the CA bundle, ~10 ms).
     """
     if per_origin:
-        if not http2 and map_httpcore_exceptions is not None:
+        if map_httpcore_exceptions is not None:
             backend = _GuardedBackend(httpcore.AnyIOBackend(), resolver)
             expiry = (limits or httpx.Limits()).keepalive_expiry
             given = verify
+
             # built on the first https origin (loading the CA bundle is ~40 ms of a
             # run that may have no https link), then shared by every origin's pool
-            lazy = functools.cache(lambda: given if isinstance(given, ssl.SSLContext)
-                                   else _ssl_context(given))
-            return PerOriginTransport(lambda: _OriginPool(backend, lazy, expiry))
+            @functools.cache
+            def lazy() -> ssl.SSLContext:
+                context = given if isinstance(given, ssl.SSLContext) else _ssl_context(given)
+                if http2:
+                    context.set_alpn_protocols(ALPN_HTTP2)
+                return context
+
+            return PerOriginTransport(lambda: _OriginPool(backend, lazy, expiry, http2=http2))
         if verify is True or verify is False:
             verify = _ssl_context(verify)
         shared = verify
