@@ -31,6 +31,24 @@ def test_python_m_exits_with_the_status_and_the_whole_report(tmp_path: Path) -> 
     assert done.stderr == ""
 
 
+def test_python_m_through_runpy_returns_to_its_caller(tmp_path: Path) -> None:
+    # profilers (pyinstrument, cProfile -m) run the module with runpy and report after
+    # it: python -m must end with SystemExit, not the console script's hard exit
+    (tmp_path / "page.md").write_text("# Page\n\nSee [guide](missing.md).\n", encoding="utf-8")
+    done = _python("import runpy, sys\n"
+                   "sys.argv = ['playbook_lint', '--offline', '--quiet', '--format', 'json',"
+                   " '--select', 'broken-link', 'page.md']\n"
+                   "try:\n"
+                   "    runpy.run_module('playbook_lint', run_name='__main__')\n"
+                   "except SystemExit as exc:\n"
+                   "    print('caller got', exc.code)\n", tmp_path)
+    assert done.returncode == 0
+    assert done.stdout.splitlines()[-1] == "caller got 1"
+    report = json.loads("\n".join(done.stdout.splitlines()[:-1]))
+    assert [(f["rule"], f["line"], f["column"]) for f in report["findings"]] == [
+        ("broken-link", 3, 13)]
+
+
 def test_atexit_handlers_run_and_buffered_output_is_flushed(tmp_path: Path) -> None:
     done = _python("import atexit\n"
                    "from playbook_lint.cli import leave\n"

@@ -406,7 +406,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def console_main() -> None:
-    """The console script and ``python -m playbook_lint``: :func:`main`, then the
+    """The console script (not ``python -m playbook_lint``): :func:`main`, then the
     process ends without tearing the interpreter down (:func:`leave`)."""
     try:
         main()
