@@ -316,14 +316,21 @@ class Standby:
                 os.close(end)
             except OSError:
                 pass
-        try:  # it may be mid-import: do not wait for it to read the end of the pipe
-            os.kill(self.pid, signal.SIGKILL)
-        except OSError:
-            pass
-        try:
-            os.waitpid(self.pid, 0)
-        except OSError:
-            pass
+        # it may be mid-import: do not wait for it to read the end of the pipe
+        _end_child(self.pid, signal.SIGKILL)
+
+
+def _end_child(pid: int, sig: int) -> None:
+    """Send signal ``sig`` to the child process ``pid`` and reap it (wait for its exit);
+    a child that has already ended or been reaped is no error."""
+    try:
+        os.kill(pid, sig)
+    except OSError:
+        pass
+    try:
+        os.waitpid(pid, 0)
+    except OSError:
+        pass
 
 
 class BackgroundCheck:
@@ -430,14 +437,7 @@ class BackgroundCheck:
         self.outcome = "cancelled"
         self.close_feed()
         try:
-            os.kill(self.pid, signal.SIGTERM)
-        except OSError:
-            pass
-        try:
             os.close(self._fd)
         except OSError:
             pass
-        try:
-            os.waitpid(self.pid, 0)
-        except OSError:
-            pass
+        _end_child(self.pid, signal.SIGTERM)
