@@ -250,15 +250,14 @@ def load(state: _Run) -> None:
     start = Path(os.path.commonpath(state.trees)) if state.trees else None
     state.config = load_config(opts.config_path, cwd=start)
     deferred = _deferred_rules(state)
-    if deferred is None:  # cold: the rules take a while to build; the engine imports now
-        _fork_standby(state)
     if deferred is not None:  # a warm run: the rules are built if a page needs linting
         from playbook_lint.resultcache import LazyRuleClasses
 
         state.rules = deferred
         notes = list(deferred.facts["notes"])
         state.result.rules = LazyRuleClasses(_rule_classes)
-    else:
+    else:  # cold: the rules take a while to build; the engine child imports meanwhile
+        _fork_standby(state)
         state.rules = _build_rules(state)
         notes = [note for active in state.rules.active for note in active.rule.notes]
         state.result.rules = {n: i.cls for n, i in state.rules.infos.items()}

@@ -409,7 +409,7 @@ class Site:
         """``(source path string, page)`` of every page in :attr:`pages` order; a page
         of the persisted index not made yet is its record's view (see ``_Kept``), so
         indexing 4,000 pages makes no :class:`Page` nor :class:`~pathlib.Path`."""
-        if isinstance(self.pages, _Pages):
+        if isinstance(self.pages, (_Pages, _DbPages)):
             return self.pages.views()
         return ((str(path), page) for path, page in self.pages.items())
 
@@ -1230,14 +1230,16 @@ class _IndexAnswers:
         self._pages[key] = page
         return page
 
-    def rows(self, where: str = "") -> list[tuple[str, Any]]:
-        """``(path, record)`` of the pages (``where``: more SQL conditions), in walk order."""
+    def rows(self, without_front_matter: bool = False) -> list[tuple[str, Any]]:
+        """``(path, record)`` of the pages (only those without front matter when
+        ``without_front_matter``), in walk order."""
         from playbook_lint.siteindex import IndexUnreadable, _well_formed
 
         if self.fresh is None:
+            where = "AND fm = 0 " if without_front_matter else ""
             try:
                 rows = self.index.query("SELECT path, rec FROM pages WHERE rec IS NOT NULL "
-                                        f"{where} ORDER BY place")
+                                        f"{where}ORDER BY place")
                 out = [(path, json.loads(text)) for path, text in rows]
                 if all(_well_formed(rec) for _path, rec in out):
                     return out
@@ -1246,7 +1248,7 @@ class _IndexAnswers:
             self.broken()
         assert self.fresh is not None
         return [(str(path), page) for path, page in self.fresh.pages.items()
-                if not where or not page.has_front_matter]
+                if not (without_front_matter and page.has_front_matter)]
 
     def count(self) -> int:
         """How many pages the site has."""
@@ -1415,7 +1417,7 @@ class _DbPages(Mapping[Path, Page]):
     def without_front_matter(self) -> Iterator[tuple[str, Any]]:
         """As :meth:`views`, the pages without front matter only."""
         return iter([(path, _Kept(path, rec))
-                     for path, rec in self._answers.rows("AND fm = 0")])
+                     for path, rec in self._answers.rows(without_front_matter=True)])
 
     def __iter__(self) -> Iterator[Path]:
         return (Path(path) for path, _rec in self._answers.rows())
