@@ -42,6 +42,26 @@ _CHECKED_HEADERS: dict[tuple[tuple[bytes, bytes], ...], Any] = {}
 _CHECKED_HEADERS_MAX = 256
 
 
+async def open_stream(backend: httpcore.AsyncNetworkBackend, origin: httpcore.Origin,
+                      ssl_context: ssl.SSLContext | None, extensions: Mapping[str, Any],
+                      timeout: float | None) -> httpcore.AsyncNetworkStream:
+    """A connected stream to ``origin``: TCP through ``backend``, then for ``https``
+    TLS with ``ssl_context`` and the SNI name (the request's ``sni_hostname``
+    extension, else the host). ``timeout`` (seconds, None: none) bounds each step.
+
+    Raises:
+        httpcore.ConnectError, httpcore.ConnectTimeout: and the backend's own errors
+            (the address guard's refusals).
+    """
+    host = origin.host.decode("ascii")
+    stream = await backend.connect_tcp(host, origin.port, timeout=timeout)
+    if origin.scheme == b"https":
+        assert ssl_context is not None, "https needs an SSL context"
+        sni = extensions.get("sni_hostname") or host
+        stream = await stream.start_tls(ssl_context, server_hostname=sni, timeout=timeout)
+    return stream
+
+
 class H11Connection:
     """A client connection to one origin, one request at a time, kept alive between them.
 
@@ -122,14 +142,8 @@ class H11Connection:
 
     async def _connect(self, extensions: Mapping[str, Any],
                        timeout: float | None) -> httpcore.AsyncNetworkStream:
-        host = self._origin.host.decode("ascii")
-        stream = await self._backend.connect_tcp(host, self._origin.port, timeout=timeout)
-        if self._origin.scheme == b"https":
-            assert self._ssl_context is not None, "https needs an SSL context"
-            sni = extensions.get("sni_hostname") or host
-            stream = await stream.start_tls(self._ssl_context, server_hostname=sni,
-                                            timeout=timeout)
-        return stream
+        return await open_stream(self._backend, self._origin, self._ssl_context,
+                                 extensions, timeout)
 
     async def _send_request(self, method: bytes | str, target: bytes,
                             headers: list[tuple[bytes, bytes]], stream: Any,

@@ -29,7 +29,7 @@ import httpcore
 import httpcore._utils  # is_socket_readable, for idle connections
 import httpx
 
-from playbook_lint.links.http11 import H11Connection
+from playbook_lint.links.http11 import H11Connection, open_stream
 
 __all__ = [
     "ResolveFunc",
@@ -624,10 +624,7 @@ class _OriginPool(httpx.AsyncBaseTransport):
         """TCP through the guarded backend, then TLS with the SNI name (as H11Connection
         connects); httpcore's connect and TLS errors."""
         assert ssl_context is not None, "https needs an SSL context"
-        host = origin.host.decode("ascii")
-        stream = await self._backend.connect_tcp(host, origin.port)
-        return await stream.start_tls(
-            ssl_context, server_hostname=extensions.get("sni_hostname") or host)
+        return await open_stream(self._backend, origin, ssl_context, extensions, None)
 
     def _forget_h2(self, conn: httpcore.AsyncHTTP2Connection) -> None:
         self._all.discard(conn)
