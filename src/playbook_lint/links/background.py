@@ -216,9 +216,7 @@ def _fork_child(get_config: Callable[[int], Any],
                 code = 0
             else:
                 data = _child_report(url_read, config, progress)
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(write_fd, view):]
+                _write_all(write_fd, data)
                 code = 0
         except BaseException:  # noqa: BLE001 - the parent runs the check itself
             code = 1
@@ -230,6 +228,17 @@ def _fork_child(get_config: Callable[[int], Any],
     os.close(write_fd)
     os.close(url_read)
     return pid, read_fd, url_write
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write all of ``data`` to the pipe ``fd`` (blocking; ``os.write`` may take part).
+
+    Raises:
+        OSError: the other end is closed (``BrokenPipeError``) or ``fd`` is bad.
+    """
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _read_exactly(fd: int, size: int) -> bytes | None:
@@ -297,9 +306,7 @@ class Standby:
             return None
         try:
             body = pickle.dumps(config, protocol=pickle.HIGHEST_PROTOCOL)
-            view = memoryview(len(body).to_bytes(8, "big") + body)
-            while view:
-                view = view[os.write(fd, view):]
+            _write_all(fd, len(body).to_bytes(8, "big") + body)
         except (OSError, pickle.PicklingError, TypeError, AttributeError):
             self.dismiss()
             return None
@@ -381,10 +388,8 @@ class BackgroundCheck:
             return
         import json
 
-        view = memoryview((json.dumps(urls) + "\n").encode("utf-8"))
         try:
-            while view:
-                view = view[os.write(self._feed_fd, view):]
+            _write_all(self._feed_fd, (json.dumps(urls) + "\n").encode("utf-8"))
         except OSError:  # the child is gone: wait() runs the check here
             self.close_feed()
 
