@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -651,13 +652,19 @@ def test_a_lazy_pattern_compiles_on_first_use_and_reports_errors_then() -> None:
     "Élan: we Utilize it, UTILIZE it.\n",  # a cased letter outside ASCII: the case-insensitive scan
 ])
 def test_lower_cased_scan_finds_what_the_pattern_finds(text: str) -> None:
+    from playbook_lint.checks.prose import SUBSET_SCANS
+
     rule = Jargon(RuleConfig(packs=tuple(PACKS)))
     doc = Document.from_bytes(Path("p.md"), text.encode())
     assert rule._pattern is not None
     want = [m.span() for m in rule._pattern.finditer(doc.prose)]
-    assert list(rule._matches(doc.prose)) == want and len(want) >= 2
     lowered = text.isascii() or all(c.isascii() or c.lower() == c == c.upper() for c in text)
-    assert (rule._lower_pattern is not None) == lowered
+    # the first pages lowered scan with a pattern of their own terms, later ones with
+    # the pattern of every term: the same matches
+    for n in range(1, SUBSET_SCANS + 2):
+        assert list(rule._matches(doc.prose)) == want and len(want) >= 2
+        assert rule._subset_scans == (min(n, SUBSET_SCANS) if lowered else 0)
+        assert (rule._lower_pattern is not None) == (lowered and n > SUBSET_SCANS)
 
 
 def test_a_term_with_a_cased_letter_outside_ascii_keeps_the_case_insensitive_scan(
@@ -671,13 +678,53 @@ def test_a_term_with_a_cased_letter_outside_ascii_keeps_the_case_insensitive_sca
 
 
 def test_the_case_insensitive_pattern_is_compiled_only_when_prose_needs_it() -> None:
-    """Making the rule compiles no pattern; ASCII prose runs the case-sensitive twin
-    over lower-cased text and never compiles the case-insensitive pattern."""
+    """Making the rule compiles no pattern (nor makes the source of one); ASCII prose
+    runs a case-sensitive pattern of the terms whose first word it holds over
+    lower-cased text and never compiles the case-insensitive pattern."""
     rule = Jargon(RuleConfig(packs=tuple(PACKS)))
-    assert (rule._ignorecase, rule._lower_pattern) == (None, None)
+    assert (rule._ignorecase, rule._lower_pattern, rule._full_source) == (None, None, None)
     ascii_doc = Document.from_bytes(Path("p.md"), b"We UTILIZE it.\n")
     assert list(rule._matches(ascii_doc.prose)) == [(3, 10)]
-    assert rule._ignorecase is None and rule._lower_pattern is not None
+    assert (rule._ignorecase, rule._lower_pattern, rule._full_source) == (None, None, None)
+    assert rule._subset_scans == 1
+    none = Document.from_bytes(Path("p.md"), b"Nothing to see.\n")
+    assert list(rule._matches(none.prose)) == [] and rule._subset_scans == 2
     cased = Document.from_bytes(Path("p.md"), "Élan: we Utilize it.\n".encode())
     assert list(rule._matches(cased.prose)) == [(9, 16)]
     assert rule._ignorecase is not None
+
+
+def test_terms_are_indexed_by_their_first_word(tmp_path: Path) -> None:
+    pack = load_pack(write_pack(tmp_path, "  - terms: [in order to, in-house, key, \"o'clock\"]\n"
+                                          "    strength: strong\n    inflect: none\n"), SCHEMAS)
+    rule = Jargon(RuleConfig(packs=(pack,)))
+    assert rule._by_head == {"in": ["in order to", "in-house"], "key": ["key"],
+                             "o": ["o'clock"]}
+    doc = Document.from_bytes(Path("p.md"), "At 9 o\u2019clock, in\n order to\n".encode())
+    assert list(rule._matches(doc.prose)) == [(5, 12), (14, 26)]
+
+
+@pytest.mark.parametrize("strength", ["strong", "weak"])
+def test_a_pattern_of_a_pages_own_terms_finds_what_every_terms_pattern_finds(
+        corpus: Path, strength: str) -> None:
+    """On a sample of real pages (every 25th Markdown file of the corpus) the pattern
+    of the terms whose first word a page holds finds the matches of the pattern of
+    every term."""
+    from playbook_lint.checks.prose import _ascii_or_uncased
+
+    files = sorted(corpus.rglob("*.md"))[::25]
+    assert len(files) > 200
+    full = Jargon(RuleConfig(packs=tuple(PACKS), options={"strength": strength}))
+    assert full._source is not None
+    every = re.compile(full._source)
+    lowered = 0
+    rule = Jargon(RuleConfig(packs=tuple(PACKS), options={"strength": strength}))
+    for path in files:
+        doc = Document.from_bytes(path, path.read_bytes())
+        rule._subset_scans = 0  # each page as the first of a run
+        got = list(rule._matches(doc.prose))
+        if _ascii_or_uncased(doc.prose):
+            lowered += 1
+            assert rule._subset_scans == 1 and rule._lower_pattern is None
+            assert got == [m.span() for m in every.finditer(doc.prose.lower())], path
+    assert lowered > 200
