@@ -28,7 +28,6 @@ indentation), so both loaders give the same data.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -612,6 +611,8 @@ _TOML_TABLE = re.compile(r"[ \t]*\[\[?[ \t]*" + _TOML_NAME)
 
 
 def _load_toml(raw: str, fm: FrontMatter, loc: _Locator) -> None:
+    import tomllib  # (imported by the first TOML block: YAML pages never need it)
+
     try:
         data = tomllib.loads(raw)
     except RecursionError:

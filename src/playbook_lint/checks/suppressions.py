@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
@@ -56,6 +55,8 @@ class SuppressionUnknownRule(Rule):
         for name, offset in rule_references(doc):
             if name in known or name.upper() in upper:
                 continue
+            import difflib  # (a rule name to suggest is rare)
+
             close = difflib.get_close_matches(name.lower(), names, n=1, cutoff=0.6)
             hint = f' (did you mean "{close[0]}"?)' if close else ""
             yield RawFinding(

@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -44,6 +43,8 @@ class Hugo(Generator):
         for name in ("hugo.toml", "config.toml"):
             cfg = root / name
             if cfg.is_file():
+                import tomllib  # (imported when a TOML config is there to read)
+
                 try:
                     self.config = tomllib.loads(cfg.read_text(encoding="utf-8",
                                                               errors="replace"))
