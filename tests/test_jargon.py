@@ -694,12 +694,12 @@ def test_the_case_insensitive_pattern_is_compiled_only_when_prose_needs_it() -> 
     assert rule._ignorecase is not None
 
 
-def test_terms_are_indexed_by_their_first_word(tmp_path: Path) -> None:
+def test_a_page_scans_for_the_terms_whose_words_it_holds(tmp_path: Path) -> None:
     pack = load_pack(write_pack(tmp_path, "  - terms: [in order to, in-house, key, \"o'clock\"]\n"
                                           "    strength: strong\n    inflect: none\n"), SCHEMAS)
     rule = Jargon(RuleConfig(packs=(pack,)))
-    assert rule._by_head == {"in": ["in order to", "in-house"], "key": ["key"],
-                             "o": ["o'clock"]}
+    assert rule._words == {"in order to": ("order", "in", "to"), "in-house": ("house", "in"),
+                           "key": ("key",), "o'clock": ("clock", "o")}
     doc = Document.from_bytes(Path("p.md"), "At 9 o\u2019clock, in\n order to\n".encode())
     assert list(rule._matches(doc.prose)) == [(5, 12), (14, 26)]
 
@@ -708,7 +708,7 @@ def test_terms_are_indexed_by_their_first_word(tmp_path: Path) -> None:
 def test_a_pattern_of_a_pages_own_terms_finds_what_every_terms_pattern_finds(
         corpus: Path, strength: str) -> None:
     """On a sample of real pages (every 25th Markdown file of the corpus) the pattern
-    of the terms whose first word a page holds finds the matches of the pattern of
+    of the terms whose words a page holds finds the matches of the pattern of
     every term."""
     from playbook_lint.checks.prose import _ascii_or_uncased
 

@@ -342,9 +342,9 @@ def _trie_pattern(keys: Sequence[str], left: str = "") -> str:
         for ch, child in sorted(trie.items()) if ch != "") + ")"
 
 
-#: Where a term's first word ends: at the first of the pattern's flexible pieces
-#: (a space matches any run of blanks, a hyphen or apostrophe its Unicode twins).
-_HEAD_END = re.compile(r"[ '-]")
+#: The pattern's flexible pieces of a term, between its words (a space matches any
+#: run of blanks, a hyphen or apostrophe its Unicode twins: see _PIECES).
+_PIECE = re.compile(r"[ '-]")
 #: Pages of one rule whose lower-cased scan compiles a pattern of their own terms
 #: (see Jargon._matches); later ones share the pattern of every term.
 SUBSET_SCANS = 3
@@ -531,13 +531,14 @@ class Jargon(Rule):
                         self._lookup.setdefault(_norm(form), []).append((rank, entry, kind))
         for cands in self._lookup.values():
             cands.sort(key=lambda c: c[0])
-        # the terms by their first word (up to a space, hyphen or apostrophe, the
-        # pattern's flexible pieces): a page whose lower-cased prose holds none of a
-        # term's first word cannot match it, so a one-file run compiles a pattern of the
-        # few terms the page can match (see _matches) instead of all ~250 (25 ms)
-        self._by_head: dict[str, list[str]] = {}
-        for key in sorted(self._lookup):
-            self._by_head.setdefault(_HEAD_END.split(key, 1)[0], []).append(key)
+        # each term's words (its runs between spaces, hyphens and apostrophes, the
+        # pattern's flexible pieces), longest first: a term matches each of them
+        # literally, so a page whose lower-cased prose lacks one cannot match it, and a
+        # one-file run compiles a pattern of the few terms the page can match (see
+        # _matches) instead of all ~250 (25 ms)
+        self._words: dict[str, tuple[str, ...]] = {
+            key: tuple(sorted((w for w in _PIECE.split(key) if w), key=len, reverse=True))
+            for key in sorted(self._lookup)}
         self._full_source: str | None = None  # the terms' pattern, made on first use
         self._ignorecase: re.Pattern[str] | None = None
         # the same pattern without IGNORECASE, for prose lower-cased first (about twice
@@ -618,8 +619,8 @@ class Jargon(Rule):
         text and terms, so the matches are the same.
 
         On the first :data:`SUBSET_SCANS` such pages the pattern holds only the terms
-        whose first word (:data:`_HEAD_END`) occurs in the lower-cased prose: a term
-        matches its first word literally, so every term that can match is in it, and
+        each of whose words (split at :data:`_PIECE`) occurs in the lower-cased prose:
+        a term matches its words literally, so every term that can match is in it, and
         a trie of fewer terms tries the same terms in the same order at each
         position: the same matches. Later pages share the pattern of every term
         (compiled once: cheaper than a pattern per page over a whole tree)."""
@@ -628,8 +629,8 @@ class Jargon(Rule):
             pattern = self._lower_pattern
             if pattern is None and self._subset_scans < SUBSET_SCANS and "" not in self._lookup:
                 self._subset_scans += 1
-                keys = sorted(k for head, ks in self._by_head.items() if head in prose
-                              for k in ks)
+                keys = [k for k, words in self._words.items()
+                        if all(w in prose for w in words)]
                 if not keys:
                     return
                 pattern = re.compile(_terms_source(keys))
