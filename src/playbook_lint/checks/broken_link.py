@@ -14,6 +14,7 @@ from urllib.parse import unquote
 from playbook_lint.findings import Edit, Fix, RawFinding, Severity
 from playbook_lint.generators.base import PAGE_EXTENSIONS, heading_anchor_ids
 from playbook_lint.generators.plain import Plain
+from playbook_lint.lazyre import lazy_compile
 from playbook_lint.links.extract import FOLLOWED_KINDS
 from playbook_lint.links.slugs import (
     closest_anchor,
@@ -37,7 +38,7 @@ __all__ = ["BrokenLink", "is_external", "has_template", "site_candidates"]
 #: the list, :data:`playbook_lint.generators.base.PAGE_EXTENSIONS`).
 _ANCHOR_SOURCES = PAGE_EXTENSIONS
 #: A link written like a host name without a scheme ("www.x.org", "pra.digital.gov/a").
-_LOOKS_LIKE_HOST = re.compile(
+_LOOKS_LIKE_HOST = lazy_compile(globals(),
     r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:gov|com|org|net|edu|mil|int|io|uk|us|eu)"
     r"(?:[/?#:]|$)",
     re.IGNORECASE,
@@ -48,10 +49,10 @@ LAYOUT_IDS = frozenset({"header", "main", "main-content", "content", "footer", "
                         "navigation", "search", "toc", "skip", "page", "top"})
 #: Targets that are no file on any site: a host name without a scheme, an e-mail
 #: address without ``mailto:``, a URL after stray punctuation (``(https://x)``).
-_MALFORMED = re.compile(
+_MALFORMED = lazy_compile(globals(),
     r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:gov|com|org|net|edu|mil|int|io|uk|us|eu)"
     r"(?:[/?#:]|$)|^[^/\s@]+@[^/\s@]+\.[a-z]{2,}$|://", re.IGNORECASE)
-_PUNCT = re.compile(r"[-._]")
+_PUNCT = lazy_compile(globals(), r"[-._]")
 
 
 def _punctuation_key(anchor: str) -> str:
@@ -71,7 +72,7 @@ def _by_punctuation_key(ids: frozenset[str]) -> dict[str, str]:
 
 
 #: A placeholder in an example path (``/{BRANCH}/``): not a real target.
-_PLACEHOLDER = re.compile(r"\{[A-Za-z_][\w-]*\}")
+_PLACEHOLDER = lazy_compile(globals(), r"\{[A-Za-z_][\w-]*\}")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _TEMPLATE_MARKS = ("{{", "{%", "<%", "%7B%7B", "%7B%25")
 
@@ -106,7 +107,7 @@ _PAGE_SOURCES = (".md", ".markdown", *(e for e in PAGE_EXTENSIONS
                                        if e not in (".md", ".markdown", ".html", ".htm")))
 #: A link key in front matter: a value there is a link only through the layout, so
 #: only keys whose name says they are links are checked with certainty.
-_LINK_KEY = re.compile(
+_LINK_KEY = lazy_compile(globals(),
     r"breadcrumb|link|url|href|parent|redirect|next|prev|image|img|src|thumbnail|icon|"
     r"banner|logo|page|path", re.IGNORECASE)
 

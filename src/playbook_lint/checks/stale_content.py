@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from playbook_lint.checks.outdated import MIN_YEAR, find_url_date, page_date
 from playbook_lint.findings import RawFinding, Severity
+from playbook_lint.lazyre import lazy_compile
 from playbook_lint.rule import Context, Rule, RuleConfig
 
 if TYPE_CHECKING:
@@ -44,33 +45,33 @@ _MONTHS = ("january|february|march|april|may|june|july|august|september|october|
            "november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
 _YEAR = r"(?<![\w/#$£.,:-])((?:19|20)\d\d)(?![\w/%]|-\d\d-|\.\d|,\d)"
 #: "as of 2019", "as at March 2019", "as of the end of 2019": a snapshot.
-_AS_OF = re.compile(
+_AS_OF = lazy_compile(globals(),
     r"\bas\s+(?:of|at)\s+(?:(?:the\s+)?(?:end|start|beginning|middle)\s+of\s+)?"
     r"(?:(?:early|mid|late)[\s-]+)?(?:(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:" + _MONTHS + r")\.?"
     r"(?:\s+\d{1,2}(?:st|nd|rd|th)?,?)?\s+)?" + _YEAR,
     re.IGNORECASE,
 )
 #: "in 2015", "in early 2015", "in March 2015".
-_IN_YEAR = re.compile(
+_IN_YEAR = lazy_compile(globals(),
     r"\bin\s+(?:(?:early|mid|late)[\s-]+)?(?:(?:" + _MONTHS + r")\.?\s+)?" + _YEAR,
     re.IGNORECASE,
 )
-_ANY_YEAR = re.compile(_YEAR)
+_ANY_YEAR = lazy_compile(globals(), _YEAR)
 #: Relative words that date a statement only when a year stands beside them.
-_WEAK = re.compile(
+_WEAK = lazy_compile(globals(),
     r"\b(currently|recently|new|this\s+year|last\s+year|next\s+year|coming\s+soon|upcoming"
     r"|at\s+the\s+moment|at\s+present)\b",
     re.IGNORECASE,
 )
 #: Finite verbs that put a sentence in the present or the future.
-_PRESENT = re.compile(
+_PRESENT = lazy_compile(globals(),
     r"\b(?:is|are|am|isn['’]t|aren['’]t|will|won['’]t|shall|['’]ll|we['’]re|they['’]re|it['’]s|there['’]s|"
     r"currently|now|being|plans?\s+to|aims?\s+to|intends?\s+to|expects?\s+to|going\s+to|"
     r"this\s+year|upcoming|coming\s+soon|continues\s+to|remains?)\b",
     re.IGNORECASE,
 )
 #: Words that put a sentence in the past: history, not a stale claim.
-_PAST = re.compile(
+_PAST = lazy_compile(globals(),
     r"\b(?:was|were|had|did|wasn't|weren't|hadn't|didn't|ago|began|begun|became|built|"
     r"made|took|wrote|written|held|found|won|saw|came|went|grew|sent|led|ran|met|gave|"
     r"told|said|spoke|chose|rose|fell|left|brought|bought|thought|taught|kept|lost|paid|"
@@ -88,9 +89,10 @@ _ED_ADJECTIVES = frozenset({
     "embed", "breed", "greed", "creed", "bleed", "weed", "unlimited", "networked",
 })
 #: Auxiliaries that make a following participle a present or future passive.
-_PASSIVE = re.compile(r"\b(?:is|are|am|be|being|will\s+be|gets?|getting)\b", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?;](?=\s|$)|\n\s*\n")
-_PROPER_NEW = re.compile(r"New\s+[A-Z]")
+_PASSIVE = lazy_compile(globals(), r"\b(?:is|are|am|be|being|will\s+be|gets?|getting)\b",
+                        re.IGNORECASE)
+_SENTENCE_END = lazy_compile(globals(), r"[.!?;](?=\s|$)|\n\s*\n")
+_PROPER_NEW = lazy_compile(globals(), r"New\s+[A-Z]")
 
 
 @dataclass(frozen=True)
@@ -192,7 +194,7 @@ def _excluded_spans(doc: Document) -> list[tuple[int, int]]:
     return spans
 
 
-_TITLE = re.compile(
+_TITLE = lazy_compile(globals(),
     r"\"[^\"\n]{1,200}\"|“[^”\n]{1,200}”|(?<![\w*])\*(?!\s)[^*\n]{1,200}(?<!\s)\*(?![\w*])"
     r"|(?<![\w_])_(?!\s)[^_\n]{1,200}(?<!\s)_(?![\w_])|<(?:em|i|cite|q)>[^<]{1,200}</(?:em|i|cite|q)>",
 )
