@@ -13,7 +13,9 @@ import pytest
 from playbook_lint.lazyre import LazyPattern, lazy_compile
 
 #: The modules whose patterns are lazy.
-MODULES = ["playbook_lint.checks.stale_content", "playbook_lint.checks.broken_link"]
+MODULES = [f"playbook_lint.checks.{name}" for name in (
+    "stale_content", "broken_link", "context", "reference_labels", "link_text", "images",
+    "front_matter", "prose")]
 
 
 def test_the_pattern_compiles_on_first_use_and_takes_its_place() -> None:

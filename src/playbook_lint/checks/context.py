@@ -20,13 +20,15 @@ import bisect
 import re
 from typing import TYPE_CHECKING
 
+from playbook_lint.lazyre import lazy_compile
+
 if TYPE_CHECKING:
     from playbook_lint.document import Document
 
 __all__ = ["QuoteSpans", "in_title", "mentioned", "lone_name"]
 
-_ALERT = re.compile(r"[ \t]*>[ \t>]*\[![A-Za-z]+\]")
-_PARA_BREAK = re.compile(r"\n[ \t>]*\n")
+_ALERT = lazy_compile(globals(), r"[ \t]*>[ \t>]*\[![A-Za-z]+\]")
+_PARA_BREAK = lazy_compile(globals(), r"\n[ \t>]*\n")
 
 
 class QuoteSpans:
@@ -64,9 +66,9 @@ class QuoteSpans:
         return i >= 0 and offset < self._spans[i][1]
 
 
-_CURLY = re.compile("\u201c[^\u201c\u201d]{1,1200}\u201d")
-_STRAIGHT = re.compile(r'(?<![\w])"(?=\S)[^"]{1,1200}(?<=\S)"(?!\w)')
-_SINGLE = re.compile(
+_CURLY = lazy_compile(globals(), "\u201c[^\u201c\u201d]{1,1200}\u201d")
+_STRAIGHT = lazy_compile(globals(), r'(?<![\w])"(?=\S)[^"]{1,1200}(?<=\S)"(?!\w)')
+_SINGLE = lazy_compile(globals(),
     r"(?:(?<=^)|(?<=[\s(\[]))[\u2018'](?=[^\W\d_])[^\u2018\u2019'\n]{1,300}?"
     r"(?<=[\w.,!?)])[\u2019'](?![^\W\d_])"
 )
@@ -90,10 +92,10 @@ def _quotations(prose: str) -> list[tuple[int, int]]:
 
 
 # -- mentions -------------------------------------------------------------------------
-_LIST_ITEM = re.compile(r"^[ \t>]*(?:[-*+]|\d{1,9}[.)])[ \t]+")
+_LIST_ITEM = lazy_compile(globals(), r"^[ \t>]*(?:[-*+]|\d{1,9}[.)])[ \t]+")
 _MARKS = "*_`\"'\u201c\u201d\u2018\u2019"
-_GLOSS = re.compile(r"\s*(?:\(|:|[-\u2013\u2014]\s|\u2192|=>|=)")
-_JOIN = re.compile(r"\s*(?:,|/|\bor\b|\band\b)\s*")
+_GLOSS = lazy_compile(globals(), r"\s*(?:\(|:|[-\u2013\u2014]\s|\u2192|=>|=)")
+_JOIN = lazy_compile(globals(), r"\s*(?:,|/|\bor\b|\band\b)\s*")
 
 
 def mentioned(doc: Document, start: int, end: int) -> bool:
@@ -151,7 +153,7 @@ def _norm(text: str) -> str:
 
 
 # -- names ------------------------------------------------------------------------------
-_PREV = re.compile(r"([^\W\d_][\w'\u2019.-]*)([,;]?)[\s\[\(*_]*$")
+_PREV = lazy_compile(globals(), r"([^\W\d_][\w'\u2019.-]*)([,;]?)[\s\[\(*_]*$")
 
 
 def lone_name(prose: str, start: int, end: int) -> bool:
@@ -174,12 +176,13 @@ def lone_name(prose: str, start: int, end: int) -> bool:
     return m.group(2) == "," or m.group(1)[:1].islower()
 
 
-_NEXT = re.compile(r"[^\S\n]+([^\W\d_][\w'\u2019-]*)")
+_NEXT = lazy_compile(globals(), r"[^\S\n]+([^\W\d_][\w'\u2019-]*)")
 
 
 # -- titles -----------------------------------------------------------------------------
-_SPAN = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1|\(([^()\n]+)\)|\u201c([^\u201d\n]+)\u201d")
-_LEAD = re.compile(r"[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?")
+_SPAN = lazy_compile(
+    globals(), r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1|\(([^()\n]+)\)|\u201c([^\u201d\n]+)\u201d")
+_LEAD = lazy_compile(globals(), r"[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?")
 
 
 def in_title(doc: Document, start: int, end: int) -> bool:

@@ -38,6 +38,7 @@ import pathspec
 from playbook_lint.document import Document
 from playbook_lint.findings import RawFinding, Severity
 from playbook_lint.frontmatter import FrontMatter
+from playbook_lint.lazyre import lazy_compile
 from playbook_lint.packregex import compile_pack_regex
 from playbook_lint.rule import Context, Rule, RuleConfig
 
@@ -394,11 +395,11 @@ def _missing(fm: FrontMatter, data: Mapping[str, Any], key: str, absent: str, em
 
 
 # --------------------------------------------------------------------------------------
-_EMAIL = re.compile(
+_EMAIL = lazy_compile(globals(),
     r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
 )
-_KEY_LINE = re.compile(r"[A-Za-z0-9_-]+[ \t]*:(?:[ \t]|$)")
+_KEY_LINE = lazy_compile(globals(), r"[A-Za-z0-9_-]+[ \t]*:(?:[ \t]|$)")
 
 
 def is_email(value: str) -> bool:
@@ -433,7 +434,7 @@ def _is_date(value: Any) -> bool:
     return False
 
 
-_JEKYLL_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+_JEKYLL_TIME = lazy_compile(globals(), r"\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
                           r"(?:\s*(?:[+-]\d{2}:?\d{2}|Z|[A-Z]{3}))?")
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
 from playbook_lint.findings import RawFinding, Severity
+from playbook_lint.lazyre import lazy_compile
 from playbook_lint.rule import Context, Rule
 
 if TYPE_CHECKING:
@@ -26,13 +27,13 @@ USELESS_WORDS: frozenset[str] = frozenset(
     }
 )
 
-_IMAGE_FILE = re.compile(
+_IMAGE_FILE = lazy_compile(globals(),
     r"^[\w.~/-]*[\w-]\.(?:png|jpe?g|gif|svg|webp|avif|bmp|tiff?|ico|heic)$", re.IGNORECASE
 )
-_ARTICLE = re.compile(r"^(?:an?|the)\s+", re.IGNORECASE)
+_ARTICLE = lazy_compile(globals(), r"^(?:an?|the)\s+", re.IGNORECASE)
 #: Hugo image shortcodes that take a data uid (https://gohugo.io/content-management/shortcodes/).
 _HUGO_IMG = re.compile(r"\{\{([<%])\s*(?:img|img-right)\s+(.*?)\s*[>%]\}\}")
-_SHORTCODE_PARAM = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_SHORTCODE_PARAM = lazy_compile(globals(), r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 def alt_problem(alt: str) -> str | None:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from markdown_it.common.utils import normalizeReference
 
 from playbook_lint.findings import RawFinding, Severity
+from playbook_lint.lazyre import lazy_compile
 from playbook_lint.rule import Context, Rule, RuleConfig
 
 if TYPE_CHECKING:
@@ -20,10 +21,10 @@ if TYPE_CHECKING:
 __all__ = ["LinkText", "LinkUse", "link_text_key", "link_uses", "destination_key"]
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
-_URL_TEXT = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)\S+$", re.IGNORECASE)
+_URL_TEXT = lazy_compile(globals(), r"^(?:[a-z][a-z0-9+.-]*://|www\.)\S+$", re.IGNORECASE)
 #: A reference link usage ``[text][label]`` or ``[text][]`` (the label is looked up in
 #: the page's reference definitions; ``[text]`` alone is too often plain brackets).
-_REF_USAGE = re.compile(
+_REF_USAGE = lazy_compile(globals(),
     r"(?<![\]\\!])\[((?:\\.|[^\\\[\]\n]){1,300})\]\[((?:\\.|[^\\\[\]\n]){0,300})\]"
 )
 _CLOSE_A = re.compile(r"</a\s*>", re.IGNORECASE)

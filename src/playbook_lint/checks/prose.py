@@ -31,6 +31,7 @@ from playbook_lint.checks.context import in_title, mentioned
 from playbook_lint.checks.context import lone_name as _lone_name
 from playbook_lint.checks.wordclass import guess_pos
 from playbook_lint.findings import Edit, Fix, RawFinding, Severity
+from playbook_lint.lazyre import lazy_compile
 from playbook_lint.packregex import PackPattern, compile_pack_regex
 from playbook_lint.rule import Context, Rule, RuleConfig
 
@@ -151,7 +152,7 @@ _PIECES = {" ": _SEP, "-": "[-\u2010\u2011]", "'": "['\u2019]"}
 _WS = re.compile(r"\s+")
 #: What starts a new item or block on a line (list markers, table row, heading); a
 #: hard break (two spaces or a backslash) ends a line as a reader sees it.
-_NEW_BLOCK = re.compile(r"[ \t]*(?:[-*+][ \t]|\d{1,9}[.)][ \t]|\||#{1,6}[ \t])")
+_NEW_BLOCK = lazy_compile(globals(), r"[ \t]*(?:[-*+][ \t]|\d{1,9}[.)][ \t]|\||#{1,6}[ \t])")
 
 
 def _crosses_block(text: str, start: int, end: int) -> bool:
@@ -684,7 +685,7 @@ class Jargon(Rule):
 
 
 _QUOTES = {'"': '"', "'": "'", "\u201c": "\u201d", "\u2018": "\u2019"}
-_PREV_WORDS = re.compile(
+_PREV_WORDS = lazy_compile(globals(),
     r"([^\W\d_](?:[\w'\u2019.&-]*\w)?)[^\S\n]+(?:(?:of|and|for|the|on|to|&)[^\S\n]+)?$"
 )
 
@@ -709,7 +710,7 @@ def _in_name(prose: str, start: int) -> bool:
     return bool(head) and head[-1] not in ".!?:\n"
 
 
-_NEXT_WORD = re.compile(r"[^\S\n]+(?:(?:of|and|for|the|on|to|&)[^\S\n]+)?([^\W\d_])")
+_NEXT_WORD = lazy_compile(globals(), r"[^\S\n]+(?:(?:of|and|for|the|on|to|&)[^\S\n]+)?([^\W\d_])")
 
 
 def _starts_name(prose: str, start: int, end: int) -> bool:
@@ -761,7 +762,7 @@ def _near_pattern(words: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![^\W_])(?:{alts})(?:e?s)?(?![^\W_])", re.IGNORECASE)
 
 
-_PARAGRAPH = re.compile(r"\n[ \t]*\n")
+_PARAGRAPH = lazy_compile(globals(), r"\n[ \t]*\n")
 
 
 def _near(pattern: re.Pattern[str], prose: str, start: int, end: int) -> bool:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from markdown_it.common.utils import normalizeReference
 
 from playbook_lint.findings import RawFinding, Severity
+from playbook_lint.lazyre import lazy_compile
 from playbook_lint.links.offsets import inline_blocks
 from playbook_lint.mdparser import SPAN, parse_inline
 from playbook_lint.rule import Context, Rule
@@ -33,11 +34,11 @@ if TYPE_CHECKING:
 __all__ = ["UndefinedReference", "undefined_references"]
 
 #: ``[text][label]`` / ``![alt][label]`` / ``[text][]`` with no brackets nested inside.
-_REF = re.compile(r"(?<!\\)(!?)\[((?:[^\[\]\\]|\\.)*)\]\[((?:[^\[\]\\]|\\.)*)\]")
+_REF = lazy_compile(globals(), r"(?<!\\)(!?)\[((?:[^\[\]\\]|\\.)*)\]\[((?:[^\[\]\\]|\\.)*)\]")
 #: Liquid/Jinja/Nunjucks, Hugo shortcodes and ERB: their brackets are template code.
-_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|<%.*?%>|\{#.*?#\}", re.DOTALL)
+_TEMPLATE = lazy_compile(globals(), r"\{\{.*?\}\}|\{%.*?%\}|<%.*?%>|\{#.*?#\}", re.DOTALL)
 #: Constructs that insert content at build time: a definition may come from there.
-_PULLS_IN = re.compile(
+_PULLS_IN = lazy_compile(globals(),
     r"\{%-?\s*(?:include|include_relative|render|partial)\b|"
     r"\{\{[<%]\s*[\w-]|<%=|\{\{-?\s*(?:partial|include|content)\b|"
     r"^--8<--", re.MULTILINE)
@@ -46,7 +47,7 @@ _TASK = frozenset({" ", "x", "X"})
 #: ``[label]: {{ site.baseurl }}/x`` is no CommonMark definition in the source (the
 #: destination has spaces) but is one once Liquid has run, so any ``[label]:`` at the
 #: start of a line (after indentation or ``>``) counts as defining ``label``.
-_DEF_LINE = re.compile(r"^[ \t>]*\[((?:[^\[\]\\]|\\.)+)\]:", re.MULTILINE)
+_DEF_LINE = lazy_compile(globals(), r"^[ \t>]*\[((?:[^\[\]\\]|\\.)+)\]:", re.MULTILINE)
 
 
 def undefined_references(doc: Document) -> list[tuple[int, int, str, str, bool]]:
