@@ -15,7 +15,8 @@ from playbook_lint.lazyre import LazyPattern, lazy_compile
 #: The modules whose patterns are lazy.
 MODULES = [f"playbook_lint.checks.{name}" for name in (
     "stale_content", "broken_link", "context", "reference_labels", "link_text", "images",
-    "front_matter", "prose")]
+    "front_matter", "prose")] + ["playbook_lint.site", "playbook_lint.fminfer",
+                                "playbook_lint.fmsite"]
 
 
 def test_the_pattern_compiles_on_first_use_and_takes_its_place() -> None:

@@ -59,6 +59,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from playbook_lint.lazyre import lazy_compile
+
 __all__ = [
     "CONSENSUS", "MIN_PAGES", "MIN_BLANK", "LOCAL_PAGES", "MIN_VALUES", "MAX_CHOICES",
     "MIN_CHOICE_USES",
@@ -91,9 +93,9 @@ _NEVER = frozenset({"layout", "draft", "published", "permalink", "url", "slug",
 _NO_CHOICES = frozenset({"title", "subtitle", "description", "summary", "slug", "date",
                          "weight", "order", "permalink", "url", "image", "uid",
                          "name", "id"})
-_CHOICE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]{0,39}")
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?:$|[T ]\d)")
-_EMAIL = re.compile(r"[^@\s<>()]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,63}")
+_CHOICE = lazy_compile(globals(), r"[A-Za-z0-9][A-Za-z0-9_.+-]{0,39}")
+_ISO_DAY = lazy_compile(globals(), r"\d{4}-\d{2}-\d{2}(?:$|[T ]\d)")
+_EMAIL = lazy_compile(globals(), r"[^@\s<>()]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,63}")
 
 
 def looks_like_date(value: Any) -> bool:

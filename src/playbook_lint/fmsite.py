@@ -39,6 +39,7 @@ from playbook_lint.fminfer import (
     infer_schema,
     is_draft,
 )
+from playbook_lint.lazyre import lazy_compile
 
 __all__ = ["schema_for", "clear_cache", "page_facts", "jekyll_defaults", "MARKDOWN_PAGE_SUFFIXES",
            "SOURCE_DIRS", "group_folder"]
@@ -161,7 +162,7 @@ def _jekyll_values(rel: str, defaults: list[dict[str, Any]],
     return out
 
 
-_JS_LAYOUT = re.compile(r"""^\s*layout\s*:\s*['"]([^'"]+)['"]""", re.MULTILINE)
+_JS_LAYOUT = lazy_compile(globals(), r"""^\s*layout\s*:\s*['"]([^'"]+)['"]""", re.MULTILINE)
 
 
 def _eleventy_dir_data(folder: Path) -> dict[str, Any]:

@@ -68,6 +68,7 @@ from playbook_lint.generators.base import (
     pattern_matches,
     strip_page_ext,
 )
+from playbook_lint.lazyre import lazy_compile
 
 __all__ = [
     "Site", "Page", "build_site", "url_key", "page_urls",
@@ -96,8 +97,8 @@ FURNITURE = frozenset({
 #: Folders that only hold partials/templates (never pages) in Jekyll, Hugo, Middleman.
 PARTIAL_DIRS = frozenset({"_includes", "_layouts", "includes", "layouts", "partials",
                           "_partials", "_data", "data"})
-_POST = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
-_POST_URL = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/([^/]+)$")
+_POST = lazy_compile(globals(), r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+_POST_URL = lazy_compile(globals(), r"/(\d{4})/(\d{2})/(\d{2})/([^/]+)$")
 
 
 def url_key(path: str) -> str:
@@ -148,7 +149,7 @@ def _strip_page_ext(name: str) -> str | None:
     return strip_page_ext(name)
 
 
-_PLACEHOLDER = re.compile(r":(\w+)")
+_PLACEHOLDER = lazy_compile(globals(), r":(\w+)")
 #: Jekyll's built-in permalink styles (https://jekyllrb.com/docs/permalinks/#built-in-formats).
 _JEKYLL_STYLES = {
     "date": "/:categories/:year/:month/:day/:title:output_ext",
@@ -817,7 +818,7 @@ def _is_partial(rel: str) -> bool:
 
 #: Template constructs that insert content (and so headings and ids) when the site is
 #: built: Liquid/Nunjucks ``include``/``render``/loops, Hugo shortcodes and partials, ERB.
-_PULLS_IN = re.compile(
+_PULLS_IN = lazy_compile(globals(),
     r"\{%-?\s*(?:include|include_relative|render|for|partial)\b|"
     r"\{\{[<%]\s*(?!(?:rel)?ref\b)[\w-]|<%=|"
     r"\{\{-?\s*(?:partial|include|content)\b",
