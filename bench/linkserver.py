@@ -27,6 +27,7 @@ import asyncio
 import collections
 import json
 import sys
+import time
 
 OK_BODY = b"<!doctype html><html><head><title>ok</title></head><body><p>ok</p></body></html>\n"
 REASONS = {200: "OK", 301: "Moved Permanently", 404: "Not Found", 429: "Too Many Requests",
@@ -44,6 +45,12 @@ class LinkServer:
         self.by_status: collections.Counter[int] = collections.Counter()
         self.connections = 0
         self.no_429 = False
+        #: epoch seconds of the first request's head and the last response written
+        #: (a timeline of one run: when the client's first request came, when it ended)
+        self.first_request: float | None = None
+        self.last_response: float | None = None
+        self.in_flight = 0
+        self.most_in_flight = 0
 
     def answer(self, host: str, method: str, path: str) -> tuple[int, list[tuple[str, str]], bytes]:
         """Return ``(status, extra headers, body)`` for one request."""
@@ -76,6 +83,10 @@ class LinkServer:
                 if len(parts) != 3:
                     return
                 method, target, version = parts
+                if self.first_request is None:
+                    self.first_request = time.time()
+                self.in_flight += 1
+                self.most_in_flight = max(self.most_in_flight, self.in_flight)
                 headers = {}
                 for line in lines[1:]:
                     if ":" in line:
@@ -100,6 +111,8 @@ class LinkServer:
                 if method != "HEAD":
                     data += body
                 writer.write(data)
+                self.in_flight -= 1
+                self.last_response = time.time()
                 await writer.drain()
                 if close:
                     return
@@ -112,6 +125,8 @@ class LinkServer:
         """Counters as a JSON-ready dict."""
         return {"requests": sum(self.by_method.values()), "connections": self.connections,
                 "by_method": dict(self.by_method),
+                "first_request": self.first_request, "last_response": self.last_response,
+                "most_in_flight": self.most_in_flight,
                 "by_status": {str(k): v for k, v in sorted(self.by_status.items())}}
 
 

@@ -6,6 +6,7 @@ Every request goes to a server on 127.0.0.1 started here."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from datetime import date
@@ -402,3 +403,38 @@ def test_a_config_that_does_not_pickle_dismisses_the_standby() -> None:
     assert standby is not None
     assert standby.begin(lambda: None) is None
     assert not standby.waiting and _reaped(standby.pid)
+
+
+def test_the_report_comes_before_the_link_cache_is_written(
+        site: Path, server: LoopbackServer, started: list[Any],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child sends its report, then writes the link cache while this process runs
+    the link rules: the cache is on disk when run() returns, and a save that fails is
+    still a warning, said before the summary, as when checking first."""
+    monkeypatch.setattr(background, "MIN_URLS", 1)
+    cache = site / "cache" / "links.json"
+    (site / "playbook-lint.toml").write_text(
+        f"[links]\ntimeout = 5\nretries = 0\ncache = \"{cache}\"\n", encoding="utf-8")
+    config = site / "playbook-lint.toml"  # named: it is not the name found upward
+    beside = _run(config_path=config)
+    assert len(started) == 1 and started[0].outcome == "ok"
+    assert len(json.loads(cache.read_text(encoding="utf-8"))["entries"]) == PAGES * PER_PAGE
+    assert beside.exit_code == 1 and len(_shape(beside)) > 0
+
+    (site / "blocker").write_text("a file, not a folder", encoding="utf-8")
+    bad = site / "blocker" / "links.json"
+    (site / "playbook-lint.toml").write_text(
+        f"[links]\ntimeout = 5\nretries = 0\ncache = \"{bad}\"\n", encoding="utf-8")
+    beside = _run(config_path=config)
+    first = _run(config_path=config, jobs=1)
+    assert len(started) == 2 and started[1].outcome == "ok"
+    for result in (beside, first):
+        log = _log(result)
+        assert len(log) == 3
+        assert log[0].startswith(f"link cache {bad} could not be read (")
+        assert log[1].startswith(f"link cache {bad} could not be written (")
+        assert log[2] == (
+            "links: 12 (12 unique URLs): 9 ok (3 via permanent redirect), 3 broken, "
+            "0 unverified, 0 skipped; 0 from cache")
+    assert _shape(beside) == _shape(first)
+    assert _log(beside) == _log(first)

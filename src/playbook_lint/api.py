@@ -547,15 +547,21 @@ def _take_link_report(state: _Run, report: Any, n_links: int, elapsed: float) ->
     """Keep the link engine's results for the rules and say its warnings and summary."""
     from playbook_lint.links.stage import summary_line
 
-    results = report.results
-    if report.network_error:  # one run-level message, not one warning per link
-        results = {k: r for k, r in results.items() if r.status != "unverified"}
-    state.result.link_results = results
+    state.result.link_results = _link_results_of(report)
     for message in report.warnings:
         state.say(message, "warning")
     if report.network_error:
         state.say(report.network_error, "warning")
     state.say(summary_line(report, n_links, elapsed), "summary")
+
+
+def _link_results_of(report: Any) -> dict[str, Any]:
+    """The results the rules read from the engine's ``report``: all of them, but for
+    the unverified ones when the network was down (one run-level message instead)."""
+    results = report.results
+    if report.network_error:
+        results = {k: r for k, r in results.items() if r.status != "unverified"}
+    return results
 
 
 def _beside_feed(state: _Run, econf: Any) -> Any:
@@ -748,15 +754,20 @@ def _lint_beside_links(state: _Run) -> None:
     first = lint_parallel(state.files, offline_rules, today=state.today, root=root,
                           offline=False, link_results={}, jobs=state.options.jobs,
                           trees=state.trees, parsed=state.parsed, **kwargs)
-    report = background.wait()
-    state.pending = None
-    _take_link_report(state, report, n_links, time.monotonic() - start)
+    # the report comes before the child writes the link cache; the pass over the link
+    # rules runs meanwhile, and the cache's warnings (if any) join before they are said
+    report = background.wait(early=True)
+    elapsed = time.monotonic() - start
+    state.result.link_results = _link_results_of(report)
     cache, keys, cached = _cached_results(state)
     todo = [f for f in state.files if f not in cached]
     second = lint_parallel(todo, link_rules, today=state.today, root=root,
                            offline=False, link_results=state.result.link_results,
                            jobs=state.options.jobs, trees=state.trees,
                            parsed=state.parsed, **kwargs)
+    report.warnings.extend(background.late_warnings())
+    state.pending = None
+    _take_link_report(state, report, n_links, elapsed)
     state.parsed = None
     shown = {_rel(f, root) for f in todo}
     order = {_rel(f, root): i for i, f in enumerate(state.files)}

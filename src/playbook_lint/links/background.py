@@ -138,13 +138,31 @@ class BesideFeed:
         return self._check
 
 
-def _child_report(url_fd: int, config: Any, progress: bool) -> bytes:
+def _child_report(url_fd: int, config: Any, progress: bool, out_fd: int) -> None:
     """In the child: check the URL batches read from ``url_fd`` (one JSON list a line,
-    until the parent closes it) as they arrive, and pickle the ``EngineRun``."""
+    until the parent closes it) as they arrive, and write two frames to ``out_fd``
+    (:func:`_write_frame`): the pickled ``EngineRun`` as soon as every result is in,
+    before the link cache is written (the parent lints meanwhile), then the pickled
+    list of warnings the cache's save added (:meth:`BackgroundCheck.late_warnings`)."""
     from playbook_lint.links.stage import run_engine_stream
 
-    return pickle.dumps(run_engine_stream(lambda: _batches(url_fd), config, progress=progress),
-                        protocol=pickle.HIGHEST_PROTOCOL)
+    sent: list[int] = []  # how many warnings the report held when it was sent
+
+    def send(report: Any) -> None:
+        _write_frame(out_fd, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
+        sent.append(len(report.warnings))
+
+    report = run_engine_stream(lambda: _batches(url_fd), config, progress=progress,
+                               before_save=send)
+    if not sent:  # no link cache written (caching off, or the network was down)
+        send(report)
+    _write_frame(out_fd, pickle.dumps(report.warnings[sent[0]:],
+                                      protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _write_frame(fd: int, body: bytes) -> None:
+    """Write ``body`` to the pipe ``fd`` after its length (8 bytes, big-endian)."""
+    _write_all(fd, len(body).to_bytes(8, "big") + body)
 
 
 async def _batches(fd: int) -> AsyncIterator[list[str]]:
@@ -215,8 +233,7 @@ def _fork_child(get_config: Callable[[int], Any],
             if config is None:  # dismissed: nothing to check
                 code = 0
             else:
-                data = _child_report(url_read, config, progress)
-                _write_all(write_fd, data)
+                _child_report(url_read, config, progress, write_fd)
                 code = 0
         except BaseException:  # noqa: BLE001 - the parent runs the check itself
             code = 1
@@ -359,6 +376,8 @@ class BackgroundCheck:
         self._progress = progress
         #: how the child ended: "ok", or why its results were not used (for tests)
         self.outcome = "running"
+        self._pipe: Any = None  # the report pipe, opened by the first read
+        self._late = False  # wait(early=True) returned: late_warnings() reaps the child
 
     @classmethod
     def start(cls, urls: list[str], config: Any, *, progress: bool) -> BackgroundCheck | None:
@@ -402,41 +421,75 @@ class BackgroundCheck:
             except OSError:
                 pass
 
-    def _read(self) -> bytes:
-        chunks = []
-        with os.fdopen(self._fd, "rb", closefd=True) as pipe:
-            while True:
-                chunk = pipe.read(1 << 20)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-        return b"".join(chunks)
-
-    def wait(self) -> Any:
-        """The child's ``EngineRun`` for every URL fed (the feed is closed first). When
-        the child failed (exit status not 0, or a report that does not unpickle), the
-        engine is run here instead."""
-        self.close_feed()
-        data = b""
+    def _frame(self) -> Any:
+        """The next pickled frame the child wrote (:func:`_write_frame`), unpickled;
+        None at the end of the pipe, on a short frame or one that does not unpickle."""
         try:
-            data = self._read()
+            if self._pipe is None:
+                self._pipe = os.fdopen(self._fd, "rb", closefd=True)
+            head = self._pipe.read(8)
+            if len(head) < 8:
+                return None
+            size = int.from_bytes(head, "big")
+            body = self._pipe.read(size)
+            if len(body) < size:
+                return None
+            return pickle.loads(body)  # noqa: S301 - our own child's bytes
+        except Exception:  # noqa: BLE001 - a broken child: the caller decides
+            return None
+
+    def _reap(self) -> int:
+        """Close the report pipe and wait for the child: its exit code."""
+        try:
+            if self._pipe is not None:
+                self._pipe.close()
+            else:
+                os.close(self._fd)
         except OSError:
-            data = b""
+            pass
         _, status = os.waitpid(self.pid, 0)
-        if os.waitstatus_to_exitcode(status) == 0 and data:
-            try:
-                report = pickle.loads(data)  # noqa: S301 - our own child's bytes
-                self.outcome = "ok"
+        return os.waitstatus_to_exitcode(status)
+
+    def wait(self, *, early: bool = False) -> Any:
+        """The child's ``EngineRun`` for every URL fed (the feed is closed first). When
+        the child failed (no report, or one that does not unpickle), the engine is run
+        here instead. With ``early`` the report is returned as soon as the child sends
+        it, while it writes the link cache: :meth:`late_warnings` must follow (it
+        adds the cache's warnings and reaps the child)."""
+        self.close_feed()
+        report = self._frame()
+        if report is not None:
+            self.outcome = "ok"
+            if early:
+                self._late = True
                 return report
-            except Exception:  # noqa: BLE001 - run it here instead
-                pass
-        self.outcome = f"child failed (status {os.waitstatus_to_exitcode(status)})"
+            report.warnings.extend(self._late_frame())
+            return report
+        self.outcome = f"child failed (status {self._reap()})"
         from playbook_lint.links.stage import run_engine
 
         return run_engine(self._urls, self._config, progress=self._progress)
 
+    def _late_frame(self) -> list[str]:
+        late = self._frame()
+        self._reap()
+        return [str(w) for w in late] if isinstance(late, list) else []
+
+    def late_warnings(self) -> list[str]:
+        """After ``wait(early=True)``: the warnings the child's link cache save gave
+        (a cache folder that cannot be written), once the child has ended (reaped);
+        an empty list when the child died meanwhile or :meth:`wait` was not early."""
+        if not self._late:
+            return []
+        self._late = False
+        return self._late_frame()
+
     def cancel(self) -> None:
-        """Stop the child and reap it (the run failed before it needed the results)."""
+        """Stop the child and reap it (the run failed before it needed the results, or
+        between ``wait(early=True)`` and :meth:`late_warnings`)."""
+        if self._late:  # it is writing the link cache: let it finish (atomic anyway)
+            self.late_warnings()
+            return
         if self.outcome != "running":
             return
         self.outcome = "cancelled"

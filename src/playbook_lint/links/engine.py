@@ -306,6 +306,9 @@ class _Engine:
         self.sleep = sleep or asyncio.sleep
         self.clock = clock or time.monotonic
         self.on_result = on_result
+        #: called with the finished report just before the link cache is written (its
+        #: only later change: the cache's warnings appended); see check_url_stream
+        self.before_save: Callable[[EngineRun], None] | None = None
         self.stats = EngineStats()
         self.hosts: dict[str, _Host] = {}
         self.global_sem = asyncio.Semaphore(config.concurrency)
@@ -808,22 +811,24 @@ class _Engine:
                     old, status="unverified",
                     reason=f"not checked: network unavailable ({old.reason})",
                 )
-        elif cache is not None:
-            unchecked = set(not_checked)
-            for key in todo:
-                if key not in unchecked:  # never cache "ran out of time"
-                    cache.put(report.results[key])
         if not_checked:
             noun = "link" if len(not_checked) == 1 else "links"
             report.warnings.append(
                 f"link check stopped at its time limit (--max-time "
                 f"{fmt_seconds(cfg.max_time or 0)}): {len(not_checked)} external {noun} "
                 f"of {total} not checked")
-        if cache is not None and not offline:
-            report.warnings.extend(cache.save())
         # first-seen order of the input, whatever order the checks finished in
-        report.results = {key: report.results[key] for key in wanted}
+        results = report.results
+        report.results = {key: results[key] for key in wanted}
         self.stats.elapsed = time.monotonic() - started
+        if cache is not None and not offline:
+            if self.before_save is not None:  # the report is whole but for save warnings
+                self.before_save(report)
+            unchecked = set(not_checked)
+            for key in todo:
+                if key not in unchecked:  # never cache "ran out of time"
+                    cache.put(results[key])
+            report.warnings.extend(cache.save())
         return report
 
     def _network_down(self, checked: list[str]) -> bool:
@@ -889,11 +894,15 @@ async def check_url_stream(
     Args:
         batches: lists of URLs as written; the run ends after the last one.
         config, kwargs: as for :func:`check_urls`; ``on_result``'s ``total`` grows as
-            batches arrive.
+            batches arrive. ``before_save``: called with the report once every result
+            is in, before the link cache is written (the report's only later change is
+            the cache's warnings appended to ``warnings``): a caller in another process
+            can send it on while the cache is written.
     """
     engine = _Engine(config or EngineConfig(), transport=kwargs.get("transport"),
                      resolver=kwargs.get("resolver"), sleep=kwargs.get("sleep"),
                      clock=kwargs.get("clock"), on_result=kwargs.get("on_result"))
+    engine.before_save = kwargs.get("before_save")
     return await engine.run_stream(batches)
 
 
