@@ -50,7 +50,7 @@ def site(tmp_path: Path, server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
             f"- [gone]({server.url(f'/gone/{page}')})\n"
             f"- [moved]({server.url(f'/moved/{page}')})\n"
             f"- [also]({server.url(f'/also/{page}')})\n", encoding="utf-8")
-    (tmp_path / "playbook-lint.toml").write_text(
+    (tmp_path / ".playbook-lint.toml").write_text(
         "[links]\ntimeout = 5\nretries = 0\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return tmp_path
