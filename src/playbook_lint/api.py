@@ -545,9 +545,14 @@ def _cache_first(urls: list[str], econf: Any, cache: Any = None) -> Any:
 
 def _take_link_report(state: _Run, report: Any, n_links: int, elapsed: float) -> None:
     """Keep the link engine's results for the rules and say its warnings and summary."""
+    state.result.link_results = _link_results_of(report)
+    _say_link_report(state, report, n_links, elapsed)
+
+
+def _say_link_report(state: _Run, report: Any, n_links: int, elapsed: float) -> None:
+    """Say the link engine's warnings, its network error and its summary line."""
     from playbook_lint.links.stage import summary_line
 
-    state.result.link_results = _link_results_of(report)
     for message in report.warnings:
         state.say(message, "warning")
     if report.network_error:
@@ -767,7 +772,7 @@ def _lint_beside_links(state: _Run) -> None:
                            parsed=state.parsed, **kwargs)
     report.warnings.extend(background.late_warnings())
     state.pending = None
-    _take_link_report(state, report, n_links, elapsed)
+    _say_link_report(state, report, n_links, elapsed)  # (its results are kept above)
     state.parsed = None
     shown = {_rel(f, root) for f in todo}
     order = {_rel(f, root): i for i, f in enumerate(state.files)}
