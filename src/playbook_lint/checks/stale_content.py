@@ -57,6 +57,8 @@ _IN_YEAR = lazy_compile(globals(),
     re.IGNORECASE,
 )
 _ANY_YEAR = lazy_compile(globals(), _YEAR)
+#: What every match of ``_YEAR`` holds: prose without it has no dated statement.
+_YEAR_DIGITS = lazy_compile(globals(), r"(?:19|20)\d\d")
 #: Relative words that date a statement only when a year stands beside them.
 _WEAK = lazy_compile(globals(),
     r"\b(currently|recently|new|this\s+year|last\s+year|next\s+year|coming\s+soon|upcoming"
@@ -213,17 +215,27 @@ def dated_statements(doc: Document) -> list[DatedStatement]:
     name such as "New York"). Never raises.
     """
     prose = doc.prose
+    if _YEAR_DIGITS.search(prose) is None:
+        return []  # every statement holds a year of the prose (weak words one near them)
     text = doc.text
-    excluded = _excluded_spans(doc)
-    ex_starts = [a for a, _ in excluded]
-    for m in _TITLE.finditer(text, doc.body_start):
-        excluded.append((m.start(), m.end()))
-        ex_starts.append(m.start())
-    order = sorted(range(len(excluded)), key=lambda i: excluded[i][0])
-    excluded = [excluded[i] for i in order]
-    ex_starts = [a for a, _ in excluded]
+    excluded: list[tuple[int, int]] = []
+    ex_starts: list[int] = []
+    spans_read = False
+
+    def read_spans() -> None:
+        # the excluded spans, read at the first candidate (most pages have none)
+        nonlocal excluded, ex_starts, spans_read
+        spans_read = True
+        excluded = _excluded_spans(doc)
+        for m in _TITLE.finditer(text, doc.body_start):
+            excluded.append((m.start(), m.end()))
+        order = sorted(range(len(excluded)), key=lambda i: excluded[i][0])
+        excluded = [excluded[i] for i in order]
+        ex_starts = [a for a, _ in excluded]
 
     def is_excluded(pos: int) -> bool:
+        if not spans_read:
+            read_spans()
         k = bisect.bisect_right(ex_starts, pos) - 1
         while k >= 0 and ex_starts[k] > pos - 2000:
             a, b = excluded[k]
