@@ -256,3 +256,25 @@ def test_tracked_tokens_with_the_rule_table_are_markdown_its_own(src: str) -> No
             merged.append((t.type, t.content, t.nesting))
     assert merged == [(t.type, t.content, t.nesting) for t in expected
                       if t.type != "text" or t.content]
+
+
+def test_fast_link_destination_is_markdown_its_read() -> None:
+    """The one-search bare destination read gives parseLinkDestination's result on
+    every string, position and bound (escapes, parentheses, <...>, controls, ends)."""
+    import itertools
+
+    from markdown_it.helpers import parseLinkDestination
+
+    from playbook_lint.mdparser import fast_link_destination
+
+    alphabet = ["a", "/", "&amp;", "\\", "(", ")", " ", "<", ">", "\x01", "\x7f", "\n", "é"]
+    cases = ["".join(p) for n in range(4) for p in itertools.product(alphabet, repeat=n)]
+    cases += ["x.md#y)", "a(b)c) d", "<a b>", "http://x/y?z=1&amp;w", "a\\)b) c", "(" * 33 + "x"]
+    for s in cases:
+        for pos in range(len(s) + 2):
+            for maximum in range(len(s) + 3):
+                want = parseLinkDestination(s, pos, maximum)
+                got = fast_link_destination(s, pos, maximum)
+                assert (got.ok, got.pos, got.str) == (want.ok, want.pos, want.str), (s, pos, maximum)
+    res = fast_link_destination("[a](x.md) b", 4, 11)
+    assert (res.ok, res.pos, res.str) == (True, 8, "x.md")
