@@ -7,7 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from playbook_lint.mdparser import SPAN, linkify_pretest, markdown_parser, parse_inline
+from playbook_lint.mdparser import (
+    SPAN,
+    linkify_matches,
+    linkify_pretest,
+    markdown_parser,
+    parse_inline,
+)
 
 CASES = [
     "", "plain words. More words", "see http://example.org", "HTTPS://X.ORG", "a//b",
@@ -160,6 +166,45 @@ def test_linkify_answers_as_an_unpatched_linkify_it(text: str) -> None:
         [(m.index, m.last_index, m.url) for m in theirs or []]
 
 
+
+def _matched(found: list | None) -> list[tuple[str, int, int, str]] | None:
+    return None if found is None else [(m.schema, m.index, m.last_index, m.url) for m in found]
+
+
+MATCH_CASES = SCHEMA_CASES + [
+    "", "a@b", "write to a@b.org today", "x mailto:a@b.org y", "//x.org", "www.x.org",
+    "see example.com and http://b.org", "a.b.c", "user@localhost", "localhost:80/x",
+    "http:// nope", "xn--d1acufc.xn--p1ai", "1.2.3.4", "e.g. this", "x.gov.", ".com",
+]
+
+
+@pytest.mark.parametrize("text", MATCH_CASES)
+def test_linkify_matches_is_match_after_test(text: str) -> None:
+    linkify = markdown_parser().linkify
+    assert linkify is not None
+    expected = linkify.match(text) if linkify.test(text) else None
+    assert _matched(linkify_matches(text)) == _matched(expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("htpsfmailo:/@._ (｜«wcgvx1-") + [".com", "www.", "://"]),
+                max_size=15).map("".join))
+def test_linkify_matches_is_match_after_test_on_any_text(text: str) -> None:
+    linkify = markdown_parser().linkify
+    assert linkify is not None
+    expected = linkify.match(text) if linkify.test(text) else None
+    assert _matched(linkify_matches(text)) == _matched(expected)
+
+
+def test_linkify_matches_exact_values() -> None:
+    assert linkify_matches("plain words") is None
+    assert linkify_matches("") is None
+    assert _matched(linkify_matches("see example.com and a@b.org")) == [
+        ("", 4, 15, "http://example.com"), ("mailto:", 20, 27, "mailto:a@b.org")]
+    assert _matched(linkify_matches("go to https://x.org/a now")) == [
+        ("https:", 6, 21, "https://x.org/a")]
+
+
 BLOCK_CASES = [
     "plain paragraph\nover two lines\n\n- a list\n- of two\n",
     "# Heading\n\n> quote\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
@@ -275,6 +320,7 @@ def test_fast_link_destination_is_markdown_its_read() -> None:
             for maximum in range(len(s) + 3):
                 want = parseLinkDestination(s, pos, maximum)
                 got = fast_link_destination(s, pos, maximum)
-                assert (got.ok, got.pos, got.str) == (want.ok, want.pos, want.str), (s, pos, maximum)
+                assert (got.ok, got.pos, got.str) == (want.ok, want.pos, want.str), \
+                    (s, pos, maximum)
     res = fast_link_destination("[a](x.md) b", 4, 11)
     assert (res.ok, res.pos, res.str) == (True, 8, "x.md")

@@ -34,8 +34,8 @@ from markdown_it.rules_inline.state_inline import StateInline
 from markdown_it.token import Token
 
 __all__ = ["markdown_parser", "block_core_rules", "parse_blocks", "tracking_parser",
-           "parse_inline", "SPAN", "TrackingState", "linkify_pretest", "link_destination",
-           "fast_link_destination"]
+           "parse_inline", "SPAN", "TrackingState", "linkify_pretest", "linkify_matches",
+           "link_destination", "fast_link_destination"]
 
 _MD: MarkdownIt | None = None
 _BLOCK_RULES: list | None = None
@@ -248,6 +248,64 @@ def linkify_pretest(text: str) -> bool:
 
             _PRETEST = pretest
     return _PRETEST(text)
+
+
+_MATCHES: Callable[[str], list[Any] | None] | None = None
+
+
+def linkify_matches(text: str) -> list[Any] | None:
+    """``linkify.match(text) if linkify.test(text) else None`` for
+    :func:`markdown_parser`'s linkify-it (what markdown-it's core linkify reads), with
+    one scan of the text's fuzzy links instead of two; None without linkify.
+
+    linkify-it's ``test`` is ``A or (H and F) or E`` (https://github.com/tsutsu3/linkify-it-py,
+    ``LinkifyIt.test``): A a schema link (``schema_test`` matches and a schema's
+    validator accepts), H a ``host_fuzzy_test`` match, F a fuzzy link (``link_fuzzy``
+    or ``link_no_ip_fuzzy``), E a fuzzy e-mail (``email_fuzzy``, which holds ``@``);
+    ``match`` lists the candidates of A, F and E (a non-empty list exactly when one
+    of them is found), dropping those that overlap one already listed. So: no ``@``,
+    no H and no ``schema_test`` match means ``test`` is False; an empty ``match`` means
+    it is False; a listed match with a schema (a schema or e-mail one) or H means it
+    is True; else (fuzzy links alone, no H) ``test`` itself decides. ``test`` ran the
+    same fuzzy-link search ``match`` runs again; most texts that reach it hold one.
+
+    Returns:
+        linkify-it's :class:`~linkify_it.main.Match` list, or None.
+    """
+    global _MATCHES
+    if _MATCHES is None:
+        linkify = markdown_parser().linkify
+        parts = getattr(linkify, "re", None)
+        if linkify is None:
+            _MATCHES = lambda text: None  # noqa: E731
+        elif type(linkify).__module__ != "linkify_it.main" or not isinstance(parts, dict) \
+                or "host_fuzzy_test" not in parts or "schema_test" not in parts:
+            _MATCHES = lambda text: linkify.match(text) if linkify.test(text) else None  # noqa: E731
+        else:
+            host = re.compile(parts["host_fuzzy_test"], re.IGNORECASE)
+            schema = re.compile(parts["schema_test"], re.IGNORECASE)
+
+            def matches(text: str) -> list[Any] | None:
+                if not text:
+                    return None
+                has_host: bool | None = None
+                if "@" not in text:
+                    has_host = host.search(text) is not None
+                    if not has_host and schema.search(text) is None:
+                        return None  # no A (no schema), no H, no E (no "@")
+                found = linkify.match(text)
+                if not found:
+                    return None
+                if any(m.schema for m in found):
+                    return found  # A or E: test is True
+                if has_host is None:
+                    has_host = host.search(text) is not None
+                if has_host:
+                    return found  # F (a fuzzy link listed) and H
+                return found if linkify.test(text) else None
+
+            _MATCHES = matches
+    return _MATCHES(text)
 
 
 # ---------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from playbook_lint.links.slugs import Slugger
 from playbook_lint.mdparser import (
     SPAN,
     link_destination,
+    linkify_matches,
     linkify_pretest,
     parse_inline,
     tracking_parser,
@@ -383,7 +384,10 @@ def _linkify_run(
     if linkify is None:
         return
     text = "".join(t.content for t in run)
-    if not linkify_pretest(text) or not linkify.test(text):
+    if not linkify_pretest(text):
+        return
+    matches = linkify_matches(text)  # (linkify.match(text) if linkify.test(text))
+    if not matches:
         return
     # adjacent text tokens are merged as fragments_join does; each keeps its own
     # source start (emphasis leaves empty tokens for used delimiters in between)
@@ -400,7 +404,6 @@ def _linkify_run(
         k = max(bisect.bisect_right(seg_content, q) - 1, 0)
         return seg_source[k] + q - seg_content[k]
 
-    matches = linkify.match(text) or []
     if matches and matches[0].index == 0 and prev_type == "text_special":
         matches = matches[1:]
     for m in matches:
