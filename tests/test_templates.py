@@ -197,3 +197,22 @@ def test_definition_with_a_template_after_a_scheme() -> None:
             for tl in template_links(doc)] == [
         ("definition", (3, 7), "mailto:{{ site.team_email }}"),
     ]
+
+
+@pytest.mark.parametrize(("text", "pos", "found"), [
+    ("[a](/x/{{ y }})", 0, True), ("[a]: {% link x.md %}", 0, True),
+    ("<a HREF='{{ site.url }}/x'>", 0, True), ("<img Src={{ x }}>", 0, True),
+    ("<img \u017frc={{ x }}>", 0, True),  # IGNORECASE folds the long s to "s"
+    ("xhref={{ x }}", 0, False), ("{{< img src=\"x\" >}}", 0, False),
+    ("[a](/x/ {{ y }})", 0, False), ("[a](/x/{{ y }})", 3, False), ("", 0, False),
+])
+def test_in_destination_as_the_single_alternation(text: str, pos: int, found: bool) -> None:
+    import re
+
+    from playbook_lint.links.templates import _in_destination
+
+    single = re.compile(
+        r"""(?:\]\(\s*<?|\]:[ \t]*<?|\b(?:href|src)\s*=\s*["']?)[^\s)"'<>]*?(?:\{\{|\{%|<%)""",
+        re.IGNORECASE)
+    assert _in_destination(text, pos) is found
+    assert (single.search(text, pos) is not None) is found
