@@ -50,8 +50,7 @@ def _reset() -> None:
     from playbook_lint import fmsite, site
 
     fmsite.clear_cache()
-    site._CACHE.clear()
-    site._ROOTS.clear()
+    site.forget_sites()
 
 
 def _lint(repo: Path, rel: str) -> list[dict[str, Any]]:

@@ -211,3 +211,23 @@ def test_inference_lists_pages_in_path_order(tmp_path: Path) -> None:
     assert pages == [str(p) for p in sorted(tmp_path / n for n in names)]
     assert [p[len(str(tmp_path)) + 1:] for p in pages] == [
         "Z.md", "a/-.md", "a/b/c.md", "a/b.md", "a b.md", "a-c.md", "a.md", "a0/x.md"]
+
+
+def test_a_warm_run_with_a_changed_page_lists_its_site_root_once(
+        tmp_path: Path, scans: list[str]) -> None:
+    """The result cache's fingerprint finds the site root by stat and offers its walk;
+    the site model, built for the changed page, takes it instead of walking again."""
+    from playbook_lint.site import forget_sites
+
+    _tree(tmp_path)
+    (tmp_path / ".git").mkdir()
+    opts = RunOptions(offline=True, today=date(2026, 12, 1))
+    run([tmp_path / "index.md", tmp_path / "guide.md"], opts)
+    forget_sites()  # a new process: no site model yet
+    (tmp_path / "guide.md").write_text("---\ntitle: Guide\n---\n# Guide\n\nMore.\n",
+                                       encoding="utf-8")
+    scans.clear()
+    result = run([tmp_path / "index.md", tmp_path / "guide.md"], opts)
+    assert (result.exit_code, result.files) == (0, 2)
+    assert scans.count(str(tmp_path)) == 1
+    assert scans.count(str(tmp_path / "sub")) == 1

@@ -99,10 +99,9 @@ def test_digitalgov_changed_ref_is_reported_at_its_line(corpus: Path, tmp_path: 
          "page does"),
     ]
     (repo / "hugo.toml").write_text('baseURL = "https://digital.gov/"\n', encoding="utf-8")
-    from playbook_lint.site import _CACHE, _ROOTS
+    from playbook_lint.site import forget_sites
 
-    _CACHE.clear()
-    _ROOTS.clear()
+    forget_sites()
     assert broken_links(repo, [page]) == [
         (DIGITALGOV_PAGES[2], 22, 117,
          'link target "{{< ref "2014-02-26-no-such-post.md" >}}" does not exist '

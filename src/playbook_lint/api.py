@@ -945,8 +945,17 @@ def _site_roots(state: _Run, common: Path, walks: dict[Path, Any] | None = None
     ``common`` (the folder holding every file) puts the root inside ``common``, which
     the fingerprint walks anyway; otherwise the root is the one found from
     ``common`` itself, or from a linted folder: so those few are asked, not every
-    file's folder."""
-    from playbook_lint.site import site_for
+    file's folder.
+
+    The roots are found by stat alone (:func:`playbook_lint.siteindex.find_site_root`,
+    the same as the site model's), with the site markers the deferred rules' facts
+    keep: a warm run does not import the site model. Each root's walk is the site
+    model's when this process already modelled it, else one offered to the site
+    model (:func:`playbook_lint.siteindex.offer_walk`), should a page need linting."""
+    import sys
+
+    from playbook_lint import siteindex
+    from playbook_lint.resultcache import DeferredRules
 
     def tree_of(path: Path) -> Path:  # runner.tree_of, without importing the runner
         best: Path | None = None
@@ -955,20 +964,25 @@ def _site_roots(state: _Run, common: Path, walks: dict[Path, Any] | None = None
                 best = tree
         return best if best is not None else (path.parent if state.trees else state.result.root)
 
+    rules = state.rules
+    markers = rules.facts.get("site_markers") if isinstance(rules, DeferredRules) else None
+    modelled = sys.modules.get("playbook_lint.site")
+    if not isinstance(markers, list):
+        from playbook_lint.site import SITE_MARKERS
+
+        markers = list(SITE_MARKERS)
+    option = rules.site_options.get("root")
     roots: set[Path] = set()
     for folder in {common, *state.trees}:
         probe = folder / "_"
         try:
-            site = site_for(probe, tree_of(probe),
-                            state.rules.site_options)
+            root = siteindex.find_site_root(probe, tree_of(probe), option, markers)
         except (OSError, ValueError, RecursionError):
             continue
-        root = getattr(site, "root", None)
-        if root is not None:
-            roots.add(Path(root))
-            walk = site.__dict__.get("walk")  # a LazySite's, without building it
-            if walks is not None and walk is not None:
-                walks.setdefault(Path(root), walk)
+        roots.add(root)
+        if walks is not None and root not in walks:
+            walk = modelled.known_walk(root) if modelled is not None else None
+            walks[root] = walk if walk is not None else siteindex.offer_walk(root)
     return roots
 
 

@@ -18,10 +18,12 @@ import os
 import stat
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from playbook_lint.atomic import is_fix_temp
+
+if TYPE_CHECKING:
+    import pathspec
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 #: Markdown formats linted only where the site's generator renders them.
@@ -30,6 +32,8 @@ SKIP_DIRS = frozenset({".git", "node_modules", "_site", "vendor", ".hg", ".svn",
 
 
 def _spec(lines: Iterable[str]) -> pathspec.PathSpec:
+    import pathspec  # only where there are patterns (a tree without .gitignore has none)
+
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 

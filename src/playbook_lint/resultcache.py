@@ -338,7 +338,17 @@ def rule_facts(rules: Any) -> dict[str, Any]:
         "inputs": inputs,
         "files": files_digest([*packs, *inputs]),
         "folders": [[f, _stat(f)] for f in folders],
+        # the site model's markers (its code is in the fingerprint): a warm run finds
+        # the site roots by stat without importing the site model
+        "site_markers": list(site_markers()),
     }
+
+
+def site_markers() -> tuple[str, ...]:
+    """:data:`playbook_lint.site.SITE_MARKERS` (imports the site model)."""
+    from playbook_lint.site import SITE_MARKERS
+
+    return SITE_MARKERS
 
 
 def context_key(*, config_path: Path | None, packs: Sequence[Any], rules: Sequence[str],

@@ -1466,10 +1466,11 @@ class LazySite:
         self._args: dict[str, Any] = {"base_url": base_url, "include": include,
                                       "exclude": exclude}
         self._site: Site | None = None
-        from playbook_lint.siteindex import SiteWalk
+        from playbook_lint.siteindex import take_walk
 
-        #: the run's one walk of the root, shared by build_site and inference
-        self.walk = SiteWalk(root)
+        #: the run's one walk of the root, shared by build_site, inference and the
+        #: result cache's fingerprint (which may have made it: ``offer_walk``)
+        self.walk = take_walk(root)
         generator = detect(root)
         self._shell = Site(
             root=root,
@@ -1532,41 +1533,15 @@ class LazySite:
 
 
 _CACHE: dict[tuple, LazySite] = {}
-_ROOTS: dict[Path, Path | None] = {}
-_README_ROOTS: dict[Path, Path | None] = {}
 
 
-def _has_site_marker(folder: Path) -> bool:
-    return any((folder / m).exists() for m in SITE_MARKERS)
-
-
-def _has_readme(folder: Path) -> bool:
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return False
-    return any(n.split(".", 1)[0].upper() == "README" for n in names)
-
-
-def _memo_up(
-    memo: dict[Path, Path | None], folder: Path, test: Callable[[Path], bool]
-) -> Path | None:
-    """The nearest folder at or above ``folder`` passing ``test``, remembering the answer
-    for every folder on the way up: a run over 900 folders of one tree looks at each
-    folder once instead of once per file below it."""
-    walked: list[Path] = []
-    found: Path | None = None
-    for current in (folder, *folder.parents):
-        if current in memo:
-            found = memo[current]
-            break
-        walked.append(current)
-        if test(current):
-            found = current
-            break
-    for w in walked:
-        memo[w] = found
-    return found
+def known_walk(root: Path) -> Any:
+    """The :class:`~playbook_lint.siteindex.SiteWalk` of a :class:`LazySite` of
+    ``root`` this process made (:func:`site_for`), or None."""
+    for site in _CACHE.values():
+        if site.root == root:
+            return site.walk
+    return None
 
 
 _GENERATORS: dict[Path | None, Generator] = {}
@@ -1575,7 +1550,9 @@ _GENERATORS: dict[Path | None, Generator] = {}
 def lint_extensions_for(folder: Path) -> tuple[str, ...]:
     """The Markdown extensions linted by default in ``folder``: those of the generator
     of the site the folder belongs to (``.md.erb`` on a Middleman site)."""
-    root = _memo_up(_ROOTS, folder, _has_site_marker)
+    from playbook_lint.siteindex import marker_root
+
+    root = marker_root(folder, SITE_MARKERS)
     gen = _GENERATORS.get(root)
     if gen is None:
         gen = _GENERATORS[root] = detect(root) if root is not None else detect(folder)
@@ -1585,9 +1562,10 @@ def lint_extensions_for(folder: Path) -> tuple[str, ...]:
 def forget_sites() -> None:
     """Drop the site models and site roots built so far in this process (a long-running
     process, such as the language server, calls it when files may have changed)."""
+    from playbook_lint.siteindex import forget_roots
+
     _CACHE.clear()
-    _ROOTS.clear()
-    _README_ROOTS.clear()
+    forget_roots()
 
 
 def site_for(
@@ -1612,17 +1590,10 @@ def site_for(
         options: the config's ``site`` table (``root`` absolute, ``base-url``,
             ``include``, ``exclude``).
     """
+    from playbook_lint.siteindex import find_site_root
+
     options = options or {}
-    root = options.get("root")
-    if root is None:
-        root = _memo_up(_ROOTS, path.parent, _has_site_marker)
-        if root is None:
-            root = fallback_root
-            if fallback_root not in path.parents:
-                # outside the run's root and no generator config or .git: a folder
-                # holding a README is taken as the repository root (exported trees)
-                root = _memo_up(_README_ROOTS, path.parent, _has_readme) or path.parent
-    root = Path(root)
+    root = find_site_root(path, fallback_root, options.get("root"), SITE_MARKERS)
     key = (root, options.get("base-url"), tuple(options.get("include", ())),
            tuple(options.get("exclude", ())))
     site = _CACHE.get(key)

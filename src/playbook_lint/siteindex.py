@@ -33,7 +33,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -60,14 +60,17 @@ def set_enabled(enabled: bool) -> None:
 
 @contextmanager
 def site_caches(enabled: bool) -> Iterator[None]:
-    """Within the block, the persisted site caches are on or off (``--no-cache``); the
-    setting before it comes back after it (also when the block raises)."""
+    """Within the block (one run), the persisted site caches are on or off
+    (``--no-cache``); the setting before it comes back after it (also when the block
+    raises). Walks offered in the block (:func:`offer_walk`) are dropped at both ends."""
     before = _ENABLED[0]
     _ENABLED[0] = enabled
+    _OFFERED.clear()
     try:
         yield
     finally:
         _ENABLED[0] = before
+        _OFFERED.clear()
 
 
 def cache_enabled() -> bool:
@@ -79,6 +82,92 @@ def config_file(name: str) -> bool:
     """True when a non-page file named ``name`` can configure the generator (see
     :data:`CONFIG_EXTENSIONS`; dotfiles such as ``.eleventyignore`` too)."""
     return name.startswith(".") or name.rsplit(".", 1)[-1].lower() in CONFIG_EXTENSIONS
+
+
+_ROOTS: dict[Path, Path | None] = {}
+_README_ROOTS: dict[Path, Path | None] = {}
+
+
+def memo_up(memo: dict[Path, Path | None], folder: Path, test: Callable[[Path], bool]
+            ) -> Path | None:
+    """The nearest folder at or above ``folder`` passing ``test``, remembering the answer
+    for every folder on the way up: a run over 900 folders of one tree looks at each
+    folder once instead of once per file below it."""
+    walked: list[Path] = []
+    found: Path | None = None
+    for current in (folder, *folder.parents):
+        if current in memo:
+            found = memo[current]
+            break
+        walked.append(current)
+        if test(current):
+            found = current
+            break
+    for w in walked:
+        memo[w] = found
+    return found
+
+
+def _has_readme(folder: Path) -> bool:
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return False
+    return any(n.split(".", 1)[0].upper() == "README" for n in names)
+
+
+def marker_root(folder: Path, markers: Sequence[str]) -> Path | None:
+    """The nearest folder at or above ``folder`` holding one of ``markers`` (file or
+    folder names: :data:`playbook_lint.site.SITE_MARKERS`), or None; remembered per
+    folder until :func:`forget_roots`."""
+    return memo_up(_ROOTS, folder, lambda f: any((f / m).exists() for m in markers))
+
+
+def find_site_root(path: Path, fallback_root: Path, root: Any, markers: Sequence[str]
+                   ) -> Path:
+    """The site root of the linted file ``path`` (absolute), by stat alone: ``root``
+    (the config's or ``--site-root``) when not None, else the nearest folder at or
+    above ``path`` holding one of ``markers``, else ``fallback_root`` (the linted
+    folder) when ``path`` is below it, else the nearest folder above ``path`` with a
+    README (an exported tree), else ``path``'s folder. This is the root
+    :func:`playbook_lint.site.site_for` models; the result cache asks it without
+    importing the site model."""
+    if root is None:
+        root = marker_root(path.parent, markers)
+        if root is None:
+            root = fallback_root
+            if fallback_root not in path.parents:
+                # outside the run's root and no generator config or .git: a folder
+                # holding a README is taken as the repository root (exported trees)
+                root = memo_up(_README_ROOTS, path.parent, _has_readme) or path.parent
+    return Path(root)
+
+
+def forget_roots() -> None:
+    """Drop the site roots found so far (:func:`playbook_lint.site.forget_sites`)."""
+    _ROOTS.clear()
+    _README_ROOTS.clear()
+    _OFFERED.clear()
+
+
+_OFFERED: dict[Path, SiteWalk] = {}
+
+
+def offer_walk(root: Path) -> SiteWalk:
+    """A :class:`SiteWalk` of ``root`` for the result cache's fingerprint, which the
+    site model of the same run takes (:func:`take_walk`) if it models ``root``, so
+    the tree is listed once per run. Offers last until the run's :func:`site_caches`
+    block ends."""
+    walk = _OFFERED.get(root)
+    if walk is None:
+        walk = _OFFERED[root] = SiteWalk(root)
+    return walk
+
+
+def take_walk(root: Path) -> SiteWalk:
+    """The walk offered for ``root`` in this run (:func:`offer_walk`), else a new one."""
+    walk = _OFFERED.pop(root, None)
+    return walk if walk is not None else SiteWalk(root)
 
 
 #: Folders never walked, and generated-output folders skipped at the site root only
