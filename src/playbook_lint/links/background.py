@@ -143,7 +143,8 @@ def _child_report(url_fd: int, config: Any, progress: bool, out_fd: int) -> None
     until the parent closes it) as they arrive, and write two frames to ``out_fd``
     (:func:`_write_frame`): the pickled ``EngineRun`` as soon as every result is in,
     before the link cache is written (the parent lints meanwhile), then the pickled
-    list of warnings the cache's save added (:meth:`BackgroundCheck.late_warnings`)."""
+    list of warnings the cache's save added (:meth:`BackgroundCheck.late_warnings`).
+    With the link cache on, each result's ``rules_digest`` is computed beside it."""
     from playbook_lint.links.stage import run_engine_stream
 
     sent: list[int] = []  # how many warnings the report held when it was sent
@@ -152,9 +153,11 @@ def _child_report(url_fd: int, config: Any, progress: bool, out_fd: int) -> None
         _write_frame(out_fd, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
         sent.append(len(report.warnings))
 
+    # with the link cache on, the parent's result cache asks every result's digest once
+    # the report is in: computed here as the results come in, it travels in the pickle
     report = run_engine_stream(lambda: _batches(url_fd), config, progress=progress,
-                               before_save=send)
-    if not sent:  # no link cache written (caching off, or the network was down)
+                               before_save=send, digests=bool(config.use_cache))
+    if not sent:  # the engine calls before_save once the report is whole; in case not
         send(report)
     _write_frame(out_fd, pickle.dumps(report.warnings[sent[0]:],
                                       protocol=pickle.HIGHEST_PROTOCOL))
