@@ -495,3 +495,66 @@ def test_before_save_gets_the_whole_report_before_the_cache_and_the_connections_
     assert closed == [1]  # one origin's pool, closed after before_save
     assert path.exists() is use_cache
     assert [r.status for r in report.results.values()] == ["broken", "ok", "ok"]
+
+
+
+class _SeesTheCollector:
+    """Unpickled: remembers whether the garbage collector was on meanwhile."""
+
+    seen: list[bool] = []
+
+    def __setstate__(self, state: Any) -> None:
+        import gc
+
+        _SeesTheCollector.seen.append(gc.isenabled())
+
+
+def test_the_report_is_unpickled_with_the_collector_off() -> None:
+    import gc
+    import pickle
+
+    sees = _SeesTheCollector()
+    sees.state = 1  # type: ignore[attr-defined]  # a state: unpickling calls __setstate__
+    body = pickle.dumps([sees, {"a": (1, 2)}])
+    _SeesTheCollector.seen = []
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        back = background._unpickled(body)
+        assert _SeesTheCollector.seen == [False] and gc.isenabled()
+        assert back[1] == {"a": (1, 2)}
+        gc.disable()  # a caller that had it off keeps it off
+        background._unpickled(body)
+        assert _SeesTheCollector.seen == [False, False] and not gc.isenabled()
+        with pytest.raises(pickle.UnpicklingError):
+            background._unpickled(b"not a pickle")
+        assert not gc.isenabled()
+    finally:
+        if was:
+            gc.enable()
+        else:
+            gc.disable()
+
+
+def test_the_standby_fork_leaves_this_process_s_objects_frozen(server: LoopbackServer) -> None:
+    """Forked at the run's start, the standby leaves what exists then (the imports, the
+    config) frozen here, out of the lint pass's full collections; a later fork (the
+    check started without a standby) unfreezes everything again."""
+    import gc
+
+    gc.unfreeze()
+    try:
+        standby = background.Standby.fork(progress=False)
+        assert standby is not None
+        frozen = gc.get_freeze_count()
+        assert frozen > 1000  # the modules imported by now, at the least
+        standby.dismiss()
+        assert _reaped(standby.pid) and gc.get_freeze_count() == frozen
+        cfg = EngineConfig(allow_private=True, use_cache=False, retries=0)
+        check = background.BackgroundCheck.start([server.url("/ok/0")], cfg, progress=False)
+        assert check is not None and gc.get_freeze_count() == 0
+        report = check.wait()
+        assert check.outcome == "ok"
+        assert [r.http_status for r in report.results.values()] == [200]
+    finally:
+        gc.unfreeze()
