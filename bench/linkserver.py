@@ -51,6 +51,9 @@ class LinkServer:
         self.last_response: float | None = None
         self.in_flight = 0
         self.most_in_flight = 0
+        #: seconds each keep-alive connection sat idle between a response written and
+        #: the next request's head read (the client's turnaround, plus scheduling)
+        self.gaps: list[float] = []
 
     def answer(self, host: str, method: str, path: str) -> tuple[int, list[tuple[str, str]], bytes]:
         """Return ``(status, extra headers, body)`` for one request."""
@@ -72,12 +75,15 @@ class LinkServer:
         """Serve HTTP/1.1 requests on one connection (keep-alive) until it closes."""
         host = writer.get_extra_info("sockname")[0]
         self.connections += 1
+        written: float | None = None  # when this connection's last response was written
         try:
             while True:
                 try:
                     head = await reader.readuntil(b"\r\n\r\n")
                 except (asyncio.IncompleteReadError, asyncio.LimitOverrunError):
                     return
+                if written is not None:
+                    self.gaps.append(time.monotonic() - written)
                 lines = head.decode("latin-1").split("\r\n")
                 parts = lines[0].split(" ")
                 if len(parts) != 3:
@@ -113,6 +119,7 @@ class LinkServer:
                 writer.write(data)
                 self.in_flight -= 1
                 self.last_response = time.time()
+                written = time.monotonic()
                 await writer.drain()
                 if close:
                     return
@@ -127,7 +134,19 @@ class LinkServer:
                 "by_method": dict(self.by_method),
                 "first_request": self.first_request, "last_response": self.last_response,
                 "most_in_flight": self.most_in_flight,
+                "gap_ms": _gap_summary(self.gaps),
                 "by_status": {str(k): v for k, v in sorted(self.by_status.items())}}
+
+
+def _gap_summary(gaps: list[float]) -> dict[str, float] | None:
+    """Mean, median and 90th percentile (milliseconds) of the keep-alive idle gaps
+    (``LinkServer.gaps``), rounded to 0.01 ms; None when no connection was reused."""
+    if not gaps:
+        return None
+    ordered = sorted(gaps)
+    return {"n": len(ordered), "mean": round(sum(ordered) / len(ordered) * 1000, 2),
+            "median": round(ordered[len(ordered) // 2] * 1000, 2),
+            "p90": round(ordered[int(len(ordered) * 0.9)] * 1000, 2)}
 
 
 async def _main(port: int, hosts: int, latency: float, lifetime: float,

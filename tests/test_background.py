@@ -438,3 +438,123 @@ def test_the_report_comes_before_the_link_cache_is_written(
             "0 unverified, 0 skipped; 0 from cache")
     assert _shape(beside) == _shape(first)
     assert _log(beside) == _log(first)
+
+
+def test_the_child_digests_each_result_for_the_result_cache(server: LoopbackServer,
+                                                           tmp_path: Path) -> None:
+    """With the link cache on (the result cache's runs), the child computes each
+    result's ``rules_digest`` and it comes back in the pickle; without, it does not."""
+    from playbook_lint.links.result import rules_digest_of
+
+    urls = [server.url("/ok/0"), server.url("/gone/0"), server.url("/moved/1")]
+    for use_cache in (True, False):
+        cfg = EngineConfig(allow_private=True, use_cache=use_cache, retries=0,
+                           cache_path=tmp_path / f"links-{use_cache}.json")
+        check = background.BackgroundCheck.start(urls, cfg, progress=False)
+        assert check is not None
+        report = check.wait()
+        assert check.outcome == "ok"
+        results = list(report.results.values())
+        assert [r.http_status for r in results] == [200, 404, 200]
+        assert ["rules_digest" in vars(r) for r in results] == [use_cache] * 3
+        assert [r.rules_digest for r in results] == [rules_digest_of(r) for r in results]
+
+
+@pytest.mark.parametrize("use_cache", [True, False])
+def test_before_save_gets_the_whole_report_before_the_cache_and_the_connections_close(
+        server: LoopbackServer, tmp_path: Path, use_cache: bool,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``before_save`` is called once, with every result in first-seen order, while the
+    link cache is not yet written and the kept-alive connections are still open; with
+    no cache to write it is called too (the child sends its report then)."""
+    import asyncio
+
+    from playbook_lint.links import netguard
+    from playbook_lint.links.engine import check_url_stream
+
+    closed: list[int] = []
+    real_aclose = netguard.PerOriginTransport.aclose
+
+    async def aclose(self: Any) -> None:
+        closed.append(len(self._pools))
+        await real_aclose(self)
+
+    monkeypatch.setattr(netguard.PerOriginTransport, "aclose", aclose)
+    path = tmp_path / "links.json"
+    cfg = EngineConfig(allow_private=True, use_cache=use_cache, retries=0, cache_path=path)
+    urls = [server.url("/gone/0"), server.url("/ok/0"), server.url("/moved/1")]
+    calls: list[tuple[list[str], list[int | None], bool, list[int]]] = []
+
+    def before_save(report: Any) -> None:
+        calls.append((list(report.results), [r.http_status for r in report.results.values()],
+                      path.exists(), list(closed)))
+
+    report = asyncio.run(check_url_stream(_stream([urls[:1], urls[1:]]), cfg,
+                                          before_save=before_save))
+    assert calls == [(urls, [404, 200, 200], False, [])]
+    assert closed == [1]  # one origin's pool, closed after before_save
+    assert path.exists() is use_cache
+    assert [r.status for r in report.results.values()] == ["broken", "ok", "ok"]
+
+
+
+class _SeesTheCollector:
+    """Unpickled: remembers whether the garbage collector was on meanwhile."""
+
+    seen: list[bool] = []
+
+    def __setstate__(self, state: Any) -> None:
+        import gc
+
+        _SeesTheCollector.seen.append(gc.isenabled())
+
+
+def test_the_report_is_unpickled_with_the_collector_off() -> None:
+    import gc
+    import pickle
+
+    sees = _SeesTheCollector()
+    sees.state = 1  # type: ignore[attr-defined]  # a state: unpickling calls __setstate__
+    body = pickle.dumps([sees, {"a": (1, 2)}])
+    _SeesTheCollector.seen = []
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        back = background._unpickled(body)
+        assert _SeesTheCollector.seen == [False] and gc.isenabled()
+        assert back[1] == {"a": (1, 2)}
+        gc.disable()  # a caller that had it off keeps it off
+        background._unpickled(body)
+        assert _SeesTheCollector.seen == [False, False] and not gc.isenabled()
+        with pytest.raises(pickle.UnpicklingError):
+            background._unpickled(b"not a pickle")
+        assert not gc.isenabled()
+    finally:
+        if was:
+            gc.enable()
+        else:
+            gc.disable()
+
+
+def test_the_standby_fork_leaves_this_process_s_objects_frozen(server: LoopbackServer) -> None:
+    """Forked at the run's start, the standby leaves what exists then (the imports, the
+    config) frozen here, out of the lint pass's full collections; a later fork (the
+    check started without a standby) unfreezes everything again."""
+    import gc
+
+    gc.unfreeze()
+    try:
+        standby = background.Standby.fork(progress=False)
+        assert standby is not None
+        frozen = gc.get_freeze_count()
+        assert frozen > 1000  # the modules imported by now, at the least
+        standby.dismiss()
+        assert _reaped(standby.pid) and gc.get_freeze_count() == frozen
+        cfg = EngineConfig(allow_private=True, use_cache=False, retries=0)
+        check = background.BackgroundCheck.start([server.url("/ok/0")], cfg, progress=False)
+        assert check is not None and gc.get_freeze_count() == 0
+        report = check.wait()
+        assert check.outcome == "ok"
+        assert [r.http_status for r in report.results.values()] == [200]
+    finally:
+        gc.unfreeze()

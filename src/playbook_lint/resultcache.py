@@ -59,12 +59,19 @@ def _stat(path: str) -> list[Any]:
 
 
 def link_digest(result: Any) -> str:
-    """A short digest of what rules read from a link result."""
-    parts = [getattr(result, name, None) for name in (
-        "status", "http_status", "reason", "final_url", "permanent_redirect", "https_upgrade")]
-    fragments = getattr(result, "fragments", None)
-    parts.append(sorted(fragments) if fragments is not None else None)
-    return hashlib.sha1(json.dumps(parts, default=str).encode()).hexdigest()[:16]
+    """A short digest of what rules read from a link result
+    (:func:`playbook_lint.links.result.rules_digest_of`): a
+    :class:`~playbook_lint.links.result.LinkResult`'s own, computed once per result
+    (``rules_digest``; the engine's child computes it beside each result), another
+    object's computed here."""
+    known = getattr(result, "__dict__", {}).get("rules_digest")
+    if isinstance(known, str):  # a LinkResult digested already: no import, no lookup
+        return known
+    from playbook_lint.links.result import LinkResult, rules_digest_of
+
+    if isinstance(result, LinkResult):
+        return result.rules_digest
+    return rules_digest_of(result)
 
 
 class RecordingLinks(Mapping[str, Any]):

@@ -143,7 +143,8 @@ def _child_report(url_fd: int, config: Any, progress: bool, out_fd: int) -> None
     until the parent closes it) as they arrive, and write two frames to ``out_fd``
     (:func:`_write_frame`): the pickled ``EngineRun`` as soon as every result is in,
     before the link cache is written (the parent lints meanwhile), then the pickled
-    list of warnings the cache's save added (:meth:`BackgroundCheck.late_warnings`)."""
+    list of warnings the cache's save added (:meth:`BackgroundCheck.late_warnings`).
+    With the link cache on, each result's ``rules_digest`` is computed beside it."""
     from playbook_lint.links.stage import run_engine_stream
 
     sent: list[int] = []  # how many warnings the report held when it was sent
@@ -152,9 +153,11 @@ def _child_report(url_fd: int, config: Any, progress: bool, out_fd: int) -> None
         _write_frame(out_fd, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
         sent.append(len(report.warnings))
 
+    # with the link cache on, the parent's result cache asks every result's digest once
+    # the report is in: computed here as the results come in, it travels in the pickle
     report = run_engine_stream(lambda: _batches(url_fd), config, progress=progress,
-                               before_save=send)
-    if not sent:  # no link cache written (caching off, or the network was down)
+                               before_save=send, digests=bool(config.use_cache))
+    if not sent:  # the engine calls before_save once the report is whole; in case not
         send(report)
     _write_frame(out_fd, pickle.dumps(report.warnings[sent[0]:],
                                       protocol=pickle.HIGHEST_PROTOCOL))
@@ -198,12 +201,22 @@ def _grow_pipe(fd: int) -> None:
         pass
 
 
-def _fork_child(get_config: Callable[[int], Any],
-                progress: bool) -> tuple[int, int, int] | None:
+def _fork_child(get_config: Callable[[int], Any], progress: bool, *,
+                stay_frozen: bool = False) -> tuple[int, int, int] | None:
     """Fork the engine child: ``(pid, report read fd, URL write fd)``, or None when
     this platform cannot fork. The child calls ``get_config(url_read_fd)`` for the
     ``EngineConfig`` (None: leave at once, nothing checked), checks the URL batches
-    read from that fd, writes its pickled ``EngineRun`` and exits (``os._exit``)."""
+    read from that fd, writes its pickled ``EngineRun`` and exits (``os._exit``).
+
+    Every object the garbage collector tracks is frozen (``gc.freeze``) for the fork;
+    this process unfreezes them after it, unless ``stay_frozen``: a fork at the run's
+    start (:class:`Standby`), when they are the imported modules, their functions and
+    classes and the config, which live as long as the process anyway. Frozen, the
+    full collections that the lint pass's allocations start no longer walk them: on
+    the bench's 40 pages one such collection was 40-120 ms of the parent's CPU (and
+    whether it came at all hung on a few allocations more or less). Cyclic garbage
+    among those objects is then never freed; objects made later are collected as
+    always."""
     if not hasattr(os, "fork"):
         return None
     sys.stdout.flush()
@@ -221,7 +234,7 @@ def _fork_child(get_config: Callable[[int], Any],
         for fd in (read_fd, write_fd, url_read, url_write):
             os.close(fd)
         return None
-    if pid != 0:
+    if pid != 0 and not stay_frozen:
         gc.unfreeze()
     if pid == 0:  # the child: check, write the pickled report, leave at once
         code = 1
@@ -256,6 +269,21 @@ def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
+
+
+def _unpickled(body: bytes) -> Any:
+    """``pickle.loads(body)`` (our own child's bytes) with the garbage collector off
+    meanwhile: a 2,000-URL report is ~20,000 new objects (results, their dicts,
+    tuples, strings), enough to start collections that walk this process's whole heap
+    (the parsed pages): 15-23 ms for an unpickling that alone is 3 ms. Nothing it
+    makes is a cycle, so nothing is left for the collector to find later."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(body)  # noqa: S301 - our own child's bytes
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _read_exactly(fd: int, size: int) -> bytes | None:
@@ -305,7 +333,7 @@ class Standby:
     @classmethod
     def fork(cls, *, progress: bool) -> Standby | None:
         """Fork the standby child (``progress``: it shows the progress bar once begun)."""
-        forked = _fork_child(_standby_config, progress)
+        forked = _fork_child(_standby_config, progress, stay_frozen=True)
         if forked is None:
             return None
         return cls(*forked, progress)
@@ -434,7 +462,7 @@ class BackgroundCheck:
             body = self._pipe.read(size)
             if len(body) < size:
                 return None
-            return pickle.loads(body)  # noqa: S301 - our own child's bytes
+            return _unpickled(body)
         except Exception:  # noqa: BLE001 - a broken child: the caller decides
             return None
 

@@ -306,9 +306,12 @@ class _Engine:
         self.sleep = sleep or asyncio.sleep
         self.clock = clock or time.monotonic
         self.on_result = on_result
-        #: called with the finished report just before the link cache is written (its
-        #: only later change: the cache's warnings appended); see check_url_stream
+        #: called with the finished report before the link cache is written and the
+        #: connections closed (its only later change: the cache's warnings appended);
+        #: see check_url_stream
         self.before_save: Callable[[EngineRun], None] | None = None
+        #: compute each result's ``rules_digest`` as it comes in (see check_url_stream)
+        self.digests = False
         self.stats = EngineStats()
         self.hosts: dict[str, _Host] = {}
         self.global_sem = asyncio.Semaphore(config.concurrency)
@@ -709,6 +712,8 @@ class _Engine:
 
         def finish(result: LinkResult) -> None:
             nonlocal done
+            if self.digests:
+                result.rules_digest  # noqa: B018 - computed now, kept on the result
             report.results[result.url] = result
             done += 1
             if self.on_result is not None:
@@ -793,14 +798,34 @@ class _Engine:
                 if task.done() and not task.cancelled() and task.exception() is not None:
                     raise task.exception()  # type: ignore[misc]
         finally:
-            if not settled and self.tasks:  # the stream failed: stop what it started
-                for task in self.tasks:
-                    task.cancel()
-                await asyncio.wait(self.tasks)
-            if self.client is not None:
-                await self.client.aclose()
-            if self.insecure is not None:
-                await self.insecure.aclose()
+            if not settled:  # the stream failed: stop what it started
+                if self.tasks:
+                    for task in self.tasks:
+                        task.cancel()
+                    await asyncio.wait(self.tasks)
+                await self._close_clients()
+        try:
+            return self._finish_report(report, todo, wanted, not_checked, total, started,
+                                       cache)
+        finally:  # after the report went on (before_save): the caller works meanwhile
+            await self._close_clients()
+
+    async def _close_clients(self) -> None:
+        """Close the transports (and so every kept-alive connection); idempotent."""
+        client, self.client = self.client, None
+        insecure, self.insecure = self.insecure, None
+        if client is not None:
+            await client.aclose()
+        if insecure is not None:
+            await insecure.aclose()
+
+    def _finish_report(self, report: EngineRun, todo: list[str], wanted: dict[str, bool],
+                       not_checked: list[str], total: int, started: float,
+                       cache: LinkCache | None) -> EngineRun:
+        """The end of :meth:`run_stream` once every check is done: the network-down
+        verdict, the time-limit warning, first-seen order, ``before_save`` (the report
+        is whole then but for the cache's warnings), then the link cache written."""
+        cfg = self.config
         checked = [key for key in todo if report.results[key].status != "skipped"]
         offline = self._network_down(checked)
         if offline:
@@ -821,9 +846,9 @@ class _Engine:
         results = report.results
         report.results = {key: results[key] for key in wanted}
         self.stats.elapsed = time.monotonic() - started
+        if self.before_save is not None:  # the report is whole but for save warnings
+            self.before_save(report)
         if cache is not None and not offline:
-            if self.before_save is not None:  # the report is whole but for save warnings
-                self.before_save(report)
             unchecked = set(not_checked)
             for key in todo:
                 if key not in unchecked:  # never cache "ran out of time"
@@ -895,14 +920,19 @@ async def check_url_stream(
         batches: lists of URLs as written; the run ends after the last one.
         config, kwargs: as for :func:`check_urls`; ``on_result``'s ``total`` grows as
             batches arrive. ``before_save``: called with the report once every result
-            is in, before the link cache is written (the report's only later change is
-            the cache's warnings appended to ``warnings``): a caller in another process
-            can send it on while the cache is written.
+            is in, before the link cache is written and the connections are closed
+            (with no cache to write too; the report's only later change is the
+            cache's warnings appended to ``warnings``): a caller in another process
+            can send it on while the rest is done. ``digests``: when True, each
+            result's :attr:`LinkResult.rules_digest` is computed as the result comes in
+            (the engine's child does it for the parent's result cache, which asks it of
+            every result once the report is in: it is then pickled with the result).
     """
     engine = _Engine(config or EngineConfig(), transport=kwargs.get("transport"),
                      resolver=kwargs.get("resolver"), sleep=kwargs.get("sleep"),
                      clock=kwargs.get("clock"), on_result=kwargs.get("on_result"))
     engine.before_save = kwargs.get("before_save")
+    engine.digests = bool(kwargs.get("digests", False))
     return await engine.run_stream(batches)
 
 

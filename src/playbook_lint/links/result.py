@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
-__all__ = ["LinkResult", "LinkStatus", "LINK_STATUSES", "EngineStats", "EngineRun"]
+__all__ = ["LinkResult", "LinkStatus", "LINK_STATUSES", "EngineStats", "EngineRun",
+           "rules_digest_of"]
 
 #: ``ok``: reachable; ``broken``: gone (404/410, DNS name not found, connection
 #: refused, 5xx after retries, bad redirects); ``unverified``: could not tell
@@ -50,6 +52,30 @@ class LinkResult:
     fragments: frozenset[str] | None = None
     checked_at: float = 0.0
     from_cache: bool = False
+
+    @functools.cached_property
+    def rules_digest(self) -> str:
+        """:func:`rules_digest_of` this result, computed on first use and kept (not a
+        field: equality, ``repr`` and :func:`dataclasses.replace` ignore it; a pickle
+        carries it, so a result digested in the engine's child is not digested again)."""
+        return rules_digest_of(self)
+
+
+def rules_digest_of(result: Any) -> str:
+    """A digest of what the rules read from a link result: 16 hex digits of the SHA-1
+    of the JSON list ``[status, http_status, reason, final_url, permanent_redirect,
+    https_upgrade, sorted fragments or None]`` (a missing attribute is None, values
+    JSON cannot take are ``str()``'d). ``result`` is a :class:`LinkResult` or any
+    object with those attributes. The result cache keeps it per page and link
+    (``resultcache.link_digest``), so its bytes must not change."""
+    import hashlib
+    import json
+
+    parts = [getattr(result, name, None) for name in (
+        "status", "http_status", "reason", "final_url", "permanent_redirect", "https_upgrade")]
+    fragments = getattr(result, "fragments", None)
+    parts.append(sorted(fragments) if fragments is not None else None)
+    return hashlib.sha1(json.dumps(parts, default=str).encode()).hexdigest()[:16]
 
 
 @dataclass

@@ -124,22 +124,23 @@ def run_engine(urls: list[str], config: Any, *, progress: bool) -> Any:
 
 def run_engine_stream(
     batches: Callable[[], AsyncIterable[list[str]]], config: Any, *, progress: bool,
-    before_save: Callable[[Any], None] | None = None,
+    before_save: Callable[[Any], None] | None = None, digests: bool = False,
 ) -> Any:
     """:func:`run_engine` for URLs that arrive in batches: ``batches()`` (called inside
     the engine's event loop) yields lists of URLs as written
     (:func:`playbook_lint.links.engine.check_url_stream`); the bar's length grows with
-    them. ``before_save``: as for ``check_url_stream``. Returns the engine's
-    ``EngineRun``."""
+    them. ``before_save``, ``digests``: as for ``check_url_stream``. Returns the
+    engine's ``EngineRun``."""
     import asyncio
 
     from playbook_lint.links.engine import check_url_stream
 
     if not progress:
-        return asyncio.run(check_url_stream(batches(), config, before_save=before_save))
+        return asyncio.run(check_url_stream(batches(), config, before_save=before_save,
+                                            digests=digests))
     with _progress_bar(0) as on_result:
         return asyncio.run(check_url_stream(batches(), config, on_result=on_result,
-                                            before_save=before_save))
+                                            before_save=before_save, digests=digests))
 
 
 @contextlib.contextmanager
