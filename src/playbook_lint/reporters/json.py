@@ -51,7 +51,8 @@ def _flat_encoder(inner: str) -> Callable[[Any], str]:
 def dumps_indented(value: Any, indent: str = "") -> str:
     """``json.dumps(value, indent=2, ensure_ascii=False)``, the same text, with the
     containers laid out here and their items encoded by the standard library's C
-    encoder (``json.dumps`` with an indent runs its pure-Python encoder, 3-4x slower).
+    encoder (``json.dumps`` with an indent runs its pure-Python encoder, 3-4x slower):
+    each run of flat items (str, int, float, bool, None) of a container in one call.
 
     Args:
         value: any value ``json.dumps`` accepts.
@@ -61,25 +62,51 @@ def dumps_indented(value: Any, indent: str = "") -> str:
         The JSON text, lines after the first prefixed with ``indent``.
 
     Raises:
-        TypeError, ValueError: as ``json.dumps`` does for values it cannot encode.
+        TypeError, ValueError: as ``json.dumps`` does for values it cannot encode
+            (a container that holds itself: RecursionError).
     """
     kind = type(value)
     if kind is dict and value:
         inner = indent + "  "
-        if all(type(k) is str for k in value):
-            if all(type(v) in _FLAT for v in value.values()):
-                body = _flat_encoder(inner)(value)[1:-1]
-            else:
-                key = _flat_encoder(inner)
-                body = (",\n" + inner).join(
-                    f"{key(k)}: {dumps_indented(v, inner)}" for k, v in value.items())
+        enc = _flat_encoder(inner)
+        if _FLAT.issuperset(map(type, value.values())):
+            # keys as json writes them, whatever their type (str, int, float, ...)
+            return f"{{\n{inner}{enc(value)[1:-1]}\n{indent}}}"
+        parts: list[str] = []
+        flat: dict[Any, Any] = {}
+        for k, v in value.items():
+            if type(v) in _FLAT:
+                flat[k] = v
+                continue
+            if type(k) is not str:
+                break  # json's own text for keys of other types (below)
+            if flat:
+                parts.append(enc(flat)[1:-1])
+                flat = {}
+            parts.append(f"{enc(k)}: {dumps_indented(v, inner)}")
+        else:
+            if flat:
+                parts.append(enc(flat)[1:-1])
+            body = (",\n" + inner).join(parts)
             return f"{{\n{inner}{body}\n{indent}}}"
     elif (kind is list or kind is tuple) and value:
         inner = indent + "  "
-        if all(type(v) in _FLAT for v in value):
-            body = _flat_encoder(inner)(value)[1:-1]
-        else:
-            body = (",\n" + inner).join(dumps_indented(v, inner) for v in value)
+        enc = _flat_encoder(inner)
+        if _FLAT.issuperset(map(type, value)):
+            return f"[\n{inner}{enc(value)[1:-1]}\n{indent}]"
+        parts = []
+        items: list[Any] = []
+        for v in value:
+            if type(v) in _FLAT:
+                items.append(v)
+                continue
+            if items:
+                parts.append(enc(items)[1:-1])
+                items = []
+            parts.append(dumps_indented(v, inner))
+        if items:
+            parts.append(enc(items)[1:-1])
+        body = (",\n" + inner).join(parts)
         return f"[\n{inner}{body}\n{indent}]"
     elif kind in _FLAT or not value and (kind is dict or kind is list or kind is tuple):
         return _flat_encoder(indent)(value)
