@@ -10,12 +10,12 @@ import dataclasses
 import json
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_runner import run_showing_modules
 from http_server import LoopbackServer, status_route
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -131,18 +131,11 @@ def test_a_corrupt_cache_is_left_to_the_engine_to_report(tmp_path: Path) -> None
 
 
 MODULES = ("httpx", "asyncio", "playbook_lint.links.engine", "jsonschema")
-SHOW = ("import atexit, sys\n"
-        "atexit.register(lambda: print('MODULES', sorted(m for m in {mods!r} "
-        "if m in sys.modules), file=sys.stderr))\n"
-        "from playbook_lint.cli import main\n"
-        "sys.argv = ['playbook-lint', *sys.argv[1:]]\n"
-        "main()\n")
 
 
 def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    return subprocess.run([sys.executable, "-c", SHOW.format(mods=MODULES), *args], cwd=cwd,
-                          env=env, capture_output=True, text=True, timeout=120)
+    return run_showing_modules(args, MODULES, cwd=cwd, env=env)
 
 
 def test_a_warm_run_imports_no_engine_and_reports_the_cold_findings(

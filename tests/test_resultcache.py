@@ -13,20 +13,6 @@ from playbook_lint.api import RunOptions, run
 
 
 @pytest.fixture()
-def linted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The display paths of the pages the rules actually ran on, in order."""
-    seen: list[str] = []
-    real = runner.lint_document
-
-    def spy(doc, rules, ctx):
-        seen.append(doc.display_path)
-        return real(doc, rules, ctx)
-
-    monkeypatch.setattr(runner, "lint_document", spy)
-    return seen
-
-
-@pytest.fixture()
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     pages = {
         "a.md": "# A\n\nSee [b](b.md#usage) and [new](new.md).\n",

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
+from cli_runner import run_showing_modules
 
-from playbook_lint import runner
 from playbook_lint.api import RunOptions, run
 from playbook_lint.site import SITE_MARKERS, forget_sites, site_for
 from playbook_lint.siteindex import find_site_root
@@ -50,19 +48,6 @@ def test_the_site_models_root(tmp_path: Path, files: dict[str, str], page: str,
     forget_sites()
 
 
-@pytest.fixture()
-def linted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    seen: list[str] = []
-    real = runner.lint_document
-
-    def spy(doc, rules, ctx):
-        seen.append(doc.display_path)
-        return real(doc, rules, ctx)
-
-    monkeypatch.setattr(runner, "lint_document", spy)
-    return seen
-
-
 def test_a_site_marker_added_above_the_linted_folder_relints(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, linted: list[str]) -> None:
     """With ``_config.yml`` above it, the linted folder's site is the whole tree: the
@@ -85,12 +70,6 @@ def test_a_site_marker_added_above_the_linted_folder_relints(
     forget_sites()
 
 
-SHOW = ("import atexit, sys\n"
-        "atexit.register(lambda: print('MODULES', sorted(m for m in {mods!r} "
-        "if m in sys.modules), file=sys.stderr))\n"
-        "from playbook_lint.cli import main\n"
-        "sys.argv = ['playbook-lint', *sys.argv[1:]]\n"
-        "main()\n")
 MODULES = ("playbook_lint.site", "yaml", "pathspec", "playbook_lint.runner")
 
 
@@ -104,9 +83,7 @@ def test_a_warm_run_imports_no_site_model(tmp_path: Path) -> None:
     args = ("--offline", "--today", "2026-12-01", "--format", "json", "--quiet", "site")
 
     def once() -> tuple[str, str]:
-        done = subprocess.run([sys.executable, "-c", SHOW.format(mods=MODULES), *args],
-                              cwd=tmp_path, env=env, capture_output=True, text=True,
-                              timeout=120)
+        done = run_showing_modules(args, MODULES, cwd=tmp_path, env=env)
         assert done.returncode == 1, done.stderr
         return done.stdout, done.stderr.splitlines()[-1]
 
