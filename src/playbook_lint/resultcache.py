@@ -64,13 +64,11 @@ def link_digest(result: Any) -> str:
     :class:`~playbook_lint.links.result.LinkResult`'s own, computed once per result
     (``rules_digest``; the engine's child computes it beside each result), another
     object's computed here."""
-    known = getattr(result, "__dict__", {}).get("rules_digest")
-    if isinstance(known, str):  # a LinkResult digested already: no import, no lookup
+    known = getattr(result, "rules_digest", None)  # a LinkResult's, kept once computed
+    if isinstance(known, str):
         return known
-    from playbook_lint.links.result import LinkResult, rules_digest_of
+    from playbook_lint.links.result import rules_digest_of
 
-    if isinstance(result, LinkResult):
-        return result.rules_digest
     return rules_digest_of(result)
 
 
