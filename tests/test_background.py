@@ -558,3 +558,23 @@ def test_the_standby_fork_leaves_this_process_s_objects_frozen(server: LoopbackS
         assert [r.http_status for r in report.results.values()] == [200]
     finally:
         gc.unfreeze()
+
+
+def test_the_link_pass_s_first_imports_happen_while_the_engine_runs(
+        site: Path, started: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setattr(background, "MIN_URLS", 1)
+    monkeypatch.delitem(sys.modules, "playbook_lint.links.templates", raising=False)
+    loaded_at_wait: list[bool] = []
+    real_wait = background.BackgroundCheck.wait
+
+    def wait(self: background.BackgroundCheck, *args: Any, **kwargs: Any) -> Any:
+        loaded_at_wait.append("playbook_lint.links.templates" in sys.modules)
+        return real_wait(self, *args, **kwargs)
+
+    monkeypatch.setattr(background.BackgroundCheck, "wait", wait)
+    result = _run(no_cache=True)
+    assert len(started) == 1 and started[0].outcome == "ok"
+    assert loaded_at_wait == [True]  # imported before the parent waits for the report
+    assert [s[3] for s in _shape(result)].count("broken-link") == PAGES
