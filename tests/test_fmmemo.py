@@ -195,3 +195,21 @@ def test_front_matter_without_a_link_is_not_composed_again(monkeypatch) -> None:
     merged = Document.from_bytes(Path("b.md"), text.encode())
     found = fmlinks.front_matter_links(merged)
     assert [(f.url, f.key, f.start) for f in found] == [("/x/", "<<.parent", text.index("/x/"))]
+
+
+def test_a_remembered_parse_is_the_one_readers_get(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "---\ntitle: handed back\n---\nbody\n"
+    assert fmmemo.block(text) == "---\ntitle: handed back\n---\n"
+    assert fmmemo.block("no front matter\n") is None
+    fmmemo.clear()
+    fm = parse_front_matter("---\ntitle: handed back\n---\n")
+    fmmemo.remember("---\ntitle: handed back\n---\n", fm)
+    fmmemo.remember("---\ntitle: handed back\n---\n", None)  # the first one stays
+
+    def refuse(text: str) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(fmmemo, "parse_front_matter", refuse)
+    assert fmmemo.front_matter(text) is fm
+    assert fmmemo.front_matter_values(text) == ({"title": "handed back"}, 27)
+    fmmemo.clear()

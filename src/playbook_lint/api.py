@@ -637,15 +637,21 @@ def _parsed_pages(state: _Run) -> Any:
     """Where the link stage leaves the pages it parsed for the lint stage: whole
     Documents when this process lints them, their links only when a forked process
     pool will (:mod:`playbook_lint.parsed`)."""
+    from playbook_lint.parsed import ParsedPages
+
+    return ParsedPages("links" if _lints_in_pool(state) else "documents", only=state.files)
+
+
+def _lints_in_pool(state: _Run) -> bool:
+    """Whether the lint stage's :func:`~playbook_lint.parallel.lint_parallel` will use
+    a process pool for this run's files (``THRESHOLD`` of them, jobs, ``fork``)."""
     import multiprocessing
 
     from playbook_lint.parallel import THRESHOLD, default_jobs
-    from playbook_lint.parsed import ParsedPages
 
     jobs = default_jobs() if state.options.jobs is None else max(1, state.options.jobs)
-    pool = len(state.files) >= THRESHOLD and jobs > 1 and \
+    return len(state.files) >= THRESHOLD and jobs > 1 and \
         "fork" in multiprocessing.get_all_start_methods()
-    return ParsedPages("links" if pool else "documents", only=state.files)
 
 
 def lint(state: _Run) -> None:
@@ -873,6 +879,8 @@ def _collect_urls(state: _Run, files: Sequence[Path],
         state.parsed.keep(path, doc)
 
     cache = _result_cache(state)
+    if _reads_in_pool(state, files, cache):
+        return _collect_urls_in_pool(state, files, cache, make_feed)
     if cache is None:
         fed = None if make_feed is None else make_feed()
         return collect_urls(files, keep, None if fed is None else fed.add)
@@ -897,6 +905,75 @@ def _collect_urls(state: _Run, files: Sequence[Path],
             seen.setdefault(url, None)
         if feed is not None and urls:
             feed.add(urls)
+    return list(seen), total
+
+
+def _reads_in_pool(state: _Run, files: Sequence[Path], cache: Any) -> bool:
+    """Whether the link stage reads the pages in a process pool
+    (:func:`_collect_urls_in_pool`): when the lint stage will use one
+    (:func:`_parsed_pages`' ``"links"`` mode) and at least ``THRESHOLD`` of ``files``
+    are not answered by the result cache (``cache``, or None)."""
+    from playbook_lint.parallel import THRESHOLD
+
+    if len(files) < THRESHOLD or not _lints_in_pool(state):
+        return False
+    if cache is None:
+        return True
+    unanswered = 0
+    for path in files:
+        got = cache.read(path)
+        if got is None or cache.urls(cache.rel(path), got[0]) is None:
+            unanswered += 1
+            if unanswered >= THRESHOLD:
+                return True
+    return False
+
+
+def _collect_urls_in_pool(state: _Run, files: Sequence[Path], cache: Any,
+                          make_feed: Callable[[], Any] | None) -> tuple[list[str], int]:
+    """:func:`_collect_urls` for a large tree: the pages the result cache (``cache``, or
+    None) cannot answer are parsed in forked workers (:func:`playbook_lint.parallel.
+    read_parallel` over :func:`playbook_lint.parsed.read_page`), which hand back each
+    page's URLs and its pickled links for the lint stage (``"links"`` mode keeps no
+    more). Each page is still parsed once in the run, but on every core instead of
+    this process's one while the workers wait. Returns the same ``(URLs in first-seen
+    order, link count)`` as the serial path, whatever order the pages come back in."""
+    from playbook_lint.parallel import read_parallel
+    from playbook_lint.parsed import read_page
+
+    stored_of: dict[Path, list[Any]] = {}
+    todo: list[Path] = []
+    for path in files:
+        got = cache.read(path) if cache is not None else None
+        stored = cache.urls(cache.rel(path), got[0]) if got is not None else None
+        if stored is None:
+            todo.append(path)
+        else:
+            stored_of[path] = stored
+    feed = None if make_feed is None else make_feed()
+    if feed is not None and stored_of:  # the cached pages' URLs first
+        feed.add([url for path in files if path in stored_of for url in stored_of[path][0]])
+    if state.parsed is None:
+        state.parsed = _parsed_pages(state)
+    for page in read_parallel(todo, read_page, jobs=state.options.jobs):
+        if page is None:  # unreadable: the lint stage reports it
+            continue
+        state.parsed.keep_read(page)
+        urls = list(dict.fromkeys(page.urls))
+        stored_of[page.path] = [urls, len(page.urls)]
+        got = cache.read(page.path) if cache is not None else None
+        if got is not None:
+            cache.keep_urls(cache.rel(page.path), got[0], urls, len(page.urls))
+        if feed is not None and urls:
+            feed.add(urls)
+    seen: dict[str, None] = {}
+    total = 0
+    for path in files:
+        stored = stored_of.get(path)
+        if stored is not None:
+            total += stored[1]
+            for url in stored[0]:
+                seen.setdefault(url, None)
     return list(seen), total
 
 

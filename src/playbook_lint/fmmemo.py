@@ -22,7 +22,8 @@ from typing import Any
 
 from playbook_lint.frontmatter import FrontMatter, parse_front_matter
 
-__all__ = ["MAX_ENTRIES", "clear", "front_matter", "front_matter_values"]
+__all__ = ["MAX_ENTRIES", "block", "clear", "front_matter", "front_matter_values",
+           "remember"]
 
 #: Blocks kept at most; past it the memo starts afresh (a long-lived language server
 #: sees a new block at every edit of a page's front matter).
@@ -55,20 +56,37 @@ def front_matter(text: str) -> FrontMatter | None:
     Raises:
         RecursionError: as ``parse_front_matter`` does on absurdly nested YAML.
     """
-    m = _BLOCK.match(text)
-    if m is None:  # no complete block: parse_front_matter finds none either
+    key = block(text)
+    if key is None:  # no complete block: parse_front_matter finds none either
         return None
-    key = m.group(1)
     try:
         return _MEMO[key]
     except KeyError:
         pass
     # The same result as for ``text``: the block ends with its newline, or is ``text``.
     fm = parse_front_matter(key)
+    remember(key, fm)
+    return fm
+
+
+def block(text: str) -> str | None:
+    """The front matter block of ``text`` (BOM-less, ``\\n`` line endings) that the memo
+    is keyed by, from the opening fence to the end of the closing fence line; None
+    when ``text`` has no complete block."""
+    m = _BLOCK.match(text)
+    return None if m is None else m.group(1)
+
+
+def remember(key: str, fm: FrontMatter | None) -> None:
+    """Keep ``fm`` as the parse of the block ``key`` (see :func:`block`) unless one is
+    kept already: e.g. a parse a forked worker made and handed back
+    (:meth:`playbook_lint.parsed.ParsedPages.keep_read`), so that this process's other
+    readers (the site model) and the workers it forks later do not parse it again."""
+    if key in _MEMO:
+        return
     if len(_MEMO) >= MAX_ENTRIES:
         _MEMO.clear()
     _MEMO[key] = fm
-    return fm
 
 
 def front_matter_values(text: str) -> tuple[Any, int] | None:

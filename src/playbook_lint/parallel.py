@@ -5,13 +5,15 @@ costs more than it saves, so files are linted in this process. Above it, worker
 processes are forked from this one, so they share the rules already built (packs
 loaded, patterns compiled) without pickling them; each worker keeps its own
 workspace cache. Findings come back in chunks and are merged and sorted, so the
-output is identical to a sequential run.
+output is identical to a sequential run. An online run of a large tree also reads its
+pages here (:func:`read_parallel`): the link stage's parse and link extraction, which
+a single process would otherwise do before the lint pool starts.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,10 @@ from playbook_lint.runner import FileWorkspace, LintResult, RuleSet, lint_files
 THRESHOLD = 300
 #: Files per task sent to a worker.
 CHUNK = 64
+#: Pages per task when the link stage reads a large tree in the pool
+#: (:func:`read_parallel`): fewer than ``CHUNK``, so the link check starts on the
+#: first pages' URLs soon.
+READ_CHUNK = 16
 
 _STATE: dict[str, Any] = {}
 
@@ -50,6 +56,39 @@ def _work(chunk: list[Path]) -> LintResult:
     if ws is None:
         ws = _STATE["workspace"] = _STATE["factory"]()
     return lint_files(chunk, _STATE["rules"], workspace=ws, **_STATE["kwargs"])
+
+
+def _read(chunk: list[Path]) -> list[Any]:
+    read = _STATE["read"]
+    return [read(path) for path in chunk]
+
+
+def read_parallel(files: Sequence[Path], read: Callable[[Path], Any], *,
+                  jobs: int | None = None) -> Iterator[Any]:
+    """``read(path)`` for each of ``files``, in ``jobs`` forked worker processes (the
+    cores available by default), yielded in the order of ``files`` as each task of
+    :data:`READ_CHUNK` pages comes back. ``read`` is inherited by the fork, not
+    pickled; what it returns is pickled back. Call only where ``fork`` is available;
+    an exception ``read`` raises is raised here.
+
+    Returns:
+        An iterator over ``read``'s results; the workers end when it is exhausted or
+        closed.
+    """
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    import multiprocessing
+
+    pool_class = globals().get("ProcessPoolExecutor") or __getattr__("ProcessPoolExecutor")
+    _STATE.clear()
+    _STATE["read"] = read
+    chunks = [list(files[i:i + READ_CHUNK]) for i in range(0, len(files), READ_CHUNK)]
+    try:
+        with pool_class(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) \
+                as pool:
+            for part in pool.map(_read, chunks):
+                yield from part
+    finally:
+        _STATE.clear()
 
 
 def lint_parallel(

@@ -16,7 +16,9 @@ the second does not make it again:
   re-builds the block tokens (the cheap half of the parse) but not the links (the
   inline parse, link and bare-URL extraction: the costly half). A process pool uses
   this mode: forked workers share the parent's memory, and peak RSS counts it once
-  per process.
+  per process. With a pool the link stage's reading is done in the pool too: each
+  worker parses its share of the pages (:func:`read_page`) and hands back the
+  URLs and the pickled links (:meth:`ParsedPages.keep_read`).
 
 A kept page is used only when the file's text is unchanged since it was read (same
 length and hash: the file is read again, which is cheap, the parse is not); otherwise
@@ -29,17 +31,18 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from playbook_lint import fmmemo
 from playbook_lint.document import Document
 
 if TYPE_CHECKING:
     from playbook_lint.frontmatter import FrontMatter
     from playbook_lint.links.extract import Link
 
-__all__ = ["ParsedPages", "Mode"]
+__all__ = ["ParsedPages", "Mode", "ReadPage", "read_page"]
 
 Mode = Literal["documents", "links"]
 
@@ -67,6 +70,51 @@ class _Kept:
     digest: int
     document: Document | None = None
     parts: bytes = b""
+
+
+@dataclass(frozen=True)
+class ReadPage:
+    """One page as :func:`read_page` read it in a worker process, for the parent.
+
+    Attributes:
+        path: the page's absolute path.
+        urls: its external URLs as written, repeats kept
+            (:func:`~playbook_lint.links.stage.external_urls`).
+        size: the length of its text in characters.
+        digest: ``hash()`` of its text (forked processes share the hash seed).
+        parts: its ``(links, front_matter)`` pickled, as ``"links"`` mode keeps them.
+        front_matter_block: its front matter block (:func:`playbook_lint.fmmemo.block`),
+            or None when it has none.
+        front_matter: that block's parse without its YAML node (the site model's
+            readers compose it again if they need it), for the parent's memo.
+    """
+
+    path: Path
+    urls: list[str]
+    size: int
+    digest: int
+    parts: bytes
+    front_matter_block: str | None = None
+    front_matter: FrontMatter | None = None
+
+
+def read_page(path: Path) -> ReadPage | None:
+    """Parse ``path`` and extract its links, as the link stage does, returning what the
+    parent keeps of it (:meth:`ParsedPages.keep_read`); None when it cannot be read
+    (an ``OSError``, not text included: the lint stage reports it). Run in the
+    process pool's forked workers, so a large tree's pages are parsed on every core."""
+    from playbook_lint.links.stage import external_urls
+
+    try:
+        doc = Document.from_path(path)
+    except OSError:
+        return None
+    urls = external_urls(doc)
+    fm = doc.front_matter
+    parts = pickle.dumps((doc.links, fm), protocol=pickle.HIGHEST_PROTOCOL)
+    key = fmmemo.block(doc.text) if fm is not None else None
+    return ReadPage(path, urls, len(doc.text), hash(doc.text), parts, key,
+                    None if fm is None else replace(fm, node=None))
 
 
 class ParsedPages:
@@ -110,6 +158,17 @@ class ParsedPages:
         else:
             parts = pickle.dumps((doc.links, doc.front_matter), protocol=pickle.HIGHEST_PROTOCOL)
             self._kept[path] = _Kept(len(doc.text), hash(doc.text), parts=parts)
+
+    def keep_read(self, page: ReadPage) -> None:
+        """Record a page another process read (:func:`read_page`): its links and front
+        matter only, as ``"links"`` mode keeps every page; its front matter's parse
+        also goes to this process's memo (:func:`playbook_lint.fmmemo.remember`)."""
+        self.parses["link stage"] += 1
+        if page.front_matter_block is not None:  # the site model reads it next
+            fmmemo.remember(page.front_matter_block, page.front_matter)
+        if self.only is not None and page.path not in self.only:
+            return
+        self._kept[page.path] = _Kept(page.size, page.digest, parts=page.parts)
 
     def document(self, path: Path, display_path: str) -> Document:
         """The lint stage's Document for ``path``: the kept one (whole, or re-read with

@@ -42,7 +42,6 @@ def collect_urls(
     link check may start on them while the next pages are read).
     """
     from playbook_lint.document import Document
-    from playbook_lint.links.fmlinks import front_matter_links
 
     seen: dict[str, None] = {}
     total = 0
@@ -53,14 +52,23 @@ def collect_urls(
             continue
         if on_document is not None:
             on_document(path, doc)
-        page = [url for url in [link.url for link in doc.links] + [
-            fm.url for fm in front_matter_links(doc)] if is_http_url(url)]
+        page = external_urls(doc)
         total += len(page)
         for url in page:
             seen.setdefault(url, None)
         if on_urls is not None and page:
             on_urls(page)
     return list(seen), total
+
+
+def external_urls(doc: Document) -> list[str]:
+    """The absolute ``http(s)`` URLs of ``doc`` as written, in order: its links', then
+    its front matter's (:func:`~playbook_lint.links.fmlinks.front_matter_links`);
+    repeats kept (each counts as a link)."""
+    from playbook_lint.links.fmlinks import front_matter_links
+
+    return [url for url in [link.url for link in doc.links] + [
+        fm.url for fm in front_matter_links(doc)] if is_http_url(url)]
 
 
 def expand_env(value: str, environ: Mapping[str, str] | None = None) -> str:
