@@ -77,3 +77,42 @@ def test_merge_command_joins_shard_reports(site: Path, capsys) -> None:
     (site / "bad.json").write_text("[]", encoding="utf-8")
     code, _, err = cli(["merge", "bad.json"], capsys)
     assert code == 2 and "bad.json: not a playbook-lint JSON report" in err
+
+
+def test_shards_of_a_large_tree_read_every_page_in_the_pool(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    import playbook_lint.document as document_module
+    import playbook_lint.parallel as parallel
+
+    log = site.parent / "extractions.log"
+    real_extract = document_module.extract_links
+
+    def extract(doc):
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()} {doc.path.name}\n")
+        return real_extract(doc)
+
+    monkeypatch.setattr(document_module, "extract_links", extract)
+    monkeypatch.setattr(parallel, "THRESHOLD", 5)  # 12 pages, 5 and 7 a shard: pooled
+    opts = dict(allow_private=True, no_cache=True, today=date(2026, 12, 1), jobs=2)
+    whole = run([Path(".")], RunOptions(**opts))
+    parts = []
+    for k in (1, 2):
+        log.unlink()
+        parts.append(run([Path(".")], RunOptions(**opts, shard=(k, 2))))
+        read = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+        here = str(os.getpid())
+        # the link stage: every shard reads every page once (for the URLs of its
+        # hosts), in the pool's workers, and its own pages' links come from that
+        # reading (no worker extracts them again)
+        assert sorted(name for pid, name in read if pid != here) == [
+            f"p{i:02}.md" for i in range(12)]
+        # here: only the other shards' pages, linted twice for the link findings this
+        # shard's results add to them (api._foreign_link_findings)
+        foreign = sorted(f"p{i:02}.md" for i in range(12)
+                         if not in_shard(f"p{i:02}.md", k, 2))
+        assert sorted(name for pid, name in read if pid == here) == sorted(foreign * 2)
+    assert key([f for p in parts for f in p.findings]) == key(whole.findings)
+    assert sum(1 for f in whole.findings if f.data.get("classification") == "broken") == 8

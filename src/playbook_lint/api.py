@@ -500,8 +500,13 @@ def check_links(state: _Run) -> None:
     if opts.shard is not None:  # this shard checks its hosts' URLs, from any shard's pages
         from playbook_lint.links.normalize import host_of
 
-        state.parsed = _parsed_pages(state)
-        urls, _ = collect_urls(state.all_files, state.parsed.keep)  # no result cache
+        state.parsed = _parsed_pages(state)  # no result cache; every shard's pages
+        # in the pool when this shard's pages are linted in one too: a page linted
+        # here in two passes reads its whole kept Document, which a pool cannot send
+        if _pool_for(state, len(state.files)) and _reads_in_pool(state, state.all_files, None):
+            urls, _ = _collect_urls_in_pool(state, state.all_files, None, None)
+        else:
+            urls, _ = collect_urls(state.all_files, state.parsed.keep)
         urls = [u for u in urls if in_shard(host_of(u), *opts.shard)]
         report = _cache_first(urls, econf)
         if report is None:
@@ -639,18 +644,20 @@ def _parsed_pages(state: _Run) -> Any:
     pool will (:mod:`playbook_lint.parsed`)."""
     from playbook_lint.parsed import ParsedPages
 
-    return ParsedPages("links" if _lints_in_pool(state) else "documents", only=state.files)
+    pool = _pool_for(state, len(state.files))  # as lint_parallel decides
+    return ParsedPages("links" if pool else "documents", only=state.files)
 
 
-def _lints_in_pool(state: _Run) -> bool:
-    """Whether the lint stage's :func:`~playbook_lint.parallel.lint_parallel` will use
-    a process pool for this run's files (``THRESHOLD`` of them, jobs, ``fork``)."""
+def _pool_for(state: _Run, pages: int) -> bool:
+    """Whether ``pages`` pages are worth a process pool in this run, as
+    :func:`~playbook_lint.parallel.lint_parallel` decides: ``THRESHOLD`` pages or
+    more, more than one job, ``fork`` available."""
     import multiprocessing
 
     from playbook_lint.parallel import THRESHOLD, default_jobs
 
     jobs = default_jobs() if state.options.jobs is None else max(1, state.options.jobs)
-    return len(state.files) >= THRESHOLD and jobs > 1 and \
+    return pages >= THRESHOLD and jobs > 1 and \
         "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -909,13 +916,14 @@ def _collect_urls(state: _Run, files: Sequence[Path],
 
 
 def _reads_in_pool(state: _Run, files: Sequence[Path], cache: Any) -> bool:
-    """Whether the link stage reads the pages in a process pool
-    (:func:`_collect_urls_in_pool`): when the lint stage will use one
-    (:func:`_parsed_pages`' ``"links"`` mode) and at least ``THRESHOLD`` of ``files``
-    are not answered by the result cache (``cache``, or None)."""
+    """Whether the link stage reads ``files`` in a process pool
+    (:func:`_collect_urls_in_pool`): when more than one job may run, ``fork`` is
+    available and at least ``THRESHOLD`` of ``files`` are not answered by the result
+    cache (``cache``, or None). ``files`` are this run's files, or with ``--shard``
+    every shard's (whose URLs this shard may have to check)."""
     from playbook_lint.parallel import THRESHOLD
 
-    if len(files) < THRESHOLD or not _lints_in_pool(state):
+    if not _pool_for(state, len(files)):
         return False
     if cache is None:
         return True
