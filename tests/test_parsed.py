@@ -167,10 +167,9 @@ def _logged(log: Path) -> list[tuple[int, str]]:
             (line.split() for line in log.read_text(encoding="utf-8").splitlines())]
 
 
-def test_a_large_tree_is_read_in_the_pool_and_each_page_once(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extractions: Path) -> None:
-    import os
-
+@pytest.fixture()
+def big_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """24 linked pages and a binary one, the working folder; the pool threshold at 8."""
     import playbook_lint.parallel as parallel
 
     site = tmp_path / "site"
@@ -178,6 +177,13 @@ def test_a_large_tree_is_read_in_the_pool_and_each_page_once(
     _big_site(site)
     monkeypatch.chdir(site)
     monkeypatch.setattr(parallel, "THRESHOLD", 8)
+    return site
+
+
+def test_a_large_tree_is_read_in_the_pool_and_each_page_once(
+        big_site: Path, extractions: Path) -> None:
+    import os
+
     opts = dict(today=date(2026, 12, 1), no_cache=True)
     pooled = run([Path(".")], RunOptions(jobs=2, **opts))  # type: ignore[arg-type]
     logged = _logged(extractions)
@@ -199,14 +205,7 @@ def test_a_large_tree_is_read_in_the_pool_and_each_page_once(
 
 
 def test_the_pool_read_keeps_each_page_s_urls_for_the_next_run(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extractions: Path) -> None:
-    import playbook_lint.parallel as parallel
-
-    site = tmp_path / "site"
-    site.mkdir()
-    _big_site(site)
-    monkeypatch.chdir(site)
-    monkeypatch.setattr(parallel, "THRESHOLD", 8)
+        big_site: Path, extractions: Path) -> None:
     cold = run([Path(".")], RunOptions(today=date(2026, 12, 1), jobs=2))
     assert len(_logged(extractions)) == 24
     extractions.unlink()
@@ -218,7 +217,7 @@ def test_the_pool_read_keeps_each_page_s_urls_for_the_next_run(
     assert warm.findings == cold.findings and len(cold.findings) == 48
     # one page's prose changed (same front matter and heading): it is parsed, and so
     # is p02.md, whose link to p03.md#p3 depends on it; no other page
-    (site / "p03.md").write_text("---\ntitle: P3\n---\n# P3\n\nSee [next](p04.md#p4).\n",
+    (big_site / "p03.md").write_text("---\ntitle: P3\n---\n# P3\n\nSee [next](p04.md#p4).\n",
                                  encoding="utf-8")
     again = run([Path(".")], RunOptions(today=date(2026, 12, 1), jobs=2))
     assert sorted(name for _, name in _logged(extractions)) == ["p02.md", "p03.md"]
