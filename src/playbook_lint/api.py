@@ -645,6 +645,8 @@ def _parsed_pages(state: _Run) -> Any:
     from playbook_lint.parsed import ParsedPages
 
     pool = _pool_for(state, len(state.files))  # as lint_parallel decides
+    if pool and state.options.shard is not None:  # the other shards' pages too: their
+        return ParsedPages("links")  # links are linted here again (_foreign_link_findings)
     return ParsedPages("links" if pool else "documents", only=state.files)
 
 
@@ -691,10 +693,11 @@ def lint(state: _Run) -> None:
 
         linted = SimpleNamespace(findings=[], files=0, errors=[], notes=[], deps={},
                                  fingerprints={})
-    state.parsed = None  # what was kept is used up
+    parsed, state.parsed = state.parsed, None  # what was kept is used up
     _take_linted(state, linted, cached, cache, keys)
     if state.options.shard is not None and state.result.link_results:
-        state.result.findings = sorted(state.result.findings + _foreign_link_findings(state))
+        state.result.findings = sorted(state.result.findings
+                                       + _foreign_link_findings(state, parsed))
 
 
 def _take_linted(state: _Run, linted: Any, cached: Mapping[Path, list[Finding]],
@@ -1101,11 +1104,15 @@ def _store_results(state: _Run, cache: Any, keys: Mapping[Path, tuple[str, str, 
     cache.save()
 
 
-def _foreign_link_findings(state: _Run) -> list[Finding]:
+def _foreign_link_findings(state: _Run, parsed: Any = None) -> list[Finding]:
     """With a shard: the findings this shard's link results add to other shards' pages
     (a page's findings with this shard's results, less those without any results), so
-    every external link is reported by the shard that checked its host."""
-    from playbook_lint.runner import RuleSet, lint_files
+    every external link is reported by the shard that checked its host. Both passes
+    run in a process pool for many pages, on the links the link stage read (``parsed``,
+    a ``ParsedPages`` in ``"links"`` mode that kept every shard's pages, or None):
+    forked workers use up their own copy of it, so the second pass has it too."""
+    from playbook_lint.parallel import lint_parallel
+    from playbook_lint.runner import RuleSet
 
     link_rules = RuleSet([a for a in state.rules.active if a.rule.uses_link_results],
                          state.rules.infos, state.rules.packs, state.rules.site_options)
@@ -1113,12 +1120,11 @@ def _foreign_link_findings(state: _Run) -> list[Finding]:
     foreign = [f for f in state.all_files if f not in own]
     if not foreign or not link_rules.active:
         return []
-    root = state.result.root
-    with_results = lint_files(foreign, link_rules, today=state.today, root=root,
-                              trees=state.trees, offline=False,
-                              link_results=state.result.link_results)
-    without = lint_files(foreign, link_rules, today=state.today, root=root,
-                         trees=state.trees, offline=True, link_results={})
+    kwargs: dict[str, Any] = dict(today=state.today, root=state.result.root,
+                                  trees=state.trees, jobs=state.options.jobs, parsed=parsed)
+    with_results = lint_parallel(foreign, link_rules, offline=False,
+                                 link_results=state.result.link_results, **kwargs)
+    without = lint_parallel(foreign, link_rules, offline=True, link_results={}, **kwargs)
     base = {(f.path, f.line, f.column, f.rule, f.message) for f in without.findings}
     return [f for f in with_results.findings
             if (f.path, f.line, f.column, f.rule, f.message) not in base]
