@@ -116,6 +116,38 @@ def test_beside_the_lint_gives_the_findings_of_checking_first(
     assert sorted(beside.link_results) == sorted(first.link_results)
 
 
+def test_a_tree_read_in_the_pool_feeds_the_check_as_its_pages_come_back(
+        site: Path, server: LoopbackServer, started: list[Any],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import playbook_lint.parallel as parallel
+
+    monkeypatch.setattr(background, "MIN_URLS", 1)
+    monkeypatch.setattr(parallel, "THRESHOLD", 2)  # 3 pages: read and linted in pools
+    monkeypatch.setattr(parallel, "READ_CHUNK", 1)  # a page a task: fed page by page
+    reads: list[list[str]] = []
+    real_read = parallel.read_parallel
+
+    def read_parallel(files: Any, read: Any, **kwargs: Any) -> Any:
+        reads.append([f.name for f in files])
+        return real_read(files, read, **kwargs)
+
+    monkeypatch.setattr(parallel, "read_parallel", read_parallel)
+    pooled = _run(no_cache=True, jobs=2)
+    assert reads == [[f"page-{page}.md" for page in range(PAGES)]]
+    assert len(started) == 1 and started[0] is not None and started[0].outcome == "ok"
+    for page in range(PAGES):  # the child asked each URL once
+        assert server.count("HEAD", f"/gone/{page}") == 1
+        assert server.count("HEAD", f"/moved/{page}") == 1
+    first = _run(no_cache=True, jobs=1)
+    assert len(reads) == 1  # one job: read here
+    assert _shape(pooled) == _shape(first)
+    assert pooled.exit_code == first.exit_code == 1
+    assert _log(pooled) == _log(first) == [
+        "links: 12 (12 unique URLs): 9 ok (3 via permanent redirect), 3 broken, "
+        "0 unverified, 0 skipped; 0 from cache"]
+    assert sorted(pooled.link_results) == sorted(first.link_results)
+
+
 def test_each_page_is_parsed_once(site: Path, parses: Any, started: list[Any],  # noqa: F811
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(background, "MIN_URLS", 1)
