@@ -503,8 +503,9 @@ def check_links(state: _Run) -> None:
         state.parsed = _parsed_pages(state)  # no result cache; every shard's pages
         # in the pool when this shard's pages are linted in one too: a page linted
         # here in two passes reads its whole kept Document, which a pool cannot send
-        if _pool_for(state, len(state.files)) and _reads_in_pool(state, state.all_files, None):
-            urls, _ = _collect_urls_in_pool(state, state.all_files, None, None)
+        if _pool_for(state, len(state.files)) and _pool_for(state, len(state.all_files)):
+            urls, _ = _collect_urls_in_pool(state, state.all_files, {}, state.all_files,
+                                            None, None)
         else:
             urls, _ = collect_urls(state.all_files, state.parsed.keep)
         urls = [u for u in urls if in_shard(host_of(u), *opts.shard)]
@@ -889,8 +890,12 @@ def _collect_urls(state: _Run, files: Sequence[Path],
         state.parsed.keep(path, doc)
 
     cache = _result_cache(state)
-    if _reads_in_pool(state, files, cache):
-        return _collect_urls_in_pool(state, files, cache, make_feed)
+    if _pool_for(state, len(files)):  # a large tree: read in the pool if enough is new
+        from playbook_lint.parallel import THRESHOLD
+
+        stored_of, todo = _urls_stored(cache, files)
+        if len(todo) >= THRESHOLD:
+            return _collect_urls_in_pool(state, files, stored_of, todo, cache, make_feed)
     if cache is None:
         fed = None if make_feed is None else make_feed()
         return collect_urls(files, keep, None if fed is None else fed.add)
@@ -918,32 +923,32 @@ def _collect_urls(state: _Run, files: Sequence[Path],
     return list(seen), total
 
 
-def _reads_in_pool(state: _Run, files: Sequence[Path], cache: Any) -> bool:
-    """Whether the link stage reads ``files`` in a process pool
-    (:func:`_collect_urls_in_pool`): when more than one job may run, ``fork`` is
-    available and at least ``THRESHOLD`` of ``files`` are not answered by the result
-    cache (``cache``, or None). ``files`` are this run's files, or with ``--shard``
-    every shard's (whose URLs this shard may have to check)."""
-    from playbook_lint.parallel import THRESHOLD
-
-    if not _pool_for(state, len(files)):
-        return False
+def _urls_stored(cache: Any, files: Sequence[Path]
+                 ) -> tuple[dict[Path, list[Any]], list[Path]]:
+    """``(the [URLs, link count] the result cache holds for each unchanged page of
+    files, the pages it holds none for)``; every page is in the second with no
+    ``cache``."""
     if cache is None:
-        return True
-    unanswered = 0
+        return {}, list(files)
+    stored_of: dict[Path, list[Any]] = {}
+    todo: list[Path] = []
     for path in files:
         got = cache.read(path)
-        if got is None or cache.urls(cache.rel(path), got[0]) is None:
-            unanswered += 1
-            if unanswered >= THRESHOLD:
-                return True
-    return False
+        stored = cache.urls(cache.rel(path), got[0]) if got is not None else None
+        if stored is None:
+            todo.append(path)
+        else:
+            stored_of[path] = stored
+    return stored_of, todo
 
 
-def _collect_urls_in_pool(state: _Run, files: Sequence[Path], cache: Any,
-                          make_feed: Callable[[], Any] | None) -> tuple[list[str], int]:
-    """:func:`_collect_urls` for a large tree: the pages the result cache (``cache``, or
-    None) cannot answer are parsed in forked workers (:func:`playbook_lint.parallel.
+def _collect_urls_in_pool(state: _Run, files: Sequence[Path],
+                          stored_of: dict[Path, list[Any]], todo: Sequence[Path],
+                          cache: Any, make_feed: Callable[[], Any] | None
+                          ) -> tuple[list[str], int]:
+    """:func:`_collect_urls` for a large tree (``files``): the pages the result cache
+    (``cache``, or None) holds no URLs for (``todo``; the others' are ``stored_of``, see
+    :func:`_urls_stored`) are parsed in forked workers (:func:`playbook_lint.parallel.
     read_parallel` over :func:`playbook_lint.parsed.read_page`), which hand back each
     page's URLs and its pickled links for the lint stage (``"links"`` mode keeps no
     more). Each page is still parsed once in the run, but on every core instead of
@@ -952,15 +957,7 @@ def _collect_urls_in_pool(state: _Run, files: Sequence[Path], cache: Any,
     from playbook_lint.parallel import read_parallel
     from playbook_lint.parsed import read_page
 
-    stored_of: dict[Path, list[Any]] = {}
-    todo: list[Path] = []
-    for path in files:
-        got = cache.read(path) if cache is not None else None
-        stored = cache.urls(cache.rel(path), got[0]) if got is not None else None
-        if stored is None:
-            todo.append(path)
-        else:
-            stored_of[path] = stored
+    stored_of = dict(stored_of)
     feed = None if make_feed is None else make_feed()
     if feed is not None and stored_of:  # the cached pages' URLs first
         feed.add([url for path in files if path in stored_of for url in stored_of[path][0]])
@@ -1104,7 +1101,7 @@ def _store_results(state: _Run, cache: Any, keys: Mapping[Path, tuple[str, str, 
     cache.save()
 
 
-def _foreign_link_findings(state: _Run, parsed: Any = None) -> list[Finding]:
+def _foreign_link_findings(state: _Run, parsed: Any) -> list[Finding]:
     """With a shard: the findings this shard's link results add to other shards' pages
     (a page's findings with this shard's results, less those without any results), so
     every external link is reported by the shard that checked its host. Both passes
